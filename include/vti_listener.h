@@ -1,0 +1,41 @@
+/**
+ * @defgroup vti_listener vti_listener
+ * @{ @ingroup vti
+ */
+
+#ifndef VTI_LISTENER_H_
+#define VTI_LISTENER_H_
+
+#include <bus/listeners/listener.h>
+
+typedef struct vti_listener_t vti_listener_t;
+
+/**
+ * Translates IKE_SA and CHILD_SA events into tunnel interface requests.
+ */
+struct vti_listener_t {
+
+	/**
+	 * Implements listener_t.
+	 */
+	listener_t listener;
+
+	/**
+	 * Re-read charon.plugins.vti after a settings reload.
+	 */
+	void (*reload)(vti_listener_t *this);
+
+	/**
+	 * Destroy a vti_listener_t.
+	 */
+	void (*destroy)(vti_listener_t *this);
+};
+
+/**
+ * Create the listener, which cleans up interfaces a crash left behind.
+ *
+ * @return			listener, NULL if the kernel backend is unusable
+ */
+vti_listener_t *vti_listener_create();
+
+#endif /** VTI_LISTENER_H_ @}*/

@@ -1,0 +1,124 @@
+/*
+ * The vti plugin: wires the listener, the manager and the kernel backend
+ * together and hooks them into charon's bus.
+ */
+
+#include "vti_plugin.h"
+#include "vti_listener.h"
+
+#include <daemon.h>
+
+/* setns() into the private namespace needs CAP_SYS_ADMIN */
+#ifndef CAP_SYS_ADMIN
+# define CAP_SYS_ADMIN 21
+#endif
+
+typedef struct private_vti_plugin_t private_vti_plugin_t;
+
+/**
+ * Private data of the vti plugin.
+ */
+struct private_vti_plugin_t {
+
+	/**
+	 * Public interface.
+	 */
+	vti_plugin_t public;
+
+	/**
+	 * Bus listener translating CHILD_SA events.
+	 */
+	vti_listener_t *listener;
+};
+
+METHOD(plugin_t, get_name, char*,
+	private_vti_plugin_t *this)
+{
+	return "vti";
+}
+
+/**
+ * Register or unregister the listener when the feature is (un)loaded.
+ */
+static bool plugin_cb(private_vti_plugin_t *this,
+					  plugin_feature_t *feature, bool reg, void *cb_data)
+{
+	if (reg)
+	{
+		this->listener = vti_listener_create();
+		if (!this->listener)
+		{
+			return FALSE;
+		}
+		charon->bus->add_listener(charon->bus, &this->listener->listener);
+	}
+	else if (this->listener)
+	{
+		charon->bus->remove_listener(charon->bus, &this->listener->listener);
+		this->listener->destroy(this->listener);
+		this->listener = NULL;
+	}
+	return TRUE;
+}
+
+METHOD(plugin_t, get_features, int,
+	private_vti_plugin_t *this, plugin_feature_t *features[])
+{
+	static plugin_feature_t f[] = {
+		PLUGIN_CALLBACK((plugin_feature_callback_t)plugin_cb, NULL),
+			PLUGIN_PROVIDE(CUSTOM, "vti"),
+				PLUGIN_DEPENDS(CUSTOM, "kernel-ipsec"),
+	};
+	*features = f;
+	return countof(f);
+}
+
+METHOD(plugin_t, reload, bool,
+	private_vti_plugin_t *this)
+{
+	if (this->listener)
+	{
+		this->listener->reload(this->listener);
+	}
+	return TRUE;
+}
+
+METHOD(plugin_t, destroy, void,
+	private_vti_plugin_t *this)
+{
+	DESTROY_IF(this->listener);
+	free(this);
+}
+
+/**
+ * Plugin constructor, looked up by charon's plugin loader.
+ */
+plugin_t *vti_plugin_create()
+{
+	private_vti_plugin_t *this;
+
+	/* charon drops capabilities after constructing plugins: keep ours */
+	if (!lib->caps->keep(lib->caps, CAP_NET_ADMIN))
+	{
+		DBG1(DBG_CFG, "vti plugin requires CAP_NET_ADMIN capability");
+		return NULL;
+	}
+	if (!lib->caps->keep(lib->caps, CAP_SYS_ADMIN))
+	{
+		DBG1(DBG_CFG, "vti plugin requires CAP_SYS_ADMIN capability to "
+			 "enter network namespaces");
+		return NULL;
+	}
+
+	INIT(this,
+		.public = {
+			.plugin = {
+				.get_name = _get_name,
+				.get_features = _get_features,
+				.reload = _reload,
+				.destroy = _destroy,
+			},
+		},
+	);
+	return &this->public.plugin;
+}

@@ -1,0 +1,150 @@
+# Runs real charon daemons isolated from any other charon on the machine.
+# Source it; set VTI_PLUGIN to the built libstrongswan-vti.so to load it.
+#
+# Each daemon gets a directory D holding its strongswan.conf, log, vici
+# socket and pid, and runs in a mount namespace of its own with a private
+# /run (charon's pid file is fixed at /run/charon.pid) that still shows the
+# machine's /run/netns, so the plugin can open the private namespaces.
+
+CHARON=${CHARON:-/usr/lib/ipsec/charon}
+VTI_SRCDIR=${VTI_SRCDIR:-$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)}
+
+# charon_conf D [EXTRA]: write D/strongswan.conf; EXTRA is appended inside
+# the charon section (plugin settings, install_routes, ...).
+charon_conf() {
+	d=$1
+	extra=${2:-}
+	mkdir -p "$d"
+	vti_load=
+	if [ -n "${VTI_PLUGIN:-}" ]; then
+		vti_load="include $VTI_SRCDIR/plugin/vti.conf"
+	fi
+	cat > "$d/strongswan.conf" <<CONF
+charon {
+	load_modular = yes
+	install_routes = no
+	retransmit_tries = 2
+	retransmit_timeout = 1.0
+	plugins {
+		include /etc/strongswan.d/charon/*.conf
+		$vti_load
+		vici {
+			socket = unix://$d/charon.vici
+		}
+	}
+	filelog {
+		vtilog {
+			path = $d/charon.log
+			time_format = %H:%M:%S
+			ike_name = yes
+			default = 1
+			cfg = 2
+			chd = 2
+		}
+	}
+	syslog {
+		identifier = charon-test
+		daemon {
+			default = -1
+		}
+	}
+	$extra
+}
+swanctl {
+	socket = unix://$d/charon.vici
+}
+CONF
+}
+
+# charon_start D [NETNS]: start charon in NETNS (or the current namespace)
+# and wait until its vici socket answers.
+charon_start() {
+	d=$1
+	ns=${2:-}
+	mkdir -p /run/netns "$d/netns-keep" "$d/plugins"
+	rm -f "$d/charon.vici" "$d/charon.pid" "$d/exit"
+	# a copy, as it is bind-mounted over charon's plugin directory
+	cp /usr/lib/ipsec/plugins/*.so "$d/plugins/"
+	if [ -n "${VTI_PLUGIN:-}" ]; then
+		cp "$VTI_PLUGIN" "$d/plugins/libstrongswan-vti.so"
+	fi
+	nsexec=
+	[ -n "$ns" ] && nsexec="ip netns exec $ns"
+	# shellcheck disable=SC2016
+	STRONGSWAN_CONF="$d/strongswan.conf" D="$d" CHARON="$CHARON" \
+	setsid $nsexec unshare --mount --propagation slave sh -c '
+		mount --rbind /run/netns "$D/netns-keep"
+		mount -t tmpfs -o mode=755 charon-run /run
+		mkdir -p /run/netns
+		mount --rbind "$D/netns-keep" /run/netns
+		umount -l "$D/netns-keep"
+		mount --bind "$D/plugins" /usr/lib/ipsec/plugins
+		$CHARON > "$D/charon.out" 2>&1 &
+		echo $! > "$D/charon.pid"
+		wait $!
+		echo $? > "$D/exit"' < /dev/null > /dev/null 2>&1 &
+	for _ in $(seq 1 100); do
+		if [ -S "$d/charon.vici" ] && swanctl_in "$d" --stats > /dev/null 2>&1; then
+			return 0
+		fi
+		if [ -f "$d/exit" ]; then
+			break
+		fi
+		sleep 0.1
+	done
+	echo "charon in $d did not start" >&2
+	cat "$d/charon.out" "$d/charon.log" >&2 2>/dev/null
+	pid=$(charon_pid "$d")
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	return 1
+}
+
+# swanctl_in D COMMAND ARGS...: swanctl against the charon of D
+swanctl_in() {
+	d=$1
+	cmd=$2
+	shift 2
+	# swanctl's own plugin loader complains about plugins Debian does not
+	# ship; that noise is not ours
+	swanctl "$cmd" --uri "unix://$d/charon.vici" "$@" 2> "$d/swanctl.err"
+	rc=$?
+	grep -v "^plugin '.*': failed to load" "$d/swanctl.err" >&2 || true
+	return $rc
+}
+
+# charon_pid D
+charon_pid() {
+	cat "$1/charon.pid" 2>/dev/null
+}
+
+# charon_stop D [TIMEOUT]: SIGTERM, wait for it with a deadline; prints the
+# exit status, returns non-zero if it had to be killed
+charon_stop() {
+	d=$1
+	t=${2:-10}
+	pid=$(charon_pid "$d")
+	[ -n "$pid" ] || return 1
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 1 $((t * 10))); do
+		if [ -f "$d/exit" ]; then
+			cat "$d/exit"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "charon in $d did not stop within ${t}s, killing it" >&2
+	kill -KILL "$pid" 2>/dev/null
+	return 1
+}
+
+# charon_kill D: SIGKILL, as a crash would
+charon_kill() {
+	d=$1
+	pid=$(charon_pid "$d")
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	for _ in $(seq 1 50); do
+		[ -f "$d/exit" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
