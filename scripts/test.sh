@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every test: installs what it needs, builds, runs the unit tests (Check),
-# the load test against the real charon and the integration scenarios.
+# the load test against the real charon and the integration scenarios, and
+# ends with one line counting every check.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,11 +15,27 @@ for t in tests/unit/vti_tests tests/load/load-test.sh; do
 	echo "--- $t"
 	cat "$t.log" 2>/dev/null
 done
-grep -E '^# (TOTAL|PASS|FAIL|ERROR):' make-check.out
 [ $status -eq 0 ] || cat make-check.out
+# Check: "100%: Checks: N, Failures: F, Errors: E"
+unit=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' \
+	tests/unit/vti_tests.log 2>/dev/null)
+set -- ${unit:-0 0 1}
+passed=$(($1 - $2 - $3))
+failed=$(($2 + $3))
+load=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' tests/load/load-test.sh.log 2>/dev/null)
+set -- ${load:-0 1}
+passed=$((passed + $1))
+failed=$((failed + $2))
 
-if [ -x "$top/tests/integration.sh" ]; then
-	printf '\n==> integration scenarios\n'
-	"$top/tests/integration.sh" || status=1
-fi
-exit $status
+printf '\n==> integration scenarios\n'
+"$top/tests/integration.sh" > integration.out 2>&1 || status=1
+cat integration.out
+it=$(sed -n 's/^integration: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' integration.out)
+set -- ${it:-0 1}
+passed=$((passed + $1))
+failed=$((failed + $2))
+
+[ $status -eq 0 ] || [ $failed -gt 0 ] || failed=1
+echo
+echo "all: $passed passed, $failed failed"
+[ $status -eq 0 ] && [ $failed -eq 0 ]

@@ -15,7 +15,7 @@ charon_conf() {
 	d=$1
 	extra=${2:-}
 	mkdir -p "$d"
-	vti_load=
+	vti_load="vti { load = no }"
 	if [ -n "${VTI_PLUGIN:-}" ]; then
 		vti_load="include $VTI_SRCDIR/plugin/vti.conf"
 	fi
@@ -36,9 +36,9 @@ charon {
 		vtilog {
 			path = $d/charon.log
 			time_format = %H:%M:%S
+			flush_line = yes
 			ike_name = yes
 			default = 1
-			cfg = 2
 			chd = 2
 		}
 	}
@@ -65,6 +65,7 @@ charon_start() {
 	rm -f "$d/charon.vici" "$d/charon.pid" "$d/exit"
 	# a copy, as it is bind-mounted over charon's plugin directory
 	cp /usr/lib/ipsec/plugins/*.so "$d/plugins/"
+	rm -f "$d/plugins/libstrongswan-vti.so"
 	if [ -n "${VTI_PLUGIN:-}" ]; then
 		cp "$VTI_PLUGIN" "$d/plugins/libstrongswan-vti.so"
 	fi

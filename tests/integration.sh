@@ -1,0 +1,61 @@
+#!/bin/sh
+# Runs the integration scenarios against a kernel that has VTI, XFRM
+# interfaces and ESP: natively when the machine's kernel has them, otherwise
+# in a qemu guest booting Debian's kernel, one guest per group of scenarios.
+#
+#   VTI_TESTBED=vm|native|auto (default auto)   tests/integration.sh [GROUP...]
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+VTI_PLUGIN=${VTI_PLUGIN:-$top/.libs/libstrongswan-vti.so}
+export VTI_PLUGIN
+
+native_ok() {
+	ns=vti-probe-$$
+	ip netns add "$ns" 2>/dev/null || return 1
+	ok=1
+	for kind in vti vti6 xfrm; do
+		modprobe -q "ip_$kind" 2>/dev/null
+		case $kind in
+			xfrm) ip -n "$ns" link add probe type xfrm if_id 1 2>/dev/null ;;
+			vti) ip -n "$ns" link add probe type vti local 127.0.0.1 key 1 2>/dev/null ;;
+			vti6) ip -n "$ns" link add probe type vti6 local ::1 key 1 2>/dev/null ;;
+		esac || ok=0
+		ip -n "$ns" link del probe 2>/dev/null
+	done
+	modprobe -q esp4 && modprobe -q esp6 || ok=0
+	ip netns del "$ns"
+	[ $ok = 1 ]
+}
+
+mode=${VTI_TESTBED:-auto}
+if [ "$mode" = auto ]; then
+	if native_ok; then mode=native; else mode=vm; fi
+fi
+echo "test bed: $mode ($(uname -r) $( [ $mode = vm ] && echo 'lacks vti/xfrm/esp: Debian kernel in qemu'))"
+
+groups=${*:-testbed}
+out=$(mktemp /tmp/vti-integration.XXXXXX)
+results=${VTI_RESULTS_DIR:-/tmp/vti-results}
+status=0
+for g in $groups; do
+	echo "=== group $g"
+	script="$top/tests/scenarios/$g.sh"
+	if [ "$mode" = vm ]; then
+		tests/vm/run.sh -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results/$g" "$script"
+	else
+		"$script"
+	fi > "$out.$g" 2>&1 || status=1
+	cat "$out.$g"
+	grep -E '^(PASS|FAIL): ' "$out.$g" >> "$out"
+	if ! grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$out.$g"; then
+		echo "FAIL: group $g ended without its summary"
+		echo "FAIL: group $g" >> "$out"
+	fi
+	rm -f "$out.$g"
+done
+passed=$(grep -c '^PASS: ' "$out")
+failed=$(grep -c '^FAIL: ' "$out")
+rm -f "$out"
+echo "integration: $passed passed, $failed failed"
+[ $status -eq 0 ] && [ "$failed" -eq 0 ]

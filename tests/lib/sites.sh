@@ -1,0 +1,163 @@
+# A scenario library: sites joined over a shared "wan" segment.
+#
+# Site N has a public namespace pubN (charon runs there, ESP flows there;
+# its link wan0 has 192.0.2.N/24 and 2001:db8::N/64) and a private namespace
+# privN (routing, cleartext). All public links hang off a bridge in the
+# namespace "wan". Each site's charon keeps its files in $WORK/siteN.
+# Needs charon.sh and check.sh sourced first.
+
+WORK=${WORK:-$(mktemp -d /tmp/vti-scenario.XXXXXX)}
+SITES=
+
+site_v4() { echo "192.0.2.$1"; }
+site_v6() { echo "2001:db8::$1"; }
+site_dir() { echo "$WORK/site$1"; }
+
+# site_add N: create the namespaces and the wan link of site N
+site_add() {
+	n=$1
+	if ! ip netns list | grep -qw wan; then
+		ip netns add wan
+		ip -n wan link set lo up
+		ip -n wan link add br0 type bridge
+		ip -n wan link set br0 up
+	fi
+	ip netns add "pub$n"
+	ip netns add "priv$n"
+	for ns in "pub$n" "priv$n"; do
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 \
+			net.ipv4.ip_forward=1 net.ipv6.conf.default.accept_dad=0
+	done
+	ip -n wan link add "site$n" type veth peer name wan0 netns "pub$n"
+	ip -n wan link set "site$n" master br0 up
+	ip -n "pub$n" addr add "$(site_v4 "$n")/24" dev wan0
+	ip -n "pub$n" addr add "$(site_v6 "$n")/64" dev wan0 nodad
+	ip -n "pub$n" link set wan0 up
+	SITES="$SITES $n"
+}
+
+# site_charon N [EXTRA]: start site N's charon in pubN
+site_charon() {
+	charon_conf "$(site_dir "$1")" "${2:-}"
+	charon_start "$(site_dir "$1")" "pub$1"
+}
+
+# site_swanctl N: load the swanctl.conf read from stdin into site N's charon
+site_swanctl() {
+	d=$(site_dir "$1")
+	cat > "$d/swanctl.conf"
+	swanctl_in "$d" --load-all --noprompt --file "$d/swanctl.conf" > "$d/load.out" 2>&1 ||
+		{ cat "$d/load.out"; return 1; }
+}
+
+# wait_child N CHILD [SECONDS]: wait until CHILD is INSTALLED on site N
+wait_child() {
+	d=$(site_dir "$1")
+	end=$(( $(date +%s) + ${3:-20} ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		if swanctl_in "$d" --list-sas 2>/dev/null |
+				grep -E "^ +$2: #[0-9]+, .*INSTALLED" > /dev/null; then
+			return 0
+		fi
+		sleep 0.3
+	done
+	echo "CHILD_SA $2 not installed on site $1 within ${3:-20}s" >&2
+	return 1
+}
+
+# wait_for SECONDS COMMAND...: poll COMMAND until it succeeds
+wait_for() {
+	end=$(( $(date +%s) + $1 ))
+	shift
+	while [ "$(date +%s)" -lt "$end" ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
+# ping_from NS ADDR [COUNT]: ping with a deadline
+ping_from() {
+	ip netns exec "$1" ping -q -c "${3:-3}" -i 0.3 -W 2 -w 10 "$2" > /dev/null
+}
+
+# capture_start NS IF FILE FILTER...: tcpdump in the background
+capture_start() {
+	ns=$1 ifc=$2 file=$3
+	shift 3
+	ip netns exec "$ns" timeout 30 tcpdump -pni "$ifc" -U --immediate-mode -w "$file" "$@" \
+		> "$file.out" 2>&1 &
+	wait_for 5 grep -q listening "$file.out"
+}
+
+# capture_stop: stop every capture, let them flush
+capture_stop() {
+	sleep 0.5
+	pkill -INT -x tcpdump 2>/dev/null
+	sleep 0.5
+}
+
+# capture_read FILE: the capture in text
+capture_read() {
+	tcpdump -nr "$1" 2>/dev/null
+}
+
+# dump_logs: every charon's log, for a failed check
+dump_logs() {
+	for n in $SITES; do
+		d=$(site_dir "$n")
+		echo "----- charon log of site $n ($d/charon.log)"
+		cat "$d/charon.log" 2>/dev/null
+	done
+}
+
+# sites_teardown: stop every charon, remove every namespace
+sites_teardown() {
+	for n in $SITES; do
+		charon_stop "$(site_dir "$n")" 5 > /dev/null 2>&1
+	done
+	for n in $SITES; do
+		ip netns del "pub$n" 2>/dev/null
+		ip netns del "priv$n" 2>/dev/null
+	done
+	ip netns del wan 2>/dev/null
+	SITES=
+}
+
+# psk_conf LOCAL REMOTE CHILD_OPTIONS: a swanctl.conf for an IKEv2 PSK tunnel
+# between two endpoint addresses, with the article's algorithms
+psk_conf() {
+	cat <<CONF
+connections {
+	net {
+		local_addrs = $1
+		remote_addrs = $2
+		version = 2
+		proposals = aes256gcm16-prfsha384-ecp384
+		mobike = no
+		local {
+			auth = psk
+			id = $1
+		}
+		remote {
+			auth = psk
+			id = $2
+		}
+		children {
+			net {
+				esp_proposals = aes256gcm16-ecp384
+				$3
+			}
+		}
+	}
+}
+secrets {
+	ike {
+		id-1 = $1
+		id-2 = $2
+		secret = ${PSK:-d8bdRxaY22oH1j89Z2nATeYyrXfP9ga6xC5mi0RG1uc}
+	}
+}
+CONF
+}
