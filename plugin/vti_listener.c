@@ -1,8 +1,10 @@
 /*
- * Translates strongSwan's bus events into requests for the manager.
+ * Translates strongSwan's bus events into requests for the manager; knows
+ * nothing of netlink.
  */
 
 #include "vti_listener.h"
+#include "vti_manager.h"
 
 #include <daemon.h>
 
@@ -17,25 +19,160 @@ struct private_vti_listener_t {
 	 * Public interface.
 	 */
 	vti_listener_t public;
+
+	/**
+	 * The table of interfaces.
+	 */
+	vti_manager_t *manager;
 };
+
+/**
+ * Copy a host's address into 16 bytes.
+ */
+static void copy_addr(host_t *host, uint8_t *out)
+{
+	chunk_t addr = host->get_address(host);
+
+	memset(out, 0, 16);
+	memcpy(out, addr.ptr, min(addr.len, (size_t)16));
+}
+
+/**
+ * Describe a CHILD_SA for the manager; FALSE if it needs no interface.
+ */
+static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
+					  vti_tunnel_t *tunnel)
+{
+	child_cfg_t *child_cfg;
+	ike_cfg_t *ike_cfg;
+	proposal_t *proposal;
+	host_t *me, *other;
+	uint16_t encr = ENCR_UNDEFINED, integ = AUTH_UNDEFINED, size;
+	mark_t cfg_mark;
+
+	if (child_sa->get_mode(child_sa) != MODE_TUNNEL)
+	{
+		return FALSE;
+	}
+	*tunnel = (vti_tunnel_t){
+		.conn = ike_sa->get_name(ike_sa),
+		.child_id = child_sa->get_unique_id(child_sa),
+		.ike_id = ike_sa->get_unique_id(ike_sa),
+		/* resolved values, never the %unique placeholders of the config */
+		.mark_in = child_sa->get_mark(child_sa, TRUE).value,
+		.mark_out = child_sa->get_mark(child_sa, FALSE).value,
+		.natt = ike_sa->has_condition(ike_sa, COND_NAT_ANY),
+	};
+	if (!tunnel->mark_in && !tunnel->mark_out)
+	{
+		return FALSE;
+	}
+	me = ike_sa->get_my_host(ike_sa);
+	other = ike_sa->get_other_host(ike_sa);
+	tunnel->family = me->get_family(me);
+	copy_addr(me, tunnel->local);
+	copy_addr(other, tunnel->remote);
+
+	/* a fixed mark on a connection several peers can use: the interface
+	 * must take any remote from the start */
+	child_cfg = child_sa->get_config(child_sa);
+	ike_cfg = ike_sa->get_ike_cfg(ike_sa);
+	cfg_mark = child_cfg->get_mark(child_cfg, TRUE);
+	tunnel->remote_any = !MARK_IS_UNIQUE(cfg_mark.value) && ike_cfg &&
+			vti_config_remote_is_shared(ike_cfg->get_other_addr(ike_cfg));
+
+	proposal = child_sa->get_proposal(child_sa);
+	if (proposal &&
+		proposal->get_algorithm(proposal, ENCRYPTION_ALGORITHM, &encr, &size))
+	{
+		proposal->get_algorithm(proposal, INTEGRITY_ALGORITHM, &integ, &size);
+		tunnel->esp_known = vti_mtu_esp_overhead(encr, integ, &tunnel->esp);
+		if (!tunnel->esp_known)
+		{
+			DBG1(DBG_CHD, "vti: %s: ESP overhead of %N/%N unknown, assuming "
+				 "the largest", tunnel->conn, encryption_algorithm_names, encr,
+				 integrity_algorithm_names, integ);
+		}
+	}
+	return TRUE;
+}
 
 METHOD(listener_t, child_updown, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	bool up)
 {
-	DBG2(DBG_CHD, "vti: CHILD_SA %s{%u} %s", child_sa->get_name(child_sa),
-		 child_sa->get_unique_id(child_sa), up ? "up" : "down");
+	vti_tunnel_t tunnel;
+
+	if (up)
+	{
+		if (tunnel_of(ike_sa, child_sa, &tunnel))
+		{
+			this->manager->child_up(this->manager, &tunnel);
+		}
+	}
+	else
+	{
+		this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
+								  child_sa->get_unique_id(child_sa));
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, child_rekey, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *old,
+	child_sa_t *new)
+{
+	vti_tunnel_t tunnel;
+
+	if (tunnel_of(ike_sa, new, &tunnel))
+	{
+		this->manager->child_rekey(this->manager, old->get_unique_id(old),
+								   &tunnel);
+	}
+	return TRUE;
+}
+
+METHOD(listener_t, ike_rekey, bool,
+	private_vti_listener_t *this, ike_sa_t *old, ike_sa_t *new)
+{
+	this->manager->ike_rekey(this->manager, old->get_unique_id(old),
+							 new->get_unique_id(new));
+	return TRUE;
+}
+
+METHOD(listener_t, ike_update, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, host_t *local,
+	host_t *remote)
+{
+	uint8_t l[16], r[16];
+
+	/* fires before the IKE_SA's hosts change: these are the new ones */
+	if (local->get_family(local) != remote->get_family(remote))
+	{
+		return TRUE;
+	}
+	copy_addr(local, l);
+	copy_addr(remote, r);
+	this->manager->ike_update(this->manager, ike_sa->get_unique_id(ike_sa),
+							  local->get_family(local), l, r);
 	return TRUE;
 }
 
 METHOD(vti_listener_t, reload, void,
 	private_vti_listener_t *this)
 {
+	vti_config_t *config;
+
+	config = vti_config_create(lib->settings, lib->ns);
+	DBG1(DBG_CFG, "vti: settings reloaded%s", config->errors(config) ?
+		 ", with invalid values (see above)" : "");
+	this->manager->reload(this->manager, config);
 }
 
 METHOD(vti_listener_t, destroy, void,
 	private_vti_listener_t *this)
 {
+	this->manager->destroy(this->manager);
 	free(this);
 }
 
@@ -50,10 +187,17 @@ vti_listener_t *vti_listener_create()
 		.public = {
 			.listener = {
 				.child_updown = _child_updown,
+				.child_rekey = _child_rekey,
+				.ike_rekey = _ike_rekey,
+				.ike_update = _ike_update,
 			},
 			.reload = _reload,
 			.destroy = _destroy,
 		},
+		.manager = vti_manager_create(
+						vti_config_create(lib->settings, lib->ns),
+						vti_netlink_create()),
 	);
+	this->manager->cleanup_stale(this->manager);
 	return &this->public;
 }

@@ -1,0 +1,194 @@
+/**
+ * @defgroup vti_backend vti_backend
+ * @{ @ingroup vti
+ */
+
+#ifndef VTI_BACKEND_H_
+#define VTI_BACKEND_H_
+
+#include <library.h>
+#include <net/if.h>
+
+#ifndef IFALIASZ
+# define IFALIASZ 256
+#endif
+
+/** The alias that marks an interface as the plugin's: prefix + connection */
+#define VTI_ALIAS_PREFIX "strongswan-vti:"
+
+typedef struct vti_backend_t vti_backend_t;
+typedef struct vti_params_t vti_params_t;
+typedef struct vti_settings_t vti_settings_t;
+typedef struct vti_prefix_t vti_prefix_t;
+typedef struct vti_err_t vti_err_t;
+typedef enum vti_kind_t vti_kind_t;
+
+/**
+ * Kinds of tunnel interface.
+ */
+enum vti_kind_t {
+	VTI_KIND_VTI,
+	VTI_KIND_VTI6,
+	VTI_KIND_XFRM,
+};
+
+/**
+ * The kernel's name for a kind ("vti", "vti6", "xfrm").
+ */
+const char *vti_kind_name(vti_kind_t kind);
+
+/**
+ * What identifies a tunnel interface in the kernel.
+ */
+struct vti_params_t {
+	vti_kind_t kind;
+	/** vti/vti6 keys, host order (the marks) */
+	uint32_t ikey;
+	uint32_t okey;
+	/** xfrm interface id */
+	uint32_t if_id;
+	/** ifindex of the underlying device, 0 for none */
+	uint32_t link;
+	/** AF_INET or AF_INET6 of the endpoints */
+	int family;
+	/** endpoint addresses in network order; remote all zero is "any" */
+	uint8_t local[16];
+	uint8_t remote[16];
+};
+
+/**
+ * An address with prefix length to configure on an interface.
+ */
+struct vti_prefix_t {
+	int family;
+	uint8_t addr[16];
+	uint8_t len;
+};
+
+/** Most addresses per interface */
+#define VTI_MAX_ADDRS 8
+
+/**
+ * What is configured on an interface once it is in its namespace.
+ */
+struct vti_settings_t {
+	uint32_t mtu;
+	/** also set disable_xfrm (vti6, xfrm; see vti_manager.c) */
+	bool disable_xfrm;
+	int n_addrs;
+	vti_prefix_t addrs[VTI_MAX_ADDRS];
+};
+
+/**
+ * The reason of a failed kernel operation.
+ */
+struct vti_err_t {
+	char msg[256];
+};
+
+/**
+ * Callback for list(): an interface carrying our alias.
+ */
+typedef void (*vti_found_cb_t)(void *data, int ifindex, const char *name,
+							   const char *alias);
+
+/**
+ * The kernel-facing operations, one netlink round trip or a few each.
+ * Namespaces are names under /run/netns; "" is charon's own. Operations
+ * return 0 (or an ifindex) on success, a negative errno on failure with
+ * err filled in.
+ */
+struct vti_backend_t {
+
+	/**
+	 * Create an interface in charon's namespace, down, carrying alias.
+	 *
+	 * @return			ifindex, or -errno
+	 */
+	int (*create)(vti_backend_t *this, const char *name,
+				  const vti_params_t *params, const char *alias,
+				  vti_err_t *err);
+
+	/**
+	 * Move an interface from charon's namespace into netns.
+	 *
+	 * @return			its ifindex there, or -errno
+	 */
+	int (*move)(vti_backend_t *this, int ifindex, const char *name,
+				const char *netns, vti_err_t *err);
+
+	/**
+	 * Set disable_policy (and disable_xfrm), the MTU and the addresses.
+	 */
+	int (*configure)(vti_backend_t *this, const char *netns, int ifindex,
+					 const vti_settings_t *settings, vti_err_t *err);
+
+	/**
+	 * Set only the MTU.
+	 */
+	int (*set_mtu)(vti_backend_t *this, const char *netns, int ifindex,
+				   uint32_t mtu, vti_err_t *err);
+
+	/**
+	 * Set an interface up or down.
+	 */
+	int (*set_state)(vti_backend_t *this, const char *netns, int ifindex,
+					 bool up, vti_err_t *err);
+
+	/**
+	 * Change the keys and endpoints of an existing interface.
+	 */
+	int (*change)(vti_backend_t *this, const char *netns, int ifindex,
+				  const vti_params_t *params, vti_err_t *err);
+
+	/**
+	 * Delete an interface.
+	 */
+	int (*remove)(vti_backend_t *this, const char *netns, int ifindex,
+				  vti_err_t *err);
+
+	/**
+	 * Look an interface up by name.
+	 *
+	 * @param alias		receives its alias ("" if none)
+	 * @return			ifindex, -ENODEV if there is none, or -errno
+	 */
+	int (*lookup)(vti_backend_t *this, const char *netns, const char *name,
+				  char *alias, size_t alias_len, vti_err_t *err);
+
+	/**
+	 * Call cb for every interface in netns whose alias starts with
+	 * VTI_ALIAS_PREFIX.
+	 */
+	int (*list)(vti_backend_t *this, const char *netns, vti_found_cb_t cb,
+				void *data, vti_err_t *err);
+
+	/**
+	 * Make sure a namespace exists, creating it if asked to.
+	 */
+	int (*netns_ensure)(vti_backend_t *this, const char *netns, bool create,
+						vti_err_t *err);
+
+	/**
+	 * The MTU of the route to dst in charon's namespace, and its device.
+	 *
+	 * @param family	AF_INET or AF_INET6
+	 * @param dst		address, network order
+	 * @param ifindex	receives the route's device, if not NULL
+	 * @return			MTU, 0 if there is no route
+	 */
+	uint32_t (*path_mtu)(vti_backend_t *this, int family, const uint8_t *dst,
+						 uint32_t *ifindex);
+
+	/**
+	 * Destroy the backend.
+	 */
+	void (*destroy)(vti_backend_t *this);
+};
+
+/**
+ * Create the netlink backend.
+ */
+vti_backend_t *vti_netlink_create();
+
+#endif /** VTI_BACKEND_H_ @}*/

@@ -1,0 +1,111 @@
+/**
+ * @defgroup vti_config vti_config
+ * @{ @ingroup vti
+ */
+
+#ifndef VTI_CONFIG_H_
+#define VTI_CONFIG_H_
+
+#include "vti_backend.h"
+
+#include <settings/settings.h>
+
+typedef struct vti_config_t vti_config_t;
+typedef struct vti_conn_cfg_t vti_conn_cfg_t;
+typedef enum vti_down_action_t vti_down_action_t;
+
+/**
+ * What happens to an interface when its last CHILD_SA goes away.
+ */
+enum vti_down_action_t {
+	VTI_DOWN_DELETE,
+	VTI_DOWN_SET_DOWN,
+};
+
+/** Longest namespace name we accept */
+#define VTI_NETNS_MAX 64
+/** Longest name template */
+#define VTI_TEMPLATE_MAX 64
+
+/**
+ * The effective settings of one connection.
+ */
+struct vti_conn_cfg_t {
+	/** namespace to move interfaces into, "" for charon's */
+	char netns[VTI_NETNS_MAX];
+	/** create the namespace if missing */
+	bool netns_create;
+	/** interface name template (%id, %conn) */
+	char name[VTI_TEMPLATE_MAX];
+	/** MTU, 0 for auto */
+	uint32_t mtu;
+	/** addresses to configure */
+	int n_addrs;
+	vti_prefix_t addrs[VTI_MAX_ADDRS];
+	/** what the last CHILD_SA going down does */
+	vti_down_action_t down_action;
+};
+
+/**
+ * The plugin's settings (charon.plugins.vti), validated.
+ */
+struct vti_config_t {
+
+	/**
+	 * The settings for a connection.
+	 *
+	 * @param conn		swanctl connection name
+	 * @param cfg		receives the effective settings
+	 * @return			FALSE if the plugin must leave the connection alone
+	 *					(disabled, not listed with auto = no, or invalid)
+	 */
+	bool (*lookup)(vti_config_t *this, const char *conn, vti_conn_cfg_t *cfg);
+
+	/**
+	 * Enumerate the distinct namespaces of the settings (char*), charon's
+	 * own ("") included.
+	 */
+	enumerator_t *(*create_netns_enumerator)(vti_config_t *this);
+
+	/**
+	 * Number of invalid values found (each was logged once).
+	 */
+	int (*errors)(vti_config_t *this);
+
+	/**
+	 * Destroy the settings.
+	 */
+	void (*destroy)(vti_config_t *this);
+};
+
+/**
+ * Read and validate charon.plugins.vti.
+ *
+ * @param settings	settings to read
+ * @param ns		the daemon's namespace in them ("charon")
+ */
+vti_config_t *vti_config_create(settings_t *settings, const char *ns);
+
+/**
+ * Expand an interface name template.
+ *
+ * @param tpl		template, %id is the inbound mark in decimal, %conn the
+ *					connection name
+ * @param id		the inbound mark (or if_id)
+ * @param conn		the connection name
+ * @param buf		receives the name
+ * @return			FALSE if the name is not a valid interface name (longer
+ *					than 15 bytes, '/', ':' or white space, empty)
+ */
+bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
+							char buf[IFNAMSIZ]);
+
+/**
+ * Whether several peers may share the marks of a connection: its remote
+ * addresses are %any, a subnet, a range or a list.
+ *
+ * @param remote_addrs	the connection's remote_addrs as the ike_cfg holds it
+ */
+bool vti_config_remote_is_shared(const char *remote_addrs);
+
+#endif /** VTI_CONFIG_H_ @}*/

@@ -1,0 +1,88 @@
+/**
+ * @defgroup vti_nlmsg vti_nlmsg
+ * @{ @ingroup vti
+ *
+ * Builds the rtnetlink requests of the backend, attribute for attribute as
+ * iproute2 builds them for the same ip command.
+ */
+
+#ifndef VTI_NLMSG_H_
+#define VTI_NLMSG_H_
+
+#include "vti_backend.h"
+
+#include <libmnl/libmnl.h>
+
+/**
+ * ip link add NAME type vti|vti6 local L remote R ikey I okey O
+ * ip link add NAME type xfrm dev LINK if_id ID
+ */
+struct nlmsghdr *vti_nlmsg_create(void *buf, uint32_t seq, const char *name,
+								  const vti_params_t *params);
+
+/**
+ * ip link set dev IFINDEX type KIND ... (keys, endpoints)
+ */
+struct nlmsghdr *vti_nlmsg_change(void *buf, uint32_t seq, int ifindex,
+								  const vti_params_t *params);
+
+/**
+ * ip link set dev IFINDEX alias ALIAS
+ */
+struct nlmsghdr *vti_nlmsg_alias(void *buf, uint32_t seq, int ifindex,
+								 const char *alias);
+
+/**
+ * ip link set dev IFINDEX netns NAME (fd of /run/netns/NAME)
+ */
+struct nlmsghdr *vti_nlmsg_netns(void *buf, uint32_t seq, int ifindex,
+								 int netns_fd);
+
+/**
+ * ip link set dev IFINDEX mtu MTU
+ */
+struct nlmsghdr *vti_nlmsg_mtu(void *buf, uint32_t seq, int ifindex,
+							   uint32_t mtu);
+
+/**
+ * sysctl net.ipv4.conf.DEV.disable_policy=1 (and disable_xfrm=1) plus
+ * ip link set dev IFINDEX mtu MTU, as one request (IFLA_AF_SPEC)
+ */
+struct nlmsghdr *vti_nlmsg_configure(void *buf, uint32_t seq, int ifindex,
+									 uint32_t mtu, bool disable_xfrm);
+
+/**
+ * ip link set dev IFINDEX up|down
+ */
+struct nlmsghdr *vti_nlmsg_state(void *buf, uint32_t seq, int ifindex,
+								 bool up);
+
+/**
+ * ip link del dev IFINDEX
+ */
+struct nlmsghdr *vti_nlmsg_delete(void *buf, uint32_t seq, int ifindex);
+
+/**
+ * ip addr add PREFIX dev IFINDEX
+ */
+struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
+								const vti_prefix_t *prefix);
+
+/**
+ * ip link show dev NAME (one link, by name)
+ */
+struct nlmsghdr *vti_nlmsg_getlink(void *buf, uint32_t seq, const char *name,
+								   int ifindex);
+
+/**
+ * ip link show (a dump)
+ */
+struct nlmsghdr *vti_nlmsg_dumplinks(void *buf, uint32_t seq);
+
+/**
+ * ip route get DST
+ */
+struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,
+									const uint8_t *dst);
+
+#endif /** VTI_NLMSG_H_ @}*/

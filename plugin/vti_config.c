@@ -1,0 +1,509 @@
+/*
+ * charon.plugins.vti: read once per load or reload, validated, each bad
+ * value logged once with its key, connection and reason.
+ */
+
+#include "vti_config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <sys/socket.h>
+#include <collections/array.h>
+#include <networking/host.h>
+#include <utils/debug.h>
+
+typedef struct private_vti_config_t private_vti_config_t;
+typedef struct entry_t entry_t;
+
+/** Keys, as bits of entry_t.bad */
+enum {
+	KEY_NETNS = (1 << 0),
+	KEY_NETNS_CREATE = (1 << 1),
+	KEY_NAME = (1 << 2),
+	KEY_MTU = (1 << 3),
+	KEY_ADDRESSES = (1 << 4),
+	KEY_DOWN_ACTION = (1 << 5),
+	KEY_ENABLE = (1 << 6),
+};
+
+/**
+ * Settings of one connection, or the global ones.
+ */
+struct entry_t {
+	/** connection name, NULL for the globals */
+	char *conn;
+	vti_conn_cfg_t cfg;
+	bool enable;
+	/** keys whose value is invalid here or inherited from the globals */
+	u_int bad;
+};
+
+/**
+ * Private data of the settings.
+ */
+struct private_vti_config_t {
+
+	/** Public interface */
+	vti_config_t public;
+
+	/** charon.plugins.vti.* */
+	entry_t global;
+
+	/** act on connections not listed */
+	bool auto_;
+
+	/** connections.<name>, entry_t* */
+	array_t *conns;
+
+	/** invalid values found */
+	int errors;
+};
+
+/**
+ * Parse a boolean the way strongswan.conf spells them.
+ */
+static bool parse_bool(const char *str, bool *out)
+{
+	if (strcaseeq(str, "yes") || strcaseeq(str, "true") ||
+		strcaseeq(str, "enabled") || streq(str, "1"))
+	{
+		*out = TRUE;
+		return TRUE;
+	}
+	if (strcaseeq(str, "no") || strcaseeq(str, "false") ||
+		strcaseeq(str, "disabled") || streq(str, "0"))
+	{
+		*out = FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+static bool parse_mtu(const char *str, uint32_t *mtu, const char **why)
+{
+	char *end;
+	u_long val;
+
+	if (strcaseeq(str, "auto"))
+	{
+		*mtu = 0;
+		return TRUE;
+	}
+	errno = 0;
+	val = strtoul(str, &end, 10);
+	if (!*str || *end || errno || !isdigit(*str))
+	{
+		*why = "expected auto or a number";
+		return FALSE;
+	}
+	if (val < 68 || val > 65535)
+	{
+		*why = "out of range 68..65535";
+		return FALSE;
+	}
+	*mtu = val;
+	return TRUE;
+}
+
+static bool parse_netns(const char *str, char *out, const char **why)
+{
+	if (strlen(str) >= VTI_NETNS_MAX)
+	{
+		*why = "name too long";
+		return FALSE;
+	}
+	if (strchr(str, '/') || streq(str, ".") || streq(str, ".."))
+	{
+		*why = "not a name under /run/netns";
+		return FALSE;
+	}
+	strcpy(out, str);
+	return TRUE;
+}
+
+static bool parse_template(const char *str, char *out, const char **why)
+{
+	const char *pos;
+
+	if (!*str || strlen(str) >= VTI_TEMPLATE_MAX)
+	{
+		*why = "empty or too long";
+		return FALSE;
+	}
+	for (pos = strchr(str, '%'); pos; pos = strchr(pos + 1, '%'))
+	{
+		if (!strpfx(pos, "%id") && !strpfx(pos, "%conn"))
+		{
+			*why = "only %id and %conn may follow a %";
+			return FALSE;
+		}
+	}
+	strcpy(out, str);
+	return TRUE;
+}
+
+static bool parse_addresses(const char *str, vti_conn_cfg_t *cfg,
+							const char **why)
+{
+	enumerator_t *enumerator;
+	vti_prefix_t *prefix;
+	host_t *host;
+	chunk_t addr;
+	char *token, *slash, *end, buf[64];
+	u_long bits;
+	bool ok = TRUE;
+
+	cfg->n_addrs = 0;
+	enumerator = enumerator_create_token(str, ",", " ");
+	while (ok && enumerator->enumerate(enumerator, &token))
+	{
+		slash = strchr(token, '/');
+		if (!slash || !isdigit(slash[1]))
+		{
+			*why = "an address needs its prefix length (ADDR/LEN)";
+			ok = FALSE;
+			break;
+		}
+		snprintf(buf, sizeof(buf), "%.*s", (int)(slash - token), token);
+		host = host_create_from_string(buf, 0);
+		bits = strtoul(slash + 1, &end, 10);
+		if (!host || *end ||
+			bits > (host->get_family(host) == AF_INET ? 32 : 128))
+		{
+			*why = "not an address with a valid prefix length";
+			ok = FALSE;
+		}
+		else if (cfg->n_addrs == VTI_MAX_ADDRS)
+		{
+			*why = "too many addresses";
+			ok = FALSE;
+		}
+		else
+		{
+			prefix = &cfg->addrs[cfg->n_addrs++];
+			addr = host->get_address(host);
+			prefix->family = host->get_family(host);
+			memcpy(prefix->addr, addr.ptr, addr.len);
+			prefix->len = bits;
+		}
+		DESTROY_IF(host);
+	}
+	enumerator->destroy(enumerator);
+	return ok;
+}
+
+/**
+ * Log a bad value once.
+ */
+static void bad_value(private_vti_config_t *this, entry_t *entry,
+					  const char *key, const char *value, const char *why)
+{
+	this->errors++;
+	if (entry->conn)
+	{
+		DBG1(DBG_CFG, "vti: connection '%s': invalid value '%s' for "
+			 "charon.plugins.vti.connections.%s.%s (%s), the connection "
+			 "gets no interface", entry->conn, value, entry->conn, key, why);
+	}
+	else
+	{
+		DBG1(DBG_CFG, "vti: invalid value '%s' for charon.plugins.vti.%s (%s), "
+			 "connections relying on it get no interface", value, key, why);
+	}
+}
+
+/**
+ * Read the value of key for entry, NULL if unset
+ */
+static char *get_value(settings_t *settings, const char *ns, entry_t *entry,
+					   const char *key)
+{
+	if (entry->conn)
+	{
+		return settings->get_str(settings, "%s.plugins.vti.connections.%s.%s",
+								 NULL, ns, entry->conn, key);
+	}
+	return settings->get_str(settings, "%s.plugins.vti.%s", NULL, ns, key);
+}
+
+/**
+ * Fill entry from the settings, starting from base (the globals).
+ */
+static void parse_entry(private_vti_config_t *this, settings_t *settings,
+						const char *ns, entry_t *entry, entry_t *base)
+{
+	const char *why = "";
+	char *value;
+	bool flag;
+
+	if (base)
+	{
+		entry->cfg = base->cfg;
+		entry->bad = base->bad & ~KEY_ENABLE;
+	}
+	entry->enable = TRUE;
+
+#define VALUE(key, bit, ok_expr) \
+	value = get_value(settings, ns, entry, key); \
+	if (value) \
+	{ \
+		entry->bad &= ~(bit); \
+		if (!(ok_expr)) \
+		{ \
+			entry->bad |= (bit); \
+			bad_value(this, entry, key, value, why); \
+		} \
+	}
+
+	VALUE("netns", KEY_NETNS, parse_netns(value, entry->cfg.netns, &why));
+	if (!entry->conn)
+	{
+		why = "expected yes or no";
+		VALUE("netns_create", KEY_NETNS_CREATE,
+			  parse_bool(value, &entry->cfg.netns_create));
+	}
+	VALUE("name", KEY_NAME, parse_template(value, entry->cfg.name, &why));
+	VALUE("mtu", KEY_MTU, parse_mtu(value, &entry->cfg.mtu, &why));
+	VALUE("addresses", KEY_ADDRESSES,
+		  parse_addresses(value, &entry->cfg, &why));
+	why = "expected delete or down";
+	VALUE("down_action", KEY_DOWN_ACTION,
+		  (streq(value, "delete") &&
+			(entry->cfg.down_action = VTI_DOWN_DELETE, TRUE)) ||
+		  (streq(value, "down") &&
+			(entry->cfg.down_action = VTI_DOWN_SET_DOWN, TRUE)));
+	if (entry->conn)
+	{
+		why = "expected yes or no";
+		VALUE("enable", KEY_ENABLE, parse_bool(value, &flag) &&
+			  (entry->enable = flag, TRUE));
+	}
+#undef VALUE
+}
+
+METHOD(vti_config_t, lookup, bool,
+	private_vti_config_t *this, const char *conn, vti_conn_cfg_t *cfg)
+{
+	entry_t *entry, *found = NULL;
+	int i;
+
+	for (i = 0; i < array_count(this->conns); i++)
+	{
+		array_get(this->conns, i, &entry);
+		if (streq(entry->conn, conn))
+		{
+			found = entry;
+			break;
+		}
+	}
+	if (!found)
+	{
+		if (!this->auto_)
+		{
+			return FALSE;
+		}
+		found = &this->global;
+	}
+	if (!found->enable || found->bad)
+	{
+		return FALSE;
+	}
+	*cfg = found->cfg;
+	return TRUE;
+}
+
+CALLBACK(netns_filter, bool,
+	array_t *seen, enumerator_t *orig, va_list args)
+{
+	char **out, *netns;
+
+	VA_ARGS_VGET(args, out);
+	while (orig->enumerate(orig, &netns))
+	{
+		*out = netns;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+METHOD(vti_config_t, create_netns_enumerator, enumerator_t*,
+	private_vti_config_t *this)
+{
+	array_t *names;
+	entry_t *entry;
+	char *name;
+	int i, j;
+	bool dup;
+
+	names = array_create(0, 0);
+	array_insert(names, ARRAY_TAIL, "");
+	for (i = -1; i < (int)array_count(this->conns); i++)
+	{
+		entry = &this->global;
+		if (i >= 0)
+		{
+			array_get(this->conns, i, &entry);
+		}
+		dup = FALSE;
+		for (j = 0; j < array_count(names); j++)
+		{
+			array_get(names, j, &name);
+			dup = dup || streq(name, entry->cfg.netns);
+		}
+		if (!dup && !(entry->bad & KEY_NETNS))
+		{
+			array_insert(names, ARRAY_TAIL, entry->cfg.netns);
+		}
+	}
+	return enumerator_create_filter(array_create_enumerator(names),
+									netns_filter, names,
+									(void*)array_destroy);
+}
+
+METHOD(vti_config_t, errors, int,
+	private_vti_config_t *this)
+{
+	return this->errors;
+}
+
+static void entry_destroy(entry_t *entry)
+{
+	free(entry->conn);
+	free(entry);
+}
+
+METHOD(vti_config_t, destroy, void,
+	private_vti_config_t *this)
+{
+	array_destroy_function(this->conns, (void*)entry_destroy, NULL);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+vti_config_t *vti_config_create(settings_t *settings, const char *ns)
+{
+	private_vti_config_t *this;
+	enumerator_t *enumerator;
+	entry_t *entry;
+	char *conn, *value;
+
+	INIT(this,
+		.public = {
+			.lookup = _lookup,
+			.create_netns_enumerator = _create_netns_enumerator,
+			.errors = _errors,
+			.destroy = _destroy,
+		},
+		.global = {
+			.cfg = {
+				.name = "vti%id",
+				.down_action = VTI_DOWN_DELETE,
+			},
+		},
+		.auto_ = TRUE,
+		.conns = array_create(0, 0),
+	);
+
+	parse_entry(this, settings, ns, &this->global, NULL);
+	value = settings->get_str(settings, "%s.plugins.vti.auto", NULL, ns);
+	if (value && !parse_bool(value, &this->auto_))
+	{
+		bad_value(this, &this->global, "auto", value, "expected yes or no");
+		this->auto_ = FALSE;
+	}
+	enumerator = settings->create_section_enumerator(settings,
+										"%s.plugins.vti.connections", ns);
+	while (enumerator->enumerate(enumerator, &conn))
+	{
+		INIT(entry,
+			.conn = strdup(conn),
+		);
+		parse_entry(this, settings, ns, entry, &this->global);
+		array_insert(this->conns, ARRAY_TAIL, entry);
+	}
+	enumerator->destroy(enumerator);
+	return &this->public;
+}
+
+/*
+ * Described in header
+ */
+bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
+							char buf[IFNAMSIZ])
+{
+	char out[256];
+	size_t len = 0;
+	int written;
+
+	while (*tpl && len < sizeof(out) - 1)
+	{
+		if (strpfx(tpl, "%id"))
+		{
+			written = snprintf(out + len, sizeof(out) - len, "%u", id);
+			tpl += strlen("%id");
+		}
+		else if (strpfx(tpl, "%conn"))
+		{
+			written = snprintf(out + len, sizeof(out) - len, "%s", conn);
+			tpl += strlen("%conn");
+		}
+		else
+		{
+			out[len] = *tpl++;
+			written = 1;
+		}
+		len = min(len + written, sizeof(out) - 1);
+	}
+	out[len] = '\0';
+	if (!len || len >= IFNAMSIZ || streq(out, ".") || streq(out, ".."))
+	{
+		return FALSE;
+	}
+	for (tpl = out; *tpl; tpl++)
+	{
+		if (*tpl == '/' || *tpl == ':' || isspace(*tpl))
+		{
+			return FALSE;
+		}
+	}
+	memcpy(buf, out, len + 1);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool vti_config_remote_is_shared(const char *remote_addrs)
+{
+	if (!remote_addrs || !*remote_addrs)
+	{
+		return TRUE;
+	}
+	host_t *from, *to;
+	const char *dash;
+	char buf[64];
+	bool range;
+
+	if (strchr(remote_addrs, ',') || strchr(remote_addrs, '/') ||
+		strpfx(remote_addrs, "%any") || streq(remote_addrs, "0.0.0.0") ||
+		streq(remote_addrs, "::"))
+	{
+		return TRUE;
+	}
+	/* a range is two addresses joined by '-', a DNS name may have dashes */
+	dash = strchr(remote_addrs, '-');
+	if (!dash)
+	{
+		return FALSE;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - remote_addrs),
+			 remote_addrs);
+	from = host_create_from_string(buf, 0);
+	to = host_create_from_string((char*)dash + 1, 0);
+	range = from && to;
+	DESTROY_IF(from);
+	DESTROY_IF(to);
+	return range;
+}
