@@ -13,6 +13,10 @@
 
 #include <libmnl/libmnl.h>
 
+/** Size of the buffers the builders take; they clear it first, as libmnl
+ * leaves the padding of attributes as it finds it */
+#define VTI_NLMSG_BUF 8192
+
 /**
  * ip link add NAME type vti|vti6 local L remote R ikey I okey O
  * ip link add NAME type xfrm dev LINK if_id ID

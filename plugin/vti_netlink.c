@@ -175,7 +175,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 static int roundtrip(struct mnl_socket *nl, struct nlmsghdr *req,
 					 const char *op, reply_t *reply, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 	uint32_t portid = mnl_socket_get_portid(nl);
 	struct nlmsghdr *nlh;
 	ssize_t received;
@@ -269,7 +269,7 @@ METHOD(vti_backend_t, lookup, int,
 	private_vti_netlink_t *this, const char *netns, const char *name,
 	char *alias, size_t alias_len, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 	reply_t reply = { .ifindex = -ENODEV };
 	int ret;
 
@@ -287,7 +287,7 @@ METHOD(vti_backend_t, create, int,
 	private_vti_netlink_t *this, const char *name, const vti_params_t *params,
 	const char *alias, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], found[IFALIASZ];
+	char buf[VTI_NLMSG_BUF], found[IFALIASZ];
 	int ret, ifindex;
 
 	ret = request("", vti_nlmsg_create(buf, next_seq(this), name, params),
@@ -318,7 +318,7 @@ METHOD(vti_backend_t, move, int,
 	private_vti_netlink_t *this, int ifindex, const char *name,
 	const char *netns, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], alias[IFALIASZ];
+	char buf[VTI_NLMSG_BUF], alias[IFALIASZ];
 	int fd, ret;
 
 	fd = vti_netns_open(netns);
@@ -343,7 +343,7 @@ METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	const vti_settings_t *settings, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 	int i, ret;
 
 	ret = request(netns, vti_nlmsg_configure(buf, next_seq(this), ifindex,
@@ -366,7 +366,7 @@ METHOD(vti_backend_t, set_mtu, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex, uint32_t mtu,
 	vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 
 	return request(netns, vti_nlmsg_mtu(buf, next_seq(this), ifindex, mtu),
 				   "setting the mtu", NULL, err);
@@ -376,7 +376,7 @@ METHOD(vti_backend_t, set_state, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex, bool up,
 	vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 
 	return request(netns, vti_nlmsg_state(buf, next_seq(this), ifindex, up),
 				   up ? "setting the link up" : "setting the link down",
@@ -387,7 +387,7 @@ METHOD(vti_backend_t, change, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	const vti_params_t *params, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 
 	return request(netns, vti_nlmsg_change(buf, next_seq(this), ifindex,
 										   params),
@@ -398,7 +398,7 @@ METHOD(vti_backend_t, remove_, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 
 	return request(netns, vti_nlmsg_delete(buf, next_seq(this), ifindex),
 				   "deleting the link", NULL, err);
@@ -408,7 +408,7 @@ METHOD(vti_backend_t, list, int,
 	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
 	void *data, vti_err_t *err)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 	reply_t reply = { .found = cb, .data = data };
 
 	return request(netns, vti_nlmsg_dumplinks(buf, next_seq(this)),
@@ -442,7 +442,7 @@ METHOD(vti_backend_t, path_mtu, uint32_t,
 	private_vti_netlink_t *this, int family, const uint8_t *dst,
 	uint32_t *ifindex)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[VTI_NLMSG_BUF];
 	reply_t reply = {};
 	vti_err_t err;
 

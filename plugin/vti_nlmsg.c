@@ -21,6 +21,7 @@ static struct nlmsghdr *link_request(void *buf, uint32_t seq, uint16_t type,
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
+	memset(buf, 0, VTI_NLMSG_BUF);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
@@ -32,6 +33,17 @@ static struct nlmsghdr *link_request(void *buf, uint32_t seq, uint16_t type,
 }
 
 /**
+ * Start a nest without NLA_F_NESTED, as iproute2's addattr_nest().
+ */
+static struct nlattr *nest_start(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	nest->nla_type &= ~NLA_F_NESTED;
+	return nest;
+}
+
+/**
  * IFLA_LINKINFO with the kind's data.
  */
 static void put_linkinfo(struct nlmsghdr *nlh, const vti_params_t *params)
@@ -39,9 +51,11 @@ static void put_linkinfo(struct nlmsghdr *nlh, const vti_params_t *params)
 	struct nlattr *info, *data;
 	int len = params->family == AF_INET ? 4 : 16;
 
-	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, vti_kind_name(params->kind));
-	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	info = nest_start(nlh, IFLA_LINKINFO);
+	/* without the terminating zero, like iproute2 */
+	mnl_attr_put(nlh, IFLA_INFO_KIND, strlen(vti_kind_name(params->kind)),
+				 vti_kind_name(params->kind));
+	data = nest_start(nlh, IFLA_INFO_DATA);
 	if (params->kind == VTI_KIND_XFRM)
 	{
 		mnl_attr_put_u32(nlh, IFLA_XFRM_IF_ID, params->if_id);
@@ -127,9 +141,9 @@ struct nlmsghdr *vti_nlmsg_configure(void *buf, uint32_t seq, int ifindex,
 	struct nlattr *spec, *inet, *conf;
 
 	nlh = vti_nlmsg_mtu(buf, seq, ifindex, mtu);
-	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
-	inet = mnl_attr_nest_start(nlh, AF_INET);
-	conf = mnl_attr_nest_start(nlh, IFLA_INET_CONF);
+	spec = nest_start(nlh, IFLA_AF_SPEC);
+	inet = nest_start(nlh, AF_INET);
+	conf = nest_start(nlh, IFLA_INET_CONF);
 	/* the attribute type is the devconf index */
 	mnl_attr_put_u32(nlh, IPV4_DEVCONF_NOPOLICY, 1);
 	if (disable_xfrm)
@@ -167,6 +181,7 @@ struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 	struct ifaddrmsg *ifa;
 	int len = prefix->family == AF_INET ? 4 : 16;
 
+	memset(buf, 0, VTI_NLMSG_BUF);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_NEWADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
@@ -205,6 +220,7 @@ struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,
 	struct rtmsg *rtm;
 	int len = family == AF_INET ? 4 : 16;
 
+	memset(buf, 0, VTI_NLMSG_BUF);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;

@@ -11,7 +11,7 @@ cd "$top"
 status=0
 printf '\n==> unit and load tests (make check)\n'
 make -s check > make-check.out 2>&1 || status=1
-for t in tests/unit/vti_tests tests/load/load-test.sh; do
+for t in tests/unit/vti_tests tests/unit/valgrind.sh tests/load/load-test.sh; do
 	echo "--- $t"
 	cat "$t.log" 2>/dev/null
 done
@@ -22,10 +22,15 @@ unit=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([
 set -- ${unit:-0 0 1}
 passed=$(($1 - $2 - $3))
 failed=$(($2 + $3))
-load=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' tests/load/load-test.sh.log 2>/dev/null)
-set -- ${load:-0 1}
-passed=$((passed + $1))
-failed=$((failed + $2))
+# the shell tests: a PASS: or FAIL: line per check
+for t in tests/unit/valgrind.sh tests/load/load-test.sh; do
+	if [ -f "$t.log" ]; then
+		passed=$((passed + $(grep -c '^PASS: ' "$t.log")))
+		failed=$((failed + $(grep -c '^FAIL: ' "$t.log")))
+	else
+		failed=$((failed + 1))
+	fi
+done
 
 printf '\n==> integration scenarios\n'
 "$top/tests/integration.sh" > integration.out 2>&1 || status=1

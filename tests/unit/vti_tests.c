@@ -4,8 +4,37 @@
 
 #include "vti_tests.h"
 
-#include <library.h>
+#include <stdarg.h>
 #include <unistd.h>
+
+char test_log[16384];
+
+void test_log_clear(void)
+{
+	test_log[0] = '\0';
+}
+
+/**
+ * Keeps the level 1 log lines for assertions, prints them too.
+ */
+static void test_dbg(debug_t group, level_t level, char *fmt, ...)
+{
+	size_t len = strlen(test_log);
+	va_list args;
+
+	if (level > 1)
+	{
+		return;
+	}
+	va_start(args, fmt);
+	vsnprintf(test_log + len, sizeof(test_log) - len, fmt, args);
+	va_end(args);
+	len = strlen(test_log);
+	if (len < sizeof(test_log) - 1)
+	{
+		strcat(test_log, "\n");
+	}
+}
 
 int main(int argc, char *argv[])
 {
@@ -27,7 +56,11 @@ int main(int argc, char *argv[])
 		return 1;
 	}
 	unlink(conf);
+	dbg = test_dbg;
 	runner = srunner_create(mtu_suite_create());
+	srunner_add_suite(runner, config_suite_create());
+	srunner_add_suite(runner, manager_suite_create());
+	srunner_add_suite(runner, nlmsg_suite_create());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -1,0 +1,532 @@
+/*
+ * The manager driven through a fake kernel, in the order the bus emits
+ * events: up, rekeys, make-before-break reauthentication, IKE_SA down,
+ * roadwarriors sharing marks, restarts, failures.
+ */
+
+#include "vti_tests.h"
+#include "vti_manager.h"
+#include "fake_backend.h"
+
+#include <errno.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <crypto/crypters/crypter.h>
+#include <crypto/signers/signer.h>
+
+static fake_backend_t *fake;
+static vti_manager_t *manager;
+
+static void start(const char *settings_text)
+{
+	settings_t *settings;
+
+	settings = settings_create_string((char*)settings_text);
+	fake = fake_backend_create();
+	manager = vti_manager_create(vti_config_create(settings, "charon"),
+								 &fake->backend);
+	settings->destroy(settings);
+	test_log_clear();
+}
+
+#define PRIVATE "charon { plugins { vti { netns = private\n" \
+				"addresses = 2001:db8:ff::6/127 } } }"
+
+static void setup(void)
+{
+	start(PRIVATE);
+}
+
+static void teardown(void)
+{
+	if (manager)
+	{
+		manager->destroy(manager);
+		manager = NULL;
+	}
+	fake_backend_free(fake);
+}
+
+/**
+ * A CHILD_SA of conn with mark, between two addresses.
+ */
+static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
+						   uint32_t mark, const char *local,
+						   const char *remote)
+{
+	vti_tunnel_t t = {
+		.conn = conn,
+		.child_id = child,
+		.ike_id = ike,
+		.mark_in = mark,
+		.mark_out = mark,
+		.family = strchr(local, ':') ? AF_INET6 : AF_INET,
+	};
+
+	inet_pton(t.family, local, t.local);
+	inet_pton(t.family, remote, t.remote);
+	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
+									   &t.esp);
+	return t;
+}
+
+#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
+							  "2001:db8:3::2")
+
+#define CREATED_VTI6 \
+	"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
+	"move vti6 private\n" \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n" \
+	"up private vti6\n"
+
+START_TEST(test_up_down)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert(!fake_backend_exists(fake, "", "vti6", NULL));
+	ck_assert_int_eq(fake->last_params.family, AF_INET6);
+	ck_assert_int_eq(fake->last_params.remote[15], 2);
+	ck_assert(strstr(test_log, "vti: V3-2: created vti6 vti6 (local "
+			  "2001:db8:1::1 remote 2001:db8:3::2, keys 6/6) in namespace "
+			  "private, mtu 1426"));
+	fake_backend_clear(fake);
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+START_TEST(test_ipv4_is_vti_without_disable_xfrm)
+{
+	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
+
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls,
+		"create vti vti5 ikey=5 okey=5 alias=strongswan-vti:v4\n"
+		"move vti5 private\n"
+		"configure private vti5 mtu=1446 addrs=1 disable_xfrm=0\n"
+		"up private vti5\n");
+}
+END_TEST
+
+START_TEST(test_no_netns)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { mtu = 1500 } } }");
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls,
+		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=1\n"
+		"up - vti6\n");
+}
+END_TEST
+
+START_TEST(test_child_rekey)
+{
+	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
+
+	manager->child_up(manager, &t);
+	fake_backend_clear(fake);
+	/* a rekey raises child_rekey only; the old SA goes without down event */
+	manager->child_rekey(manager, 1, &rekeyed);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 2);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+START_TEST(test_rekey_changes_algorithm)
+{
+	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
+
+	manager->child_up(manager, &t);
+	fake_backend_clear(fake);
+	vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128, &rekeyed.esp);
+	manager->child_rekey(manager, 1, &rekeyed);
+	ck_assert_str_eq(fake->calls, "mtu private vti6 1406\n");
+	ck_assert(strstr(test_log, "mtu of vti6 changed from 1426 to 1406"));
+}
+END_TEST
+
+START_TEST(test_ike_rekey_then_down)
+{
+	vti_tunnel_t t = V6(1, 1);
+	uint8_t local[16], remote[16];
+
+	manager->child_up(manager, &t);
+	manager->ike_rekey(manager, 1, 7);
+	fake_backend_clear(fake);
+	/* the children follow the new IKE_SA: its updates reach them */
+	inet_pton(AF_INET6, "2001:db8:1::9", local);
+	inet_pton(AF_INET6, "2001:db8:3::2", remote);
+	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	ck_assert_str_eq(fake->calls, "");
+	manager->ike_update(manager, 7, AF_INET6, local, remote);
+	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
+					 "local=2001:db8:1::9 remote=2001:db8:3::2\n");
+}
+END_TEST
+
+START_TEST(test_make_before_break)
+{
+	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
+
+	manager->child_up(manager, &old);
+	fake_backend_clear(fake);
+	/* the new IKE_SA's children come up before the old ones go down */
+	manager->child_up(manager, &new);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert_int_eq(manager->count(manager), 1);
+	manager->child_down(manager, "V3-2", 2);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+START_TEST(test_break_before_make)
+{
+	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
+
+	manager->child_up(manager, &old);
+	manager->child_down(manager, "V3-2", 1);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &new);
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+}
+END_TEST
+
+START_TEST(test_ike_down_several_children)
+{
+	vti_tunnel_t a = V6(1, 1), b = tunnel("V3-2", 2, 1, 7, "2001:db8:1::1",
+										  "2001:db8:3::3");
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	ck_assert_int_eq(manager->count(manager), 2);
+	fake_backend_clear(fake);
+	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
+	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 2);
+	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+START_TEST(test_roadwarriors_share)
+{
+	vti_tunnel_t a = tunnel("rw", 1, 1, 9, "192.0.2.1", "203.0.113.5");
+	vti_tunnel_t b = tunnel("rw", 2, 2, 9, "192.0.2.1", "203.0.113.6");
+
+	a.remote_any = b.remote_any = TRUE;
+	manager->child_up(manager, &a);
+	ck_assert_int_eq(fake->last_params.remote[0], 0);
+	ck_assert_int_eq(fake->last_params.remote[3], 0);
+	manager->child_up(manager, &b);
+	ck_assert_int_eq(manager->count(manager), 1);
+	fake_backend_clear(fake);
+	/* one client leaving never cuts the other */
+	manager->child_down(manager, "rw", 1);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "rw", 2);
+	ck_assert_str_eq(fake->calls, "remove private vti9\n");
+}
+END_TEST
+
+START_TEST(test_unique_marks)
+{
+	vti_tunnel_t a = tunnel("u", 1, 1, 1, "192.0.2.1", "192.0.2.2");
+	vti_tunnel_t b = tunnel("u", 2, 2, 2, "192.0.2.1", "192.0.2.3");
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	ck_assert(fake_backend_exists(fake, "private", "vti1", NULL));
+	ck_assert(fake_backend_exists(fake, "private", "vti2", NULL));
+}
+END_TEST
+
+START_TEST(test_same_name_other_peer)
+{
+	vti_tunnel_t a = tunnel("x", 1, 1, 4, "192.0.2.1", "192.0.2.2");
+	vti_tunnel_t b = tunnel("x", 2, 2, 4, "192.0.2.1", "192.0.2.3");
+
+	manager->child_up(manager, &a);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &b);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(test_log, "vti: x: vti4 in namespace private is already "
+					 "used by connection x with other keys or endpoints"));
+	/* the first keeps its interface */
+	manager->child_down(manager, "x", 2);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "x", 1);
+	ck_assert_str_eq(fake->calls, "remove private vti4\n");
+}
+END_TEST
+
+START_TEST(test_foreign_interface_untouched)
+{
+	vti_tunnel_t t = V6(1, 1);
+	bool up;
+
+	fake_backend_add(fake, "private", "vti6", "", TRUE);
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
+	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
+					 "private and is not ours (no alias), leaving it alone"));
+	manager->child_down(manager, "V3-2", 1);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+}
+END_TEST
+
+START_TEST(test_other_connections_interface)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", FALSE);
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(test_log, "is not ours (strongswan-vti:other)"));
+}
+END_TEST
+
+START_TEST(test_leftover_replaced)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	/* ours, same connection, but not in the table: a crash left it */
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n" CREATED_VTI6);
+}
+END_TEST
+
+START_TEST(test_failure_leaves_nothing)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake->fail_op = "configure";
+	fake->fail_errno = EINVAL;
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls,
+		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move vti6 private\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n"
+		"remove private vti6\n");
+	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
+					 "Invalid argument"));
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+	/* and the next SA tries again */
+	fake_backend_clear(fake);
+	t.child_id = 2;
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+}
+END_TEST
+
+START_TEST(test_move_failure)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake->fail_op = "move";
+	fake->fail_errno = ENOENT;
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls,
+		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move vti6 private\n"
+		"remove - vti6\n");
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+START_TEST(test_down_action_down)
+{
+	vti_tunnel_t t = V6(1, 1), again = V6(2, 2);
+	bool up;
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { netns = private\n down_action = down\n"
+		  " addresses = 2001:db8:ff::6/127 } } }");
+	manager->child_up(manager, &t);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &again);
+	ck_assert_str_eq(fake->calls, "mtu private vti6 1426\nup private vti6\n");
+	/* at shutdown it is set down, not deleted */
+	fake_backend_clear(fake);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+}
+END_TEST
+
+START_TEST(test_shutdown_removes)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	fake_backend_clear(fake);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+START_TEST(test_cleanup_stale)
+{
+	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", FALSE);
+	fake_backend_add(fake, "private", "vti2", VTI_ALIAS_PREFIX "b", TRUE);
+	fake_backend_add(fake, "private", "eth0", "", TRUE);
+	manager->cleanup_stale(manager);
+	ck_assert_str_eq(fake->calls, "remove - vti1\nremove private vti2\n");
+	ck_assert(fake_backend_exists(fake, "private", "eth0", NULL));
+	ck_assert(strstr(test_log, "vti: b: deleted vti2 left by an earlier run in "
+					 "namespace private"));
+}
+END_TEST
+
+START_TEST(test_cleanup_adopts_down)
+{
+	vti_tunnel_t t = V6(1, 1);
+	bool up;
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { netns = private\n down_action = down\n"
+		  " addresses = 2001:db8:ff::6/127 } } }");
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
+	manager->cleanup_stale(manager);
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
+	fake_backend_clear(fake);
+	/* the next matching SA reuses it: same interface, new keys */
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
+		"local=2001:db8:1::1 remote=2001:db8:3::2\n"
+		"mtu private vti6 1426\nup private vti6\n");
+}
+END_TEST
+
+START_TEST(test_not_enabled)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { auto = no\n"
+		  " connections { other { } } } } }");
+	manager->child_up(manager, &t);
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "");
+}
+END_TEST
+
+START_TEST(test_reload)
+{
+	vti_tunnel_t t = V6(1, 1), u = V6(2, 2);
+	settings_t *settings;
+
+	manager->child_up(manager, &t);
+	settings = settings_create_string(
+			"charon { plugins { vti { connections { V3-2 { enable = no } } } } }");
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	fake_backend_clear(fake);
+	/* existing interfaces stay; new SAs follow the new settings */
+	u.mark_in = u.mark_out = 8;
+	manager->child_up(manager, &u);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 1);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+START_TEST(test_bad_name)
+{
+	vti_tunnel_t t = tunnel("a-long-connection-name", 1, 1, 6, "192.0.2.1",
+							"192.0.2.2");
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { name = vti-%conn } } }");
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(test_log, "vti: a-long-connection-name: name template "
+					 "'vti-%conn' gives no valid interface name"));
+}
+END_TEST
+
+START_TEST(test_path_mtu_natt)
+{
+	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
+
+	fake->path_mtu = 1400;
+	t.natt = TRUE;
+	manager->child_up(manager, &t);
+	ck_assert_int_eq(fake->last_settings.mtu, 1338);
+}
+END_TEST
+
+Suite *manager_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("manager");
+	tc = tcase_create("lifecycle");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_up_down);
+	tcase_add_test(tc, test_ipv4_is_vti_without_disable_xfrm);
+	tcase_add_test(tc, test_no_netns);
+	tcase_add_test(tc, test_child_rekey);
+	tcase_add_test(tc, test_rekey_changes_algorithm);
+	tcase_add_test(tc, test_ike_rekey_then_down);
+	tcase_add_test(tc, test_make_before_break);
+	tcase_add_test(tc, test_break_before_make);
+	tcase_add_test(tc, test_ike_down_several_children);
+	tcase_add_test(tc, test_roadwarriors_share);
+	tcase_add_test(tc, test_unique_marks);
+	tcase_add_test(tc, test_same_name_other_peer);
+	tcase_add_test(tc, test_not_enabled);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_bad_name);
+	tcase_add_test(tc, test_path_mtu_natt);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("safety");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_foreign_interface_untouched);
+	tcase_add_test(tc, test_other_connections_interface);
+	tcase_add_test(tc, test_leftover_replaced);
+	tcase_add_test(tc, test_failure_leaves_nothing);
+	tcase_add_test(tc, test_move_failure);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("restarts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_down_action_down);
+	tcase_add_test(tc, test_shutdown_removes);
+	tcase_add_test(tc, test_cleanup_stale);
+	tcase_add_test(tc, test_cleanup_adopts_down);
+	suite_add_tcase(s, tc);
+	return s;
+}
