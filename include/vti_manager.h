@@ -53,9 +53,19 @@ struct vti_manager_t {
 
 	/**
 	 * A CHILD_SA went down (deleted, expired, or its IKE_SA died).
+	 *
+	 * @param reauth	its IKE_SA is being reauthenticated break-before-make:
+	 *					an interface it leaves unheld waits for the new
+	 *					CHILD_SAs (see expire_pending) instead of going
 	 */
 	void (*child_down)(vti_manager_t *this, const char *conn,
-					   uint32_t child_id);
+					   uint32_t child_id, bool reauth);
+
+	/**
+	 * Release the interfaces that have waited for a reauthentication's
+	 * CHILD_SAs at least min_age seconds without getting one.
+	 */
+	void (*expire_pending)(vti_manager_t *this, uint32_t min_age);
 
 	/**
 	 * A CHILD_SA was rekeyed: the new one takes the old one's place.

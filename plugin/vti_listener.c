@@ -7,6 +7,11 @@
 #include "vti_manager.h"
 
 #include <daemon.h>
+#include <processing/jobs/callback_job.h>
+
+/** Seconds an interface waits for the CHILD_SAs of a break-before-make
+ * reauthentication */
+#define REAUTH_GRACE 30
 
 typedef struct private_vti_listener_t private_vti_listener_t;
 
@@ -113,7 +118,34 @@ METHOD(listener_t, child_updown, bool,
 	else
 	{
 		this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
-								  child_sa->get_unique_id(child_sa));
+					child_sa->get_unique_id(child_sa),
+					ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING));
+	}
+	return TRUE;
+}
+
+/**
+ * Release interfaces no reauthenticated CHILD_SA took over.
+ */
+static job_requeue_t expire_pending(private_vti_listener_t *this)
+{
+	this->manager->expire_pending(this->manager, REAUTH_GRACE);
+	return JOB_REQUEUE_NONE;
+}
+
+METHOD(listener_t, ike_reestablish_post, bool,
+	private_vti_listener_t *this, ike_sa_t *old, ike_sa_t *new,
+	bool initiated)
+{
+	if (initiated)
+	{
+		lib->scheduler->schedule_job(lib->scheduler, (job_t*)
+				callback_job_create((callback_job_cb_t)expire_pending, this,
+									NULL, NULL), REAUTH_GRACE + 1);
+	}
+	else
+	{
+		this->manager->expire_pending(this->manager, 0);
 	}
 	return TRUE;
 }
@@ -190,6 +222,7 @@ vti_listener_t *vti_listener_create()
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
+				.ike_reestablish_post = _ike_reestablish_post,
 			},
 			.reload = _reload,
 			.destroy = _destroy,

@@ -37,6 +37,8 @@ typedef enum {
 	IFACE_DOWN,
 	/** found down at start (down_action = down), identity unknown */
 	IFACE_ADOPTED,
+	/** up, unheld while its IKE_SA is reauthenticated break-before-make */
+	IFACE_PENDING,
 } iface_state_t;
 
 /**
@@ -59,6 +61,8 @@ struct iface_t {
 	/** CHILD_SAs holding it */
 	u_int refs;
 	iface_state_t state;
+	/** when it became IFACE_PENDING */
+	time_t pending_since;
 };
 
 /**
@@ -471,6 +475,12 @@ METHOD(vti_manager_t, child_up, void,
 	else if (existing)
 	{
 		existing->refs++;
+		if (existing->state == IFACE_PENDING)
+		{
+			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
+				 "CHILD_SA {%u}", tunnel->conn, name, tunnel->child_id);
+			existing->state = IFACE_UP;
+		}
 		revive = existing->state == IFACE_DOWN;
 		if (revive)
 		{
@@ -524,7 +534,8 @@ METHOD(vti_manager_t, child_up, void,
 }
 
 METHOD(vti_manager_t, child_down, void,
-	private_vti_manager_t *this, const char *conn, uint32_t child_id)
+	private_vti_manager_t *this, const char *conn, uint32_t child_id,
+	bool reauth)
 {
 	holder_t *holder;
 	iface_t *iface;
@@ -539,7 +550,14 @@ METHOD(vti_manager_t, child_down, void,
 	}
 	iface = holder->iface;
 	free(holder);
-	if (--iface->refs == 0 && iface->state == IFACE_UP)
+	if (--iface->refs == 0 && iface->state == IFACE_UP && reauth)
+	{
+		iface->state = IFACE_PENDING;
+		iface->pending_since = time_monotonic(NULL);
+		DBG1(DBG_CHD, "vti: %s: keeping %s for the CHILD_SAs of the "
+			 "reauthenticated IKE_SA", conn, iface->name);
+	}
+	else if (iface->refs == 0 && iface->state == IFACE_UP)
 	{
 		release = TRUE;
 		if (iface->down_action == VTI_DOWN_DELETE)
@@ -566,6 +584,49 @@ METHOD(vti_manager_t, child_down, void,
 			iface_destroy(iface);
 		}
 	}
+}
+
+METHOD(vti_manager_t, expire_pending, void,
+	private_vti_manager_t *this, uint32_t min_age)
+{
+	enumerator_t *enumerator;
+	linked_list_t *expired;
+	iface_t *iface;
+	time_t now = time_monotonic(NULL);
+	void *key;
+
+	expired = linked_list_create();
+	this->mutex->lock(this->mutex);
+	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->state == IFACE_PENDING &&
+			now - iface->pending_since >= min_age)
+		{
+			if (iface->down_action == VTI_DOWN_DELETE)
+			{
+				this->ifaces->remove_at(this->ifaces, enumerator);
+			}
+			else
+			{
+				iface->state = IFACE_DOWN;
+			}
+			expired->insert_last(expired, iface);
+		}
+	}
+	enumerator->destroy(enumerator);
+	this->mutex->unlock(this->mutex);
+
+	while (expired->remove_first(expired, (void**)&iface) == SUCCESS)
+	{
+		kernel_release(this, iface, "no CHILD_SA came back after "
+					   "reauthentication");
+		if (iface->down_action == VTI_DOWN_DELETE)
+		{
+			iface_destroy(iface);
+		}
+	}
+	expired->destroy(expired);
 }
 
 METHOD(vti_manager_t, child_rekey, void,
@@ -840,7 +901,7 @@ METHOD(vti_manager_t, destroy, void,
 	enumerator = this->ifaces->create_enumerator(this->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (iface->state == IFACE_UP)
+		if (iface->state == IFACE_UP || iface->state == IFACE_PENDING)
 		{
 			kernel_release(this, iface, "charon is stopping");
 		}
@@ -873,6 +934,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 		.public = {
 			.child_up = _child_up,
 			.child_down = _child_down,
+			.expire_pending = _expire_pending,
 			.child_rekey = _child_rekey,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,

@@ -93,7 +93,7 @@ START_TEST(test_up_down)
 			  "2001:db8:1::1 remote 2001:db8:3::2, keys 6/6) in namespace "
 			  "private, mtu 1426"));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(manager->count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -137,9 +137,9 @@ START_TEST(test_child_rekey)
 	/* a rekey raises child_rekey only; the old SA goes without down event */
 	manager->child_rekey(manager, 1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2);
+	manager->child_down(manager, "V3-2", 2, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -185,10 +185,10 @@ START_TEST(test_make_before_break)
 	/* the new IKE_SA's children come up before the old ones go down */
 	manager->child_up(manager, &new);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(manager->count(manager), 1);
-	manager->child_down(manager, "V3-2", 2);
+	manager->child_down(manager, "V3-2", 2, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -198,10 +198,42 @@ START_TEST(test_break_before_make)
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
 	manager->child_up(manager, &old);
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &new);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+}
+END_TEST
+
+START_TEST(test_break_before_make_reauth_initiator)
+{
+	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
+
+	manager->child_up(manager, &old);
+	fake_backend_clear(fake);
+	/* our IKE_SA reauthenticates: its children go down first */
+	manager->child_down(manager, "V3-2", 1, TRUE);
+	manager->expire_pending(manager, 30);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_up(manager, &new);
+	ck_assert_str_eq(fake->calls, "");
+	manager->expire_pending(manager, 0);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 2, FALSE);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+START_TEST(test_reauth_never_returns)
+{
+	vti_tunnel_t old = V6(1, 1);
+
+	manager->child_up(manager, &old);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "V3-2", 1, TRUE);
+	manager->expire_pending(manager, 0);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+	ck_assert_int_eq(manager->count(manager), 0);
 }
 END_TEST
 
@@ -215,8 +247,8 @@ START_TEST(test_ike_down_several_children)
 	ck_assert_int_eq(manager->count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
-	manager->child_down(manager, "V3-2", 1);
-	manager->child_down(manager, "V3-2", 2);
+	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 2, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -235,9 +267,9 @@ START_TEST(test_roadwarriors_share)
 	ck_assert_int_eq(manager->count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
-	manager->child_down(manager, "rw", 1);
+	manager->child_down(manager, "rw", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "rw", 2);
+	manager->child_down(manager, "rw", 2, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti9\n");
 }
 END_TEST
@@ -266,9 +298,9 @@ START_TEST(test_same_name_other_peer)
 	ck_assert(strstr(test_log, "vti: x: vti4 in namespace private is already "
 					 "used by connection x with other keys or endpoints"));
 	/* the first keeps its interface */
-	manager->child_down(manager, "x", 2);
+	manager->child_down(manager, "x", 2, FALSE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "x", 1);
+	manager->child_down(manager, "x", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti4\n");
 }
 END_TEST
@@ -284,7 +316,7 @@ START_TEST(test_foreign_interface_untouched)
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
 					 "private and is not ours (no alias), leaving it alone"));
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_str_eq(fake->calls, "");
@@ -364,7 +396,7 @@ START_TEST(test_down_action_down)
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	manager->child_up(manager, &t);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
@@ -435,7 +467,7 @@ START_TEST(test_not_enabled)
 	start("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
 	manager->child_up(manager, &t);
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -455,7 +487,7 @@ START_TEST(test_reload)
 	u.mark_in = u.mark_out = 8;
 	manager->child_up(manager, &u);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1);
+	manager->child_down(manager, "V3-2", 1, FALSE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -502,6 +534,8 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_ike_rekey_then_down);
 	tcase_add_test(tc, test_make_before_break);
 	tcase_add_test(tc, test_break_before_make);
+	tcase_add_test(tc, test_break_before_make_reauth_initiator);
+	tcase_add_test(tc, test_reauth_never_returns);
 	tcase_add_test(tc, test_ike_down_several_children);
 	tcase_add_test(tc, test_roadwarriors_share);
 	tcase_add_test(tc, test_unique_marks);
