@@ -54,18 +54,19 @@ struct vti_manager_t {
 	/**
 	 * A CHILD_SA went down (deleted, expired, or its IKE_SA died).
 	 *
-	 * @param reauth	its IKE_SA is being reauthenticated break-before-make:
-	 *					an interface it leaves unheld waits for the new
-	 *					CHILD_SAs (see expire_pending) instead of going
+	 * @param grace	seconds an interface it leaves unheld waits for the
+	 *					CHILD_SAs of a break-before-make reauthentication
+	 *					(see expire_pending), 0 to release it at once
 	 */
 	void (*child_down)(vti_manager_t *this, const char *conn,
-					   uint32_t child_id, bool reauth);
+					   uint32_t child_id, uint32_t grace);
 
 	/**
-	 * Release the interfaces that have waited for a reauthentication's
-	 * CHILD_SAs at least min_age seconds without getting one.
+	 * Release the interfaces whose grace has passed without a new CHILD_SA.
+	 *
+	 * @param all		release every waiting one, grace or not
 	 */
-	void (*expire_pending)(vti_manager_t *this, uint32_t min_age);
+	void (*expire_pending)(vti_manager_t *this, bool all);
 
 	/**
 	 * A CHILD_SA was rekeyed: the new one takes the old one's place.

@@ -7,11 +7,16 @@
 #include "vti_manager.h"
 
 #include <daemon.h>
+#include <encoding/payloads/delete_payload.h>
 #include <processing/jobs/callback_job.h>
 
 /** Seconds an interface waits for the CHILD_SAs of a break-before-make
- * reauthentication */
+ * reauthentication we started */
 #define REAUTH_GRACE 30
+
+/** Seconds it waits after the peer deleted the IKE_SA: the peer may be
+ * reauthenticating break-before-make, which we cannot tell from a delete */
+#define PEER_DELETE_GRACE 5
 
 typedef struct private_vti_listener_t private_vti_listener_t;
 
@@ -29,6 +34,12 @@ struct private_vti_listener_t {
 	 * The table of interfaces.
 	 */
 	vti_manager_t *manager;
+
+	/**
+	 * IKE_SA whose deletion the peer just requested (its children's down
+	 * events follow on the same thread, under the bus lock)
+	 */
+	uint32_t peer_deleted;
 };
 
 /**
@@ -102,11 +113,21 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	return TRUE;
 }
 
+/**
+ * Release interfaces no reauthenticated CHILD_SA took over in time.
+ */
+static job_requeue_t expire_pending(private_vti_listener_t *this)
+{
+	this->manager->expire_pending(this->manager, FALSE);
+	return JOB_REQUEUE_NONE;
+}
+
 METHOD(listener_t, child_updown, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	bool up)
 {
 	vti_tunnel_t tunnel;
+	uint32_t grace = 0;
 
 	if (up)
 	{
@@ -114,39 +135,53 @@ METHOD(listener_t, child_updown, bool,
 		{
 			this->manager->child_up(this->manager, &tunnel);
 		}
+		return TRUE;
 	}
-	else
+	if (ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING))
 	{
-		this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
-					child_sa->get_unique_id(child_sa),
-					ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING));
+		grace = REAUTH_GRACE;
+	}
+	else if (this->peer_deleted == ike_sa->get_unique_id(ike_sa))
+	{
+		grace = PEER_DELETE_GRACE;
+	}
+	this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
+							  child_sa->get_unique_id(child_sa), grace);
+	if (grace)
+	{
+		lib->scheduler->schedule_job(lib->scheduler, (job_t*)
+				callback_job_create((callback_job_cb_t)expire_pending, this,
+									NULL, NULL), grace + 1);
 	}
 	return TRUE;
 }
 
-/**
- * Release interfaces no reauthenticated CHILD_SA took over.
- */
-static job_requeue_t expire_pending(private_vti_listener_t *this)
+METHOD(listener_t, message, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, message_t *message,
+	bool incoming, bool plain)
 {
-	this->manager->expire_pending(this->manager, REAUTH_GRACE);
-	return JOB_REQUEUE_NONE;
-}
+	enumerator_t *enumerator;
+	payload_t *payload;
+	delete_payload_t *delete;
 
-METHOD(listener_t, ike_reestablish_post, bool,
-	private_vti_listener_t *this, ike_sa_t *old, ike_sa_t *new,
-	bool initiated)
-{
-	if (initiated)
+	if (!incoming || !plain || !message->get_request(message) ||
+		message->get_exchange_type(message) != INFORMATIONAL)
 	{
-		lib->scheduler->schedule_job(lib->scheduler, (job_t*)
-				callback_job_create((callback_job_cb_t)expire_pending, this,
-									NULL, NULL), REAUTH_GRACE + 1);
+		return TRUE;
 	}
-	else
+	enumerator = message->create_payload_enumerator(message);
+	while (enumerator->enumerate(enumerator, &payload))
 	{
-		this->manager->expire_pending(this->manager, 0);
+		if (payload->get_type(payload) == PLV2_DELETE)
+		{
+			delete = (delete_payload_t*)payload;
+			if (delete->get_protocol_id(delete) == PROTO_IKE)
+			{
+				this->peer_deleted = ike_sa->get_unique_id(ike_sa);
+			}
+		}
 	}
+	enumerator->destroy(enumerator);
 	return TRUE;
 }
 
@@ -222,7 +257,7 @@ vti_listener_t *vti_listener_create()
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
-				.ike_reestablish_post = _ike_reestablish_post,
+				.message = _message,
 			},
 			.reload = _reload,
 			.destroy = _destroy,

@@ -61,8 +61,8 @@ struct iface_t {
 	/** CHILD_SAs holding it */
 	u_int refs;
 	iface_state_t state;
-	/** when it became IFACE_PENDING */
-	time_t pending_since;
+	/** until when an IFACE_PENDING one waits */
+	time_t pending_until;
 };
 
 /**
@@ -535,7 +535,7 @@ METHOD(vti_manager_t, child_up, void,
 
 METHOD(vti_manager_t, child_down, void,
 	private_vti_manager_t *this, const char *conn, uint32_t child_id,
-	bool reauth)
+	uint32_t grace)
 {
 	holder_t *holder;
 	iface_t *iface;
@@ -550,12 +550,12 @@ METHOD(vti_manager_t, child_down, void,
 	}
 	iface = holder->iface;
 	free(holder);
-	if (--iface->refs == 0 && iface->state == IFACE_UP && reauth)
+	if (--iface->refs == 0 && iface->state == IFACE_UP && grace)
 	{
 		iface->state = IFACE_PENDING;
-		iface->pending_since = time_monotonic(NULL);
-		DBG1(DBG_CHD, "vti: %s: keeping %s for the CHILD_SAs of the "
-			 "reauthenticated IKE_SA", conn, iface->name);
+		iface->pending_until = time_monotonic(NULL) + grace;
+		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
+			 "reauthentication", conn, iface->name, grace);
 	}
 	else if (iface->refs == 0 && iface->state == IFACE_UP)
 	{
@@ -587,7 +587,7 @@ METHOD(vti_manager_t, child_down, void,
 }
 
 METHOD(vti_manager_t, expire_pending, void,
-	private_vti_manager_t *this, uint32_t min_age)
+	private_vti_manager_t *this, bool all)
 {
 	enumerator_t *enumerator;
 	linked_list_t *expired;
@@ -601,7 +601,7 @@ METHOD(vti_manager_t, expire_pending, void,
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
 		if (iface->state == IFACE_PENDING &&
-			now - iface->pending_since >= min_age)
+			(all || now >= iface->pending_until))
 		{
 			if (iface->down_action == VTI_DOWN_DELETE)
 			{

@@ -53,6 +53,69 @@ initiate() {
 	wait_child 1 net 20 && wait_child 2 net 5
 }
 
+# child_count N: number of installed CHILD_SAs named net on site N
+child_count() {
+	swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null |
+		grep -cE "^ +net: #[0-9]+, .*INSTALLED"
+}
+
+# sa_ids N: the unique ids of site N's IKE and CHILD_SAs, to see a rekey
+sa_ids() {
+	swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null |
+		sed -n 's/^ *net: #\([0-9]*\),.*/\1/p' | tr '\n' ' '
+}
+
+# rekeyed N BEFORE: site N's SAs changed from BEFORE and the CHILD_SA is
+# installed again
+rekeyed() {
+	[ "$(sa_ids "$1")" != "$2" ] && [ "$(child_count "$1")" -ge 1 ]
+}
+
+# ours NS: how many interfaces of the plugin NS holds
+ours() {
+	ip -n "$1" -d link show 2>/dev/null | grep -c "alias strongswan-vti:"
+}
+
+# monitor_start NS FILE / monitor_stop: link events in NS
+monitor_start() {
+	ip -n "$1" monitor link > "$2" 2>&1 &
+	MONITOR=$!
+	sleep 0.5
+}
+monitor_stop() {
+	kill "$MONITOR" 2>/dev/null
+	wait "$MONITOR" 2>/dev/null
+}
+
+# rekey_keeps WHAT ARGS...: a rekey of site 1 leaves vti6 alone on both
+# sites: same ifindex, no link event, traffic still flows
+rekey_keeps() {
+	what=$1
+	shift
+	i1=$(ifindex priv1 vti6) i2=$(ifindex priv2 vti6)
+	before=$(sa_ids 1)
+	monitor_start priv1 "$WORK/monitor1"
+	MONITOR1=$MONITOR
+	monitor_start priv2 "$WORK/monitor2"
+	swanctl_in "$(site_dir 1)" --rekey "$@" > /dev/null 2>&1
+	check "$SCENARIO: $what completes" wait_for 30 rekeyed 1 "$before"
+	# break-before-make reauthentication needs a moment for the new SAs
+	wait_for 20 sh -c "[ \$(swanctl --list-sas --uri unix://$(site_dir 2)/charon.vici 2>/dev/null | grep -c INSTALLED) -ge 1 ]"
+	sleep 1
+	monitor_stop
+	MONITOR=$MONITOR1
+	monitor_stop
+	check "$SCENARIO: $what keeps the ifindex of vti6 (site 1)" \
+		test "$(ifindex priv1 vti6)" = "$i1" -a -n "$i1"
+	check "$SCENARIO: $what keeps the ifindex of vti6 (site 2)" \
+		test "$(ifindex priv2 vti6)" = "$i2" -a -n "$i2"
+	check "$SCENARIO: $what raises no link event for vti6 (site 1)" \
+		sh -c '! grep vti6 "$1"' _ "$WORK/monitor1"
+	check "$SCENARIO: $what raises no link event for vti6 (site 2)" \
+		sh -c '! grep vti6 "$1"' _ "$WORK/monitor2"
+	check "$SCENARIO: ping after $what" ping_from priv1 "$peer" 2
+}
+
 # --- the article's V3-2 configuration, made by the plugin ---
 scenario "core-v3-2-vti6"
 two_sites 6
@@ -74,8 +137,112 @@ check "$SCENARIO: ping across the plugin's interfaces" ping_from priv1 "$peer" 3
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: terminate removes the interface (site 1)" \
 	wait_for 10 sh -c '! ip -n priv1 link show dev vti6'
-check "$SCENARIO: terminate removes the interface (site 2)" \
-	wait_for 10 sh -c '! ip -n priv2 link show dev vti6'
+# the peer's delete might start a break-before-make reauthentication: site
+# 2 keeps the interface a few seconds for it
+check "$SCENARIO: terminate removes the interface (site 2, after its grace)" \
+	wait_for 15 sh -c '! ip -n priv2 link show dev vti6'
+scenario_end
+
+# --- rekeying never flaps the interface ---
+scenario "core-rekey"
+two_sites 6
+check "$SCENARIO: CHILD_SA installed" initiate
+rekey_keeps "a CHILD_SA rekey" --child net
+rekey_keeps "an IKE_SA rekey" --ike net
+rekey_keeps "a break-before-make reauthentication" --ike net --reauth
+scenario_end
+
+scenario "core-reauth-make-before-break"
+two_sites 6
+for n in 1 2; do
+	charon_stop "$(site_dir $n)" > /dev/null
+	site_charon "$n" "$(vti_conf "$n")
+make_before_break = yes"
+	swanctl_in "$(site_dir $n)" --load-all --noprompt --file "$(site_dir $n)/swanctl.conf" > /dev/null 2>&1
+done
+check "$SCENARIO: CHILD_SA installed" initiate
+rekey_keeps "a make-before-break reauthentication" --ike net --reauth
+scenario_end
+
+# --- IPv4 endpoints give a vti ---
+scenario "core-ipv4-vti"
+two_sites 4
+check "$SCENARIO: CHILD_SA installed" initiate
+link=$(ip -n priv1 -d link show dev vti6 2>&1)
+check "$SCENARIO: a vti with the endpoints and keys" \
+	sh -c 'echo "$1" | grep -q "vti remote 192.0.2.2 local 192.0.2.1 ikey 0.0.0.6 okey 0.0.0.6"' _ "$link"
+check "$SCENARIO: disable_xfrm left off on an IPv4 vti" \
+	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_xfrm)" = 0
+check "$SCENARIO: IPv4 ping across" ping_from priv1 198.51.100.7 3
+scenario_end
+
+# --- a crash leaves no stale state ---
+scenario "core-crash-restart"
+two_sites 6
+check "$SCENARIO: CHILD_SA installed" initiate
+charon_kill "$(site_dir 1)"
+check "$SCENARIO: the interface outlives the killed charon" test "$(ours priv1)" = 1
+site_charon 1 "$(vti_conf 1)"
+check "$SCENARIO: the restarted charon removes what the crash left" \
+	wait_for 5 test "$(ours priv1)" = 0
+swanctl_in "$(site_dir 1)" --load-all --noprompt --file "$(site_dir 1)/swanctl.conf" > /dev/null 2>&1
+check "$SCENARIO: CHILD_SA installed again" initiate
+check "$SCENARIO: exactly one interface of ours (site 1)" test "$(ours priv1)" = 1
+check "$SCENARIO: exactly one interface of ours (site 2)" test "$(ours priv2)" = 1
+check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
+scenario_end
+
+# --- an interface made by hand is never touched ---
+scenario "core-foreign-interface"
+two_sites 6
+ip -n priv1 link add vti6 type dummy
+ip -n priv1 link set vti6 mtu 1234 up
+before=$(ip -n priv1 -d link show dev vti6)
+swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
+wait_child 1 net 20 > /dev/null 2>&1
+check "$SCENARIO: the handmade vti6 is unchanged" \
+	test "$(ip -n priv1 -d link show dev vti6)" = "$before"
+check "$SCENARIO: the log names the interface and the connection" \
+	grep -q "vti: net: interface vti6 exists in namespace priv1 and is not ours" \
+	"$(site_dir 1)/charon.log"
+check "$SCENARIO: nothing left in the public namespace" test -z "$(ifindex pub1 vti6)"
+swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
+sleep 1
+check "$SCENARIO: still there, unchanged, after terminate" \
+	test "$(ip -n priv1 -d link show dev vti6)" = "$before"
+scenario_end
+
+# --- the MTU: auto fits the path exactly ---
+scenario "core-mtu-auto"
+site_add 1
+site_add 2
+ip -n pub1 link set wan0 mtu 1400
+ip -n pub2 link set wan0 mtu 1400
+SITES="1 2"
+e1=$(site_v6 1) e2=$(site_v6 2) peer=2001:db8:ff::7
+for n in 1 2; do
+	site_charon "$n" "$(vti_conf "$n")"
+	if [ $n = 1 ]; then l=$e1 r=$e2; else l=$e2 r=$e1; fi
+	psk_conf "$l" "$r" "local_ts = ::/0
+				remote_ts = ::/0
+				mark_in = 6
+				mark_out = 6" | site_swanctl "$n"
+done
+check "$SCENARIO: CHILD_SA installed" initiate
+mtu=$(ip -n priv1 -o link show dev vti6 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+# AES-GCM-16 over IPv6: 1400 - 40 (IPv6) - 8 (ESP) - 8 (IV) - 16 (ICV),
+# rounded down to 4, minus 2 (pad length, next header)
+check "$SCENARIO: mtu is 1326 for a 1400 path (got $mtu)" test "$mtu" = 1326
+capture_start pub1 wan0 "$WORK/wire.pcap" host "$e2"
+check "$SCENARIO: a don't-fragment ping of exactly $mtu bytes passes" \
+	ip netns exec priv1 ping -q -c 2 -W 2 -M do -s $((mtu - 48)) "$peer"
+check "$SCENARIO: one byte more is refused" \
+	sh -c '! ip netns exec priv1 ping -q -c 1 -W 2 -M do -s $(('"$mtu"' - 47)) '"$peer"
+capture_stop
+check "$SCENARIO: the ESP packets went unfragmented" \
+	sh -c '! tcpdump -nr "$1" 2>/dev/null | grep -q frag' _ "$WORK/wire.pcap"
+check "$SCENARIO: and filled the 1400 bytes path" \
+	sh -c 'tcpdump -nr "$1" 2>/dev/null | grep -q "ESP.*length 1360"' _ "$WORK/wire.pcap"
 scenario_end
 
 summary

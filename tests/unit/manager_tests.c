@@ -93,7 +93,7 @@ START_TEST(test_up_down)
 			  "2001:db8:1::1 remote 2001:db8:3::2, keys 6/6) in namespace "
 			  "private, mtu 1426"));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(manager->count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -137,9 +137,9 @@ START_TEST(test_child_rekey)
 	/* a rekey raises child_rekey only; the old SA goes without down event */
 	manager->child_rekey(manager, 1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, FALSE);
+	manager->child_down(manager, "V3-2", 2, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -185,10 +185,10 @@ START_TEST(test_make_before_break)
 	/* the new IKE_SA's children come up before the old ones go down */
 	manager->child_up(manager, &new);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(manager->count(manager), 1);
-	manager->child_down(manager, "V3-2", 2, FALSE);
+	manager->child_down(manager, "V3-2", 2, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -198,7 +198,7 @@ START_TEST(test_break_before_make)
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
 	manager->child_up(manager, &old);
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &new);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
@@ -212,14 +212,14 @@ START_TEST(test_break_before_make_reauth_initiator)
 	manager->child_up(manager, &old);
 	fake_backend_clear(fake);
 	/* our IKE_SA reauthenticates: its children go down first */
-	manager->child_down(manager, "V3-2", 1, TRUE);
-	manager->expire_pending(manager, 30);
+	manager->child_down(manager, "V3-2", 1, 30);
+	manager->expire_pending(manager, FALSE);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_up(manager, &new);
 	ck_assert_str_eq(fake->calls, "");
-	manager->expire_pending(manager, 0);
+	manager->expire_pending(manager, TRUE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, FALSE);
+	manager->child_down(manager, "V3-2", 2, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -230,8 +230,10 @@ START_TEST(test_reauth_never_returns)
 
 	manager->child_up(manager, &old);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, TRUE);
-	manager->expire_pending(manager, 0);
+	manager->child_down(manager, "V3-2", 1, 30);
+	manager->expire_pending(manager, FALSE);
+	ck_assert_str_eq(fake->calls, "");
+	manager->expire_pending(manager, TRUE);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(manager->count(manager), 0);
 }
@@ -247,8 +249,8 @@ START_TEST(test_ike_down_several_children)
 	ck_assert_int_eq(manager->count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
-	manager->child_down(manager, "V3-2", 1, FALSE);
-	manager->child_down(manager, "V3-2", 2, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
+	manager->child_down(manager, "V3-2", 2, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -267,9 +269,9 @@ START_TEST(test_roadwarriors_share)
 	ck_assert_int_eq(manager->count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
-	manager->child_down(manager, "rw", 1, FALSE);
+	manager->child_down(manager, "rw", 1, 0);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "rw", 2, FALSE);
+	manager->child_down(manager, "rw", 2, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti9\n");
 }
 END_TEST
@@ -298,9 +300,9 @@ START_TEST(test_same_name_other_peer)
 	ck_assert(strstr(test_log, "vti: x: vti4 in namespace private is already "
 					 "used by connection x with other keys or endpoints"));
 	/* the first keeps its interface */
-	manager->child_down(manager, "x", 2, FALSE);
+	manager->child_down(manager, "x", 2, 0);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "x", 1, FALSE);
+	manager->child_down(manager, "x", 1, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti4\n");
 }
 END_TEST
@@ -316,7 +318,7 @@ START_TEST(test_foreign_interface_untouched)
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
 					 "private and is not ours (no alias), leaving it alone"));
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_str_eq(fake->calls, "");
@@ -328,7 +330,7 @@ START_TEST(test_other_connections_interface)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", FALSE);
+	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", 0);
 	manager->child_up(manager, &t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "is not ours (strongswan-vti:other)"));
@@ -340,7 +342,7 @@ START_TEST(test_leftover_replaced)
 	vti_tunnel_t t = V6(1, 1);
 
 	/* ours, same connection, but not in the table: a crash left it */
-	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", 0);
 	manager->child_up(manager, &t);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n" CREATED_VTI6);
 }
@@ -396,7 +398,7 @@ START_TEST(test_down_action_down)
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	manager->child_up(manager, &t);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
@@ -425,7 +427,7 @@ END_TEST
 
 START_TEST(test_cleanup_stale)
 {
-	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", FALSE);
+	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", 0);
 	fake_backend_add(fake, "private", "vti2", VTI_ALIAS_PREFIX "b", TRUE);
 	fake_backend_add(fake, "private", "eth0", "", TRUE);
 	manager->cleanup_stale(manager);
@@ -467,7 +469,7 @@ START_TEST(test_not_enabled)
 	start("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
 	manager->child_up(manager, &t);
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -487,7 +489,7 @@ START_TEST(test_reload)
 	u.mark_in = u.mark_out = 8;
 	manager->child_up(manager, &u);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, FALSE);
+	manager->child_down(manager, "V3-2", 1, 0);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
