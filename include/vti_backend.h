@@ -75,6 +75,8 @@ struct vti_settings_t {
 	uint32_t mtu;
 	/** also set disable_xfrm (vti6, xfrm; see vti_manager.c) */
 	bool disable_xfrm;
+	/** keep IPv6 addresses while down (keep_addr_on_down) */
+	bool keep_addrs;
 	int n_addrs;
 	vti_prefix_t addrs[VTI_MAX_ADDRS];
 };

@@ -28,6 +28,14 @@ int vti_netns_open(const char *name);
 struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err);
 
 /**
+ * Write a sysctl (a path below /proc/sys) as seen from namespace name.
+ *
+ * @return			0, or -errno with err set
+ */
+int vti_netns_sysctl(const char *name, const char *path, const char *value,
+					 vti_err_t *err);
+
+/**
  * Create a named namespace as "ip netns add" does.
  *
  * @return			0, or -errno with err set

@@ -340,8 +340,10 @@ static bool kernel_revive(private_vti_manager_t *this, iface_t *iface,
 			 iface->name, err.msg);
 		return FALSE;
 	}
-	if (this->backend->set_mtu(this->backend, iface->netns, iface->ifindex,
-							   iface->settings.mtu, &err) < 0 ||
+	/* configured again: an adopted one may miss settings, and the kernel
+	 * may have dropped addresses while it was down */
+	if (this->backend->configure(this->backend, iface->netns, iface->ifindex,
+								 &iface->settings, &err) < 0 ||
 		this->backend->set_state(this->backend, iface->netns, iface->ifindex,
 								 TRUE, &err) < 0)
 	{
@@ -430,6 +432,7 @@ METHOD(vti_manager_t, child_up, void,
 	memcpy(iface->settings.addrs, cfg.addrs, sizeof(cfg.addrs));
 	/* disable_xfrm on an IPv4 vti drops all its traffic (see README) */
 	iface->settings.disable_xfrm = params.kind != VTI_KIND_VTI;
+	iface->settings.keep_addrs = cfg.down_action == VTI_DOWN_SET_DOWN;
 
 	INIT(holder,
 		.child_id = tunnel->child_id,

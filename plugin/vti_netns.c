@@ -52,21 +52,25 @@ static struct mnl_socket *open_socket(vti_err_t *err)
 	return nl;
 }
 
-struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
+/**
+ * Run fn in namespace name on the calling thread, then return to charon's.
+ */
+static bool in_netns(const char *name, void (*fn)(void*), void *data,
+					 vti_err_t *err)
 {
-	struct mnl_socket *nl;
 	int target, self;
 
 	if (!*name)
 	{
-		return open_socket(err);
+		fn(data);
+		return TRUE;
 	}
 	target = vti_netns_open(name);
 	if (target < 0)
 	{
 		snprintf(err->msg, sizeof(err->msg), "namespace %s: %s", name,
 				 strerror(-target));
-		return NULL;
+		return FALSE;
 	}
 	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (self < 0)
@@ -74,7 +78,7 @@ struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
 		snprintf(err->msg, sizeof(err->msg), "own namespace: %s",
 				 strerror(errno));
 		close(target);
-		return NULL;
+		return FALSE;
 	}
 	if (setns(target, CLONE_NEWNET) < 0)
 	{
@@ -82,9 +86,9 @@ struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
 				 "(needs CAP_SYS_ADMIN)", name, strerror(errno));
 		close(target);
 		close(self);
-		return NULL;
+		return FALSE;
 	}
-	nl = open_socket(err);
+	fn(data);
 	if (setns(self, CLONE_NEWNET) < 0)
 	{
 		/* this thread would stay in the wrong namespace: nothing is safe */
@@ -94,7 +98,76 @@ struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
 	}
 	close(target);
 	close(self);
-	return nl;
+	return TRUE;
+}
+
+typedef struct {
+	struct mnl_socket *nl;
+	vti_err_t *err;
+} socket_data_t;
+
+static void socket_in(void *data)
+{
+	socket_data_t *d = data;
+
+	d->nl = open_socket(d->err);
+}
+
+struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
+{
+	socket_data_t data = { .err = err };
+
+	if (!in_netns(name, socket_in, &data, err))
+	{
+		return NULL;
+	}
+	return data.nl;
+}
+
+typedef struct {
+	const char *path;
+	int fd;
+} open_data_t;
+
+static void open_in(void *data)
+{
+	open_data_t *d = data;
+
+	d->fd = open(d->path, O_WRONLY | O_CLOEXEC);
+	if (d->fd < 0)
+	{
+		d->fd = -errno;
+	}
+}
+
+int vti_netns_sysctl(const char *name, const char *path, const char *value,
+					 vti_err_t *err)
+{
+	char full[256];
+	/* /proc/sys/net shows the namespace of whoever opens it */
+	open_data_t data = { .path = full };
+	ssize_t len = strlen(value);
+
+	snprintf(full, sizeof(full), "/proc/sys/%s", path);
+	if (!in_netns(name, open_in, &data, err))
+	{
+		return -EIO;
+	}
+	if (data.fd < 0)
+	{
+		snprintf(err->msg, sizeof(err->msg), "opening %.200s: %s", full,
+				 strerror(-data.fd));
+		return data.fd;
+	}
+	if (write(data.fd, value, len) != len)
+	{
+		data.fd = -errno;
+		snprintf(err->msg, sizeof(err->msg), "writing %.200s: %s", full,
+				 strerror(errno));
+		return data.fd;
+	}
+	close(data.fd);
+	return 0;
 }
 
 int vti_netns_create(const char *name, vti_err_t *err)

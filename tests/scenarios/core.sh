@@ -176,6 +176,53 @@ check "$SCENARIO: disable_xfrm left off on an IPv4 vti" \
 check "$SCENARIO: IPv4 ping across" ping_from priv1 198.51.100.7 3
 scenario_end
 
+# --- down_action = down keeps the interface, down, for the next SA ---
+scenario "core-down-action-down"
+two_sites 6 "down_action = down"
+check "$SCENARIO: CHILD_SA installed" initiate
+i1=$(ifindex priv1 vti6)
+swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
+check "$SCENARIO: terminate sets vti6 down" \
+	wait_for 10 sh -c 'ip -n priv1 link show dev vti6 | grep -qv ",UP"'
+check "$SCENARIO: vti6 keeps its address while down" \
+	sh -c 'ip -n priv1 addr show dev vti6 | grep -q "2001:db8:ff::6/127"'
+check "$SCENARIO: CHILD_SA installed again" initiate
+check "$SCENARIO: the same vti6 is up again" \
+	sh -c 'ip -n priv1 link show dev vti6 | grep -q ",UP" && test "$(ip -n priv1 -o link show dev vti6 | cut -d: -f1)" = "$1"' _ "$i1"
+check "$SCENARIO: ping across" ping_from priv1 "$peer" 2
+charon_stop "$(site_dir 1)" > /dev/null
+check "$SCENARIO: charon's shutdown leaves it down, not deleted" \
+	sh -c 'ip -n priv1 link show dev vti6 | grep -qv ",UP"'
+site_charon 1 "$(vti_conf 1 "down_action = down")"
+swanctl_in "$(site_dir 1)" --load-all --noprompt --file "$(site_dir 1)/swanctl.conf" > /dev/null 2>&1
+check "$SCENARIO: after a restart the next SA reuses it" initiate
+check "$SCENARIO: same ifindex, up, after the restart" \
+	sh -c 'ip -n priv1 link show dev vti6 | grep -q ",UP" && test "$(ip -n priv1 -o link show dev vti6 | cut -d: -f1)" = "$1"' _ "$i1"
+check "$SCENARIO: ping across after the restart" ping_from priv1 "$peer" 2
+scenario_end
+
+# --- bad settings: logged once, no interface, charon keeps running ---
+scenario "core-reload-bad-settings"
+two_sites 6
+conf="$(site_dir 1)/strongswan.conf"
+sed -i 's/^\(\t*\)netns = priv1$/&\n\1connections { net { mtu = bogus } }/' "$conf"
+swanctl_in "$(site_dir 1)" --reload-settings > /dev/null 2>&1
+check "$SCENARIO: the bad value is logged with key, connection and reason" \
+	grep -q "vti: connection 'net': invalid value 'bogus' for charon.plugins.vti.connections.net.mtu (expected auto or a number)" "$(site_dir 1)/charon.log"
+check "$SCENARIO: logged once" \
+	test "$(grep -c "invalid value 'bogus'" "$(site_dir 1)/charon.log")" = 1
+swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
+check "$SCENARIO: charon keeps running and negotiates" wait_child 1 net 20
+check "$SCENARIO: the connection gets no interface" test -z "$(ifindex priv1 vti6)"
+sed -i 's/mtu = bogus/mtu = 1400/' "$conf"
+kill -HUP "$(charon_pid "$(site_dir 1)")"
+sleep 1
+swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
+check "$SCENARIO: fixed and reloaded with SIGHUP, the next SA gets it" initiate
+check "$SCENARIO: with the reloaded mtu" \
+	sh -c 'ip -n priv1 link show dev vti6 | grep -q "mtu 1400 "'
+scenario_end
+
 # --- a crash leaves no stale state ---
 scenario "core-crash-restart"
 two_sites 6

@@ -403,7 +403,9 @@ START_TEST(test_down_action_down)
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &again);
-	ck_assert_str_eq(fake->calls, "mtu private vti6 1426\nup private vti6\n");
+	ck_assert_str_eq(fake->calls, "configure private vti6 mtu=1426 addrs=1 "
+					 "disable_xfrm=1\nup private vti6\n");
+	ck_assert(fake->last_settings.keep_addrs);
 	/* at shutdown it is set down, not deleted */
 	fake_backend_clear(fake);
 	manager->destroy(manager);
@@ -456,7 +458,8 @@ START_TEST(test_cleanup_adopts_down)
 	manager->child_up(manager, &t);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 		"local=2001:db8:1::1 remote=2001:db8:3::2\n"
-		"mtu private vti6 1426\nup private vti6\n");
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n"
+		"up private vti6\n");
 }
 END_TEST
 
