@@ -13,6 +13,19 @@
 typedef struct vti_config_t vti_config_t;
 typedef struct vti_conn_cfg_t vti_conn_cfg_t;
 typedef enum vti_down_action_t vti_down_action_t;
+typedef enum vti_kind_setting_t vti_kind_setting_t;
+
+/**
+ * Which kind of interface a connection gets.
+ */
+enum vti_kind_setting_t {
+	/** XFRM interface where the CHILD_SA has if_ids, else VTI by marks */
+	VTI_KIND_SETTING_AUTO,
+	/** VTI by marks, if_ids ignored */
+	VTI_KIND_SETTING_VTI,
+	/** XFRM interface by if_ids, marks ignored */
+	VTI_KIND_SETTING_XFRM,
+};
 
 /**
  * What happens to an interface when its last CHILD_SA goes away.
@@ -35,8 +48,10 @@ struct vti_conn_cfg_t {
 	char netns[VTI_NETNS_MAX];
 	/** create the namespace if missing */
 	bool netns_create;
-	/** interface name template (%id, %conn) */
+	/** interface name template (%id, %conn), "" for the kind's default */
 	char name[VTI_TEMPLATE_MAX];
+	/** kind of interface */
+	vti_kind_setting_t kind;
 	/** MTU, 0 for auto */
 	uint32_t mtu;
 	/** addresses to configure */

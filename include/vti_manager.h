@@ -26,6 +26,9 @@ struct vti_tunnel_t {
 	/** resolved marks */
 	uint32_t mark_in;
 	uint32_t mark_out;
+	/** resolved XFRM interface ids */
+	uint32_t if_id_in;
+	uint32_t if_id_out;
 	/** AF_INET or AF_INET6 of the IKE endpoints */
 	int family;
 	/** IKE endpoints, network order */

@@ -24,6 +24,7 @@ enum {
 	KEY_ADDRESSES = (1 << 4),
 	KEY_DOWN_ACTION = (1 << 5),
 	KEY_ENABLE = (1 << 6),
+	KEY_KIND = (1 << 7),
 };
 
 /**
@@ -264,6 +265,14 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 	}
 	VALUE("name", KEY_NAME, parse_template(value, entry->cfg.name, &why));
 	VALUE("mtu", KEY_MTU, parse_mtu(value, &entry->cfg.mtu, &why));
+	why = "expected auto, vti or xfrm";
+	VALUE("kind", KEY_KIND,
+		  (streq(value, "auto") &&
+			(entry->cfg.kind = VTI_KIND_SETTING_AUTO, TRUE)) ||
+		  (streq(value, "vti") &&
+			(entry->cfg.kind = VTI_KIND_SETTING_VTI, TRUE)) ||
+		  (streq(value, "xfrm") &&
+			(entry->cfg.kind = VTI_KIND_SETTING_XFRM, TRUE)));
 	VALUE("addresses", KEY_ADDRESSES,
 		  parse_addresses(value, &entry->cfg, &why));
 	why = "expected delete or down";
@@ -398,7 +407,6 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		},
 		.global = {
 			.cfg = {
-				.name = "vti%id",
 				.down_action = VTI_DOWN_DELETE,
 			},
 		},

@@ -77,9 +77,12 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 		/* resolved values, never the %unique placeholders of the config */
 		.mark_in = child_sa->get_mark(child_sa, TRUE).value,
 		.mark_out = child_sa->get_mark(child_sa, FALSE).value,
+		.if_id_in = child_sa->get_if_id(child_sa, TRUE),
+		.if_id_out = child_sa->get_if_id(child_sa, FALSE),
 		.natt = ike_sa->has_condition(ike_sa, COND_NAT_ANY),
 	};
-	if (!tunnel->mark_in && !tunnel->mark_out)
+	if (!tunnel->mark_in && !tunnel->mark_out &&
+		!tunnel->if_id_in && !tunnel->if_id_out)
 	{
 		return FALSE;
 	}

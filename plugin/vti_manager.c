@@ -65,13 +65,17 @@ struct iface_t {
 	time_t pending_until;
 };
 
+/** Most interfaces one CHILD_SA holds: XFRM ones for distinct in/out ids */
+#define MAX_HELD 2
+
 /**
- * A CHILD_SA holding an interface.
+ * A CHILD_SA holding interfaces.
  */
 struct holder_t {
 	uint32_t child_id;
 	uint32_t ike_id;
-	iface_t *iface;
+	int count;
+	iface_t *ifaces[MAX_HELD];
 };
 
 /**
@@ -166,18 +170,19 @@ static void iface_destroy(iface_t *iface)
  * route to the peer and the ESP overhead.
  */
 static uint32_t tunnel_mtu(private_vti_manager_t *this,
-						   const vti_tunnel_t *tunnel, uint32_t configured)
+						   const vti_tunnel_t *tunnel, uint32_t configured,
+						   uint32_t *link)
 {
 	/* unknown algorithms: assume a large IV, block and ICV */
 	vti_esp_overhead_t esp = { .iv = 16, .align = 16, .icv = 32 };
 	uint32_t path, mtu, min_mtu;
 
+	path = this->backend->path_mtu(this->backend, tunnel->family,
+								   tunnel->remote, link);
 	if (configured)
 	{
 		return configured;
 	}
-	path = this->backend->path_mtu(this->backend, tunnel->family,
-								   tunnel->remote, NULL);
 	if (!path)
 	{
 		path = DEFAULT_PATH_MTU;
@@ -193,9 +198,9 @@ static uint32_t tunnel_mtu(private_vti_manager_t *this,
 }
 
 /**
- * The kernel identity of the interface a tunnel wants.
+ * The kernel identity of a VTI a tunnel wants.
  */
-static void tunnel_params(const vti_tunnel_t *tunnel, vti_params_t *params)
+static void vti_params(const vti_tunnel_t *tunnel, vti_params_t *params)
 {
 	*params = (vti_params_t){
 		.kind = tunnel->family == AF_INET ? VTI_KIND_VTI : VTI_KIND_VTI6,
@@ -208,6 +213,19 @@ static void tunnel_params(const vti_tunnel_t *tunnel, vti_params_t *params)
 	{
 		memcpy(params->remote, tunnel->remote, sizeof(params->remote));
 	}
+}
+
+/**
+ * The kernel identity of an XFRM interface: its id alone, as it carries
+ * both families and needs no endpoints.
+ */
+static void xfrm_params(uint32_t if_id, uint32_t link, vti_params_t *params)
+{
+	*params = (vti_params_t){
+		.kind = VTI_KIND_XFRM,
+		.if_id = if_id,
+		.link = link,
+	};
 }
 
 /**
@@ -389,64 +407,37 @@ static void kernel_release(private_vti_manager_t *this, iface_t *iface,
 		 iface->name, netns_str(iface->netns), why);
 }
 
-METHOD(vti_manager_t, child_up, void,
-	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+/**
+ * Find or create the interface of name and params for a tunnel, held once
+ * more. NULL if the tunnel cannot have it.
+ */
+static iface_t *acquire(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
+						const vti_conn_cfg_t *cfg, const char *name,
+						const vti_params_t *params, uint32_t mtu)
 {
-	vti_conn_cfg_t cfg;
-	vti_params_t params;
-	holder_t *holder;
 	iface_t *iface, *existing;
-	char name[IFNAMSIZ], local[64], remote[64];
+	char local[64], remote[64];
 	bool ok, revive = FALSE, change = FALSE;
-
-	this->mutex->lock(this->mutex);
-	ok = this->config->lookup(this->config, tunnel->conn, &cfg);
-	this->mutex->unlock(this->mutex);
-	if (!ok)
-	{
-		DBG2(DBG_CHD, "vti: %s: not managed by the plugin", tunnel->conn);
-		return;
-	}
-	if (!vti_config_expand_name(cfg.name, tunnel->mark_in, tunnel->conn, name))
-	{
-		DBG1(DBG_CHD, "vti: %s: name template '%s' gives no valid interface "
-			 "name (at most 15 bytes, no '/', ':' or spaces), the connection "
-			 "gets no interface", tunnel->conn, cfg.name);
-		return;
-	}
-	tunnel_params(tunnel, &params);
 
 	INIT(iface,
 		.conn = strdup(tunnel->conn),
-		.params = params,
-		.down_action = cfg.down_action,
-		.mtu_auto = !cfg.mtu,
+		.params = *params,
+		.down_action = cfg->down_action,
+		.mtu_auto = !cfg->mtu,
 		.refs = 1,
 		.state = IFACE_CREATING,
 	);
-	snprintf(iface->netns, sizeof(iface->netns), "%s", cfg.netns);
+	snprintf(iface->netns, sizeof(iface->netns), "%s", cfg->netns);
 	snprintf(iface->name, sizeof(iface->name), "%s", name);
-	snprintf(iface->key, sizeof(iface->key), "%s/%s", cfg.netns, name);
-	iface->settings.mtu = tunnel_mtu(this, tunnel, cfg.mtu);
-	iface->settings.n_addrs = cfg.n_addrs;
-	memcpy(iface->settings.addrs, cfg.addrs, sizeof(cfg.addrs));
+	snprintf(iface->key, sizeof(iface->key), "%s/%s", cfg->netns, name);
+	iface->settings.mtu = mtu;
+	iface->settings.n_addrs = cfg->n_addrs;
+	memcpy(iface->settings.addrs, cfg->addrs, sizeof(cfg->addrs));
 	/* disable_xfrm on an IPv4 vti drops all its traffic (see README) */
-	iface->settings.disable_xfrm = params.kind != VTI_KIND_VTI;
-	iface->settings.keep_addrs = cfg.down_action == VTI_DOWN_SET_DOWN;
-
-	INIT(holder,
-		.child_id = tunnel->child_id,
-		.ike_id = tunnel->ike_id,
-	);
+	iface->settings.disable_xfrm = params->kind != VTI_KIND_VTI;
+	iface->settings.keep_addrs = cfg->down_action == VTI_DOWN_SET_DOWN;
 
 	this->mutex->lock(this->mutex);
-	if (this->holders->get(this->holders, child_key(tunnel->child_id)))
-	{
-		this->mutex->unlock(this->mutex);
-		iface_destroy(iface);
-		free(holder);
-		return;
-	}
 	existing = this->ifaces->get(this->ifaces, iface->key);
 	if (existing && existing->state == IFACE_ADOPTED &&
 		streq(existing->conn, tunnel->conn))
@@ -460,20 +451,20 @@ METHOD(vti_manager_t, child_up, void,
 		existing->state = IFACE_CREATING;
 		revive = change = TRUE;
 	}
-	else if (existing && (!same_identity(&existing->params, &params) ||
+	else if (existing && (!same_identity(&existing->params, params) ||
 						  !streq(existing->conn, tunnel->conn)))
 	{
 		this->mutex->unlock(this->mutex);
 		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is already used by "
-			 "connection %s with other keys or endpoints (wanted local %s "
-			 "remote %s, keys %u/%u): the CHILD_SA gets no interface",
-			 tunnel->conn, name, netns_str(cfg.netns), existing->conn,
-			 addr_str(params.family, params.local, local, sizeof(local)),
-			 addr_str(params.family, params.remote, remote, sizeof(remote)),
-			 params.ikey, params.okey);
+			 "connection %s with other keys or endpoints (wanted %s, local %s "
+			 "remote %s, keys %u/%u, if_id %u): the CHILD_SA gets no "
+			 "interface", tunnel->conn, name, netns_str(cfg->netns),
+			 existing->conn, vti_kind_name(params->kind),
+			 addr_str(params->family, params->local, local, sizeof(local)),
+			 addr_str(params->family, params->remote, remote, sizeof(remote)),
+			 params->ikey, params->okey, params->if_id);
 		iface_destroy(iface);
-		free(holder);
-		return;
+		return NULL;
 	}
 	else if (existing)
 	{
@@ -488,7 +479,7 @@ METHOD(vti_manager_t, child_up, void,
 		if (revive)
 		{
 			existing->state = IFACE_CREATING;
-			existing->settings.mtu = iface->settings.mtu;
+			existing->settings.mtu = mtu;
 		}
 		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} shares %s (%u holders)",
 			 tunnel->conn, tunnel->child_id, name, existing->refs);
@@ -502,16 +493,14 @@ METHOD(vti_manager_t, child_up, void,
 	{
 		this->ifaces->put(this->ifaces, iface->key, iface);
 	}
-	holder->iface = iface;
-	this->holders->put(this->holders, child_key(holder->child_id), holder);
 	this->mutex->unlock(this->mutex);
 
 	if (existing && !revive)
 	{
-		return;
+		return iface;
 	}
 	ok = revive ? kernel_revive(this, iface, change)
-				: kernel_create(this, iface, cfg.netns_create);
+				: kernel_create(this, iface, cfg->netns_create);
 
 	this->mutex->lock(this->mutex);
 	if (ok)
@@ -522,17 +511,130 @@ METHOD(vti_manager_t, child_up, void,
 	{
 		iface->state = IFACE_DOWN;
 		iface->refs--;
-		this->holders->remove(this->holders, child_key(holder->child_id));
-		free(holder);
+		iface = NULL;
 	}
 	else
 	{
 		/* nobody else can hold it: events of one bus are serialized */
-		this->holders->remove(this->holders, child_key(holder->child_id));
 		this->ifaces->remove(this->ifaces, iface->key);
-		free(holder);
 		iface_destroy(iface);
+		iface = NULL;
 	}
+	this->mutex->unlock(this->mutex);
+	return iface;
+}
+
+/**
+ * Resolve a name template for an id; logs why not.
+ */
+static bool expand_name(const vti_conn_cfg_t *cfg, vti_kind_t kind,
+						uint32_t id, const char *conn, char name[IFNAMSIZ])
+{
+	const char *tpl = cfg->name;
+
+	if (!*tpl)
+	{
+		tpl = kind == VTI_KIND_XFRM ? "xfrm%id" : "vti%id";
+	}
+	if (!vti_config_expand_name(tpl, id, conn, name))
+	{
+		DBG1(DBG_CHD, "vti: %s: name template '%s' gives no valid interface "
+			 "name for %u (at most 15 bytes, no '/', ':' or spaces), the "
+			 "connection gets no interface", conn, tpl, id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+METHOD(vti_manager_t, child_up, void,
+	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	vti_conn_cfg_t cfg;
+	vti_params_t params;
+	holder_t *holder;
+	iface_t *iface;
+	uint32_t ids[MAX_HELD], mtu, link = 0;
+	char name[IFNAMSIZ];
+	bool xfrm, marks;
+	int i, n = 0;
+
+	this->mutex->lock(this->mutex);
+	if (this->holders->get(this->holders, child_key(tunnel->child_id)) ||
+		!this->config->lookup(this->config, tunnel->conn, &cfg))
+	{
+		this->mutex->unlock(this->mutex);
+		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} not managed by the plugin",
+			 tunnel->conn, tunnel->child_id);
+		return;
+	}
+	this->mutex->unlock(this->mutex);
+
+	marks = tunnel->mark_in || tunnel->mark_out;
+	xfrm = (tunnel->if_id_in || tunnel->if_id_out) &&
+		   cfg.kind != VTI_KIND_SETTING_VTI;
+	if (!xfrm && (!marks || cfg.kind == VTI_KIND_SETTING_XFRM))
+	{
+		DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} has no %s, kind = %s wants "
+			 "them: no interface", tunnel->conn, tunnel->child_id,
+			 cfg.kind == VTI_KIND_SETTING_XFRM ? "if_ids" : "marks",
+			 cfg.kind == VTI_KIND_SETTING_XFRM ? "xfrm" : "vti");
+		return;
+	}
+	if (xfrm && marks && cfg.kind == VTI_KIND_SETTING_AUTO)
+	{
+		DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} has marks and if_ids, it gets "
+			 "an XFRM interface (kind = vti would give a VTI)", tunnel->conn,
+			 tunnel->child_id);
+	}
+	mtu = tunnel_mtu(this, tunnel, cfg.mtu, &link);
+	if (xfrm)
+	{
+		/* an if_id of 0 is never used; distinct ids need an interface each */
+		if (tunnel->if_id_in)
+		{
+			ids[n++] = tunnel->if_id_in;
+		}
+		if (tunnel->if_id_out && tunnel->if_id_out != tunnel->if_id_in)
+		{
+			ids[n++] = tunnel->if_id_out;
+		}
+	}
+	else
+	{
+		ids[n++] = tunnel->mark_in;
+	}
+
+	INIT(holder,
+		.child_id = tunnel->child_id,
+		.ike_id = tunnel->ike_id,
+	);
+	for (i = 0; i < n; i++)
+	{
+		if (xfrm)
+		{
+			xfrm_params(ids[i], link, &params);
+		}
+		else
+		{
+			vti_params(tunnel, &params);
+		}
+		if (!expand_name(&cfg, params.kind, ids[i], tunnel->conn, name))
+		{
+			continue;
+		}
+		iface = acquire(this, tunnel, &cfg, name, &params, mtu);
+		if (iface)
+		{
+			holder->ifaces[holder->count++] = iface;
+		}
+	}
+	if (!holder->count)
+	{
+		free(holder);
+		return;
+	}
+	this->mutex->lock(this->mutex);
+	this->holders->put(this->holders, child_key(holder->child_id), holder);
 	this->mutex->unlock(this->mutex);
 }
 
@@ -541,8 +643,8 @@ METHOD(vti_manager_t, child_down, void,
 	uint32_t grace)
 {
 	holder_t *holder;
-	iface_t *iface;
-	bool release = FALSE;
+	iface_t *iface, *released[MAX_HELD];
+	int i, count = 0;
 
 	this->mutex->lock(this->mutex);
 	holder = this->holders->remove(this->holders, child_key(child_id));
@@ -551,40 +653,43 @@ METHOD(vti_manager_t, child_down, void,
 		this->mutex->unlock(this->mutex);
 		return;
 	}
-	iface = holder->iface;
-	free(holder);
-	if (--iface->refs == 0 && iface->state == IFACE_UP && grace)
+	for (i = 0; i < holder->count; i++)
 	{
-		iface->state = IFACE_PENDING;
-		iface->pending_until = time_monotonic(NULL) + grace;
-		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
-			 "reauthentication", conn, iface->name, grace);
-	}
-	else if (iface->refs == 0 && iface->state == IFACE_UP)
-	{
-		release = TRUE;
-		if (iface->down_action == VTI_DOWN_DELETE)
+		iface = holder->ifaces[i];
+		if (--iface->refs == 0 && iface->state == IFACE_UP && grace)
 		{
-			this->ifaces->remove(this->ifaces, iface->key);
+			iface->state = IFACE_PENDING;
+			iface->pending_until = time_monotonic(NULL) + grace;
+			DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs "
+				 "of a reauthentication", conn, iface->name, grace);
+		}
+		else if (iface->refs == 0 && iface->state == IFACE_UP)
+		{
+			if (iface->down_action == VTI_DOWN_DELETE)
+			{
+				this->ifaces->remove(this->ifaces, iface->key);
+			}
+			else
+			{
+				iface->state = IFACE_DOWN;
+			}
+			released[count++] = iface;
 		}
 		else
 		{
-			iface->state = IFACE_DOWN;
+			DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} left %s, %u holders remain",
+				 conn, child_id, iface->name, iface->refs);
 		}
 	}
-	else
-	{
-		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} left %s, %u holders remain",
-			 conn, child_id, iface->name, iface->refs);
-	}
+	free(holder);
 	this->mutex->unlock(this->mutex);
 
-	if (release)
+	for (i = 0; i < count; i++)
 	{
-		kernel_release(this, iface, "its last CHILD_SA went down");
-		if (iface->down_action == VTI_DOWN_DELETE)
+		kernel_release(this, released[i], "its last CHILD_SA went down");
+		if (released[i]->down_action == VTI_DOWN_DELETE)
 		{
-			iface_destroy(iface);
+			iface_destroy(released[i]);
 		}
 	}
 }
@@ -636,9 +741,10 @@ METHOD(vti_manager_t, child_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, const vti_tunnel_t *tunnel)
 {
 	holder_t *holder;
-	iface_t *iface = NULL;
+	iface_t *ifaces[MAX_HELD];
 	vti_err_t err = {};
-	uint32_t mtu = 0;
+	uint32_t mtu;
+	int i, count = 0;
 
 	this->mutex->lock(this->mutex);
 	holder = this->holders->remove(this->holders, child_key(old_id));
@@ -647,33 +753,41 @@ METHOD(vti_manager_t, child_rekey, void,
 		holder->child_id = tunnel->child_id;
 		holder->ike_id = tunnel->ike_id;
 		this->holders->put(this->holders, child_key(holder->child_id), holder);
-		if (holder->iface->mtu_auto && holder->iface->state == IFACE_UP)
+		for (i = 0; i < holder->count; i++)
 		{
-			iface = holder->iface;
+			if (holder->ifaces[i]->mtu_auto &&
+				holder->ifaces[i]->state == IFACE_UP)
+			{
+				ifaces[count++] = holder->ifaces[i];
+			}
 		}
 	}
 	this->mutex->unlock(this->mutex);
 
-	if (!iface)
+	if (!count)
 	{
 		return;
 	}
 	/* the rekey may have negotiated another algorithm */
-	mtu = tunnel_mtu(this, tunnel, 0);
-	if (mtu == iface->settings.mtu)
+	mtu = tunnel_mtu(this, tunnel, 0, NULL);
+	for (i = 0; i < count; i++)
 	{
-		return;
+		if (mtu == ifaces[i]->settings.mtu)
+		{
+			continue;
+		}
+		if (this->backend->set_mtu(this->backend, ifaces[i]->netns,
+								   ifaces[i]->ifindex, mtu, &err) < 0)
+		{
+			DBG1(DBG_CHD, "vti: %s: setting the mtu of %s to %u failed: %s",
+				 tunnel->conn, ifaces[i]->name, mtu, err.msg);
+			continue;
+		}
+		DBG1(DBG_CHD, "vti: %s: mtu of %s changed from %u to %u after "
+			 "rekeying", tunnel->conn, ifaces[i]->name,
+			 ifaces[i]->settings.mtu, mtu);
+		ifaces[i]->settings.mtu = mtu;
 	}
-	if (this->backend->set_mtu(this->backend, iface->netns, iface->ifindex,
-							   mtu, &err) < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: setting the mtu of %s to %u failed: %s",
-			 tunnel->conn, iface->name, mtu, err.msg);
-		return;
-	}
-	DBG1(DBG_CHD, "vti: %s: mtu of %s changed from %u to %u after rekeying",
-		 tunnel->conn, iface->name, iface->settings.mtu, mtu);
-	iface->settings.mtu = mtu;
 }
 
 METHOD(vti_manager_t, ike_rekey, void,
@@ -709,6 +823,7 @@ METHOD(vti_manager_t, ike_update, void,
 	char l[64], r[64];
 	void *key;
 	bool any;
+	int i;
 	static const uint8_t zero[16];
 
 	changed = linked_list_create();
@@ -716,24 +831,29 @@ METHOD(vti_manager_t, ike_update, void,
 	enumerator = this->holders->create_enumerator(this->holders);
 	while (enumerator->enumerate(enumerator, &key, &holder))
 	{
-		iface = holder->iface;
-		if (holder->ike_id != ike_id || iface->params.kind == VTI_KIND_XFRM ||
-			iface->params.family != family ||
-			changed->find_first(changed, NULL, (void**)&iface))
+		for (i = 0; i < holder->count; i++)
 		{
-			continue;
-		}
-		params = iface->params;
-		any = !memcmp(params.remote, zero, sizeof(zero));
-		memcpy(params.local, local, 16);
-		if (!any)
-		{
-			memcpy(params.remote, remote, 16);
-		}
-		if (!same_identity(&params, &iface->params))
-		{
-			iface->params = params;
-			changed->insert_last(changed, iface);
+			iface = holder->ifaces[i];
+			/* an XFRM interface has no endpoints to follow */
+			if (holder->ike_id != ike_id ||
+				iface->params.kind == VTI_KIND_XFRM ||
+				iface->params.family != family ||
+				changed->find_first(changed, NULL, (void**)&iface))
+			{
+				continue;
+			}
+			params = iface->params;
+			any = !memcmp(params.remote, zero, sizeof(zero));
+			memcpy(params.local, local, 16);
+			if (!any)
+			{
+				memcpy(params.remote, remote, 16);
+			}
+			if (!same_identity(&params, &iface->params))
+			{
+				iface->params = params;
+				changed->insert_last(changed, iface);
+			}
 		}
 	}
 	enumerator->destroy(enumerator);

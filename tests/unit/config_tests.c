@@ -35,7 +35,9 @@ START_TEST(test_defaults)
 	ck_assert(config->lookup(config, "any-connection", &cfg));
 	ck_assert_str_eq(cfg.netns, "");
 	ck_assert(!cfg.netns_create);
-	ck_assert_str_eq(cfg.name, "vti%id");
+	/* the kind's default: vti%id, xfrm%id */
+	ck_assert_str_eq(cfg.name, "");
+	ck_assert_int_eq(cfg.kind, VTI_KIND_SETTING_AUTO);
 	ck_assert_int_eq(cfg.mtu, 0);
 	ck_assert_int_eq(cfg.n_addrs, 0);
 	ck_assert_int_eq(cfg.down_action, VTI_DOWN_DELETE);
@@ -118,6 +120,7 @@ static struct {
 	{ "addresses", "192.0.2.1/33", "not an address" },
 	{ "netns", "a/b", "not a name" },
 	{ "enable", "perhaps", "expected yes or no" },
+	{ "kind", "gre", "expected auto, vti or xfrm" },
 };
 
 START_TEST(test_bad_connection_value)

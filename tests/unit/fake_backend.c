@@ -105,7 +105,10 @@ METHOD(vti_backend_t, create, int,
 {
 	link_t *l;
 
-	if (record(this, "create %s %s ikey=%u okey=%u alias=%s",
+	if (params->kind == VTI_KIND_XFRM ?
+		record(this, "create xfrm %s if_id=%u link=%u alias=%s", name,
+			   params->if_id, params->link, alias) :
+		record(this, "create %s %s ikey=%u okey=%u alias=%s",
 			   vti_kind_name(params->kind), name, params->ikey, params->okey,
 			   alias))
 	{
@@ -273,6 +276,11 @@ METHOD(vti_backend_t, netns_ensure, int,
 METHOD(vti_backend_t, path_mtu, uint32_t,
 	private_fake_t *this, int family, const uint8_t *dst, uint32_t *ifindex)
 {
+	if (ifindex)
+	{
+		/* the device of the route to the peer */
+		*ifindex = 3;
+	}
 	return this->public.path_mtu;
 }
 

@@ -523,6 +523,156 @@ START_TEST(test_path_mtu_natt)
 }
 END_TEST
 
+/**
+ * A CHILD_SA of conn with if_ids.
+ */
+static vti_tunnel_t xfrm_tunnel(const char *conn, uint32_t child, uint32_t ike,
+								uint32_t in, uint32_t out, const char *local,
+								const char *remote)
+{
+	vti_tunnel_t t = tunnel(conn, child, ike, 0, local, remote);
+
+	t.if_id_in = in;
+	t.if_id_out = out;
+	return t;
+}
+
+#define CREATED_XFRM42 \
+	"create xfrm xfrm42 if_id=42 link=3 alias=strongswan-vti:x\n" \
+	"move xfrm42 private\n" \
+	"configure private xfrm42 mtu=1426 addrs=1 disable_xfrm=1\n" \
+	"up private xfrm42\n"
+
+START_TEST(test_xfrm_up_down)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
+								 "2001:db8::2");
+
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "x", 1, 0);
+	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
+}
+END_TEST
+
+START_TEST(test_xfrm_both_families_share)
+{
+	vti_tunnel_t v6 = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
+								  "2001:db8::2");
+	vti_tunnel_t v4 = xfrm_tunnel("x", 2, 2, 42, 42, "192.0.2.1",
+								  "192.0.2.2");
+
+	manager->child_up(manager, &v6);
+	fake_backend_clear(fake);
+	/* one XFRM interface carries IPv4 and IPv6, whatever the endpoints */
+	manager->child_up(manager, &v4);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "x", 1, 0);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "x", 2, 0);
+	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
+}
+END_TEST
+
+START_TEST(test_xfrm_mark_and_if_id)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
+								 "2001:db8::2");
+
+	t.mark_in = t.mark_out = 6;
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
+	ck_assert(strstr(test_log, "vti: x: CHILD_SA {1} has marks and if_ids, "
+					 "it gets an XFRM interface"));
+}
+END_TEST
+
+START_TEST(test_xfrm_kind_vti)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
+								 "2001:db8::2");
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { connections { x { kind = vti } } } } }");
+	t.mark_in = t.mark_out = 6;
+	manager->child_up(manager, &t);
+	ck_assert(strpfx(fake->calls, "create vti6 vti6 ikey=6 okey=6"));
+}
+END_TEST
+
+START_TEST(test_xfrm_kind_without_if_id)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start("charon { plugins { vti { kind = xfrm } } }");
+	manager->child_up(manager, &t);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(test_log, "has no if_ids, kind = xfrm wants them"));
+}
+END_TEST
+
+START_TEST(test_xfrm_unique_dir)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 7, 8, "192.0.2.1", "192.0.2.2");
+
+	/* %unique-dir: distinct in and out ids, an interface each */
+	manager->child_up(manager, &t);
+	ck_assert(fake_backend_exists(fake, "private", "xfrm7", NULL));
+	ck_assert(fake_backend_exists(fake, "private", "xfrm8", NULL));
+	ck_assert_int_eq(manager->count(manager), 2);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "x", 1, 0);
+	ck_assert_str_eq(fake->calls, "remove private xfrm7\n"
+					 "remove private xfrm8\n");
+}
+END_TEST
+
+START_TEST(test_xfrm_if_id_zero_unused)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 0, 5, "192.0.2.1", "192.0.2.2");
+
+	manager->child_up(manager, &t);
+	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert(fake_backend_exists(fake, "private", "xfrm5", NULL));
+	ck_assert(!fake_backend_exists(fake, "private", "xfrm0", NULL));
+}
+END_TEST
+
+START_TEST(test_xfrm_reauth_unique)
+{
+	vti_tunnel_t old = xfrm_tunnel("x", 1, 1, 1, 1, "192.0.2.1", "192.0.2.2");
+	vti_tunnel_t new = xfrm_tunnel("x", 2, 2, 2, 2, "192.0.2.1", "192.0.2.2");
+
+	/* make-before-break reauth allocates new %unique if_ids: the new
+	 * interface comes up before the old one goes */
+	manager->child_up(manager, &old);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &new);
+	ck_assert(strpfx(fake->calls, "create xfrm xfrm2 if_id=2"));
+	ck_assert(fake_backend_exists(fake, "private", "xfrm1", NULL));
+	fake_backend_clear(fake);
+	manager->child_down(manager, "x", 1, 0);
+	ck_assert_str_eq(fake->calls, "remove private xfrm1\n");
+	ck_assert(fake_backend_exists(fake, "private", "xfrm2", NULL));
+}
+END_TEST
+
+START_TEST(test_xfrm_endpoints_ignored)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "192.0.2.1", "192.0.2.2");
+	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
+
+	manager->child_up(manager, &t);
+	fake_backend_clear(fake);
+	manager->ike_update(manager, 1, AF_INET, local, remote);
+	ck_assert_str_eq(fake->calls, "");
+}
+END_TEST
+
 Suite *manager_suite_create()
 {
 	Suite *s;
@@ -558,6 +708,19 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_leftover_replaced);
 	tcase_add_test(tc, test_failure_leaves_nothing);
 	tcase_add_test(tc, test_move_failure);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("xfrm");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_xfrm_up_down);
+	tcase_add_test(tc, test_xfrm_both_families_share);
+	tcase_add_test(tc, test_xfrm_mark_and_if_id);
+	tcase_add_test(tc, test_xfrm_kind_vti);
+	tcase_add_test(tc, test_xfrm_kind_without_if_id);
+	tcase_add_test(tc, test_xfrm_unique_dir);
+	tcase_add_test(tc, test_xfrm_if_id_zero_unused);
+	tcase_add_test(tc, test_xfrm_reauth_unique);
+	tcase_add_test(tc, test_xfrm_endpoints_ignored);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restarts");

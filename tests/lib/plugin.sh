@@ -1,0 +1,119 @@
+# Helpers for scenarios with the plugin: sites whose charon moves the
+# interfaces it makes into privN. Needs common.sh sourced first.
+: "${VTI_PLUGIN:?the plugin to test}"
+
+# vti_conf N [SETTINGS]: site N's charon.plugins.vti, moving interfaces
+# into privN with the article's addresses
+vti_conf() {
+	cat <<CONF
+plugins {
+	vti {
+		netns = priv$1
+		addresses = 2001:db8:ff::$((5 + $1))/127, 198.51.100.$((5 + $1))/31
+		${2:-}
+	}
+}
+CONF
+}
+
+# two_sites FAMILY [SETTINGS] [CHILD_OPTIONS]: sites 1 and 2 with the
+# plugin, a connection with mark 6 (or, with CHILD_OPTIONS, what they say)
+# and selectors of the family (or TS)
+two_sites() {
+	family=$1 settings=${2:-}
+	child=${3:-"mark_in = 6
+				mark_out = 6"}
+	site_add 1
+	site_add 2
+	if [ "$family" = 6 ]; then
+		e1=$(site_v6 1) e2=$(site_v6 2) ts=::/0 peer=2001:db8:ff::7
+	else
+		e1=$(site_v4 1) e2=$(site_v4 2) ts=0.0.0.0/0 peer=198.51.100.7
+	fi
+	for n in 1 2; do
+		site_charon "$n" "$(vti_conf "$n" "$settings")" ||
+			fail "$SCENARIO: charon of site $n starts"
+	done
+	for n in 1 2; do
+		if [ $n = 1 ]; then l=$e1 r=$e2; else l=$e2 r=$e1; fi
+		psk_conf "$l" "$r" "local_ts = ${TS:-$ts}
+				remote_ts = ${TS:-$ts}
+				$child" | site_swanctl "$n"
+	done
+}
+
+# ifindex NS NAME: the interface's index, empty if there is none
+ifindex() {
+	ip -n "$1" -o link show dev "$2" 2>/dev/null | cut -d: -f1
+}
+
+initiate() {
+	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
+	wait_child 1 net 20 && wait_child 2 net 5
+}
+
+# child_count N: number of installed CHILD_SAs named net on site N
+child_count() {
+	swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null |
+		grep -cE "^ +net: #[0-9]+, .*INSTALLED"
+}
+
+# sa_ids N: the unique ids of site N's IKE and CHILD_SAs, to see a rekey
+sa_ids() {
+	swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null |
+		sed -n 's/^ *net: #\([0-9]*\),.*/\1/p' | tr '\n' ' '
+}
+
+# rekeyed N BEFORE: site N's SAs changed from BEFORE and the CHILD_SA is
+# installed again
+rekeyed() {
+	[ "$(sa_ids "$1")" != "$2" ] && [ "$(child_count "$1")" -ge 1 ]
+}
+
+# ours NS: how many interfaces of the plugin NS holds
+ours() {
+	ip -n "$1" -d link show 2>/dev/null | grep -c "alias strongswan-vti:"
+}
+
+# monitor_start NS FILE / monitor_stop: link events in NS
+monitor_start() {
+	ip -n "$1" monitor link > "$2" 2>&1 &
+	MONITOR=$!
+	sleep 0.5
+}
+monitor_stop() {
+	kill "$MONITOR" 2>/dev/null
+	wait "$MONITOR" 2>/dev/null
+}
+
+# rekey_keeps WHAT ARGS...: a rekey of site 1 leaves the interface
+# $IFNAME (vti6) alone on both sites: same ifindex, no link event, traffic
+# still flows
+rekey_keeps() {
+	what=$1
+	ifn=${IFNAME:-vti6}
+	shift
+	i1=$(ifindex priv1 "$ifn") i2=$(ifindex priv2 "$ifn")
+	before=$(sa_ids 1)
+	monitor_start priv1 "$WORK/monitor1"
+	MONITOR1=$MONITOR
+	monitor_start priv2 "$WORK/monitor2"
+	swanctl_in "$(site_dir 1)" --rekey "$@" > /dev/null 2>&1
+	check "$SCENARIO: $what completes" wait_for 30 rekeyed 1 "$before"
+	# break-before-make reauthentication needs a moment for the new SAs
+	wait_for 20 sh -c "[ \$(swanctl --list-sas --uri unix://$(site_dir 2)/charon.vici 2>/dev/null | grep -c INSTALLED) -ge 1 ]"
+	sleep 1
+	monitor_stop
+	MONITOR=$MONITOR1
+	monitor_stop
+	check "$SCENARIO: $what keeps the ifindex of $ifn (site 1)" \
+		test "$(ifindex priv1 "$ifn")" = "$i1" -a -n "$i1"
+	check "$SCENARIO: $what keeps the ifindex of $ifn (site 2)" \
+		test "$(ifindex priv2 "$ifn")" = "$i2" -a -n "$i2"
+	check "$SCENARIO: $what raises no link event for $ifn (site 1)" \
+		sh -c '! grep "$2" "$1"' _ "$WORK/monitor1" "$ifn"
+	check "$SCENARIO: $what raises no link event for $ifn (site 2)" \
+		sh -c '! grep "$2" "$1"' _ "$WORK/monitor2" "$ifn"
+	check "$SCENARIO: ping after $what" ping_from priv1 "$peer" 2
+}
+
