@@ -7,16 +7,11 @@
 #include "vti_manager.h"
 
 #include <daemon.h>
-#include <encoding/payloads/delete_payload.h>
 #include <processing/jobs/callback_job.h>
 
 /** Seconds an interface waits for the CHILD_SAs of a break-before-make
  * reauthentication we started */
 #define REAUTH_GRACE 30
-
-/** Seconds it waits after the peer deleted the IKE_SA: the peer may be
- * reauthenticating break-before-make, which we cannot tell from a delete */
-#define PEER_DELETE_GRACE 5
 
 typedef struct private_vti_listener_t private_vti_listener_t;
 
@@ -35,11 +30,6 @@ struct private_vti_listener_t {
 	 */
 	vti_manager_t *manager;
 
-	/**
-	 * IKE_SA whose deletion the peer just requested (its children's down
-	 * events follow on the same thread, under the bus lock)
-	 */
-	uint32_t peer_deleted;
 };
 
 /**
@@ -140,13 +130,12 @@ METHOD(listener_t, child_updown, bool,
 		}
 		return TRUE;
 	}
+	/* only the side that reauthenticates knows new CHILD_SAs will follow;
+	 * a peer's delete may as well be its shutdown, where routing must learn
+	 * at once that the tunnel is gone */
 	if (ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING))
 	{
 		grace = REAUTH_GRACE;
-	}
-	else if (this->peer_deleted == ike_sa->get_unique_id(ike_sa))
-	{
-		grace = PEER_DELETE_GRACE;
 	}
 	this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
 							  child_sa->get_unique_id(child_sa), grace);
@@ -156,35 +145,6 @@ METHOD(listener_t, child_updown, bool,
 				callback_job_create((callback_job_cb_t)expire_pending, this,
 									NULL, NULL), grace + 1);
 	}
-	return TRUE;
-}
-
-METHOD(listener_t, message, bool,
-	private_vti_listener_t *this, ike_sa_t *ike_sa, message_t *message,
-	bool incoming, bool plain)
-{
-	enumerator_t *enumerator;
-	payload_t *payload;
-	delete_payload_t *delete;
-
-	if (!incoming || !plain || !message->get_request(message) ||
-		message->get_exchange_type(message) != INFORMATIONAL)
-	{
-		return TRUE;
-	}
-	enumerator = message->create_payload_enumerator(message);
-	while (enumerator->enumerate(enumerator, &payload))
-	{
-		if (payload->get_type(payload) == PLV2_DELETE)
-		{
-			delete = (delete_payload_t*)payload;
-			if (delete->get_protocol_id(delete) == PROTO_IKE)
-			{
-				this->peer_deleted = ike_sa->get_unique_id(ike_sa);
-			}
-		}
-	}
-	enumerator->destroy(enumerator);
 	return TRUE;
 }
 
@@ -260,7 +220,6 @@ vti_listener_t *vti_listener_create()
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
-				.message = _message,
 			},
 			.reload = _reload,
 			.destroy = _destroy,

@@ -1,26 +1,13 @@
 #!/bin/sh
-# The main job: builds and installs the plugin, then starts an isolated charon
-# that loads it and shows it among the loaded plugins.
+# The main job: installs what it needs, builds the plugin and brings up the
+# article's redundant three-site network in the test bed (a qemu guest
+# running Debian's kernel where this machine's lacks VTI): 6 gateways, 12
+# IKEv2 tunnels whose interfaces the plugin makes, BGP over them with BIRD,
+# pings across, cleartext on the tunnels and ESP on the wire, a gateway
+# failing over and back.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 "$top/scripts/setup.sh"
-
-printf '\n==> installing the plugin\n'
-make -s install > install.out 2>&1 || { cat install.out; exit 1; }
-ls -l /usr/lib/ipsec/plugins/libstrongswan-vti.so /etc/strongswan.d/charon/vti.conf
-
-printf '\n==> starting an isolated charon with the plugin\n'
-VTI_SRCDIR=$top
-VTI_PLUGIN=/usr/lib/ipsec/plugins/libstrongswan-vti.so
-. "$top/tests/lib/charon.sh"
-d=$(mktemp -d /tmp/vti-demo.XXXXXX)
-ns=vti-demo-$$
-ip netns add "$ns"
-trap 'ip netns del "$ns"; rm -rf "$d"' EXIT
-charon_conf "$d"
-charon_start "$d" "$ns"
-swanctl_in "$d" --stats
-charon_stop "$d" > /dev/null
-printf '\n==> what charon logged about the plugin\n'
-grep -E 'loaded plugins|vti' "$d/charon.log"
+printf '\n==> the three-site network, live\n'
+VTI_DEMO=1 exec "$top/tests/integration.sh" three-sites

@@ -34,19 +34,24 @@ if [ "$mode" = auto ]; then
 fi
 echo "test bed: $mode ($(uname -r) $( [ $mode = vm ] && echo 'lacks vti/xfrm/esp: Debian kernel in qemu'))"
 
-groups=${*:-testbed core xfrm}
+groups=${*:-testbed core xfrm three-sites}
 out=$(mktemp /tmp/vti-integration.XXXXXX)
 results=${VTI_RESULTS_DIR:-/tmp/vti-results}
 status=0
 for g in $groups; do
 	echo "=== group $g"
 	script="$top/tests/scenarios/$g.sh"
-	if [ "$mode" = vm ]; then
-		tests/vm/run.sh -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results/$g" "$script"
-	else
-		"$script"
-	fi > "$out.$g" 2>&1 || status=1
-	cat "$out.$g"
+	# shown as it happens, kept for the count
+	{
+		if [ "$mode" = vm ]; then
+			tests/vm/run.sh -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results/$g" "$script"
+		else
+			"$script"
+		fi
+		echo $? > "$out.$g.status"
+	} 2>&1 | tee "$out.$g"
+	[ "$(cat "$out.$g.status" 2>/dev/null)" = 0 ] || status=1
+	rm -f "$out.$g.status"
 	grep -E '^(PASS|FAIL): ' "$out.$g" >> "$out"
 	if ! grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$out.$g"; then
 		echo "FAIL: group $g ended without its summary"

@@ -23,7 +23,8 @@ charon_conf() {
 charon {
 	load_modular = yes
 	install_routes = no
-	retransmit_tries = 2
+	# TCG guests on a loaded machine answer slowly: give them time
+	retransmit_tries = 4
 	retransmit_timeout = 1.0
 	plugins {
 		include /etc/strongswan.d/charon/*.conf

@@ -67,9 +67,9 @@ baseline() {
 	PSK=${BROKEN_PSK:-${PSK:-}} psk_conf "$e2" "$e1" "local_ts = $ts
 				remote_ts = $ts
 				$marks" | site_swanctl 2
-	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
+	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 	check "$SCENARIO: CHILD_SA installed on both sites" \
-		wait_child 1 net 20 && wait_child 2 net 5
+		wait_child 1 net 40 && wait_child 2 net 10
 
 	capture_start priv1 tun0 "$WORK/inner.pcap" icmp6 or icmp
 	capture_start pub1 wan0 "$WORK/wire.pcap" host "$e2"

@@ -25,10 +25,8 @@ check "$SCENARIO: ping across the plugin's interfaces" ping_from priv1 "$peer" 3
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: terminate removes the interface (site 1)" \
 	wait_for 10 sh -c '! ip -n priv1 link show dev vti6'
-# the peer's delete might start a break-before-make reauthentication: site
-# 2 keeps the interface a few seconds for it
-check "$SCENARIO: terminate removes the interface (site 2, after its grace)" \
-	wait_for 15 sh -c '! ip -n priv2 link show dev vti6'
+check "$SCENARIO: terminate removes the interface (site 2)" \
+	wait_for 10 sh -c '! ip -n priv2 link show dev vti6'
 scenario_end
 
 # --- rekeying never flaps the interface ---
@@ -37,7 +35,11 @@ two_sites 6
 check "$SCENARIO: CHILD_SA installed" initiate
 rekey_keeps "a CHILD_SA rekey" --child net
 rekey_keeps "an IKE_SA rekey" --ike net
-rekey_keeps "a break-before-make reauthentication" --ike net --reauth
+# break-before-make: the side that reauthenticates keeps its interface; the
+# peer sees a delete it cannot tell from a shutdown and removes it (README)
+KEEP_SITES=1 rekey_keeps "a break-before-make reauthentication" --ike net --reauth
+check "$SCENARIO: the peer has its interface again after the reauthentication" \
+	wait_for 10 sh -c 'ip -n priv2 link show dev vti6 | grep -q ",UP"'
 scenario_end
 
 scenario "core-reauth-make-before-break"
@@ -99,8 +101,8 @@ check "$SCENARIO: the bad value is logged with key, connection and reason" \
 	grep -q "vti: connection 'net': invalid value 'bogus' for charon.plugins.vti.connections.net.mtu (expected auto or a number)" "$(site_dir 1)/charon.log"
 check "$SCENARIO: logged once" \
 	test "$(grep -c "invalid value 'bogus'" "$(site_dir 1)/charon.log")" = 1
-swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
-check "$SCENARIO: charon keeps running and negotiates" wait_child 1 net 20
+swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
+check "$SCENARIO: charon keeps running and negotiates" wait_child 1 net 40
 check "$SCENARIO: the connection gets no interface" test -z "$(ifindex priv1 vti6)"
 sed -i 's/mtu = bogus/mtu = 1400/' "$conf"
 kill -HUP "$(charon_pid "$(site_dir 1)")"
@@ -133,8 +135,8 @@ two_sites 6
 ip -n priv1 link add vti6 type dummy
 ip -n priv1 link set vti6 mtu 1234 up
 before=$(ip -n priv1 -d link show dev vti6)
-swanctl_in "$(site_dir 1)" --initiate --child net --timeout 20 > /dev/null 2>&1
-wait_child 1 net 20 > /dev/null 2>&1
+swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
+wait_child 1 net 40 > /dev/null 2>&1
 check "$SCENARIO: the handmade vti6 is unchanged" \
 	test "$(ip -n priv1 -d link show dev vti6)" = "$before"
 check "$SCENARIO: the log names the interface and the connection" \

@@ -109,7 +109,7 @@ for n in 2 3; do
 	psk_conf "$(site_v4 $n)" "$gw" "local_ts = 198.51.100.$n/32
 				remote_ts = 198.51.100.1/32
 				$IF42" | site_swanctl "$n"
-	swanctl_in "$(site_dir $n)" --initiate --child net --timeout 20 > /dev/null 2>&1
+	swanctl_in "$(site_dir $n)" --initiate --child net --timeout 40 > /dev/null 2>&1
 	check "$SCENARIO: client $n connected" wait_child "$n" net 20
 	ip -n "priv$n" route add 198.51.100.1/32 dev xfrm42
 done
