@@ -3,6 +3,7 @@
 # (own /run, /dev/pts, loopback) and runs the job the host wrote into the
 # results share, then records its exit status and powers off.
 results=/vti-results
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 mount -t tmpfs -o mode=755 run /run
 mkdir -p /run/netns /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
@@ -11,7 +12,6 @@ ln -sf /proc/self/fd /dev/fd 2>/dev/null
 hostname vti-guest
 ip link set lo up
 sysctl -qw kernel.printk="3 4 1 3"
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TERM=dumb
 echo "vm-guest: kernel $(uname -r) up, running the job"
 sh "$results/job.sh" > "$results/job.out" 2>&1
 echo $? > "$results/exit-status"
