@@ -126,7 +126,7 @@ ike_run() {
 			mark_out = $i
 			esp_proposals = aes128gcm16
 			start_action = start
-			$( [ "$how" = updown ] && echo "updown = $top/bench/updown-vti.sh" )
+			$( [ "$how" = updown ] && echo "updown = $top/bench/updown-vti.sh bench-priv" )
 		} }
 	}
 CONF
@@ -161,7 +161,7 @@ CONF
 	swanctl_in "$w/resp" --load-all --noprompt --file "$w/resp.conf" > /dev/null 2>&1
 	t0=$(ms)
 	BENCH_NETNS=bench-priv swanctl_in "$w/init" --load-all --noprompt --file "$w/init.conf" > /dev/null 2>&1
-	end=$(( $(date +%s) + 300 ))
+	end=$(( $(date +%s) + 60 + n ))
 	while [ "$(ip -n bench-priv -o link show up 2>/dev/null | grep -c ' vti')" -lt "$n" ] &&
 			[ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.05
@@ -179,7 +179,7 @@ CONF
 	t1=$(ms)
 	swanctl_in "$w/init" --terminate --ike '*' --timeout 60 > /dev/null 2>&1 ||
 		for i in $(seq 1 $n); do swanctl_in "$w/init" --terminate --ike "t$i" --timeout 5 > /dev/null 2>&1; done
-	end=$(( $(date +%s) + 120 ))
+	end=$(( $(date +%s) + 60 + n ))
 	while [ "$(ip -n bench-priv -o link show 2>/dev/null | grep -c ' vti[0-9]')" -gt 0 ] &&
 			[ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.05

@@ -1,8 +1,8 @@
 #!/bin/sh
 # What users run today: a strongSwan updown script that makes the article's
 # vti6 by hand for each CHILD_SA (PLUTO_* variables as the updown plugin
-# sets them), into the namespace $BENCH_NETNS.
-ns=${BENCH_NETNS:-private}
+# sets them), into the namespace given as its argument.
+ns=${1:-${BENCH_NETNS:-private}}
 key=${PLUTO_MARK_IN%%/*}
 name=vti$key
 case $PLUTO_VERB in
