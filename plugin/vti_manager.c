@@ -140,6 +140,30 @@ static char *addr_str(int family, const uint8_t *addr, char *buf, size_t len)
 }
 
 /**
+ * An interface's kind, name and identity in text for logs.
+ */
+static char *describe(const char *name, const vti_params_t *params, char *buf,
+					  size_t len)
+{
+	char local[64], remote[64];
+
+	if (params->kind == VTI_KIND_XFRM)
+	{
+		snprintf(buf, len, "xfrm %s (if_id %u)", name, params->if_id);
+	}
+	else
+	{
+		snprintf(buf, len, "%s %s (local %s remote %s, keys %u/%u)",
+				 vti_kind_name(params->kind), name,
+				 addr_str(params->family, params->local, local, sizeof(local)),
+				 addr_str(params->family, params->remote, remote,
+						  sizeof(remote)),
+				 params->ikey, params->okey);
+	}
+	return buf;
+}
+
+/**
  * The namespace in text for logs.
  */
 static const char *netns_str(const char *netns)
@@ -236,7 +260,7 @@ static void xfrm_params(uint32_t if_id, uint32_t link, vti_params_t *params)
 static bool kernel_create(private_vti_manager_t *this, iface_t *iface,
 						  bool netns_create)
 {
-	char alias[IFALIASZ], found[IFALIASZ], local[64], remote[64];
+	char alias[IFALIASZ], found[IFALIASZ], desc[256];
 	vti_err_t err = {};
 	int ifindex, moved;
 	const char *netns;
@@ -284,14 +308,9 @@ static bool kernel_create(private_vti_manager_t *this, iface_t *iface,
 									&iface->params, alias, &err);
 	if (ifindex < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: creating %s %s (local %s remote %s, keys "
-			 "%u/%u) failed: %s", iface->conn,
-			 vti_kind_name(iface->params.kind), iface->name,
-			 addr_str(iface->params.family, iface->params.local, local,
-					  sizeof(local)),
-			 addr_str(iface->params.family, iface->params.remote, remote,
-					  sizeof(remote)),
-			 iface->params.ikey, iface->params.okey, err.msg);
+		DBG1(DBG_CHD, "vti: %s: creating %s failed: %s", iface->conn,
+			 describe(iface->name, &iface->params, desc, sizeof(desc)),
+			 err.msg);
 		return FALSE;
 	}
 	netns = "";
@@ -323,15 +342,10 @@ static bool kernel_create(private_vti_manager_t *this, iface_t *iface,
 		goto failed;
 	}
 	iface->ifindex = ifindex;
-	DBG1(DBG_CHD, "vti: %s: created %s %s (local %s remote %s, keys %u/%u) "
-		 "in namespace %s, mtu %u, %d address%s, up", iface->conn,
-		 vti_kind_name(iface->params.kind), iface->name,
-		 addr_str(iface->params.family, iface->params.local, local,
-				  sizeof(local)),
-		 addr_str(iface->params.family, iface->params.remote, remote,
-				  sizeof(remote)),
-		 iface->params.ikey, iface->params.okey, netns_str(iface->netns),
-		 iface->settings.mtu, iface->settings.n_addrs,
+	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
+		 "address%s, up", iface->conn,
+		 describe(iface->name, &iface->params, desc, sizeof(desc)),
+		 netns_str(iface->netns), iface->settings.mtu, iface->settings.n_addrs,
 		 iface->settings.n_addrs == 1 ? "" : "es");
 	return TRUE;
 
@@ -417,7 +431,7 @@ static iface_t *acquire(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
 						const vti_params_t *params, uint32_t mtu)
 {
 	iface_t *iface, *existing;
-	char local[64], remote[64];
+	char desc[256];
 	bool ok, revive = FALSE, change = FALSE;
 
 	INIT(iface,
@@ -457,13 +471,10 @@ static iface_t *acquire(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
 	{
 		this->mutex->unlock(this->mutex);
 		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is already used by "
-			 "connection %s with other keys or endpoints (wanted %s, local %s "
-			 "remote %s, keys %u/%u, if_id %u): the CHILD_SA gets no "
-			 "interface", tunnel->conn, name, netns_str(cfg->netns),
-			 existing->conn, vti_kind_name(params->kind),
-			 addr_str(params->family, params->local, local, sizeof(local)),
-			 addr_str(params->family, params->remote, remote, sizeof(remote)),
-			 params->ikey, params->okey, params->if_id);
+			 "connection %s with other keys or endpoints (wanted %s): the "
+			 "CHILD_SA gets no interface", tunnel->conn, name,
+			 netns_str(cfg->netns), existing->conn,
+			 describe(name, params, desc, sizeof(desc)));
 		iface_destroy(iface);
 		return NULL;
 	}

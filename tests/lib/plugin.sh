@@ -18,7 +18,8 @@ CONF
 
 # two_sites FAMILY [SETTINGS] [CHILD_OPTIONS]: sites 1 and 2 with the
 # plugin, a connection with mark 6 (or, with CHILD_OPTIONS, what they say)
-# and selectors of the family (or TS)
+# and selectors of the family (or TS); CHARON_EXTRA goes into the charon
+# section of both strongswan.conf
 two_sites() {
 	family=$1 settings=${2:-}
 	child=${3:-"mark_in = 6
@@ -31,7 +32,8 @@ two_sites() {
 		e1=$(site_v4 1) e2=$(site_v4 2) ts=0.0.0.0/0 peer=198.51.100.7
 	fi
 	for n in 1 2; do
-		site_charon "$n" "$(vti_conf "$n" "$settings")" ||
+		site_charon "$n" "$(vti_conf "$n" "$settings")
+${CHARON_EXTRA:-}" ||
 			fail "$SCENARIO: charon of site $n starts"
 	done
 	for n in 1 2; do

@@ -43,13 +43,7 @@ check "$SCENARIO: the peer has its interface again after the reauthentication" \
 scenario_end
 
 scenario "core-reauth-make-before-break"
-two_sites 6
-for n in 1 2; do
-	charon_stop "$(site_dir $n)" > /dev/null
-	site_charon "$n" "$(vti_conf "$n")
-make_before_break = yes"
-	swanctl_in "$(site_dir $n)" --load-all --noprompt --file "$(site_dir $n)/swanctl.conf" > /dev/null 2>&1
-done
+CHARON_EXTRA="make_before_break = yes" two_sites 6
 check "$SCENARIO: CHILD_SA installed" initiate
 rekey_keeps "a make-before-break reauthentication" --ike net --reauth
 scenario_end

@@ -32,14 +32,7 @@ scenario_end
 
 # --- make-before-break reauthentication with fixed if_ids ---
 scenario "xfrm-reauth"
-TS=0.0.0.0/0,::/0 two_sites 6 "
-make_before_break = yes" "$IF42"
-for n in 1 2; do
-	charon_stop "$(site_dir $n)" > /dev/null
-	site_charon "$n" "$(vti_conf "$n")
-make_before_break = yes"
-	swanctl_in "$(site_dir $n)" --load-all --noprompt --file "$(site_dir $n)/swanctl.conf" > /dev/null 2>&1
-done
+TS=0.0.0.0/0,::/0 CHARON_EXTRA="make_before_break = yes" two_sites 6 "" "$IF42"
 check "$SCENARIO: CHILD_SA installed" initiate
 IFNAME=xfrm42 rekey_keeps "a make-before-break reauthentication" --ike net --reauth
 scenario_end
