@@ -14,6 +14,7 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <collections/array.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
 #include <threading/mutex.h>
@@ -99,6 +100,9 @@ struct private_vti_manager_t {
 	/** holder_t by CHILD_SA unique id */
 	hashtable_t *holders;
 
+	/** array_t of holder_t by IKE_SA unique id, for IKE_SA events */
+	hashtable_t *by_ike;
+
 	/** protects the tables and config */
 	mutex_t *mutex;
 };
@@ -182,6 +186,53 @@ static bool same_identity(const vti_params_t *a, const vti_params_t *b)
 static void *child_key(uint32_t child_id)
 {
 	return (void*)(uintptr_t)child_id;
+}
+
+static void *ike_key(uint32_t ike_id)
+{
+	return (void*)(uintptr_t)ike_id;
+}
+
+/**
+ * Register a holder under its IKE_SA, with the lock held.
+ */
+static void index_add(private_vti_manager_t *this, holder_t *holder)
+{
+	array_t *list;
+
+	list = this->by_ike->get(this->by_ike, ike_key(holder->ike_id));
+	if (!list)
+	{
+		list = array_create(0, 0);
+		this->by_ike->put(this->by_ike, ike_key(holder->ike_id), list);
+	}
+	array_insert(list, ARRAY_TAIL, holder);
+}
+
+/**
+ * Unregister a holder from its IKE_SA, with the lock held.
+ */
+static void index_remove(private_vti_manager_t *this, holder_t *holder)
+{
+	array_t *list;
+	holder_t *current;
+	int i;
+
+	list = this->by_ike->get(this->by_ike, ike_key(holder->ike_id));
+	for (i = 0; list && i < array_count(list); i++)
+	{
+		array_get(list, i, &current);
+		if (current == holder)
+		{
+			array_remove(list, i, NULL);
+			break;
+		}
+	}
+	if (list && !array_count(list))
+	{
+		this->by_ike->remove(this->by_ike, ike_key(holder->ike_id));
+		array_destroy(list);
+	}
 }
 
 static void iface_destroy(iface_t *iface)
@@ -659,6 +710,7 @@ METHOD(vti_manager_t, child_up, void,
 	}
 	this->mutex->lock(this->mutex);
 	this->holders->put(this->holders, child_key(holder->child_id), holder);
+	index_add(this, holder);
 	this->mutex->unlock(this->mutex);
 	/* for bench/: the event and the interface ready, monotonic */
 	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, %s ready at %llu us",
@@ -681,6 +733,7 @@ METHOD(vti_manager_t, child_down, void,
 		this->mutex->unlock(this->mutex);
 		return;
 	}
+	index_remove(this, holder);
 	for (i = 0; i < holder->count; i++)
 	{
 		iface = holder->ifaces[i];
@@ -778,9 +831,11 @@ METHOD(vti_manager_t, child_rekey, void,
 	holder = this->holders->remove(this->holders, child_key(old_id));
 	if (holder)
 	{
+		index_remove(this, holder);
 		holder->child_id = tunnel->child_id;
 		holder->ike_id = tunnel->ike_id;
 		this->holders->put(this->holders, child_key(holder->child_id), holder);
+		index_add(this, holder);
 		for (i = 0; i < holder->count; i++)
 		{
 			if (holder->ifaces[i]->mtu_auto &&
@@ -821,20 +876,17 @@ METHOD(vti_manager_t, child_rekey, void,
 METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
-	enumerator_t *enumerator;
+	array_t *list;
 	holder_t *holder;
-	void *key;
 
 	this->mutex->lock(this->mutex);
-	enumerator = this->holders->create_enumerator(this->holders);
-	while (enumerator->enumerate(enumerator, &key, &holder))
+	list = this->by_ike->remove(this->by_ike, ike_key(old_id));
+	while (list && array_remove(list, ARRAY_HEAD, &holder))
 	{
-		if (holder->ike_id == old_id)
-		{
-			holder->ike_id = new_id;
-		}
+		holder->ike_id = new_id;
+		index_add(this, holder);
 	}
-	enumerator->destroy(enumerator);
+	array_destroy(list);
 	this->mutex->unlock(this->mutex);
 }
 
@@ -842,29 +894,28 @@ METHOD(vti_manager_t, ike_update, void,
 	private_vti_manager_t *this, uint32_t ike_id, int family,
 	const uint8_t *local, const uint8_t *remote)
 {
-	enumerator_t *enumerator;
 	linked_list_t *changed;
+	array_t *list;
 	holder_t *holder;
 	iface_t *iface;
 	vti_params_t params;
 	vti_err_t err = {};
 	char l[64], r[64];
-	void *key;
 	bool any;
-	int i;
+	int i, j;
 	static const uint8_t zero[16];
 
 	changed = linked_list_create();
 	this->mutex->lock(this->mutex);
-	enumerator = this->holders->create_enumerator(this->holders);
-	while (enumerator->enumerate(enumerator, &key, &holder))
+	list = this->by_ike->get(this->by_ike, ike_key(ike_id));
+	for (j = 0; list && j < array_count(list); j++)
 	{
+		array_get(list, j, &holder);
 		for (i = 0; i < holder->count; i++)
 		{
 			iface = holder->ifaces[i];
 			/* an XFRM interface has no endpoints to follow */
-			if (holder->ike_id != ike_id ||
-				iface->params.kind == VTI_KIND_XFRM ||
+			if (iface->params.kind == VTI_KIND_XFRM ||
 				iface->params.family != family ||
 				changed->find_first(changed, NULL, (void**)&iface))
 			{
@@ -884,7 +935,6 @@ METHOD(vti_manager_t, ike_update, void,
 			}
 		}
 	}
-	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
 
 	while (changed->remove_first(changed, (void**)&iface) == SUCCESS)
@@ -1045,6 +1095,7 @@ METHOD(vti_manager_t, destroy, void,
 	enumerator_t *enumerator;
 	iface_t *iface;
 	holder_t *holder;
+	array_t *list;
 	void *key;
 
 	/* charon brings every IKE_SA down before unloading plugins: what is
@@ -1065,6 +1116,13 @@ METHOD(vti_manager_t, destroy, void,
 		free(holder);
 	}
 	enumerator->destroy(enumerator);
+	enumerator = this->by_ike->create_enumerator(this->by_ike);
+	while (enumerator->enumerate(enumerator, &key, &list))
+	{
+		array_destroy(list);
+	}
+	enumerator->destroy(enumerator);
+	this->by_ike->destroy(this->by_ike);
 	this->ifaces->destroy(this->ifaces);
 	this->holders->destroy(this->holders);
 	this->config->destroy(this->config);
@@ -1098,6 +1156,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 		.backend = backend,
 		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str, 32),
 		.holders = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),
+		.by_ike = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;

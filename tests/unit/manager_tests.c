@@ -176,6 +176,36 @@ START_TEST(test_ike_rekey_then_down)
 }
 END_TEST
 
+START_TEST(test_ike_update_only_its_children)
+{
+	vti_tunnel_t a = tunnel("a", 1, 1, 4, "192.0.2.1", "192.0.2.2");
+	vti_tunnel_t b = tunnel("b", 2, 2, 5, "192.0.2.1", "192.0.2.3");
+	vti_tunnel_t a2 = tunnel("a", 3, 1, 6, "192.0.2.1", "192.0.2.2");
+	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	manager->child_up(manager, &a2);
+	manager->ike_rekey(manager, 1, 11);
+	manager->ike_rekey(manager, 2, 12);
+	fake_backend_clear(fake);
+	manager->ike_update(manager, 11, AF_INET, local, remote);
+	ck_assert_str_eq(fake->calls,
+		"change private vti4 ikey=4 local=192.0.2.9 remote=192.0.2.2\n"
+		"change private vti6 ikey=6 local=192.0.2.9 remote=192.0.2.2\n");
+	/* the children keep their new IKE_SA through their own rekeys */
+	a2.child_id = 4;
+	a2.ike_id = 11;
+	manager->child_rekey(manager, 3, &a2);
+	manager->child_down(manager, "a", 1, 0);
+	fake_backend_clear(fake);
+	local[3] = 10;
+	manager->ike_update(manager, 11, AF_INET, local, remote);
+	ck_assert_str_eq(fake->calls,
+		"change private vti6 ikey=6 local=192.0.2.10 remote=192.0.2.2\n");
+}
+END_TEST
+
 START_TEST(test_make_before_break)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
@@ -687,6 +717,7 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_child_rekey);
 	tcase_add_test(tc, test_rekey_changes_algorithm);
 	tcase_add_test(tc, test_ike_rekey_then_down);
+	tcase_add_test(tc, test_ike_update_only_its_children);
 	tcase_add_test(tc, test_make_before_break);
 	tcase_add_test(tc, test_break_before_make);
 	tcase_add_test(tc, test_break_before_make_reauth_initiator);
