@@ -76,7 +76,9 @@ for n in $SIZES; do
 done
 
 # one initiator, n responder addresses, a tunnel each; by the plugin or by
-# the updown plugin running bench/updown-vti.sh
+# the updown plugin running bench/updown-vti.sh. With how=children: one
+# IKE_SA with n CHILD_SAs, an XFRM interface each (if_id k), as VTIs on one
+# pair of endpoints cannot be told apart by the kernel.
 ike_run() {
 	how=$1 n=$2
 	fresh_ns
@@ -93,7 +95,7 @@ ike_run() {
 	ip -n bench-peer -batch /tmp/bench-addrs
 	ip -n bench-peer link set wan0 up
 	w=$(mktemp -d)
-	if [ "$how" = plugin ]; then
+	if [ "$how" != updown ]; then
 		VTI_PLUGIN=$top/.libs/libstrongswan-vti.so
 		extra="plugins { vti { netns = bench-priv
 			mtu = 1426
@@ -106,36 +108,67 @@ ike_run() {
 	charon_conf "$w/init" "$extra"
 	VTI_PLUGIN= charon_conf "$w/resp" ""
 	charon_start "$w/init" bench-pub && charon_start "$w/resp" bench-peer || return 1
-	{
-		echo "connections {"
-		for i in $(seq 1 $n); do
-			r=$(printf '2001:db8::1:%x' $i)
-			cat <<CONF
-	t$i {
-		local_addrs = 2001:db8::1
-		remote_addrs = $r
-		proposals = aes128gcm16-prfsha256-x25519,aes128gcm16-prfsha256-ecp256
-		local { auth = psk
-			id = init }
-		remote { auth = psk
-			id = resp }
-		children { t$i {
-			local_ts = ::/0
+	if [ "$how" = children ]; then
+		{
+			echo "connections { t {"
+			echo "	local_addrs = 2001:db8::1"
+			echo "	remote_addrs = 2001:db8::1:1"
+			echo "	proposals = aes128gcm16-prfsha256-x25519,aes128gcm16-prfsha256-ecp256"
+			echo "	local { auth = psk
+		id = init }"
+			echo "	remote { auth = psk
+		id = resp }"
+			echo "	children {"
+			for i in $(seq 1 $n); do
+				echo "		c$i { local_ts = ::/0
 			remote_ts = ::/0
-			mark_in = $i
-			mark_out = $i
+			if_id_in = $i
+			if_id_out = $i
 			esp_proposals = aes128gcm16
-			start_action = start
-			$( [ "$how" = updown ] && echo "updown = $top/bench/updown-vti.sh bench-priv" )
-		} }
-	}
-CONF
-		done
-		echo "}"
-		echo "secrets { ike { id-1 = init
+			start_action = start }"
+			done
+			echo "	}"
+			echo "} }"
+			echo "secrets { ike { id-1 = init
 			id-2 = resp
 			secret = bench-secret-bench-secret } }"
-	} > "$w/init.conf"
+		} > "$w/init.conf"
+		resp_id="if_id_in = %unique
+			if_id_out = %unique"
+	else
+	{
+			echo "connections {"
+			for i in $(seq 1 $n); do
+				r=$(printf '2001:db8::1:%x' $i)
+				cat <<-CONF
+		t$i {
+			local_addrs = 2001:db8::1
+			remote_addrs = $r
+			proposals = aes128gcm16-prfsha256-x25519,aes128gcm16-prfsha256-ecp256
+			local { auth = psk
+				id = init }
+			remote { auth = psk
+				id = resp }
+			children { t$i {
+				local_ts = ::/0
+				remote_ts = ::/0
+				mark_in = $i
+				mark_out = $i
+				esp_proposals = aes128gcm16
+				start_action = start
+				$( [ "$how" = updown ] && echo "updown = $top/bench/updown-vti.sh bench-priv" )
+			} }
+		}
+	CONF
+			done
+			echo "}"
+			echo "secrets { ike { id-1 = init
+				id-2 = resp
+				secret = bench-secret-bench-secret } }"
+		} > "$w/init.conf"
+		resp_id="mark_in = %unique
+			mark_out = %unique"
+	fi
 	cat > "$w/resp.conf" <<CONF
 connections {
 	resp {
@@ -148,8 +181,7 @@ connections {
 		children { resp {
 			local_ts = ::/0
 			remote_ts = ::/0
-			mark_in = %unique
-			mark_out = %unique
+			$resp_id
 			esp_proposals = aes128gcm16
 		} }
 	}
@@ -162,14 +194,14 @@ CONF
 	t0=$(ms)
 	BENCH_NETNS=bench-priv swanctl_in "$w/init" --load-all --noprompt --file "$w/init.conf" > /dev/null 2>&1
 	end=$(( $(date +%s) + 60 + n ))
-	while [ "$(ip -n bench-priv -o link show up 2>/dev/null | grep -c ' vti')" -lt "$n" ] &&
+	while [ "$(ip -n bench-priv -o link show up 2>/dev/null | grep -c ' \(vti\|xfrm\)[0-9]')" -lt "$n" ] &&
 			[ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.05
 	done
 	t1=$(ms)
-	up=$(ip -n bench-priv -o link show up | grep -c ' vti')
+	up=$(ip -n bench-priv -o link show up | grep -c ' \(vti\|xfrm\)[0-9]')
 	extra2="up=$up"
-	if [ "$how" = plugin ]; then
+	if [ "$how" != updown ]; then
 		# the plugin's own timestamps: event to interface ready
 		ev=$(sed -n 's/.*CHILD_SA {[0-9]*} up at \([0-9]*\) us, .* ready at \([0-9]*\) us.*/\1 \2/p' "$w/init/charon.log" |
 			awk '{ s += $2 - $1; n++ } END { if (n) printf "%.1f", s / n }')
@@ -177,10 +209,15 @@ CONF
 	fi
 	row "ike_${how}_up" "$n" "$(per_if $((t1 - t0)) "$n")" "$(msec $((t1 - t0)))" "$extra2"
 	t1=$(ms)
-	swanctl_in "$w/init" --terminate --ike '*' --timeout 60 > /dev/null 2>&1 ||
-		for i in $(seq 1 $n); do swanctl_in "$w/init" --terminate --ike "t$i" --timeout 5 > /dev/null 2>&1; done
+	if [ "$how" = children ]; then
+		swanctl_in "$w/init" --terminate --ike t --timeout 60 > /dev/null 2>&1
+	else
+		for i in $(seq 1 $n); do
+			swanctl_in "$w/init" --terminate --ike "t$i" --timeout 5 > /dev/null 2>&1
+		done
+	fi
 	end=$(( $(date +%s) + 60 + n ))
-	while [ "$(ip -n bench-priv -o link show 2>/dev/null | grep -c ' vti[0-9]')" -gt 0 ] &&
+	while [ "$(ip -n bench-priv -o link show 2>/dev/null | grep -c ' \(vti\|xfrm\)[0-9]')" -gt 0 ] &&
 			[ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.05
 	done
@@ -192,10 +229,11 @@ CONF
 	ip netns del bench-peer
 }
 
-echo "== through charon: n IKE_SAs, a tunnel each"
+echo "== through charon: n IKE_SAs, a tunnel each; one IKE_SA, n CHILD_SAs"
 for n in $IKE_SIZES; do
 	ike_run plugin "$n"
 	ike_run updown "$n"
+	ike_run children "$n"
 done
 ip netns del bench-pub 2>/dev/null
 ip netns del bench-priv 2>/dev/null

@@ -42,9 +42,12 @@ END {
 	for (i = 1; i <= nn; i++) {
 		n = ns[i]
 		if (v["ike_plugin_up," n] == "") continue
-		printf "  n=%s: plugin %s us/tunnel (%s), updown plugin %s us/tunnel: updown/ours %s\n", n,
+		printf "  n=%s: plugin %s us/tunnel (%s), updown plugin %s us/tunnel (%s): updown/ours %s\n", n,
 			v["ike_plugin_up," n], extra["ike_plugin_up," n], v["ike_updown_up," n],
-			r(v["ike_updown_up," n], v["ike_plugin_up," n])
+			extra["ike_updown_up," n], r(v["ike_updown_up," n], v["ike_plugin_up," n])
+		if (v["ike_children_up," n] != "")
+			printf "  n=%s on one IKE_SA (XFRM interfaces): plugin %s us/tunnel (%s)\n", n,
+				v["ike_children_up," n], extra["ike_children_up," n]
 	}
 	s = r(v["ours_create,1000"], v["ours_create,10"])
 	printf "\nscaling, ours cost(1000)/cost(10): %s (target <= 1.2)\n", s

@@ -6,8 +6,10 @@
 #   V1-1.vti.conf   charon.plugins.vti.connections: the tunnel addresses
 #   V1-1.bird.conf  BIRD 2: eBGP over the four tunnel interfaces
 # Tunnel k joins two gateways, uses mark k (interface vti<k> on both
-# sides) and 2001:db8:ff::<2k>/127 (lower gateway) and ::<2k+1> (higher).
-# The lower gateway initiates. Run it again after changing the list.
+# sides), 2001:db8:ff::<2k>/127 and 203.0.113.<2k>/31 on the lower gateway,
+# ::<2k+1> and .<2k+1> on the higher; it carries IPv6 and IPv4. Site S has
+# the LANs 2001:db8:aS::/64 and 198.51.100.<16S>/28. The lower gateway
+# initiates. Run it again after changing the list.
 set -eu
 cd "$(dirname "$0")"
 TUNNELS="1:1-1:2-1 2:1-1:2-2 3:1-1:3-1 4:1-1:3-2 5:1-2:2-1 6:1-2:2-2
@@ -35,24 +37,32 @@ protocol device {
 	scan time 10;
 }
 
-# the site's LAN
+# the site's LANs
 protocol direct {
+	ipv4;
 	ipv6;
 	interface "lan0";
 }
 
 # routes learned over the tunnels into the kernel, equal ones as one
 # multipath route (next hops through two tunnels)
-protocol kernel {
+protocol kernel kernel6 {
 	ipv6 {
 		export where source = RTS_BGP;
 	};
 	merge paths yes;
 }
 
-# advertise the site's LAN only
+protocol kernel kernel4 {
+	ipv4 {
+		export where source = RTS_BGP;
+	};
+	merge paths yes;
+}
+
+# advertise the site's LANs only
 filter our_routes {
-	if net = 2001:db8:a$s::/64 then accept;
+	if net = 2001:db8:a$s::/64 || net = 198.51.100.$((16 * s))/28 then accept;
 	reject;
 }
 
@@ -63,6 +73,17 @@ template bgp site_peer {
 	connect retry time 5;
 	error wait time 1, 10;
 	ipv6 {
+		import all;
+		export filter our_routes;
+	};
+}
+
+template bgp site_peer4 {
+	local as 6500$s;
+	hold time 6;
+	connect retry time 5;
+	error wait time 1, 10;
+	ipv4 {
 		import all;
 		export filter our_routes;
 	};
@@ -107,8 +128,8 @@ BIRD
 		}
 		children {
 			V$peer {
-				local_ts = ::/0
-				remote_ts = ::/0
+				local_ts = ::/0,0.0.0.0/0
+				remote_ts = ::/0,0.0.0.0/0
 				mark_in = $k
 				mark_out = $k
 				esp_proposals = aes256gcm16-ecp384
@@ -119,7 +140,7 @@ BIRD
 CONF
 		cat >> "V$g.vti.conf" <<CONF
 	V$peer {
-		addresses = $(tun_addr $me)/127
+		addresses = $(tun_addr $me)/127, 203.0.113.$me/31
 	}
 CONF
 		pas=${peer%-*}
@@ -128,6 +149,11 @@ CONF
 protocol bgp V${peer%-*}_${peer#*-} from site_peer {
 	local $(tun_addr $me) as 6500$s;
 	neighbor $(tun_addr $them) as 6500$pas;
+}
+
+protocol bgp V${peer%-*}_${peer#*-}_4 from site_peer4 {
+	local 203.0.113.$me as 6500$s;
+	neighbor 203.0.113.$them as 6500$pas;
 }
 BIRD
 		secrets="$secrets

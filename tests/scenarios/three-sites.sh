@@ -18,6 +18,8 @@ show() { [ -n "$DEMO" ] && sed 's/^/    /'; [ -z "$DEMO" ] && cat > /dev/null; r
 ns_of() { echo "$1" | tr -d -; }
 gw_dir() { echo "$WORK/gw$(ns_of "$1")"; }
 gw_addr() { echo "2001:db8:${1%-*}::${1#*-}"; }
+# lan4 SITE HOST: an address of the site's IPv4 LAN, 198.51.100.16S/28
+lan4() { echo "198.51.100.$((16 * $1 + $2))"; }
 
 # the tunnels, numbered as in swanctl.d/three-sites (mark = number)
 TUNNELS="1:1-1:2-1 2:1-1:2-2 3:1-1:3-1 4:1-1:3-2 5:1-2:2-1 6:1-2:2-2
@@ -37,9 +39,11 @@ topology() {
 		ip -n "lan$s" link add host type veth peer name lan0 netns "host$s"
 		ip -n "lan$s" link set host master br0 up
 		ip -n "host$s" addr add "2001:db8:a$s::100/64" dev lan0 nodad
+		ip -n "host$s" addr add "$(lan4 "$s" 14)/28" dev lan0
 		ip -n "host$s" link set lan0 up
 		# the host's gateway is the second one: the first can fail
 		ip -n "host$s" -6 route add default via "2001:db8:a$s::2"
+		ip -n "host$s" route add default via "$(lan4 "$s" 2)"
 	done
 	for g in $GATEWAYS; do
 		n=$(ns_of "$g") s=${g%-*}
@@ -48,7 +52,7 @@ topology() {
 		for ns in "pub$n" "priv$n"; do
 			ip -n "$ns" link set lo up
 			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 \
-				net.ipv6.conf.default.accept_dad=0
+				net.ipv4.ip_forward=1 net.ipv6.conf.default.accept_dad=0
 		done
 		ip -n wan link add "g$n" type veth peer name wan0 netns "pub$n"
 		ip -n wan link set "g$n" master br0 up
@@ -59,6 +63,7 @@ topology() {
 		ip -n "lan$s" link add "gw$n" type veth peer name lan0 netns "priv$n"
 		ip -n "lan$s" link set "gw$n" master br0 up
 		ip -n "priv$n" addr add "2001:db8:a$s::${g#*-}/64" dev lan0 nodad
+		ip -n "priv$n" addr add "$(lan4 "$s" "${g#*-}")/28" dev lan0
 		ip -n "priv$n" link set lan0 up
 	done
 }
@@ -96,10 +101,14 @@ start_bird() {
 		-s "$d/bird.ctl" -P "$d/bird.pid"
 }
 
-# routes_to GATEWAY SITE: next hops of the route to SITE's LAN on GATEWAY
+# nexthops GATEWAY SITE [4]: next hops of the route to SITE's IPv6 (or
+# IPv4) LAN on GATEWAY
 nexthops() {
-	ip -n "priv$(ns_of "$1")" -6 route show "2001:db8:a$2::/64" 2>/dev/null |
-		grep -c 'dev vti'
+	if [ "${3:-6}" = 4 ]; then
+		ip -n "priv$(ns_of "$1")" route show "$(lan4 "$2" 0)/28" 2>/dev/null
+	else
+		ip -n "priv$(ns_of "$1")" -6 route show "2001:db8:a$2::/64" 2>/dev/null
+	fi | grep -c 'dev vti'
 }
 
 installed() {
@@ -117,6 +126,7 @@ all_multipath() {
 		for s in 1 2 3; do
 			[ "$s" = "${g%-*}" ] && continue
 			[ "$(nexthops "$g" "$s")" = 2 ] || return 1
+			[ "$(nexthops "$g" "$s" 4)" = 2 ] || return 1
 		done
 	done
 }
@@ -176,12 +186,13 @@ for g in $GATEWAYS; do
 	check "$SCENARIO: BIRD of V$g starts" start_bird "$g"
 done
 start=$(date +%s)
-check "$SCENARIO: every LAN route has two next hops through two tunnels" \
+check "$SCENARIO: every LAN route, IPv6 and IPv4, has two next hops through two tunnels" \
 	wait_for 90 all_multipath
 echo "    converged after $(( $(date +%s) - start ))s"
 
-say "V1-1: ip -6 route show 2001:db8:a3::/64 (the article's output)"
+say "V1-1: ip -6 route show 2001:db8:a3::/64 (the article's output), and IPv4"
 ip -n priv11 -6 route show 2001:db8:a3::/64 | show
+ip -n priv11 route show "$(lan4 3 0)/28" | show
 birdc -s "$(gw_dir 1-1)/bird.ctl" show protocols 2>/dev/null | show
 
 say "ping from site 1's host to site 3's host"
@@ -189,6 +200,8 @@ ip netns exec host1 ping -c 3 -i 0.3 2001:db8:a3::100 | show
 check "$SCENARIO: host 1 reaches host 3" ping_from host1 2001:db8:a3::100 3
 check "$SCENARIO: host 2 reaches host 1" ping_from host2 2001:db8:a1::100 3
 check "$SCENARIO: host 3 reaches host 2" ping_from host3 2001:db8:a2::100 3
+check "$SCENARIO: host 1 reaches host 3 over IPv4" ping_from host1 "$(lan4 3 14)" 3
+check "$SCENARIO: host 3 reaches host 2 over IPv4" ping_from host3 "$(lan4 2 14)" 3
 
 say "cleartext on the tunnel interfaces, only ESP on the wire (site 1)"
 # which tunnel a flow takes is up to ECMP: watch all of site 1's
