@@ -73,7 +73,7 @@ struct vti_prefix_t {
  */
 struct vti_settings_t {
 	uint32_t mtu;
-	/** also set disable_xfrm (vti6, xfrm; see vti_manager.c) */
+	/** also set disable_xfrm (XFRM interfaces only; see vti_manager.c) */
 	bool disable_xfrm;
 	/** keep IPv6 addresses while down (keep_addr_on_down) */
 	bool keep_addrs;

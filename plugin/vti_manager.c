@@ -499,8 +499,9 @@ static iface_t *acquire(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
 	iface->settings.mtu = mtu;
 	iface->settings.n_addrs = cfg->n_addrs;
 	memcpy(iface->settings.addrs, cfg->addrs, sizeof(cfg->addrs));
-	/* disable_xfrm on an IPv4 vti drops all its traffic (see README) */
-	iface->settings.disable_xfrm = params->kind != VTI_KIND_VTI;
+	/* disable_xfrm (the article sets it on its vti6) makes every VTI drop
+	 * the IPv4 it carries, measured: only XFRM interfaces get it */
+	iface->settings.disable_xfrm = params->kind == VTI_KIND_XFRM;
 	iface->settings.keep_addrs = cfg->down_action == VTI_DOWN_SET_DOWN;
 
 	this->mutex->lock(this->mutex);

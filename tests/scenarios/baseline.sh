@@ -17,9 +17,9 @@ manual_tunnel() {
 	ip -n "pub$n" link set tun0 netns "priv$n" &&
 	ip -n "priv$n" addr add "$addr" dev tun0 &&
 	ip netns exec "priv$n" sysctl -qw net.ipv4.conf.tun0.disable_policy=1 &&
-	# the article's disable_xfrm: harmless on vti6 (no IPv4 through it),
-	# but on an IPv4 vti it marks the inner routes DST_NOXFRM, the kernel's
-	# policy lookup in vti_xmit finds nothing and every packet is dropped
+	# the article's disable_xfrm: harmless on a vti6 that carries only IPv6,
+	# but it marks IPv4 routes through a VTI DST_NOXFRM, the policy lookup
+	# in the VTI's transmit path finds nothing and every packet is dropped
 	if [ "$kind" != vti ]; then
 		ip netns exec "priv$n" sysctl -qw net.ipv4.conf.tun0.disable_xfrm=1
 	fi &&

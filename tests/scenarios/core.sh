@@ -21,6 +21,8 @@ check "$SCENARIO: vti6 has the configured address" \
 check "$SCENARIO: not left in the public namespace" test -z "$(ifindex pub1 vti6)"
 check "$SCENARIO: disable_policy set" \
 	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_policy)" = 1
+check "$SCENARIO: disable_xfrm left off (it would drop IPv4 through the VTI)" \
+	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_xfrm)" = 0
 check "$SCENARIO: ping across the plugin's interfaces" ping_from priv1 "$peer" 3
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: terminate removes the interface (site 1)" \

@@ -76,7 +76,7 @@ static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
 #define CREATED_VTI6 \
 	"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
 	"move vti6 private\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n" \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n" \
 	"up private vti6\n"
 
 START_TEST(test_up_down)
@@ -100,7 +100,7 @@ START_TEST(test_up_down)
 }
 END_TEST
 
-START_TEST(test_ipv4_is_vti_without_disable_xfrm)
+START_TEST(test_ipv4_is_vti)
 {
 	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
 
@@ -123,7 +123,7 @@ START_TEST(test_no_netns)
 	manager->child_up(manager, &t);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=1\n"
+		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0\n"
 		"up - vti6\n");
 }
 END_TEST
@@ -388,7 +388,7 @@ START_TEST(test_failure_leaves_nothing)
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move vti6 private\n"
-		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"remove private vti6\n");
 	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
 					 "Invalid argument"));
@@ -434,7 +434,7 @@ START_TEST(test_down_action_down)
 	fake_backend_clear(fake);
 	manager->child_up(manager, &again);
 	ck_assert_str_eq(fake->calls, "configure private vti6 mtu=1426 addrs=1 "
-					 "disable_xfrm=1\nup private vti6\n");
+					 "disable_xfrm=0\nup private vti6\n");
 	ck_assert(fake->last_settings.keep_addrs);
 	/* at shutdown it is set down, not deleted */
 	fake_backend_clear(fake);
@@ -488,7 +488,7 @@ START_TEST(test_cleanup_adopts_down)
 	manager->child_up(manager, &t);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 		"local=2001:db8:1::1 remote=2001:db8:3::2\n"
-		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=1\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
 }
 END_TEST
@@ -712,7 +712,7 @@ Suite *manager_suite_create()
 	tc = tcase_create("lifecycle");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_up_down);
-	tcase_add_test(tc, test_ipv4_is_vti_without_disable_xfrm);
+	tcase_add_test(tc, test_ipv4_is_vti);
 	tcase_add_test(tc, test_no_netns);
 	tcase_add_test(tc, test_child_rekey);
 	tcase_add_test(tc, test_rekey_changes_algorithm);
