@@ -13,22 +13,29 @@ site_v4() { echo "192.0.2.$1"; }
 site_v6() { echo "2001:db8::$1"; }
 site_dir() { echo "$WORK/site$1"; }
 
-# site_add N: create the namespaces and the wan link of site N
-site_add() {
-	n=$1
-	if ! ip netns list | grep -qw wan; then
-		ip netns add wan
-		ip -n wan link set lo up
-		ip -n wan link add br0 type bridge
-		ip -n wan link set br0 up
-	fi
-	ip netns add "pub$n"
-	ip netns add "priv$n"
-	for ns in "pub$n" "priv$n"; do
+# router_ns NS...: new namespaces, loopback up, forwarding, no DAD
+router_ns() {
+	for ns in "$@"; do
+		ip netns add "$ns"
 		ip -n "$ns" link set lo up
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 \
 			net.ipv4.ip_forward=1 net.ipv6.conf.default.accept_dad=0
 	done
+}
+
+# bridge_ns NS: a namespace holding the bridge br0 (a shared segment)
+bridge_ns() {
+	ip netns add "$1"
+	ip -n "$1" link set lo up
+	ip -n "$1" link add br0 type bridge
+	ip -n "$1" link set br0 up
+}
+
+# site_add N: create the namespaces and the wan link of site N
+site_add() {
+	n=$1
+	ip netns list | grep -qw wan || bridge_ns wan
+	router_ns "pub$n" "priv$n"
 	ip -n wan link add "site$n" type veth peer name wan0 netns "pub$n"
 	ip -n wan link set "site$n" master br0 up
 	ip -n "pub$n" addr add "$(site_v4 "$n")/24" dev wan0

@@ -26,14 +26,9 @@ TUNNELS="1:1-1:2-1 2:1-1:2-2 3:1-1:3-1 4:1-1:3-2 5:1-2:2-1 6:1-2:2-2
 	7:1-2:3-1 8:1-2:3-2 9:2-1:3-1 10:2-1:3-2 11:2-2:3-1 12:2-2:3-2"
 
 topology() {
-	ip netns add wan
-	ip -n wan link set lo up
-	ip -n wan link add br0 type bridge
-	ip -n wan link set br0 up
+	bridge_ns wan
 	for s in 1 2 3; do
-		ip netns add "lan$s"
-		ip -n "lan$s" link add br0 type bridge
-		ip -n "lan$s" link set br0 up
+		bridge_ns "lan$s"
 		ip netns add "host$s"
 		ip -n "host$s" link set lo up
 		ip -n "lan$s" link add host type veth peer name lan0 netns "host$s"
@@ -47,13 +42,7 @@ topology() {
 	done
 	for g in $GATEWAYS; do
 		n=$(ns_of "$g") s=${g%-*}
-		ip netns add "pub$n"
-		ip netns add "priv$n"
-		for ns in "pub$n" "priv$n"; do
-			ip -n "$ns" link set lo up
-			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 \
-				net.ipv4.ip_forward=1 net.ipv6.conf.default.accept_dad=0
-		done
+		router_ns "pub$n" "priv$n"
 		ip -n wan link add "g$n" type veth peer name wan0 netns "pub$n"
 		ip -n wan link set "g$n" master br0 up
 		ip netns exec "pub$n" sysctl -qw net.ipv6.conf.wan0.keep_addr_on_down=1
