@@ -123,7 +123,8 @@ struct vti_backend_t {
 	 * Set disable_policy (and disable_xfrm), the MTU and the addresses.
 	 */
 	int (*configure)(vti_backend_t *this, const char *netns, int ifindex,
-					 const vti_settings_t *settings, vti_err_t *err);
+					 const char *name, const vti_settings_t *settings,
+					 vti_err_t *err);
 
 	/**
 	 * Set only the MTU.

@@ -321,20 +321,6 @@ METHOD(vti_config_t, lookup, bool,
 	return TRUE;
 }
 
-CALLBACK(netns_filter, bool,
-	array_t *seen, enumerator_t *orig, va_list args)
-{
-	char **out, *netns;
-
-	VA_ARGS_VGET(args, out);
-	while (orig->enumerate(orig, &netns))
-	{
-		*out = netns;
-		return TRUE;
-	}
-	return FALSE;
-}
-
 METHOD(vti_config_t, create_netns_enumerator, enumerator_t*,
 	private_vti_config_t *this)
 {
@@ -364,9 +350,8 @@ METHOD(vti_config_t, create_netns_enumerator, enumerator_t*,
 			array_insert(names, ARRAY_TAIL, entry->cfg.netns);
 		}
 	}
-	return enumerator_create_filter(array_create_enumerator(names),
-									netns_filter, names,
-									(void*)array_destroy);
+	return enumerator_create_cleaner(array_create_enumerator(names),
+									 (void*)array_destroy, names);
 }
 
 METHOD(vti_config_t, errors, int,

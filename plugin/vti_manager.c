@@ -251,10 +251,14 @@ static uint32_t tunnel_mtu(private_vti_manager_t *this,
 {
 	/* unknown algorithms: assume a large IV, block and ICV */
 	vti_esp_overhead_t esp = { .iv = 16, .align = 16, .icv = 32 };
-	uint32_t path, mtu, min_mtu;
+	uint32_t path = 0, mtu, min_mtu;
 
-	path = this->backend->path_mtu(this->backend, tunnel->family,
-								   tunnel->remote, link);
+	/* the route is only needed for an auto MTU or an XFRM link */
+	if (!configured || link)
+	{
+		path = this->backend->path_mtu(this->backend, tunnel->family,
+									   tunnel->remote, link);
+	}
 	if (configured)
 	{
 		return configured;
@@ -379,7 +383,7 @@ static bool kernel_create(private_vti_manager_t *this, iface_t *iface,
 		netns = iface->netns;
 	}
 	if (this->backend->configure(this->backend, netns, ifindex,
-								 &iface->settings, &err) < 0)
+								 iface->name, &iface->settings, &err) < 0)
 	{
 		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", iface->conn,
 			 iface->name, err.msg);
@@ -427,7 +431,7 @@ static bool kernel_revive(private_vti_manager_t *this, iface_t *iface,
 	/* configured again: an adopted one may miss settings, and the kernel
 	 * may have dropped addresses while it was down */
 	if (this->backend->configure(this->backend, iface->netns, iface->ifindex,
-								 &iface->settings, &err) < 0 ||
+								 iface->name, &iface->settings, &err) < 0 ||
 		this->backend->set_state(this->backend, iface->netns, iface->ifindex,
 								 TRUE, &err) < 0)
 	{
@@ -662,7 +666,7 @@ METHOD(vti_manager_t, child_up, void,
 			 "an XFRM interface (kind = vti would give a VTI)", tunnel->conn,
 			 tunnel->child_id);
 	}
-	mtu = tunnel_mtu(this, tunnel, cfg.mtu, &link);
+	mtu = tunnel_mtu(this, tunnel, cfg.mtu, xfrm ? &link : NULL);
 	if (xfrm)
 	{
 		/* an if_id of 0 is never used; distinct ids need an interface each */

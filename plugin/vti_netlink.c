@@ -341,10 +341,9 @@ METHOD(vti_backend_t, move, int,
 
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const vti_settings_t *settings, vti_err_t *err)
+	const char *name, const vti_settings_t *settings, vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF], path[128];
-	reply_t reply = {};
 	int i, ret;
 
 	ret = request(netns, vti_nlmsg_configure(buf, next_seq(this), ifindex,
@@ -354,15 +353,9 @@ METHOD(vti_backend_t, configure, int,
 	{
 		/* the kernel drops IPv6 addresses of a link set down otherwise;
 		 * no netlink attribute sets this one */
-		ret = request(netns, vti_nlmsg_getlink(buf, next_seq(this), NULL,
-											   ifindex),
-					  "looking up the link", &reply, err);
 		snprintf(path, sizeof(path), "net/ipv6/conf/%s/keep_addr_on_down",
-				 reply.name);
-		if (ret >= 0)
-		{
-			ret = vti_netns_sysctl(netns, path, "1", err);
-		}
+				 name);
+		ret = vti_netns_sysctl(netns, path, "1", err);
 	}
 	for (i = 0; ret >= 0 && i < settings->n_addrs; i++)
 	{

@@ -147,14 +147,15 @@ METHOD(vti_backend_t, move, int,
 }
 
 METHOD(vti_backend_t, configure, int,
-	private_fake_t *this, const char *netns, int ifindex,
+	private_fake_t *this, const char *netns, int ifindex, const char *name,
 	const vti_settings_t *settings, vti_err_t *err)
 {
 	link_t *l = find(this, netns, ifindex, NULL);
 
+	/* the name the manager passes is the one of the link it configures */
 	if (record(this, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
-			   ns(netns), l ? l->name : "?", settings->mtu, settings->n_addrs,
-			   settings->disable_xfrm))
+			   ns(netns), l && streq(l->name, name) ? name : "?",
+			   settings->mtu, settings->n_addrs, settings->disable_xfrm))
 	{
 		return failed(this, err);
 	}
