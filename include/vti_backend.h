@@ -140,9 +140,12 @@ struct vti_backend_t {
 
 	/**
 	 * Change the keys and endpoints of an existing interface.
+	 *
+	 * @param mtu		MTU to set in the same request, 0 to send none (a
+	 *					vti6 then recomputes its MTU from the lower device)
 	 */
 	int (*change)(vti_backend_t *this, const char *netns, int ifindex,
-				  const vti_params_t *params, vti_err_t *err);
+				  const vti_params_t *params, uint32_t mtu, vti_err_t *err);
 
 	/**
 	 * Delete an interface.

@@ -25,10 +25,11 @@ struct nlmsghdr *vti_nlmsg_create(void *buf, uint32_t seq, const char *name,
 								  const vti_params_t *params);
 
 /**
- * ip link set dev IFINDEX type KIND ... (keys, endpoints)
+ * ip link set dev IFINDEX mtu MTU type KIND ... (keys, endpoints); without
+ * the mtu if it is 0
  */
 struct nlmsghdr *vti_nlmsg_change(void *buf, uint32_t seq, int ifindex,
-								  const vti_params_t *params);
+								  const vti_params_t *params, uint32_t mtu);
 
 /**
  * ip link set dev IFINDEX alias ALIAS

@@ -422,7 +422,7 @@ static bool kernel_revive(private_vti_manager_t *this, iface_t *iface,
 	vti_err_t err = {};
 
 	if (change && this->backend->change(this->backend, iface->netns,
-							iface->ifindex, &iface->params, &err) < 0)
+							iface->ifindex, &iface->params, 0, &err) < 0)
 	{
 		DBG1(DBG_CHD, "vti: %s: updating %s failed: %s", iface->conn,
 			 iface->name, err.msg);
@@ -945,7 +945,7 @@ METHOD(vti_manager_t, ike_update, void,
 	while (changed->remove_first(changed, (void**)&iface) == SUCCESS)
 	{
 		if (this->backend->change(this->backend, iface->netns, iface->ifindex,
-								  &iface->params, &err) < 0)
+								  &iface->params, 0, &err) < 0)
 		{
 			DBG1(DBG_CHD, "vti: %s: updating the endpoints of %s failed: %s",
 				 iface->conn, iface->name, err.msg);

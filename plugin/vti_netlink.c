@@ -393,12 +393,12 @@ METHOD(vti_backend_t, set_state, int,
 
 METHOD(vti_backend_t, change, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const vti_params_t *params, vti_err_t *err)
+	const vti_params_t *params, uint32_t mtu, vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF];
 
 	return request(netns, vti_nlmsg_change(buf, next_seq(this), ifindex,
-										   params),
+										   params, mtu),
 				   "changing the link", NULL, err);
 }
 

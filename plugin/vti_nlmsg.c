@@ -94,11 +94,16 @@ struct nlmsghdr *vti_nlmsg_create(void *buf, uint32_t seq, const char *name,
 }
 
 struct nlmsghdr *vti_nlmsg_change(void *buf, uint32_t seq, int ifindex,
-								  const vti_params_t *params)
+								  const vti_params_t *params, uint32_t mtu)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
+	/* iproute2 puts IFLA_MTU before IFLA_LINKINFO */
+	if (mtu)
+	{
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	}
 	put_linkinfo(nlh, params);
 	return nlh;
 }

@@ -197,7 +197,7 @@ METHOD(vti_backend_t, set_state, int,
 
 METHOD(vti_backend_t, change, int,
 	private_fake_t *this, const char *netns, int ifindex,
-	const vti_params_t *params, vti_err_t *err)
+	const vti_params_t *params, uint32_t mtu, vti_err_t *err)
 {
 	link_t *l = find(this, netns, ifindex, NULL);
 	char local[64], remote[64];

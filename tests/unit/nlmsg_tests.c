@@ -237,11 +237,38 @@ START_TEST(test_change_vti6)
 	struct nlmsghdr *nlh;
 
 	/* like create, but for an ifindex and without name or create flags */
-	nlh = vti_nlmsg_change(buf, SEQ2, 7, &p);
+	nlh = vti_nlmsg_change(buf, SEQ2, 7, &p, 0);
 	ck_assert_int_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
 	ck_assert_int_eq(((struct ifinfomsg*)mnl_nlmsg_get_payload(nlh))->ifi_index, 7);
 	ck_assert(holds(nlh, p.local, 16));
 	ck_assert(holds(nlh, "vti6", 4));
+	ck_assert(!holds(nlh, "\x08\x00\x04\x00", 4));
+}
+END_TEST
+
+START_TEST(test_change_keeps_mtu)
+{
+	vti_params_t p = params(VTI_KIND_VTI6, "2001:db8::9", "2001:db8::2", 6, 6);
+	struct nlattr *attr;
+	struct nlmsghdr *nlh;
+	int n = 0;
+
+	/* ip link set dev 7 mtu 1426 type vti6 ...: IFLA_MTU first, so that
+	 * vti6_changelink does not recompute the MTU from the lower device */
+	nlh = vti_nlmsg_change(buf, SEQ2, 7, &p, 1426);
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
+		if (n++ == 0)
+		{
+			ck_assert_int_eq(mnl_attr_get_type(attr), IFLA_MTU);
+			ck_assert_int_eq(mnl_attr_get_u32(attr), 1426);
+		}
+		else
+		{
+			ck_assert_int_eq(mnl_attr_get_type(attr), IFLA_LINKINFO);
+		}
+	}
+	ck_assert_int_eq(n, 2);
 }
 END_TEST
 
@@ -265,6 +292,7 @@ Suite *nlmsg_suite_create()
 	tc = tcase_create("ours");
 	tcase_add_test(tc, test_configure);
 	tcase_add_test(tc, test_change_vti6);
+	tcase_add_test(tc, test_change_keeps_mtu);
 	suite_add_tcase(s, tc);
 	return s;
 }
