@@ -44,11 +44,6 @@ ${CHARON_EXTRA:-}" ||
 	done
 }
 
-# ifindex NS NAME: the interface's index, empty if there is none
-ifindex() {
-	ip -n "$1" -o link show dev "$2" 2>/dev/null | cut -d: -f1
-}
-
 initiate() {
 	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 	wait_child 1 net 40 && wait_child 2 net 10

@@ -5,6 +5,7 @@ VTI_SRCDIR=$top
 . "$top/tests/lib/check.sh"
 . "$top/tests/lib/charon.sh"
 . "$top/tests/lib/sites.sh"
+. "$top/tests/lib/links.sh"
 
 RESULTS=${VTI_RESULTS:-$WORK}
 trap 'sites_teardown; rm -rf "$WORK"' EXIT
