@@ -27,3 +27,22 @@ summary() {
 	echo "$VTI_PASSED passed, $VTI_FAILED failed"
 	[ "$VTI_FAILED" -eq 0 ]
 }
+
+# text_has TEXT GREP_ARGS...: grep (its options and pattern, -e PATTERN
+# for one that starts with -) finds a line in TEXT
+text_has() (
+	text=$1
+	shift
+	printf '%s\n' "$text" | grep -q "$@"
+)
+
+# text_lacks TEXT GREP_ARGS...: TEXT is not empty and grep finds no line
+# in it (an empty TEXT proves nothing: nothing was read; a grep error
+# fails too)
+text_lacks() (
+	text=$1
+	shift
+	[ -n "$text" ] || exit 1
+	printf '%s\n' "$text" | grep -q "$@"
+	[ $? -eq 1 ]
+)
