@@ -89,20 +89,67 @@ ping_from() {
 	ip netns exec "$1" ping -q -c "${3:-3}" -i 0.3 -W 2 -w 10 "$2" > /dev/null
 }
 
-# capture_start NS IF FILE FILTER...: tcpdump in the background
+# pid_alive PID: PID is running (a child that ended but was not waited
+# for yet, a zombie, is not)
+pid_alive() {
+	[ -r "/proc/$1/stat" ] || return 1
+	case $(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) in
+		''|Z*|X*) return 1 ;;
+	esac
+}
+
+# stop_pid PID SIGNAL SECONDS: send SIGNAL to PID, a background child of
+# this shell, wait at most SECONDS for it to end (then SIGKILL), reap it.
+# Fails if it had ended before or had to be killed.
+stop_pid() {
+	sp_pid=$1
+	if ! pid_alive "$sp_pid"; then
+		wait "$sp_pid" 2>/dev/null
+		echo "process $sp_pid had ended before SIG$2" >&2
+		return 1
+	fi
+	kill -s "$2" "$sp_pid" 2>/dev/null
+	sp_end=$(( $(date +%s) + $3 ))
+	while pid_alive "$sp_pid"; do
+		if [ "$(date +%s)" -ge "$sp_end" ]; then
+			echo "process $sp_pid still ran $3 s after SIG$2: killed" >&2
+			kill -s KILL "$sp_pid" 2>/dev/null
+			wait "$sp_pid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1
+	done
+	wait "$sp_pid" 2>/dev/null
+	return 0
+}
+
+# capture_start NS IF FILE FILTER...: tcpdump in the background until
+# capture_stop, its messages in FILE.out; returns once it listens. ip netns
+# exec execs tcpdump, so $! is tcpdump itself: its PID joins CAPTURES.
+CAPTURES=
 capture_start() {
 	ns=$1 ifc=$2 file=$3
 	shift 3
-	ip netns exec "$ns" timeout 30 tcpdump -pni "$ifc" -U --immediate-mode -w "$file" "$@" \
+	ip netns exec "$ns" tcpdump -pni "$ifc" -U --immediate-mode -w "$file" "$@" \
 		> "$file.out" 2>&1 &
+	CAPTURES="$CAPTURES $!"
 	wait_for 5 grep -q listening "$file.out"
 }
 
-# capture_stop: stop every capture, let them flush
+# capture_stop: stop every capture capture_start started, each by its PID,
+# with SIGINT (tcpdump writes out what it has and exits), waiting at most
+# 5 s for each. Fails if one had ended before (its FILE.out says why) or
+# had to be killed.
 capture_stop() {
+	[ -n "$CAPTURES" ] || return 0
+	# let the last packets arrive
 	sleep 0.5
-	pkill -INT -x tcpdump 2>/dev/null
-	sleep 0.5
+	cs_status=0
+	for cs_pid in $CAPTURES; do
+		stop_pid "$cs_pid" INT 5 || cs_status=1
+	done
+	CAPTURES=
+	return $cs_status
 }
 
 # capture_read FILE: the capture in text
@@ -119,8 +166,9 @@ dump_logs() {
 	done
 }
 
-# sites_teardown: stop every charon, remove every namespace
+# sites_teardown: stop every capture and charon, remove every namespace
 sites_teardown() {
+	capture_stop > /dev/null 2>&1
 	for n in $SITES; do
 		charon_stop "$(site_dir "$n")" 5 > /dev/null 2>&1
 	done

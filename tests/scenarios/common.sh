@@ -8,7 +8,8 @@ VTI_SRCDIR=$top
 . "$top/tests/lib/links.sh"
 
 RESULTS=${VTI_RESULTS:-$WORK}
-trap 'sites_teardown; rm -rf "$WORK"' EXIT
+# capture_stop as well: a scenario may replace sites_teardown
+trap 'capture_stop > /dev/null 2>&1; sites_teardown; rm -rf "$WORK"' EXIT
 
 # scenario NAME: announce a scenario, remember its failures so far
 scenario() {
