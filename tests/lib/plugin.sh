@@ -44,6 +44,8 @@ ${CHARON_EXTRA:-}" ||
 	done
 }
 
+# initiate: site 1 initiates the CHILD_SA net; true iff it is then
+# installed on site 1 and on site 2
 initiate() {
 	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 	wait_child 1 net 40 && wait_child 2 net 10
@@ -61,26 +63,57 @@ sa_ids() {
 		sed -n 's/^ *net: #\([0-9]*\),.*/\1/p' | tr '\n' ' '
 }
 
+# has_child N: site N has at least one installed CHILD_SA named net
+has_child() {
+	[ "$(child_count "$1")" -ge 1 ]
+}
+
 # rekeyed N BEFORE: site N's SAs changed from BEFORE and the CHILD_SA is
 # installed again
 rekeyed() {
-	[ "$(sa_ids "$1")" != "$2" ] && [ "$(child_count "$1")" -ge 1 ]
+	[ "$(sa_ids "$1")" != "$2" ] && has_child "$1"
 }
 
-# ours NS: how many interfaces of the plugin NS holds
+# ours NS: how many interfaces of the plugin NS holds; prints nothing and
+# fails if NS cannot be read
 ours() {
-	ip -n "$1" -d link show 2>/dev/null | grep -c "alias strongswan-vti:"
+	links_with_alias "$1" strongswan-vti:
 }
 
-# monitor_start NS FILE / monitor_stop: link events in NS
+# ours_is NS N: NS holds exactly N interfaces of the plugin (for wait_for,
+# which must count anew on every try)
+ours_is() {
+	[ "$(ours "$1")" = "$2" ]
+}
+
+# monitor_start NS FILE: link events in NS into FILE, in the background
+# until monitor_stop; its PID joins MONITORS (MONITOR: the last one's)
+MONITORS=
 monitor_start() {
 	ip -n "$1" monitor link > "$2" 2>&1 &
 	MONITOR=$!
+	MONITORS="$MONITORS $!"
 	sleep 0.5
 }
+
+# monitor_stop: stop every monitor monitor_start started, each by its PID,
+# waiting at most 5 s for each. Fails if one had ended before (its FILE
+# says why: it saw nothing from then on) or had to be killed.
 monitor_stop() {
-	kill "$MONITOR" 2>/dev/null
-	wait "$MONITOR" 2>/dev/null
+	ms_status=0
+	for ms_pid in $MONITORS; do
+		stop_pid "$ms_pid" TERM 5 || ms_status=1
+	done
+	MONITORS=
+	return $ms_status
+}
+
+# no_link_event FILE NAME: FILE, what a monitor saw, exists and no line
+# of it names NAME (those that do are shown)
+no_link_event() {
+	[ -f "$1" ] || return 1
+	grep -- "$2" "$1"
+	[ $? -eq 1 ]
 }
 
 # rekey_keeps WHAT ARGS...: a rekey of site 1 leaves the interface
@@ -93,22 +126,19 @@ rekey_keeps() {
 	i1=$(ifindex priv1 "$ifn") i2=$(ifindex priv2 "$ifn")
 	before=$(sa_ids 1)
 	monitor_start priv1 "$WORK/monitor1"
-	MONITOR1=$MONITOR
 	monitor_start priv2 "$WORK/monitor2"
 	swanctl_in "$(site_dir 1)" --rekey "$@" > /dev/null 2>&1
 	check "$SCENARIO: $what completes" wait_for 30 rekeyed 1 "$before"
 	# break-before-make reauthentication needs a moment for the new SAs
-	wait_for 20 sh -c "[ \$(swanctl --list-sas --uri unix://$(site_dir 2)/charon.vici 2>/dev/null | grep -c INSTALLED) -ge 1 ]"
+	wait_for 20 has_child 2
 	sleep 1
-	monitor_stop
-	MONITOR=$MONITOR1
-	monitor_stop
+	check "$SCENARIO: $what: both link monitors ran until stopped" monitor_stop
 	for n in ${KEEP_SITES:-1 2}; do
 		eval "before=\$i$n"
 		check "$SCENARIO: $what keeps the ifindex of $ifn (site $n)" \
-			test "$(ifindex "priv$n" "$ifn")" = "$before" -a -n "$before"
+			link_has_ifindex "priv$n" "$ifn" "$before"
 		check "$SCENARIO: $what raises no link event for $ifn (site $n)" \
-			sh -c '! grep "$2" "$1"' _ "$WORK/monitor$n" "$ifn"
+			no_link_event "$WORK/monitor$n" "$ifn"
 	done
 	check "$SCENARIO: ping after $what" ping_from priv1 "$peer" 2
 }
