@@ -4,31 +4,58 @@
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"
 
+# same_link_up NS DEV IFINDEX: DEV is up in NS and still the link with
+# index IFINDEX (not one made anew)
+same_link_up() {
+	link_is_up "$1" "$2" && link_has_ifindex "$1" "$2" "$3"
+}
+
+# link_details_are NS DEV TEXT: ip -d link show of DEV in NS is exactly
+# TEXT, which is not empty (the link existed when TEXT was read)
+link_details_are() {
+	[ -n "$3" ] && [ "$(ip -n "$1" -d link show dev "$2" 2>/dev/null)" = "$3" ]
+}
+
+# df_ping NS ADDR SIZE: don't-fragment pings of SIZE bytes from NS get
+# answers
+df_ping() {
+	ip netns exec "$1" ping -q -c 2 -W 2 -M do -s "$3" "$2"
+}
+
+# df_ping_refused NS ADDR SIZE: a don't-fragment ping of SIZE bytes (a
+# positive number) from NS fails
+df_ping_refused() {
+	[ "$3" -gt 0 ] 2>/dev/null || return 1
+	! ip netns exec "$1" ping -q -c 1 -W 2 -M do -s "$3" "$2"
+}
+
 # --- the article's V3-2 configuration, made by the plugin ---
 scenario "core-v3-2-vti6"
 two_sites 6
-check "$SCENARIO: no interface before the SA" test -z "$(ifindex priv1 vti6)"
+check "$SCENARIO: no interface before the SA" link_absent priv1 vti6
 check "$SCENARIO: CHILD_SA installed" initiate
 link=$(ip -n priv1 -d link show dev vti6 2>&1)
 echo "$link" | sed 's/^/    | /'
 check "$SCENARIO: vti6 in the private namespace" \
-	sh -c 'echo "$1" | grep -q "vti6 remote 2001:db8::2 local 2001:db8::1 ikey 0.0.0.6 okey 0.0.0.6"' _ "$link"
-check "$SCENARIO: vti6 is UP" sh -c 'echo "$1" | grep -q "state UNKNOWN\|,UP"' _ "$link"
+	text_has "$link" "vti6 remote 2001:db8::2 local 2001:db8::1 ikey 0.0.0.6 okey 0.0.0.6"
+check "$SCENARIO: vti6 is UP" link_is_up priv1 vti6
 check "$SCENARIO: vti6 carries the plugin's alias" \
-	sh -c 'echo "$1" | grep -q "alias strongswan-vti:net"' _ "$link"
+	text_has "$link" "alias strongswan-vti:net"
 check "$SCENARIO: vti6 has the configured address" \
-	sh -c 'ip -n priv1 addr show dev vti6 | grep -q "2001:db8:ff::6/127"'
-check "$SCENARIO: not left in the public namespace" test -z "$(ifindex pub1 vti6)"
+	link_has_addr priv1 vti6 2001:db8:ff::6/127
+check "$SCENARIO: not left in the public namespace" link_absent pub1 vti6
 check "$SCENARIO: disable_policy set" \
 	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_policy)" = 1
 check "$SCENARIO: disable_xfrm left off (it would drop IPv4 through the VTI)" \
 	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_xfrm)" = 0
 check "$SCENARIO: ping across the plugin's interfaces" ping_from priv1 "$peer" 3
+# a removal counts only for an interface that was there
+i1=$(ifindex priv1 vti6) i2=$(ifindex priv2 vti6)
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
-check "$SCENARIO: terminate removes the interface (site 1)" \
-	wait_for 10 sh -c '! ip -n priv1 link show dev vti6'
-check "$SCENARIO: terminate removes the interface (site 2)" \
-	wait_for 10 sh -c '! ip -n priv2 link show dev vti6'
+check "$SCENARIO: terminate removes the interface it had (site 1)" \
+	wait_for 10 link_removed priv1 vti6 "$i1"
+check "$SCENARIO: terminate removes the interface it had (site 2)" \
+	wait_for 10 link_removed priv2 vti6 "$i2"
 scenario_end
 
 # --- rekeying never flaps the interface ---
@@ -41,7 +68,7 @@ rekey_keeps "an IKE_SA rekey" --ike net
 # peer sees a delete it cannot tell from a shutdown and removes it (README)
 KEEP_SITES=1 rekey_keeps "a break-before-make reauthentication" --ike net --reauth
 check "$SCENARIO: the peer has its interface again after the reauthentication" \
-	wait_for 10 sh -c 'ip -n priv2 link show dev vti6 | grep -q ",UP"'
+	wait_for 10 link_is_up priv2 vti6
 scenario_end
 
 scenario "core-reauth-make-before-break"
@@ -56,7 +83,7 @@ two_sites 4
 check "$SCENARIO: CHILD_SA installed" initiate
 link=$(ip -n priv1 -d link show dev vti6 2>&1)
 check "$SCENARIO: a vti with the endpoints and keys" \
-	sh -c 'echo "$1" | grep -q "vti remote 192.0.2.2 local 192.0.2.1 ikey 0.0.0.6 okey 0.0.0.6"' _ "$link"
+	text_has "$link" "vti remote 192.0.2.2 local 192.0.2.1 ikey 0.0.0.6 okey 0.0.0.6"
 check "$SCENARIO: disable_xfrm left off on an IPv4 vti" \
 	test "$(ip netns exec priv1 sysctl -n net.ipv4.conf.vti6.disable_xfrm)" = 0
 check "$SCENARIO: IPv4 ping across" ping_from priv1 198.51.100.7 3
@@ -69,21 +96,20 @@ check "$SCENARIO: CHILD_SA installed" initiate
 i1=$(ifindex priv1 vti6)
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: terminate sets vti6 down" \
-	wait_for 10 sh -c 'ip -n priv1 link show dev vti6 | grep -qv ",UP"'
+	wait_for 10 link_is_down priv1 vti6
 check "$SCENARIO: vti6 keeps its address while down" \
-	sh -c 'ip -n priv1 addr show dev vti6 | grep -q "2001:db8:ff::6/127"'
+	link_has_addr priv1 vti6 2001:db8:ff::6/127
 check "$SCENARIO: CHILD_SA installed again" initiate
-check "$SCENARIO: the same vti6 is up again" \
-	sh -c 'ip -n priv1 link show dev vti6 | grep -q ",UP" && test "$(ip -n priv1 -o link show dev vti6 | cut -d: -f1)" = "$1"' _ "$i1"
+check "$SCENARIO: the same vti6 is up again" same_link_up priv1 vti6 "$i1"
 check "$SCENARIO: ping across" ping_from priv1 "$peer" 2
 charon_stop "$(site_dir 1)" > /dev/null
 check "$SCENARIO: charon's shutdown leaves it down, not deleted" \
-	sh -c 'ip -n priv1 link show dev vti6 | grep -qv ",UP"'
+	link_is_down priv1 vti6
 site_charon 1 "$(vti_conf 1 "down_action = down")"
 swanctl_in "$(site_dir 1)" --load-all --noprompt --file "$(site_dir 1)/swanctl.conf" > /dev/null 2>&1
 check "$SCENARIO: after a restart the next SA reuses it" initiate
 check "$SCENARIO: same ifindex, up, after the restart" \
-	sh -c 'ip -n priv1 link show dev vti6 | grep -q ",UP" && test "$(ip -n priv1 -o link show dev vti6 | cut -d: -f1)" = "$1"' _ "$i1"
+	same_link_up priv1 vti6 "$i1"
 check "$SCENARIO: ping across after the restart" ping_from priv1 "$peer" 2
 scenario_end
 
@@ -99,14 +125,14 @@ check "$SCENARIO: logged once" \
 	test "$(grep -c "invalid value 'bogus'" "$(site_dir 1)/charon.log")" = 1
 swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 check "$SCENARIO: charon keeps running and negotiates" wait_child 1 net 40
-check "$SCENARIO: the connection gets no interface" test -z "$(ifindex priv1 vti6)"
+check "$SCENARIO: the connection gets no interface" link_absent priv1 vti6
 sed -i 's/mtu = bogus/mtu = 1400/' "$conf"
 kill -HUP "$(charon_pid "$(site_dir 1)")"
 sleep 1
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: fixed and reloaded with SIGHUP, the next SA gets it" initiate
 check "$SCENARIO: with the reloaded mtu" \
-	sh -c 'ip -n priv1 link show dev vti6 | grep -q "mtu 1400 "'
+	test "$(link_mtu priv1 vti6)" = 1400
 scenario_end
 
 # --- a crash leaves no stale state ---
@@ -117,7 +143,7 @@ charon_kill "$(site_dir 1)"
 check "$SCENARIO: the interface outlives the killed charon" test "$(ours priv1)" = 1
 site_charon 1 "$(vti_conf 1)"
 check "$SCENARIO: the restarted charon removes what the crash left" \
-	wait_for 5 test "$(ours priv1)" = 0
+	wait_for 5 ours_is priv1 0
 swanctl_in "$(site_dir 1)" --load-all --noprompt --file "$(site_dir 1)/swanctl.conf" > /dev/null 2>&1
 check "$SCENARIO: CHILD_SA installed again" initiate
 check "$SCENARIO: exactly one interface of ours (site 1)" test "$(ours priv1)" = 1
@@ -134,15 +160,15 @@ before=$(ip -n priv1 -d link show dev vti6)
 swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 wait_child 1 net 40 > /dev/null 2>&1
 check "$SCENARIO: the handmade vti6 is unchanged" \
-	test "$(ip -n priv1 -d link show dev vti6)" = "$before"
+	link_details_are priv1 vti6 "$before"
 check "$SCENARIO: the log names the interface and the connection" \
 	grep -q "vti: net: interface vti6 exists in namespace priv1 and is not ours" \
 	"$(site_dir 1)/charon.log"
-check "$SCENARIO: nothing left in the public namespace" test -z "$(ifindex pub1 vti6)"
+check "$SCENARIO: nothing left in the public namespace" link_absent pub1 vti6
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 sleep 1
 check "$SCENARIO: still there, unchanged, after terminate" \
-	test "$(ip -n priv1 -d link show dev vti6)" = "$before"
+	link_details_are priv1 vti6 "$before"
 scenario_end
 
 # --- the MTU: auto fits the path exactly ---
@@ -162,20 +188,19 @@ for n in 1 2; do
 				mark_out = 6" | site_swanctl "$n"
 done
 check "$SCENARIO: CHILD_SA installed" initiate
-mtu=$(ip -n priv1 -o link show dev vti6 | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+mtu=$(link_mtu priv1 vti6)
 # AES-GCM-16 over IPv6: 1400 - 40 (IPv6) - 8 (ESP) - 8 (IV) - 16 (ICV),
 # rounded down to 4, minus 2 (pad length, next header)
 check "$SCENARIO: mtu is 1326 for a 1400 path (got $mtu)" test "$mtu" = 1326
 capture_start pub1 wan0 "$WORK/wire.pcap" host "$e2"
 check "$SCENARIO: a don't-fragment ping of exactly $mtu bytes passes" \
-	ip netns exec priv1 ping -q -c 2 -W 2 -M do -s $((mtu - 48)) "$peer"
+	df_ping priv1 "$peer" $((mtu - 48))
 check "$SCENARIO: one byte more is refused" \
-	sh -c '! ip netns exec priv1 ping -q -c 1 -W 2 -M do -s $(('"$mtu"' - 47)) '"$peer"
-capture_stop
-check "$SCENARIO: the ESP packets went unfragmented" \
-	sh -c '! tcpdump -nr "$1" 2>/dev/null | grep -q frag' _ "$WORK/wire.pcap"
-check "$SCENARIO: and filled the 1400 bytes path" \
-	sh -c 'tcpdump -nr "$1" 2>/dev/null | grep -q "ESP.*length 1360"' _ "$WORK/wire.pcap"
+	df_ping_refused priv1 "$peer" $((mtu - 47))
+check "$SCENARIO: the capture ran until stopped" capture_stop
+wire=$(capture_read "$WORK/wire.pcap")
+check "$SCENARIO: the ESP packets went unfragmented" text_lacks "$wire" frag
+check "$SCENARIO: and filled the 1400 bytes path" text_has "$wire" "ESP.*length 1360"
 scenario_end
 
 summary
