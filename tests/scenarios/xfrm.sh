@@ -6,6 +6,24 @@
 IF42="if_id_in = 42
 				if_id_out = 42"
 
+# sas_show N PATTERN: site N's swanctl --list-sas has a line matching PATTERN
+sas_show() {
+	swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null | grep -q -- "$2"
+}
+
+# xfrm_links NS: how many XFRM interfaces NS holds; prints nothing and
+# fails if NS cannot be read
+xfrm_links() (
+	all=$(ip -n "$1" -o link show 2>/dev/null) || exit 1
+	printf '%s\n' "$all" | grep -c ': xfrm[0-9]*@'
+	exit 0
+)
+
+# xfrm_links_are NS N: NS holds exactly N XFRM interfaces
+xfrm_links_are() {
+	[ "$(xfrm_links "$1")" = "$2" ]
+}
+
 # --- net2net, if_id 42, both families over IPv6 endpoints ---
 scenario "xfrm-net2net"
 TS=0.0.0.0/0,::/0 two_sites 6 "" "$IF42"
@@ -13,9 +31,10 @@ check "$SCENARIO: CHILD_SA installed" initiate
 link=$(ip -n priv1 -d link show dev xfrm42 2>&1)
 echo "$link" | sed 's/^/    | /'
 check "$SCENARIO: xfrm42 in the private namespace with if_id 42" \
-	sh -c 'echo "$1" | grep -q "xfrm if_id 0x2a"' _ "$link"
-check "$SCENARIO: xfrm42 is up, with the plugin's alias" \
-	sh -c 'echo "$1" | grep -q ",UP" && echo "$1" | grep -q "alias strongswan-vti:net"' _ "$link"
+	text_has "$link" "xfrm if_id 0x2a"
+check "$SCENARIO: xfrm42 is up" link_is_up priv1 xfrm42
+check "$SCENARIO: xfrm42 carries the plugin's alias" \
+	text_has "$link" "alias strongswan-vti:net"
 check "$SCENARIO: IPv6 ping across the one interface" ping_from priv1 2001:db8:ff::7 3
 check "$SCENARIO: IPv4 over the IPv6 endpoints, same interface" \
 	ping_from priv1 198.51.100.7 3
@@ -23,11 +42,13 @@ check "$SCENARIO: no SA in the private namespace" \
 	test -z "$(ip -n priv1 xfrm state)"
 IFNAME=xfrm42 rekey_keeps "a CHILD_SA rekey" --child net
 IFNAME=xfrm42 rekey_keeps "an IKE_SA rekey" --ike net
+# a removal counts only for an interface that was there
+i1=$(ifindex priv1 xfrm42) i2=$(ifindex priv2 xfrm42)
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
-check "$SCENARIO: terminate removes it (site 1)" \
-	wait_for 10 sh -c '! ip -n priv1 link show dev xfrm42'
-check "$SCENARIO: terminate removes it (site 2)" \
-	wait_for 15 sh -c '! ip -n priv2 link show dev xfrm42'
+check "$SCENARIO: terminate removes the one it had (site 1)" \
+	wait_for 10 link_removed priv1 xfrm42 "$i1"
+check "$SCENARIO: terminate removes the one it had (site 2)" \
+	wait_for 15 link_removed priv2 xfrm42 "$i2"
 scenario_end
 
 # --- make-before-break reauthentication with fixed if_ids ---
@@ -53,9 +74,9 @@ i1=$(ifindex priv1 xfrm42)
 ip -n pub2 addr add 2001:db8::22/64 dev wan0 nodad
 ip -n pub2 addr del 2001:db8::2/64 dev wan0
 check "$SCENARIO: site 1 learns the peer's new address" \
-	wait_for 40 sh -c 'swanctl --list-sas --uri unix://$1/charon.vici 2>/dev/null | grep -q "remote .*2001:db8::22"' _ "$(site_dir 1)"
+	wait_for 40 sas_show 1 "remote .*2001:db8::22"
 check "$SCENARIO: ping across after the move" ping_from priv1 2001:db8:ff::7 3
-check "$SCENARIO: same interface" test "$(ifindex priv1 xfrm42)" = "$i1"
+check "$SCENARIO: same interface" link_has_ifindex priv1 xfrm42 "$i1"
 scenario_end
 
 # --- %unique-dir: a gateway, two clients, a pair of interfaces each ---
@@ -110,7 +131,7 @@ for n in 2 3; do
 	check "$SCENARIO: client $n connected" wait_child "$n" net 20
 	ip -n "priv$n" route add 198.51.100.1/32 dev xfrm42
 done
-xfrms=$(ip -n priv1 -o link show | grep -c ': xfrm[0-9]*@')
+xfrms=$(xfrm_links priv1)
 check "$SCENARIO: two pairs of interfaces on the gateway ($xfrms)" test "$xfrms" = 4
 # route each client through the out interface of its SA
 for n in 2 3; do
@@ -124,12 +145,12 @@ for n in 2 3; do
 done
 swanctl_in "$(site_dir 2)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: client 2 leaving removes its pair" \
-	wait_for 15 sh -c '[ "$(ip -n priv1 -o link show | grep -c ": xfrm[0-9]*@")" = 2 ]'
+	wait_for 15 xfrm_links_are priv1 2
 check "$SCENARIO: client 3 still pings" \
 	ip netns exec priv3 ping -q -c 2 -W 2 -I 198.51.100.3 198.51.100.1
 swanctl_in "$(site_dir 3)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: client 3 leaving removes the last pair" \
-	wait_for 15 sh -c '[ "$(ip -n priv1 -o link show | grep -c ": xfrm[0-9]*@")" = 0 ]'
+	wait_for 15 xfrm_links_are priv1 0
 scenario_end
 
 summary
