@@ -48,7 +48,7 @@ ${CHARON_EXTRA:-}" ||
 # installed on site 1 and on site 2
 initiate() {
 	swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
-	wait_child 1 net 40 && wait_child 2 net 10
+	children_installed net
 }
 
 # child_count N: number of installed CHILD_SAs named net on site N

@@ -73,6 +73,12 @@ wait_child() {
 	return 1
 }
 
+# children_installed CHILD: CHILD gets INSTALLED on site 1 (within 40 s),
+# then on site 2 (within 10 s): both, or false
+children_installed() {
+	wait_child 1 "$1" 40 && wait_child 2 "$1" 10
+}
+
 # wait_for SECONDS COMMAND...: poll COMMAND until it succeeds
 wait_for() {
 	end=$(( $(date +%s) + $1 ))
