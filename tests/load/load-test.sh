@@ -37,12 +37,14 @@ if charon_start "$plain" "$ns"; then
 else
 	fail "charon starts with the plugin"
 fi
-if grep -Ei "vti.*(deprecated|fail|requires|error)|(deprecated|fail).*vti" \
-		"$plain/charon.log" "$plain/charon.out"; then
-	fail "no warning about the plugin in charon's log"
-else
-	pass "no warning about the plugin in charon's log"
-fi
+# grep: 0 found one (shown), 1 read both files and found none, 2 could not
+# read one (charon never wrote it): only 1 passes
+grep -Ei "vti.*(deprecated|fail|requires|error)|(deprecated|fail).*vti" \
+	"$plain/charon.log" "$plain/charon.out"
+case $? in
+	1) pass "no warning about the plugin in charon's log" ;;
+	*) fail "no warning about the plugin in charon's log" ;;
+esac
 
 if command -v valgrind > /dev/null; then
 	vg="$work/valgrind"
@@ -53,10 +55,11 @@ if command -v valgrind > /dev/null; then
 		swanctl_in "$vg" --stats | grep '^loaded plugins:' | grep -qw vti &&
 			pass "valgrind: plugin loaded" || fail "valgrind: plugin loaded"
 		charon_stop "$vg" 60 > /dev/null
-		grep -q 'ERROR SUMMARY' "$vg/valgrind.log" ||
+		# charon itself has findings of its own: judge only the plugin's,
+		# in a log valgrind finished
+		if ! grep -q 'ERROR SUMMARY' "$vg/valgrind.log"; then
 			fail "valgrind: no summary in its log"
-		# charon itself has findings of its own: judge only the plugin's
-		if awk -f "$top/tests/lib/valgrind-ours.awk" "$vg/valgrind.log"; then
+		elif awk -f "$top/tests/lib/valgrind-ours.awk" "$vg/valgrind.log"; then
 			pass "valgrind: no invalid access or leak in the plugin"
 		else
 			fail "valgrind: no invalid access or leak in the plugin"
