@@ -146,7 +146,8 @@ int vti_netns_sysctl(const char *name, const char *path, const char *value,
 	char full[256];
 	/* /proc/sys/net shows the namespace of whoever opens it */
 	open_data_t data = { .path = full };
-	ssize_t len = strlen(value);
+	ssize_t len = strlen(value), written;
+	int ret;
 
 	snprintf(full, sizeof(full), "/proc/sys/%s", path);
 	if (!in_netns(name, open_in, &data, err))
@@ -159,15 +160,16 @@ int vti_netns_sysctl(const char *name, const char *path, const char *value,
 				 strerror(-data.fd));
 		return data.fd;
 	}
-	if (write(data.fd, value, len) != len)
-	{
-		data.fd = -errno;
-		snprintf(err->msg, sizeof(err->msg), "writing %.200s: %s", full,
-				 strerror(errno));
-		return data.fd;
-	}
+	written = write(data.fd, value, len);
+	/* a short write has no errno of its own */
+	ret = written < 0 ? -errno : written != len ? -EIO : 0;
 	close(data.fd);
-	return 0;
+	if (ret < 0)
+	{
+		snprintf(err->msg, sizeof(err->msg), "writing %.200s: %s", full,
+				 strerror(-ret));
+	}
+	return ret;
 }
 
 int vti_netns_create(const char *name, vti_err_t *err)
