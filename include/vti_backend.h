@@ -33,6 +33,11 @@ enum vti_kind_t {
 };
 
 /**
+ * The kernel's names of the kinds ("vti", "vti6", "xfrm"), for %N.
+ */
+extern enum_name_t *vti_kind_names;
+
+/**
  * The kernel's name for a kind ("vti", "vti6", "xfrm").
  */
 const char *vti_kind_name(vti_kind_t kind);

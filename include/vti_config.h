@@ -35,6 +35,11 @@ enum vti_down_action_t {
 	VTI_DOWN_SET_DOWN,
 };
 
+/**
+ * Names of vti_down_action_t as the setting takes them, for %N.
+ */
+extern enum_name_t *vti_down_action_names;
+
 /** Longest namespace name we accept */
 #define VTI_NETNS_MAX 64
 /** Longest name template */

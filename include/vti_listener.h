@@ -6,6 +6,8 @@
 #ifndef VTI_LISTENER_H_
 #define VTI_LISTENER_H_
 
+#include "vti_manager.h"
+
 #include <bus/listeners/listener.h>
 
 typedef struct vti_listener_t vti_listener_t;
@@ -32,10 +34,10 @@ struct vti_listener_t {
 };
 
 /**
- * Create the listener, which cleans up interfaces a crash left behind.
+ * Create the listener, translating bus events for the manager.
  *
- * @return			listener, NULL if the kernel backend is unusable
+ * @param manager	the table of interfaces, owned by the listener
  */
-vti_listener_t *vti_listener_create();
+vti_listener_t *vti_listener_create(vti_manager_t *manager);
 
 #endif /** VTI_LISTENER_H_ @}*/

@@ -12,6 +12,11 @@
 #include <networking/host.h>
 #include <utils/debug.h>
 
+ENUM(vti_down_action_names, VTI_DOWN_DELETE, VTI_DOWN_SET_DOWN,
+	"delete",
+	"down",
+);
+
 typedef struct private_vti_config_t private_vti_config_t;
 typedef struct entry_t entry_t;
 

@@ -170,6 +170,20 @@ METHOD(listener_t, ike_rekey, bool,
 	return TRUE;
 }
 
+METHOD(listener_t, children_migrate, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, ike_sa_id_t *new,
+	uint32_t unique)
+{
+	/* an IKEv1 reauthentication adopts the CHILD_SAs of ike_sa into the
+	 * IKE_SA unique; a second call with 0 follows the move */
+	if (ike_sa && unique)
+	{
+		this->manager->ike_rekey(this->manager, ike_sa->get_unique_id(ike_sa),
+								 unique);
+	}
+	return TRUE;
+}
+
 METHOD(listener_t, ike_update, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, host_t *local,
 	host_t *remote)
@@ -209,7 +223,7 @@ METHOD(vti_listener_t, destroy, void,
 /*
  * Described in header
  */
-vti_listener_t *vti_listener_create()
+vti_listener_t *vti_listener_create(vti_manager_t *manager)
 {
 	private_vti_listener_t *this;
 
@@ -220,14 +234,12 @@ vti_listener_t *vti_listener_create()
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
+				.children_migrate = _children_migrate,
 			},
 			.reload = _reload,
 			.destroy = _destroy,
 		},
-		.manager = vti_manager_create(
-						vti_config_create(lib->settings, lib->ns),
-						vti_netlink_create()),
+		.manager = manager,
 	);
-	this->manager->cleanup_stale(this->manager);
 	return &this->public;
 }

@@ -43,13 +43,14 @@ METHOD(plugin_t, get_name, char*,
 static bool plugin_cb(private_vti_plugin_t *this,
 					  plugin_feature_t *feature, bool reg, void *cb_data)
 {
+	vti_manager_t *manager;
+
 	if (reg)
 	{
-		this->listener = vti_listener_create();
-		if (!this->listener)
-		{
-			return FALSE;
-		}
+		manager = vti_manager_create(vti_config_create(lib->settings, lib->ns),
+									 vti_netlink_create());
+		manager->cleanup_stale(manager);
+		this->listener = vti_listener_create(manager);
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
 	}
 	else if (this->listener)

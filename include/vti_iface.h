@@ -1,0 +1,170 @@
+/**
+ * @defgroup vti_iface vti_iface
+ * @{ @ingroup vti
+ *
+ * One interface of ours: what the CHILD_SAs holding it want (their claims)
+ * and what the kernel has, and the kernel operations that take the one to
+ * the other.
+ */
+
+#ifndef VTI_IFACE_H_
+#define VTI_IFACE_H_
+
+#include "vti_backend.h"
+#include "vti_config.h"
+
+#include <collections/array.h>
+
+typedef struct vti_iface_t vti_iface_t;
+typedef struct vti_claim_t vti_claim_t;
+
+/**
+ * What one CHILD_SA wants of an interface.
+ */
+struct vti_claim_t {
+	/** the interface claimed, NULL once released */
+	vti_iface_t *iface;
+	/** unique id of the CHILD_SA */
+	uint32_t child_id;
+	/** unique id of its IKE_SA */
+	uint32_t ike_id;
+	/** kind, keys or if_id and endpoints it needs */
+	vti_params_t params;
+	/** MTU it needs (computed, or configured) */
+	uint32_t mtu;
+	/** order of arrival: the newest claim decides keys and endpoints */
+	uint64_t seq;
+};
+
+/**
+ * An interface of ours. The kernel_* members and ifindex, up, known say
+ * what the kernel has, and change only when a kernel operation succeeded.
+ */
+struct vti_iface_t {
+	/** table key, "netns/name" */
+	char key[VTI_NETNS_MAX + IFNAMSIZ + 1];
+	/** namespace it lives in, "" for charon's */
+	char netns[VTI_NETNS_MAX];
+	/** its name there */
+	char name[IFNAMSIZ];
+	/** connection owning it */
+	char *conn;
+	/** create the namespace if missing */
+	bool netns_create;
+	/** what happens when no CHILD_SA holds it */
+	vti_down_action_t down_action;
+	/** configured MTU, 0 for the smallest its claims need */
+	uint32_t mtu_cfg;
+	/** what configure() sets; settings.mtu is the kernel's MTU */
+	vti_settings_t settings;
+	/** ifindex in its namespace, 0 while the kernel has no such link */
+	int ifindex;
+	/** whether kernel holds its identity (FALSE: adopted at start) */
+	bool known;
+	/** kind, keys and endpoints the kernel has */
+	vti_params_t kernel;
+	/** whether it is up */
+	bool up;
+	/** unheld, kept up until then for a reauthentication; 0 if not */
+	time_t pending_until;
+	/** vti_claim_t* of the CHILD_SAs holding it */
+	array_t *claims;
+};
+
+/**
+ * Create an entry for an interface the kernel does not have yet.
+ *
+ * @param conn		connection owning it
+ * @param cfg		its settings
+ * @param name		interface name
+ * @param kind		the kind it is made for
+ * @return			entry, with no claim
+ */
+vti_iface_t *vti_iface_create(const char *conn, const vti_conn_cfg_t *cfg,
+							  const char *name, vti_kind_t kind);
+
+/**
+ * Create an entry for an interface of ours found in the kernel at start,
+ * of unknown identity, down.
+ *
+ * @param conn		connection named by its alias
+ * @param netns		namespace it is in
+ * @param name		its name
+ * @param ifindex	its ifindex
+ */
+vti_iface_t *vti_iface_adopt(const char *conn, const char *netns,
+							 const char *name, int ifindex);
+
+/**
+ * Take the settings of cfg for the next time the interface is configured.
+ *
+ * @param cfg		current settings of its connection
+ * @param kind		kind of interface
+ */
+void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
+					   vti_kind_t kind);
+
+/**
+ * Bring the kernel to what the claims want: create, replace, change keys,
+ * endpoints or MTU, bring up; with no claim (and no pending grace), delete
+ * or set down per down_action.
+ *
+ * @param backend	the kernel
+ * @param why		reason logged if the interface is released
+ * @return			FALSE if a kernel operation failed (logged; the entry
+ *					says what the kernel has)
+ */
+bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
+					const char *why);
+
+/**
+ * The claim that decides keys and endpoints, NULL if none.
+ */
+vti_claim_t *vti_iface_newest(vti_iface_t *this);
+
+/**
+ * Add a claim.
+ */
+void vti_iface_claim(vti_iface_t *this, vti_claim_t *claim);
+
+/**
+ * Remove a claim.
+ */
+void vti_iface_unclaim(vti_iface_t *this, vti_claim_t *claim);
+
+/**
+ * Whether two identities are the same (the XFRM link aside).
+ */
+bool vti_params_equal(const vti_params_t *a, const vti_params_t *b);
+
+/**
+ * Whether the kernel would take params as another VTI than this one:
+ * VTIs are told apart by kind and endpoints only, keys do not count.
+ *
+ * @param params	identity of a VTI
+ */
+bool vti_iface_same_endpoints(vti_iface_t *this, const vti_params_t *params);
+
+/**
+ * Describe an interface's kind, name and identity for logs.
+ *
+ * @param name		interface name
+ * @param params	its identity
+ * @param buf		buffer for the text
+ * @param len		its size
+ * @return			buf
+ */
+char *vti_iface_describe(const char *name, const vti_params_t *params,
+						 char *buf, size_t len);
+
+/**
+ * A namespace for logs ("of charon" for "").
+ */
+const char *vti_iface_netns_str(const char *netns);
+
+/**
+ * Destroy an entry (not the kernel's link).
+ */
+void vti_iface_destroy(vti_iface_t *this);
+
+#endif /** VTI_IFACE_H_ @}*/

@@ -1,0 +1,604 @@
+/*
+ * The life of one interface in the kernel: its claims say what it should
+ * be, its kernel members what it is, vti_iface_sync() closes the gap one
+ * operation at a time and records only what the kernel accepted.
+ */
+
+#include "vti_iface.h"
+
+#include <errno.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <utils/debug.h>
+
+ENUM(vti_kind_names, VTI_KIND_VTI, VTI_KIND_XFRM,
+	"vti",
+	"vti6",
+	"xfrm",
+);
+
+/*
+ * Described in header
+ */
+const char *vti_kind_name(vti_kind_t kind)
+{
+	return enum_to_name(vti_kind_names, kind) ?: "?";
+}
+
+/**
+ * An endpoint in text, "any" for all zeros.
+ */
+static char *addr_str(int family, const uint8_t *addr, char *buf, size_t len)
+{
+	static const uint8_t zero[16];
+
+	if (!memcmp(addr, zero, family == AF_INET ? 4 : 16))
+	{
+		snprintf(buf, len, "any");
+		return buf;
+	}
+	if (!inet_ntop(family, addr, buf, len))
+	{
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+/*
+ * Described in header
+ */
+char *vti_iface_describe(const char *name, const vti_params_t *params,
+						 char *buf, size_t len)
+{
+	char local[64], remote[64];
+
+	if (params->kind == VTI_KIND_XFRM)
+	{
+		snprintf(buf, len, "xfrm %s (if_id %u)", name, params->if_id);
+	}
+	else
+	{
+		snprintf(buf, len, "%s %s (local %s remote %s, keys %u/%u)",
+				 vti_kind_name(params->kind), name,
+				 addr_str(params->family, params->local, local, sizeof(local)),
+				 addr_str(params->family, params->remote, remote,
+						  sizeof(remote)),
+				 params->ikey, params->okey);
+	}
+	return buf;
+}
+
+/*
+ * Described in header
+ */
+const char *vti_iface_netns_str(const char *netns)
+{
+	return *netns ? netns : "of charon";
+}
+
+/*
+ * Described in header
+ */
+bool vti_params_equal(const vti_params_t *a, const vti_params_t *b)
+{
+	return a->kind == b->kind && a->ikey == b->ikey && a->okey == b->okey &&
+		   a->if_id == b->if_id && a->family == b->family &&
+		   !memcmp(a->local, b->local, sizeof(a->local)) &&
+		   !memcmp(a->remote, b->remote, sizeof(a->remote));
+}
+
+/*
+ * Described in header
+ */
+bool vti_iface_same_endpoints(vti_iface_t *this, const vti_params_t *params)
+{
+	return this->ifindex && this->known && params->kind != VTI_KIND_XFRM &&
+		   this->kernel.kind == params->kind &&
+		   !memcmp(this->kernel.local, params->local, sizeof(params->local)) &&
+		   !memcmp(this->kernel.remote, params->remote, sizeof(params->remote));
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
+					   vti_kind_t kind)
+{
+	this->netns_create = cfg->netns_create;
+	this->down_action = cfg->down_action;
+	this->mtu_cfg = cfg->mtu;
+	this->settings.n_addrs = cfg->n_addrs;
+	memcpy(this->settings.addrs, cfg->addrs, sizeof(cfg->addrs));
+	/* disable_xfrm (the article sets it on its vti6) makes every VTI drop
+	 * the IPv4 it carries, measured: only XFRM interfaces get it */
+	this->settings.disable_xfrm = kind == VTI_KIND_XFRM;
+	this->settings.keep_addrs = cfg->down_action == VTI_DOWN_SET_DOWN;
+}
+
+/**
+ * An entry with no kernel link and no claim.
+ */
+static vti_iface_t *iface_new(const char *conn, const char *netns,
+							  const char *name)
+{
+	vti_iface_t *this;
+
+	INIT(this,
+		.conn = strdup(conn),
+		.claims = array_create(0, 0),
+	);
+	snprintf(this->netns, sizeof(this->netns), "%s", netns);
+	snprintf(this->name, sizeof(this->name), "%s", name);
+	snprintf(this->key, sizeof(this->key), "%s/%s", netns, name);
+	return this;
+}
+
+/*
+ * Described in header
+ */
+vti_iface_t *vti_iface_create(const char *conn, const vti_conn_cfg_t *cfg,
+							  const char *name, vti_kind_t kind)
+{
+	vti_iface_t *this = iface_new(conn, cfg->netns, name);
+
+	vti_iface_use_cfg(this, cfg, kind);
+	return this;
+}
+
+/*
+ * Described in header
+ */
+vti_iface_t *vti_iface_adopt(const char *conn, const char *netns,
+							 const char *name, int ifindex)
+{
+	vti_iface_t *this = iface_new(conn, netns, name);
+
+	this->ifindex = ifindex;
+	this->down_action = VTI_DOWN_SET_DOWN;
+	this->settings.keep_addrs = TRUE;
+	return this;
+}
+
+/*
+ * Described in header
+ */
+vti_claim_t *vti_iface_newest(vti_iface_t *this)
+{
+	vti_claim_t *claim, *newest = NULL;
+	int i;
+
+	for (i = 0; i < array_count(this->claims); i++)
+	{
+		array_get(this->claims, i, &claim);
+		if (!newest || claim->seq > newest->seq)
+		{
+			newest = claim;
+		}
+	}
+	return newest;
+}
+
+/**
+ * The MTU the claims need: the configured one, or the smallest.
+ */
+static uint32_t wanted_mtu(vti_iface_t *this)
+{
+	vti_claim_t *claim;
+	uint32_t mtu = 0;
+	int i;
+
+	if (this->mtu_cfg)
+	{
+		return this->mtu_cfg;
+	}
+	for (i = 0; i < array_count(this->claims); i++)
+	{
+		array_get(this->claims, i, &claim);
+		if (!mtu || claim->mtu < mtu)
+		{
+			mtu = claim->mtu;
+		}
+	}
+	return mtu;
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_claim(vti_iface_t *this, vti_claim_t *claim)
+{
+	claim->iface = this;
+	array_insert(this->claims, ARRAY_TAIL, claim);
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_unclaim(vti_iface_t *this, vti_claim_t *claim)
+{
+	vti_claim_t *current;
+	int i;
+
+	for (i = 0; i < array_count(this->claims); i++)
+	{
+		array_get(this->claims, i, &current);
+		if (current == claim)
+		{
+			array_remove(this->claims, i, NULL);
+			break;
+		}
+	}
+	claim->iface = NULL;
+}
+
+/**
+ * Delete the link; one that is already gone counts as deleted.
+ */
+static bool kernel_remove(vti_iface_t *this, vti_backend_t *backend,
+						  const char *why)
+{
+	vti_err_t err = {};
+	int rc;
+
+	rc = backend->remove(backend, this->netns, this->ifindex, &err);
+	if (rc < 0 && rc != -ENODEV)
+	{
+		DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
+			 this->name, err.msg);
+		return FALSE;
+	}
+	DBG1(DBG_CHD, "vti: %s: deleted %s from namespace %s (%s)%s", this->conn,
+		 this->name, vti_iface_netns_str(this->netns), why,
+		 rc < 0 ? ", it was already gone" : "");
+	this->ifindex = 0;
+	this->up = FALSE;
+	return TRUE;
+}
+
+/**
+ * What an interface no CHILD_SA holds becomes: deleted, or kept down.
+ */
+static bool release(vti_iface_t *this, vti_backend_t *backend,
+					const char *why)
+{
+	vti_err_t err = {};
+
+	if (!this->ifindex)
+	{
+		return TRUE;
+	}
+	if (this->down_action == VTI_DOWN_DELETE)
+	{
+		return kernel_remove(this, backend, why);
+	}
+	if (!this->up)
+	{
+		return TRUE;
+	}
+	if (backend->set_state(backend, this->netns, this->ifindex, FALSE,
+						   &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: setting %s down failed: %s", this->conn,
+			 this->name, err.msg);
+		return FALSE;
+	}
+	this->up = FALSE;
+	DBG1(DBG_CHD, "vti: %s: %s set down (%s), kept in namespace %s",
+		 this->conn, this->name, why, vti_iface_netns_str(this->netns));
+	return TRUE;
+}
+
+/**
+ * Clear the name where the interface is made and where it goes: a link of
+ * ours the table does not know (a crash left it) is deleted, anything
+ * else stops us.
+ */
+static bool clear_name(vti_iface_t *this, vti_backend_t *backend)
+{
+	char alias[IFALIASZ], found[IFALIASZ];
+	vti_err_t err = {};
+	const char *netns = this->netns;
+	int ifindex;
+
+	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
+	do
+	{
+		ifindex = backend->lookup(backend, netns, this->name, found,
+								  sizeof(found), &err);
+		if (ifindex == -ENODEV)
+		{
+			/* free */
+		}
+		else if (ifindex < 0)
+		{
+			DBG1(DBG_CHD, "vti: %s: looking up %s in namespace %s failed: "
+				 "%s", this->conn, this->name, vti_iface_netns_str(netns),
+				 err.msg);
+			return FALSE;
+		}
+		else if (!streq(found, alias))
+		{
+			DBG1(DBG_CHD, "vti: %s: interface %s exists in namespace %s and "
+				 "is not ours (%s), leaving it alone: the connection gets no "
+				 "interface", this->conn, this->name,
+				 vti_iface_netns_str(netns), *found ? found : "no alias");
+			return FALSE;
+		}
+		else
+		{
+			DBG1(DBG_CHD, "vti: %s: removing %s left over in namespace %s",
+				 this->conn, this->name, vti_iface_netns_str(netns));
+			ifindex = backend->remove(backend, netns, ifindex, &err);
+			if (ifindex < 0 && ifindex != -ENODEV)
+			{
+				DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
+					 this->name, err.msg);
+				return FALSE;
+			}
+		}
+		netns = *netns ? "" : NULL;
+	}
+	while (netns);
+	return TRUE;
+}
+
+/**
+ * Remove a half-made link after a failed step.
+ */
+static void undo_create(vti_iface_t *this, vti_backend_t *backend,
+						const char *netns, int ifindex)
+{
+	vti_err_t err = {};
+
+	if (backend->remove(backend, netns, ifindex, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: removing the half-made %s failed: %s",
+			 this->conn, this->name, err.msg);
+	}
+}
+
+/**
+ * Move a new link into its namespace, configure it and bring it up.
+ *
+ * @return			its ifindex there, 0 on failure (logged, undone)
+ */
+static int kernel_setup(vti_iface_t *this, vti_backend_t *backend,
+						int ifindex)
+{
+	vti_err_t err = {};
+	const char *netns = "";
+	int moved;
+
+	if (*this->netns)
+	{
+		moved = backend->move(backend, ifindex, this->name, this->netns, &err);
+		if (moved < 0)
+		{
+			DBG1(DBG_CHD, "vti: %s: moving %s into namespace %s failed: %s",
+				 this->conn, this->name, this->netns, err.msg);
+			undo_create(this, backend, netns, ifindex);
+			return 0;
+		}
+		ifindex = moved;
+		netns = this->netns;
+	}
+	if (backend->configure(backend, netns, ifindex, this->name,
+						   &this->settings, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
+			 this->name, err.msg);
+		undo_create(this, backend, netns, ifindex);
+		return 0;
+	}
+	if (backend->set_state(backend, netns, ifindex, TRUE, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
+			 this->name, err.msg);
+		undo_create(this, backend, netns, ifindex);
+		return 0;
+	}
+	return ifindex;
+}
+
+/**
+ * Create, move, configure and bring up the link for params; leaves nothing
+ * behind on failure.
+ */
+static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
+						  const vti_params_t *params, uint32_t mtu)
+{
+	char alias[IFALIASZ], desc[256];
+	vti_err_t err = {};
+	int ifindex;
+
+	if (*this->netns && backend->netns_ensure(backend, this->netns,
+											  this->netns_create, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: namespace '%s' unusable: %s", this->conn,
+			 this->netns, err.msg);
+		return FALSE;
+	}
+	if (!clear_name(this, backend))
+	{
+		return FALSE;
+	}
+	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
+	vti_iface_describe(this->name, params, desc, sizeof(desc));
+	ifindex = backend->create(backend, this->name, params, alias, &err);
+	if (ifindex < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: creating %s failed: %s", this->conn, desc,
+			 err.msg);
+		return FALSE;
+	}
+	this->settings.mtu = mtu;
+	ifindex = kernel_setup(this, backend, ifindex);
+	if (!ifindex)
+	{
+		return FALSE;
+	}
+	this->ifindex = ifindex;
+	this->kernel = *params;
+	this->known = this->up = TRUE;
+	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
+		 "address%s, up", this->conn, desc, vti_iface_netns_str(this->netns),
+		 mtu, this->settings.n_addrs, this->settings.n_addrs == 1 ? "" : "es");
+	return TRUE;
+}
+
+/**
+ * Change kind-specific identity (keys, endpoints, if_id) in place, the MTU
+ * in the same request: without it a vti6 recomputes its MTU.
+ *
+ * @return			0, or -errno (logged)
+ */
+static int kernel_change(vti_iface_t *this, vti_backend_t *backend,
+						 const vti_params_t *params, uint32_t mtu)
+{
+	char desc[256];
+	vti_err_t err = {};
+	int rc;
+
+	vti_iface_describe(this->name, params, desc, sizeof(desc));
+	rc = backend->change(backend, this->netns, this->ifindex, params, mtu,
+						 &err);
+	if (rc < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: changing %s in namespace %s to %s failed: %s",
+			 this->conn, this->name, vti_iface_netns_str(this->netns), desc,
+			 err.msg);
+		return rc;
+	}
+	this->kernel = *params;
+	this->known = TRUE;
+	this->settings.mtu = mtu;
+	DBG1(DBG_CHD, "vti: %s: changed %s in place, mtu %u", this->conn, desc,
+		 mtu);
+	return 0;
+}
+
+/**
+ * Set the MTU; a failure is logged and left for the next sync.
+ */
+static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
+					   uint32_t mtu)
+{
+	vti_err_t err = {};
+
+	if (backend->set_mtu(backend, this->netns, this->ifindex, mtu, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: setting the mtu of %s to %u failed: %s",
+			 this->conn, this->name, mtu, err.msg);
+		return;
+	}
+	DBG1(DBG_CHD, "vti: %s: mtu of %s changed from %u to %u", this->conn,
+		 this->name, this->settings.mtu, mtu);
+	this->settings.mtu = mtu;
+}
+
+/**
+ * Configure a kept or adopted link again and bring it up: the kernel may
+ * have dropped addresses while it was down, an adopted one may miss
+ * settings.
+ */
+static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
+						  uint32_t mtu)
+{
+	vti_err_t err = {};
+
+	this->settings.mtu = mtu;
+	if (backend->configure(backend, this->netns, this->ifindex, this->name,
+						   &this->settings, &err) < 0 ||
+		backend->set_state(backend, this->netns, this->ifindex, TRUE,
+						   &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: bringing %s up failed: %s", this->conn,
+			 this->name, err.msg);
+		return FALSE;
+	}
+	this->up = TRUE;
+	DBG1(DBG_CHD, "vti: %s: %s is up again in namespace %s, mtu %u",
+		 this->conn, this->name, vti_iface_netns_str(this->netns), mtu);
+	return TRUE;
+}
+
+/**
+ * Take an existing link to the identity params.
+ */
+static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
+							  const vti_params_t *params, uint32_t mtu)
+{
+	bool adopted = !this->known;
+	int rc;
+
+	rc = kernel_change(this, backend, params, mtu);
+	if (rc == 0)
+	{
+		return TRUE;
+	}
+	if (rc != -ENODEV && !adopted)
+	{
+		return FALSE;
+	}
+	/* gone, or left by an earlier run as something we cannot change */
+	if (!kernel_remove(this, backend, rc == -ENODEV ? "it vanished" :
+					   "it could not be changed, making it anew"))
+	{
+		return FALSE;
+	}
+	return kernel_create(this, backend, params, mtu);
+}
+
+/*
+ * Described in header
+ */
+bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
+					const char *why)
+{
+	vti_claim_t *newest = vti_iface_newest(this);
+	char desc[256];
+	uint32_t mtu;
+
+	if (!newest)
+	{
+		return this->pending_until || release(this, backend, why);
+	}
+	mtu = wanted_mtu(this);
+	if (this->ifindex && this->known &&
+		this->kernel.kind != newest->params.kind)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
+			 vti_iface_describe(this->name, &newest->params, desc,
+								sizeof(desc)));
+		if (!kernel_remove(this, backend, "a link cannot change its kind"))
+		{
+			return FALSE;
+		}
+	}
+	if (!this->ifindex)
+	{
+		return kernel_create(this, backend, &newest->params, mtu);
+	}
+	if (!this->known || !vti_params_equal(&this->kernel, &newest->params))
+	{
+		if (!kernel_reidentify(this, backend, &newest->params, mtu))
+		{
+			return FALSE;
+		}
+	}
+	else if (this->up && this->settings.mtu != mtu)
+	{
+		kernel_mtu(this, backend, mtu);
+	}
+	return this->up || kernel_revive(this, backend, mtu);
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_destroy(vti_iface_t *this)
+{
+	array_destroy(this->claims);
+	free(this->conn);
+	free(this);
+}
