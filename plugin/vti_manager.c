@@ -14,8 +14,9 @@
 #include "vti_manager.h"
 #include "vti_iface.h"
 #include "vti_want.h"
+#include "vti_holders.h"
+#include "vti_stale.h"
 
-#include <errno.h>
 #include <time.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
@@ -23,27 +24,6 @@
 #include <utils/debug.h>
 
 typedef struct private_vti_manager_t private_vti_manager_t;
-typedef struct holder_t holder_t;
-
-/** Most interfaces one CHILD_SA holds: XFRM ones for distinct in/out ids */
-#define MAX_HELD 2
-
-/**
- * A CHILD_SA holding interfaces.
- */
-struct holder_t {
-	/** unique id of the CHILD_SA */
-	uint32_t child_id;
-	/** unique id of its IKE_SA */
-	uint32_t ike_id;
-	/** the CHILD_SA it replaced in its last rekey, 0 if none */
-	uint32_t rekeyed_from;
-	/** what its MTU is computed from, for MOBIKE and rekeys */
-	vti_tunnel_t tunnel;
-	/** claims, one per interface */
-	int count;
-	vti_claim_t claims[MAX_HELD];
-};
 
 /**
  * Private data of the manager.
@@ -62,14 +42,8 @@ struct private_vti_manager_t {
 	/** vti_iface_t by key */
 	hashtable_t *ifaces;
 
-	/** holder_t by CHILD_SA unique id */
-	hashtable_t *holders;
-
-	/** holder_t by the id of the CHILD_SA it replaced, for collisions */
-	hashtable_t *retired;
-
-	/** array_t of holder_t by IKE_SA unique id, for IKE_SA events */
-	hashtable_t *by_ike;
+	/** the CHILD_SAs holding them */
+	vti_holders_t *holders;
 
 	/** order of claims */
 	uint64_t seq;
@@ -77,55 +51,6 @@ struct private_vti_manager_t {
 	/** protects everything, held across kernel work */
 	mutex_t *mutex;
 };
-
-static void *id_key(uint32_t id)
-{
-	return (void*)(uintptr_t)id;
-}
-
-/**
- * Register a holder under its CHILD_SA and IKE_SA.
- */
-static void holder_add(private_vti_manager_t *this, holder_t *holder)
-{
-	array_t *list;
-
-	this->holders->put(this->holders, id_key(holder->child_id), holder);
-	list = this->by_ike->get(this->by_ike, id_key(holder->ike_id));
-	if (!list)
-	{
-		list = array_create(0, 0);
-		this->by_ike->put(this->by_ike, id_key(holder->ike_id), list);
-	}
-	array_insert(list, ARRAY_TAIL, holder);
-}
-
-/**
- * Unregister a holder from its CHILD_SA and IKE_SA.
- */
-static void holder_remove(private_vti_manager_t *this, holder_t *holder)
-{
-	array_t *list;
-	holder_t *current;
-	int i;
-
-	this->holders->remove(this->holders, id_key(holder->child_id));
-	list = this->by_ike->get(this->by_ike, id_key(holder->ike_id));
-	for (i = 0; list && i < array_count(list); i++)
-	{
-		array_get(list, i, &current);
-		if (current == holder)
-		{
-			array_remove(list, i, NULL);
-			break;
-		}
-	}
-	if (list && !array_count(list))
-	{
-		this->by_ike->remove(this->by_ike, id_key(holder->ike_id));
-		array_destroy(list);
-	}
-}
 
 /**
  * Sync an interface; forget it once the kernel has no link of it left and
@@ -339,12 +264,12 @@ METHOD(vti_manager_t, child_up, void,
 {
 	uint64_t start = now_us();
 	vti_conn_cfg_t cfg;
-	vti_want_t wants[MAX_HELD];
-	holder_t *holder;
+	vti_want_t wants[VTI_MAX_HELD];
+	vti_holder_t *holder;
 	int i, n;
 
 	this->mutex->lock(this->mutex);
-	if (this->holders->get(this->holders, id_key(tunnel->child_id)) ||
+	if (this->holders->get(this->holders, tunnel->child_id) ||
 		!this->config->lookup(this->config, tunnel->conn, &cfg))
 	{
 		this->mutex->unlock(this->mutex);
@@ -352,7 +277,7 @@ METHOD(vti_manager_t, child_up, void,
 			 tunnel->conn, tunnel->child_id);
 		return;
 	}
-	n = vti_want(tunnel, &cfg, this->backend, wants, MAX_HELD);
+	n = vti_want(tunnel, &cfg, this->backend, wants, VTI_MAX_HELD);
 	INIT(holder,
 		.child_id = tunnel->child_id,
 		.ike_id = tunnel->ike_id,
@@ -369,7 +294,7 @@ METHOD(vti_manager_t, child_up, void,
 	}
 	if (holder->count)
 	{
-		holder_add(this, holder);
+		this->holders->add(this->holders, holder);
 		/* for bench/: the event and the interface ready, monotonic */
 		DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, %s ready at "
 			 "%llu us", tunnel->conn, tunnel->child_id,
@@ -386,18 +311,12 @@ METHOD(vti_manager_t, child_up, void,
 /**
  * Drop a holder whose CHILD_SA is gone.
  */
-static void holder_release(private_vti_manager_t *this, holder_t *holder,
+static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 						   uint32_t grace, const char *why)
 {
 	int i;
 
-	holder_remove(this, holder);
-	if (holder->rekeyed_from &&
-		this->retired->get(this->retired,
-						   id_key(holder->rekeyed_from)) == holder)
-	{
-		this->retired->remove(this->retired, id_key(holder->rekeyed_from));
-	}
+	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
 		withdraw(this, &holder->claims[i], grace, why);
@@ -409,10 +328,10 @@ METHOD(vti_manager_t, child_down, void,
 	private_vti_manager_t *this, const char *conn, uint32_t child_id,
 	uint32_t grace)
 {
-	holder_t *holder;
+	vti_holder_t *holder;
 
 	this->mutex->lock(this->mutex);
-	holder = this->holders->get(this->holders, id_key(child_id));
+	holder = this->holders->get(this->holders, child_id);
 	if (holder)
 	{
 		holder_release(this, holder, grace, "its last CHILD_SA went down");
@@ -455,7 +374,7 @@ METHOD(vti_manager_t, expire_pending, void,
  * Recompute the MTUs a holder's claims need after its SA or path changed,
  * and sync its interfaces.
  */
-static void holder_resync(private_vti_manager_t *this, holder_t *holder)
+static void holder_resync(private_vti_manager_t *this, vti_holder_t *holder)
 {
 	vti_iface_t *iface;
 	int i;
@@ -475,61 +394,25 @@ static void holder_resync(private_vti_manager_t *this, holder_t *holder)
 	}
 }
 
-/**
- * The holder a rekey of old_id continues: old_id's own, or, when old_id was
- * rekeyed already, the one that took its place. Charon emits a second
- * child_rekey() for the same old CHILD_SA when our rekey wins a collision
- * after answering the peer's; the peer's CHILD_SA then goes without an
- * event (child_rekey.c, child_delete.c).
- */
-static holder_t *rekeyed_holder(private_vti_manager_t *this, uint32_t old_id,
-								const vti_tunnel_t *tunnel)
-{
-	holder_t *holder;
-
-	holder = this->holders->get(this->holders, id_key(old_id));
-	if (holder)
-	{
-		holder_remove(this, holder);
-		if (holder->rekeyed_from)
-		{
-			this->retired->remove(this->retired, id_key(holder->rekeyed_from));
-		}
-		holder->rekeyed_from = old_id;
-		this->retired->put(this->retired, id_key(old_id), holder);
-		return holder;
-	}
-	holder = this->retired->get(this->retired, id_key(old_id));
-	if (holder)
-	{
-		DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} won a rekey collision, it "
-			 "replaces the redundant {%u} on its interfaces", tunnel->conn,
-			 tunnel->child_id, holder->child_id);
-		holder_remove(this, holder);
-	}
-	return holder;
-}
-
 METHOD(vti_manager_t, child_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, const vti_tunnel_t *tunnel)
 {
-	holder_t *holder;
-	int i;
+	vti_holder_t *holder;
+	uint32_t redundant;
 
 	this->mutex->lock(this->mutex);
-	holder = rekeyed_holder(this, old_id, tunnel);
+	holder = this->holders->rekey(this->holders, old_id, tunnel->child_id,
+								  tunnel->ike_id, &redundant);
 	if (holder)
 	{
-		holder->child_id = tunnel->child_id;
-		holder->ike_id = tunnel->ike_id;
+		if (redundant)
+		{
+			DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} won a rekey collision, it "
+				 "replaces the redundant {%u} on its interfaces",
+				 tunnel->conn, tunnel->child_id, redundant);
+		}
 		holder->tunnel = *tunnel;
 		holder->tunnel.conn = NULL;
-		for (i = 0; i < holder->count; i++)
-		{
-			holder->claims[i].child_id = tunnel->child_id;
-			holder->claims[i].ike_id = tunnel->ike_id;
-		}
-		holder_add(this, holder);
 		/* the rekey may have negotiated another algorithm */
 		holder_resync(this, holder);
 	}
@@ -539,24 +422,8 @@ METHOD(vti_manager_t, child_rekey, void,
 METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
-	array_t *list;
-	holder_t *holder;
-	int i;
-
 	this->mutex->lock(this->mutex);
-	list = this->by_ike->get(this->by_ike, id_key(old_id));
-	while (list && array_count(list))
-	{
-		array_get(list, ARRAY_HEAD, &holder);
-		holder_remove(this, holder);
-		holder->ike_id = new_id;
-		for (i = 0; i < holder->count; i++)
-		{
-			holder->claims[i].ike_id = new_id;
-		}
-		holder_add(this, holder);
-		list = this->by_ike->get(this->by_ike, id_key(old_id));
-	}
+	this->holders->migrate(this->holders, old_id, new_id);
 	this->mutex->unlock(this->mutex);
 }
 
@@ -582,20 +449,13 @@ METHOD(vti_manager_t, ike_update, void,
 	private_vti_manager_t *this, uint32_t ike_id, int family,
 	const uint8_t *local, const uint8_t *remote)
 {
-	array_t *list, *holders;
-	holder_t *holder;
-	int i, j;
+	enumerator_t *enumerator;
+	vti_holder_t *holder;
+	int i;
 
 	this->mutex->lock(this->mutex);
-	list = this->by_ike->get(this->by_ike, id_key(ike_id));
-	/* syncing may not change the index, but iterate a copy all the same */
-	holders = list ? array_create(0, array_count(list)) : NULL;
-	for (j = 0; list && j < array_count(list); j++)
-	{
-		array_get(list, j, &holder);
-		array_insert(holders, ARRAY_TAIL, holder);
-	}
-	while (holders && array_remove(holders, ARRAY_HEAD, &holder))
+	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
+	while (enumerator->enumerate(enumerator, &holder))
 	{
 		holder->tunnel.family = family;
 		memcpy(holder->tunnel.local, local, 16);
@@ -610,7 +470,7 @@ METHOD(vti_manager_t, ike_update, void,
 		}
 		holder_resync(this, holder);
 	}
-	array_destroy(holders);
+	enumerator->destroy(enumerator);
 	this->mutex->unlock(this->mutex);
 }
 
@@ -626,115 +486,12 @@ METHOD(vti_manager_t, reload, void,
 	old->destroy(old);
 }
 
-/**
- * An interface with our alias found in a namespace at start.
- */
-typedef struct {
-	int ifindex;
-	char name[IFNAMSIZ];
-	char conn[IFALIASZ];
-} stale_t;
-
-static void collect_stale(void *data, int ifindex, const char *name,
-						  const char *alias)
-{
-	linked_list_t *list = data;
-	stale_t *stale;
-
-	INIT(stale,
-		.ifindex = ifindex,
-	);
-	snprintf(stale->name, sizeof(stale->name), "%s", name);
-	snprintf(stale->conn, sizeof(stale->conn), "%s",
-			 alias + strlen(VTI_ALIAS_PREFIX));
-	list->insert_last(list, stale);
-}
-
-/**
- * Delete what an earlier run left in netns, or keep it down for the next
- * CHILD_SA of its connection (down_action = down).
- */
-static void cleanup_netns(private_vti_manager_t *this, const char *netns)
-{
-	linked_list_t *found;
-	vti_conn_cfg_t cfg;
-	vti_err_t err = {};
-	vti_iface_t *iface;
-	stale_t *stale;
-	int rc;
-
-	found = linked_list_create();
-	if (this->backend->list(this->backend, netns, collect_stale, found,
-							&err) < 0 && *err.msg)
-	{
-		DBG2(DBG_CHD, "vti: looking for interfaces left in namespace %s: %s",
-			 vti_iface_netns_str(netns), err.msg);
-	}
-	while (found->remove_first(found, (void**)&stale) == SUCCESS)
-	{
-		if (!this->config->lookup(this->config, stale->conn, &cfg) ||
-			cfg.down_action != VTI_DOWN_SET_DOWN || !streq(cfg.netns, netns))
-		{
-			rc = this->backend->remove(this->backend, netns, stale->ifindex,
-									   &err);
-			if (rc < 0 && rc != -ENODEV)
-			{
-				DBG1(DBG_CHD, "vti: %s: deleting %s left by an earlier run "
-					 "failed: %s", stale->conn, stale->name, err.msg);
-			}
-			else
-			{
-				DBG1(DBG_CHD, "vti: %s: deleted %s left by an earlier run in "
-					 "namespace %s", stale->conn, stale->name,
-					 vti_iface_netns_str(netns));
-			}
-			free(stale);
-			continue;
-		}
-		iface = vti_iface_adopt(stale->conn, netns, stale->name,
-								stale->ifindex);
-		if (this->backend->set_state(this->backend, netns, stale->ifindex,
-									 FALSE, &err) < 0)
-		{
-			DBG1(DBG_CHD, "vti: %s: setting %s down failed: %s",
-				 stale->conn, stale->name, err.msg);
-			iface->up = TRUE;
-		}
-		iface = this->ifaces->put(this->ifaces, iface->key, iface);
-		if (iface)
-		{
-			vti_iface_destroy(iface);
-		}
-		DBG1(DBG_CHD, "vti: %s: keeping %s left by an earlier run down in "
-			 "namespace %s for the next CHILD_SA", stale->conn, stale->name,
-			 vti_iface_netns_str(netns));
-		free(stale);
-	}
-	found->destroy(found);
-}
-
 METHOD(vti_manager_t, cleanup_stale, void,
 	private_vti_manager_t *this)
 {
-	enumerator_t *enumerator;
-	linked_list_t *netnses;
-	char *netns;
-
-	netnses = linked_list_create();
 	this->mutex->lock(this->mutex);
-	enumerator = this->config->create_netns_enumerator(this->config);
-	while (enumerator->enumerate(enumerator, &netns))
-	{
-		netnses->insert_last(netnses, strdup(netns));
-	}
-	enumerator->destroy(enumerator);
-	while (netnses->remove_first(netnses, (void**)&netns) == SUCCESS)
-	{
-		cleanup_netns(this, netns);
-		free(netns);
-	}
+	vti_stale_cleanup(this->config, this->backend, this->ifaces);
 	this->mutex->unlock(this->mutex);
-	netnses->destroy(netnses);
 }
 
 METHOD(vti_manager_t, count, int,
@@ -753,24 +510,20 @@ METHOD(vti_manager_t, destroy, void,
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
-	holder_t *holder;
-	array_t *list;
+	vti_holder_t *holder;
 	void *key;
 
 	/* charon brings every IKE_SA down before unloading plugins: what is
 	 * still held here had no down event */
-	enumerator = this->holders->create_enumerator(this->holders);
-	while (enumerator->enumerate(enumerator, &key, &holder))
+	while ((holder = this->holders->take_any(this->holders)))
 	{
-		while (holder->count)
+		while (holder->count--)
 		{
-			holder->count--;
 			vti_iface_unclaim(holder->claims[holder->count].iface,
 							  &holder->claims[holder->count]);
 		}
 		free(holder);
 	}
-	enumerator->destroy(enumerator);
 	enumerator = this->ifaces->create_enumerator(this->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
@@ -782,16 +535,8 @@ METHOD(vti_manager_t, destroy, void,
 		vti_iface_destroy(iface);
 	}
 	enumerator->destroy(enumerator);
-	enumerator = this->by_ike->create_enumerator(this->by_ike);
-	while (enumerator->enumerate(enumerator, &key, &list))
-	{
-		array_destroy(list);
-	}
-	enumerator->destroy(enumerator);
-	this->by_ike->destroy(this->by_ike);
 	this->ifaces->destroy(this->ifaces);
 	this->holders->destroy(this->holders);
-	this->retired->destroy(this->retired);
 	this->config->destroy(this->config);
 	this->backend->destroy(this->backend);
 	this->mutex->destroy(this->mutex);
@@ -822,9 +567,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 		.config = config,
 		.backend = backend,
 		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str, 32),
-		.holders = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),
-		.retired = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),
-		.by_ike = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32),
+		.holders = vti_holders_create(),
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return &this->public;

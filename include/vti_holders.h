@@ -1,0 +1,120 @@
+/**
+ * @defgroup vti_holders vti_holders
+ * @{ @ingroup vti
+ *
+ * Which CHILD_SAs hold interfaces, found by CHILD_SA, by IKE_SA, and by the
+ * CHILD_SA a rekey replaced.
+ */
+
+#ifndef VTI_HOLDERS_H_
+#define VTI_HOLDERS_H_
+
+#include "vti_iface.h"
+#include "vti_manager.h"
+
+typedef struct vti_holder_t vti_holder_t;
+typedef struct vti_holders_t vti_holders_t;
+
+/** Most interfaces one CHILD_SA holds: XFRM ones for distinct in/out ids */
+#define VTI_MAX_HELD 2
+
+/**
+ * A CHILD_SA holding interfaces.
+ */
+struct vti_holder_t {
+	/** unique id of the CHILD_SA */
+	uint32_t child_id;
+	/** unique id of its IKE_SA */
+	uint32_t ike_id;
+	/** the CHILD_SA it replaced in its last rekey, 0 if none */
+	uint32_t rekeyed_from;
+	/** what its MTU is computed from (conn is NULL) */
+	vti_tunnel_t tunnel;
+	/** number of claims */
+	int count;
+	/** its claims, one per interface */
+	vti_claim_t claims[VTI_MAX_HELD];
+};
+
+/**
+ * The holders, indexed. Holds no lock: the manager's protects it.
+ */
+struct vti_holders_t {
+
+	/**
+	 * The holder of a CHILD_SA.
+	 *
+	 * @param child_id	unique id of the CHILD_SA
+	 * @return			holder, NULL if it holds nothing
+	 */
+	vti_holder_t *(*get)(vti_holders_t *this, uint32_t child_id);
+
+	/**
+	 * Register a holder under its CHILD_SA and IKE_SA.
+	 *
+	 * @param holder	holder, owned from now on
+	 */
+	void (*add)(vti_holders_t *this, vti_holder_t *holder);
+
+	/**
+	 * Unregister a holder whose CHILD_SA is gone, the caller frees it.
+	 *
+	 * @param holder	registered holder
+	 */
+	void (*remove)(vti_holders_t *this, vti_holder_t *holder);
+
+	/**
+	 * Let the holder of a rekeyed CHILD_SA continue as the new one. Charon
+	 * reports a rekey twice for the same old CHILD_SA when our rekey wins a
+	 * collision after answering the peer's (child_rekey.c); the peer's
+	 * CHILD_SA then goes without an event (child_delete.c): the second
+	 * report moves the holder from it.
+	 *
+	 * @param old_id	the CHILD_SA rekeyed
+	 * @param child_id	the one replacing it
+	 * @param ike_id	its IKE_SA
+	 * @param redundant	receives the CHILD_SA a collision left redundant,
+	 *					0 if none
+	 * @return			the holder, NULL if old_id held nothing
+	 */
+	vti_holder_t *(*rekey)(vti_holders_t *this, uint32_t old_id,
+						   uint32_t child_id, uint32_t ike_id,
+						   uint32_t *redundant);
+
+	/**
+	 * Move the holders of an IKE_SA to another (IKE_SA rekey, IKEv1
+	 * reauthentication).
+	 *
+	 * @param old_id	the IKE_SA they belonged to
+	 * @param new_id	the one they belong to now
+	 */
+	void (*migrate)(vti_holders_t *this, uint32_t old_id, uint32_t new_id);
+
+	/**
+	 * Enumerate the holders of an IKE_SA (vti_holder_t*), over a copy:
+	 * the caller may change the index meanwhile.
+	 *
+	 * @param ike_id	unique id of the IKE_SA
+	 */
+	enumerator_t *(*create_ike_enumerator)(vti_holders_t *this,
+										   uint32_t ike_id);
+
+	/**
+	 * Unregister and return any holder, for the shutdown.
+	 *
+	 * @return			holder the caller frees, NULL if none is left
+	 */
+	vti_holder_t *(*take_any)(vti_holders_t *this);
+
+	/**
+	 * Destroy the index and the holders still in it.
+	 */
+	void (*destroy)(vti_holders_t *this);
+};
+
+/**
+ * Create an empty index.
+ */
+vti_holders_t *vti_holders_create();
+
+#endif /** VTI_HOLDERS_H_ @}*/
