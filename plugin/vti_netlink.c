@@ -13,13 +13,10 @@
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <collections/array.h>
 
-#ifndef NLM_F_ACK_TLVS
-# define NLM_F_ACK_TLVS 0x200
-#endif
-#ifndef NLMSGERR_ATTR_MSG
-# define NLMSGERR_ATTR_MSG 1
-#endif
+/** How often a link dump is started before its interruptions are an error */
+#define DUMP_TRIES 3
 
 typedef struct private_vti_netlink_t private_vti_netlink_t;
 
@@ -36,6 +33,15 @@ struct private_vti_netlink_t {
 };
 
 /**
+ * A link of a dump, with our alias.
+ */
+typedef struct {
+	int ifindex;
+	char name[IFNAMSIZ];
+	char alias[IFALIASZ];
+} link_t;
+
+/**
  * What a reply callback fills in.
  */
 typedef struct {
@@ -48,40 +54,13 @@ typedef struct {
 	uint32_t mtu;
 	/** route: output interface, MTU metric */
 	uint32_t oif;
-	/** called per link of a dump */
-	vti_found_cb_t found;
-	void *data;
+	/** links of a dump carrying our alias, link_t, if not NULL */
+	array_t *links;
+	/** a part of the dump had NLM_F_DUMP_INTR */
+	bool interrupted;
+	/** the dump ended in an error (NLMSG_DONE) */
+	bool dump_failed;
 } reply_t;
-
-/**
- * The kernel's extended ACK message of an error, if any.
- */
-static void error_message(const struct nlmsghdr *nlh, int error,
-						  const char *op, vti_err_t *err)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *attr;
-	const char *msg = NULL;
-	size_t off = sizeof(*e);
-
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
-	{
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		{
-			off += mnl_nlmsg_get_payload_len(&e->msg);
-		}
-		mnl_attr_for_each(attr, nlh, off)
-		{
-			if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
-				mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-			{
-				msg = mnl_attr_get_str(attr);
-			}
-		}
-	}
-	snprintf(err->msg, sizeof(err->msg), "%s: %s%s%s", op, strerror(error),
-			 msg ? ", kernel says: " : "", msg ?: "");
-}
 
 static int link_attr(const struct nlattr *attr, void *data)
 {
@@ -155,11 +134,13 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 			memset(reply->alias, 0, sizeof(reply->alias));
 			reply->ifindex = ifi->ifi_index;
 			mnl_attr_parse(nlh, sizeof(*ifi), link_attr, reply);
-			if (reply->found &&
-				strpfx(reply->alias, VTI_ALIAS_PREFIX))
+			if (reply->links && strpfx(reply->alias, VTI_ALIAS_PREFIX))
 			{
-				reply->found(reply->data, reply->ifindex, reply->name,
-							 reply->alias);
+				link_t link = { .ifindex = reply->ifindex };
+
+				memcpy(link.name, reply->name, sizeof(link.name));
+				memcpy(link.alias, reply->alias, sizeof(link.alias));
+				array_insert(reply->links, ARRAY_TAIL, &link);
 			}
 			break;
 		case RTM_NEWROUTE:
@@ -175,67 +156,50 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 static int roundtrip(struct mnl_socket *nl, struct nlmsghdr *req,
 					 const char *op, reply_t *reply, vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF];
-	uint32_t portid = mnl_socket_get_portid(nl);
-	struct nlmsghdr *nlh;
+	char buf[VTI_NLMSG_BUF], text[128];
 	ssize_t received;
-	int len, ret;
+	int error;
 
 	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
 	{
-		ret = -errno;
+		error = -errno;
 		snprintf(err->msg, sizeof(err->msg), "%s: sending: %s", op,
 				 strerror(errno));
-		return ret;
+		return error;
 	}
 	while (TRUE)
 	{
 		received = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		len = received;
 		if (received < 0)
 		{
-			ret = -errno;
+			error = -errno;
 			snprintf(err->msg, sizeof(err->msg), "%s: receiving: %s", op,
 					 strerror(errno));
-			return ret;
+			return error;
 		}
-		/* find an error or ACK ourselves to read its extended ACK */
-		for (nlh = (struct nlmsghdr*)buf; mnl_nlmsg_ok(nlh, len);
-			 nlh = mnl_nlmsg_next(nlh, &len))
+		switch (vti_nlmsg_reply(req, buf, received, reply_cb, reply, &error,
+								text, sizeof(text)))
 		{
-			if (nlh->nlmsg_seq != req->nlmsg_seq)
-			{
+			case VTI_NLREPLY_MORE:
 				continue;
-			}
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-			{
-				const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-				if (e->error)
+			case VTI_NLREPLY_DONE:
+				return 0;
+			case VTI_NLREPLY_INTR:
+				if (!error)
 				{
-					error_message(nlh, -e->error, op, err);
-					return e->error;
+					reply->interrupted = TRUE;
+					snprintf(err->msg, sizeof(err->msg), "%s: the dump was "
+							 "interrupted", op);
+					return -EINTR;
 				}
-				return 0;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
-			{
-				return 0;
-			}
-			ret = mnl_cb_run(nlh, nlh->nlmsg_len, req->nlmsg_seq, portid,
-							 reply_cb, reply);
-			if (ret == MNL_CB_ERROR)
-			{
-				ret = -errno;
-				snprintf(err->msg, sizeof(err->msg), "%s: %s", op,
-						 strerror(errno));
-				return ret;
-			}
-			if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
-				!(req->nlmsg_flags & NLM_F_ACK))
-			{
-				return 0;
-			}
+				reply->dump_failed = TRUE;
+				/* fall through */
+			case VTI_NLREPLY_ERROR:
+				/* with the kernel's reason (extended ACK) if it gave one */
+				snprintf(err->msg, sizeof(err->msg), "%s: %s%s%s", op,
+						 strerror(-error), *text ? ", kernel says: " : "",
+						 text);
+				return error;
 		}
 	}
 }
@@ -412,15 +376,60 @@ METHOD(vti_backend_t, remove_, int,
 				   "deleting the link", NULL, err);
 }
 
+/**
+ * The links of a dump reach cb only once a whole dump went through
+ * unchanged: an interrupted one (NLM_F_DUMP_INTR: links came or went while
+ * the kernel dumped them) or one that ended in an error (NLMSG_DONE) is
+ * started again, DUMP_TRIES times in all.
+ */
 METHOD(vti_backend_t, list, int,
 	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
 	void *data, vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF];
-	reply_t reply = { .found = cb, .data = data };
+	array_t *links;
+	reply_t reply;
+	link_t link;
+	size_t len;
+	int ret, tries, i;
 
-	return request(netns, vti_nlmsg_dumplinks(buf, next_seq(this)),
-				   "listing links", &reply, err);
+	links = array_create(sizeof(link_t), 0);
+	for (tries = 1; ; tries++)
+	{
+		reply = (reply_t){ .links = links };
+		ret = request(netns, vti_nlmsg_dumplinks(buf, next_seq(this)),
+					  "listing links", &reply, err);
+		if (ret >= 0 || (!reply.interrupted && !reply.dump_failed) ||
+			tries == DUMP_TRIES)
+		{
+			break;
+		}
+		DBG2(DBG_CHD, "vti: %s, listing links again", err->msg);
+		while (array_remove(links, ARRAY_TAIL, NULL))
+		{
+		}
+	}
+	if (ret < 0)
+	{
+		if (reply.interrupted)
+		{
+			snprintf(err->msg, sizeof(err->msg), "listing links: the link "
+					 "dump was interrupted %d times", tries);
+		}
+		else if (reply.dump_failed)
+		{
+			len = strlen(err->msg);
+			snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
+					 tries);
+		}
+	}
+	for (i = 0; ret >= 0 && i < array_count(links); i++)
+	{
+		array_get(links, i, &link);
+		cb(data, link.ifindex, link.name, link.alias);
+	}
+	array_destroy(links);
+	return ret;
 }
 
 METHOD(vti_backend_t, netns_ensure, int,
