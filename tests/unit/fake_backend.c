@@ -1,45 +1,74 @@
 /*
- * A fake kernel backend for the manager's unit tests.
+ * A fake kernel backend for the manager's unit tests (what it models: see
+ * fake_backend.h).
  */
 
 #include "fake_backend.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <arpa/inet.h>
 
 #define MAX_LINKS 64
 
 typedef struct {
 	bool used;
-	char netns[64];
-	char name[IFNAMSIZ];
-	char alias[IFALIASZ];
-	int ifindex;
-	bool up;
-	vti_params_t params;
+	fake_link_t link;
 } link_t;
 
 typedef struct {
 	fake_backend_t public;
 	link_t links[MAX_LINKS];
 	int next_ifindex;
+	/** protects everything above and the public fields the calls write */
+	pthread_mutex_t mutex;
+	/** fake_backend_pause() */
+	const char *pause_prefix;
+	void (*pause_cb)(void *data);
+	void *pause_data;
 } private_fake_t;
 
-/**
- * Record a call; TRUE if it must fail.
- */
-static bool record(private_fake_t *this, const char *fmt, ...)
+static void lock(private_fake_t *this)
 {
+	pthread_mutex_lock(&this->mutex);
+}
+
+static void unlock(private_fake_t *this)
+{
+	pthread_mutex_unlock(&this->mutex);
+}
+
+/**
+ * A call, with the lock held: runs a pause callback (without the lock),
+ * records the call unless quiet; TRUE if it must fail with fail_errno.
+ */
+static bool call(private_fake_t *this, bool quiet, const char *fmt, ...)
+{
+	void (*cb)(void *data);
+	void *data;
 	char line[256];
 	va_list args;
-	size_t len = strlen(this->public.calls);
+	size_t len;
 
 	va_start(args, fmt);
 	vsnprintf(line, sizeof(line), fmt, args);
 	va_end(args);
-	snprintf(this->public.calls + len, sizeof(this->public.calls) - len,
-			 "%s\n", line);
+	if (this->pause_prefix && strpfx(line, this->pause_prefix))
+	{
+		cb = this->pause_cb;
+		data = this->pause_data;
+		this->pause_prefix = NULL;
+		unlock(this);
+		cb(data);
+		lock(this);
+	}
+	if (!quiet)
+	{
+		len = strlen(this->public.calls);
+		snprintf(this->public.calls + len, sizeof(this->public.calls) - len,
+				 "%s\n", line);
+	}
 	if (this->public.fail_op && strpfx(line, this->public.fail_op))
 	{
 		this->public.fail_op = NULL;
@@ -48,46 +77,102 @@ static bool record(private_fake_t *this, const char *fmt, ...)
 	return FALSE;
 }
 
-static int failed(private_fake_t *this, vti_err_t *err)
+/**
+ * Unlock and fail with errno_ and the kernel's message for it.
+ */
+static int fail(private_fake_t *this, vti_err_t *err, int errno_)
 {
-	snprintf(err->msg, sizeof(err->msg), "fake: %s",
-			 strerror(this->public.fail_errno));
-	return -this->public.fail_errno;
+	unlock(this);
+	snprintf(err->msg, sizeof(err->msg), "fake: %s", strerror(errno_));
+	return -errno_;
 }
 
-static link_t *find(private_fake_t *this, const char *netns, int ifindex,
-					const char *name)
+/**
+ * Unlock and fail as asked by fail_op.
+ */
+static int failed(private_fake_t *this, vti_err_t *err)
+{
+	return fail(this, err, this->public.fail_errno);
+}
+
+static link_t *find_slot(private_fake_t *this, const char *netns,
+						 int ifindex, const char *name)
 {
 	int i;
 
 	for (i = 0; i < MAX_LINKS; i++)
 	{
-		link_t *l = &this->links[i];
+		fake_link_t *l = &this->links[i].link;
 
-		if (l->used && streq(l->netns, netns) &&
+		if (this->links[i].used && streq(l->netns, netns) &&
 			(name ? streq(l->name, name) : l->ifindex == ifindex))
 		{
+			return &this->links[i];
+		}
+	}
+	return NULL;
+}
+
+static fake_link_t *find(private_fake_t *this, const char *netns, int ifindex,
+						 const char *name)
+{
+	link_t *slot = find_slot(this, netns, ifindex, name);
+
+	return slot ? &slot->link : NULL;
+}
+
+static fake_link_t *add(private_fake_t *this, const char *netns,
+						const char *name, const char *alias)
+{
+	int i;
+
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		fake_link_t *l = &this->links[i].link;
+
+		if (!this->links[i].used)
+		{
+			this->links[i].used = TRUE;
+			*l = (fake_link_t){ .ifindex = this->next_ifindex++, .mtu = 1500 };
+			snprintf(l->netns, sizeof(l->netns), "%s", netns);
+			snprintf(l->name, sizeof(l->name), "%s", name);
+			snprintf(l->alias, sizeof(l->alias), "%s", alias ?: "");
 			return l;
 		}
 	}
 	return NULL;
 }
 
-static link_t *add(private_fake_t *this, const char *netns, const char *name,
-				   const char *alias)
+static bool same_endpoints(const vti_params_t *a, const vti_params_t *b)
+{
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	return a->family == b->family && !memcmp(a->local, b->local, len) &&
+		   !memcmp(a->remote, b->remote, len);
+}
+
+/**
+ * Another link the kernel cannot tell from one with params: a vti/vti6 of
+ * the same kind and endpoints (keys do not count), or an xfrm interface with
+ * the same if_id, in any namespace.
+ */
+static fake_link_t *clash(private_fake_t *this, const vti_params_t *params,
+						  fake_link_t *self)
 {
 	int i;
 
 	for (i = 0; i < MAX_LINKS; i++)
 	{
-		link_t *l = &this->links[i];
+		fake_link_t *l = &this->links[i].link;
 
-		if (!l->used)
+		if (!this->links[i].used || l == self || !l->has_params ||
+			l->params.kind != params->kind)
 		{
-			*l = (link_t){ .used = TRUE, .ifindex = this->next_ifindex++ };
-			snprintf(l->netns, sizeof(l->netns), "%s", netns);
-			snprintf(l->name, sizeof(l->name), "%s", name);
-			snprintf(l->alias, sizeof(l->alias), "%s", alias ?: "");
+			continue;
+		}
+		if (params->kind == VTI_KIND_XFRM ? l->params.if_id == params->if_id
+										  : same_endpoints(&l->params, params))
+		{
 			return l;
 		}
 	}
@@ -103,25 +188,41 @@ METHOD(vti_backend_t, create, int,
 	private_fake_t *this, const char *name, const vti_params_t *params,
 	const char *alias, vti_err_t *err)
 {
-	link_t *l;
+	fake_link_t *l;
+	bool fails;
 
-	if (params->kind == VTI_KIND_XFRM ?
-		record(this, "create xfrm %s if_id=%u link=%u alias=%s", name,
-			   params->if_id, params->link, alias) :
-		record(this, "create %s %s ikey=%u okey=%u alias=%s",
-			   vti_kind_name(params->kind), name, params->ikey, params->okey,
-			   alias))
+	lock(this);
+	fails = params->kind == VTI_KIND_XFRM ?
+		call(this, FALSE, "create xfrm %s if_id=%u link=%u alias=%s", name,
+			 params->if_id, params->link, alias) :
+		call(this, FALSE, "create %s %s ikey=%u okey=%u alias=%s",
+			 vti_kind_name(params->kind), name, params->ikey, params->okey,
+			 alias);
+	if (fails)
 	{
 		return failed(this, err);
 	}
-	if (find(this, "", 0, name))
+	if (find(this, "", 0, name) || clash(this, params, NULL))
 	{
-		snprintf(err->msg, sizeof(err->msg), "fake: exists");
-		return -EEXIST;
+		return fail(this, err, EEXIST);
 	}
 	l = add(this, "", name, alias);
 	l->params = *params;
+	l->has_params = TRUE;
+	switch (params->kind)
+	{
+		case VTI_KIND_VTI6:
+			l->mtu = this->public.path_mtu - 40;
+			break;
+		case VTI_KIND_VTI:
+			l->mtu = this->public.path_mtu - 20;
+			break;
+		case VTI_KIND_XFRM:
+			l->mtu = 1500;
+			break;
+	}
 	this->public.last_params = *params;
+	unlock(this);
 	return l->ifindex;
 }
 
@@ -129,69 +230,101 @@ METHOD(vti_backend_t, move, int,
 	private_fake_t *this, int ifindex, const char *name, const char *netns,
 	vti_err_t *err)
 {
-	link_t *l;
+	fake_link_t *l;
+	int moved;
 
-	if (record(this, "move %s %s", name, ns(netns)))
+	lock(this);
+	if (call(this, FALSE, "move %s %s", name, ns(netns)))
 	{
 		return failed(this, err);
 	}
 	l = find(this, "", ifindex, NULL);
 	if (!l)
 	{
-		return -ENODEV;
+		return fail(this, err, ENODEV);
+	}
+	if (find(this, netns, 0, l->name))
+	{
+		return fail(this, err, EEXIST);
 	}
 	snprintf(l->netns, sizeof(l->netns), "%s", netns);
 	/* a new index in the other namespace, as the kernel may give */
-	l->ifindex = this->next_ifindex++;
-	return l->ifindex;
+	moved = l->ifindex = this->next_ifindex++;
+	unlock(this);
+	return moved;
 }
 
 METHOD(vti_backend_t, configure, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *name,
 	const vti_settings_t *settings, vti_err_t *err)
 {
-	link_t *l = find(this, netns, ifindex, NULL);
+	fake_link_t *l;
 
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
 	/* the name the manager passes is the one of the link it configures */
-	if (record(this, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
-			   ns(netns), l && streq(l->name, name) ? name : "?",
-			   settings->mtu, settings->n_addrs, settings->disable_xfrm))
+	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
+			 ns(netns), l && streq(l->name, name) ? name : "?",
+			 settings->mtu, settings->n_addrs, settings->disable_xfrm))
 	{
 		return failed(this, err);
 	}
 	this->public.last_settings = *settings;
-	return l ? 0 : -ENODEV;
+	l = find(this, netns, ifindex, NULL);
+	if (!l)
+	{
+		return fail(this, err, ENODEV);
+	}
+	if (settings->mtu)
+	{
+		l->mtu = settings->mtu;
+	}
+	unlock(this);
+	return 0;
 }
 
 METHOD(vti_backend_t, set_mtu, int,
 	private_fake_t *this, const char *netns, int ifindex, uint32_t mtu,
 	vti_err_t *err)
 {
-	link_t *l = find(this, netns, ifindex, NULL);
+	fake_link_t *l;
 
-	if (record(this, "mtu %s %s %u", ns(netns), l ? l->name : "?", mtu))
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "mtu %s %s %u", ns(netns), l ? l->name : "?", mtu))
 	{
 		return failed(this, err);
 	}
-	return l ? 0 : -ENODEV;
+	l = find(this, netns, ifindex, NULL);
+	if (!l)
+	{
+		return fail(this, err, ENODEV);
+	}
+	l->mtu = mtu;
+	unlock(this);
+	return 0;
 }
 
 METHOD(vti_backend_t, set_state, int,
 	private_fake_t *this, const char *netns, int ifindex, bool up,
 	vti_err_t *err)
 {
-	link_t *l = find(this, netns, ifindex, NULL);
+	fake_link_t *l;
 
-	if (record(this, "%s %s %s", up ? "up" : "down", ns(netns),
-			   l ? l->name : "?"))
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "%s %s %s", up ? "up" : "down", ns(netns),
+			 l ? l->name : "?"))
 	{
 		return failed(this, err);
 	}
+	l = find(this, netns, ifindex, NULL);
 	if (!l)
 	{
-		return -ENODEV;
+		return fail(this, err, ENODEV);
 	}
 	l->up = up;
+	unlock(this);
 	return 0;
 }
 
@@ -199,39 +332,68 @@ METHOD(vti_backend_t, change, int,
 	private_fake_t *this, const char *netns, int ifindex,
 	const vti_params_t *params, uint32_t mtu, vti_err_t *err)
 {
-	link_t *l = find(this, netns, ifindex, NULL);
+	fake_link_t *l;
 	char local[64], remote[64];
 
 	inet_ntop(params->family, params->local, local, sizeof(local));
 	inet_ntop(params->family, params->remote, remote, sizeof(remote));
-	if (record(this, "change %s %s ikey=%u local=%s remote=%s", ns(netns),
-			   l ? l->name : "?", params->ikey, local, remote))
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "change %s %s ikey=%u local=%s remote=%s mtu=%u",
+			 ns(netns), l ? l->name : "?", params->ikey, local, remote, mtu))
 	{
 		return failed(this, err);
 	}
+	l = find(this, netns, ifindex, NULL);
 	if (!l)
 	{
-		return -ENODEV;
+		return fail(this, err, ENODEV);
+	}
+	if (l->has_params && l->params.kind != params->kind)
+	{
+		/* IFLA_INFO_KIND names other link ops than the device's */
+		return fail(this, err, EOPNOTSUPP);
+	}
+	if (clash(this, params, l))
+	{
+		return fail(this, err, EEXIST);
 	}
 	l->params = *params;
+	l->has_params = TRUE;
 	this->public.last_params = *params;
+	if (mtu)
+	{
+		l->mtu = mtu;
+	}
+	else if (params->kind == VTI_KIND_VTI6)
+	{
+		/* vti6_changelink() without IFLA_MTU: vti6_link_config() takes the
+		 * lower device's MTU minus the IPv6 header */
+		l->mtu = this->public.path_mtu - 40;
+	}
+	unlock(this);
 	return 0;
 }
 
 METHOD(vti_backend_t, remove_, int,
 	private_fake_t *this, const char *netns, int ifindex, vti_err_t *err)
 {
-	link_t *l = find(this, netns, ifindex, NULL);
+	link_t *slot;
+	fake_link_t *l;
 
-	if (record(this, "remove %s %s", ns(netns), l ? l->name : "?"))
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "remove %s %s", ns(netns), l ? l->name : "?"))
 	{
 		return failed(this, err);
 	}
-	if (!l)
+	slot = find_slot(this, netns, ifindex, NULL);
+	if (!slot)
 	{
-		return -ENODEV;
+		return fail(this, err, ENODEV);
 	}
-	l->used = FALSE;
+	slot->used = FALSE;
+	unlock(this);
 	return 0;
 }
 
@@ -239,31 +401,47 @@ METHOD(vti_backend_t, lookup, int,
 	private_fake_t *this, const char *netns, const char *name, char *alias,
 	size_t alias_len, vti_err_t *err)
 {
-	link_t *l = find(this, netns, 0, name);
+	fake_link_t *l;
+	int ifindex;
 
+	lock(this);
+	if (call(this, TRUE, "lookup %s %s", ns(netns), name))
+	{
+		return failed(this, err);
+	}
+	l = find(this, netns, 0, name);
 	if (!l)
 	{
-		return -ENODEV;
+		return fail(this, err, ENODEV);
 	}
 	snprintf(alias, alias_len, "%s", l->alias);
-	return l->ifindex;
+	ifindex = l->ifindex;
+	unlock(this);
+	return ifindex;
 }
 
 METHOD(vti_backend_t, list, int,
 	private_fake_t *this, const char *netns, vti_found_cb_t cb, void *data,
 	vti_err_t *err)
 {
-	int i;
+	fake_link_t found[MAX_LINKS];
+	int i, n = 0;
 
+	lock(this);
 	for (i = 0; i < MAX_LINKS; i++)
 	{
-		link_t *l = &this->links[i];
+		fake_link_t *l = &this->links[i].link;
 
-		if (l->used && streq(l->netns, netns) &&
+		if (this->links[i].used && streq(l->netns, netns) &&
 			strpfx(l->alias, VTI_ALIAS_PREFIX))
 		{
-			cb(data, l->ifindex, l->name, l->alias);
+			found[n++] = *l;
 		}
+	}
+	unlock(this);
+	for (i = 0; i < n; i++)
+	{
+		cb(data, found[i].ifindex, found[i].name, found[i].alias);
 	}
 	return 0;
 }
@@ -277,12 +455,17 @@ METHOD(vti_backend_t, netns_ensure, int,
 METHOD(vti_backend_t, path_mtu, uint32_t,
 	private_fake_t *this, int family, const uint8_t *dst, uint32_t *ifindex)
 {
+	uint32_t mtu;
+
 	if (ifindex)
 	{
 		/* the device of the route to the peer */
 		*ifindex = 3;
 	}
-	return this->public.path_mtu;
+	lock(this);
+	mtu = this->public.path_mtu;
+	unlock(this);
+	return mtu;
 }
 
 METHOD(vti_backend_t, destroy, void,
@@ -314,48 +497,124 @@ fake_backend_t *fake_backend_create()
 		},
 		.next_ifindex = 10,
 	);
+	pthread_mutex_init(&this->mutex, NULL);
 	return &this->public;
 }
 
 void fake_backend_free(fake_backend_t *fake)
 {
-	free(fake);
+	private_fake_t *this = (private_fake_t*)fake;
+
+	pthread_mutex_destroy(&this->mutex);
+	free(this);
 }
 
 int fake_backend_add(fake_backend_t *fake, const char *netns,
 					 const char *name, const char *alias, bool up)
 {
-	link_t *l = add((private_fake_t*)fake, netns, name, alias);
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+	int ifindex;
 
+	lock(this);
+	l = add(this, netns, name, alias);
 	l->up = up;
-	return l->ifindex;
+	ifindex = l->ifindex;
+	unlock(this);
+	return ifindex;
+}
+
+bool fake_backend_del(fake_backend_t *fake, const char *netns,
+					  const char *name)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	link_t *slot;
+
+	lock(this);
+	slot = find_slot(this, netns, 0, name);
+	if (slot)
+	{
+		slot->used = FALSE;
+	}
+	unlock(this);
+	return slot != NULL;
+}
+
+bool fake_backend_link(fake_backend_t *fake, const char *netns,
+					   const char *name, fake_link_t *out)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l && out)
+	{
+		*out = *l;
+	}
+	unlock(this);
+	return l != NULL;
 }
 
 bool fake_backend_exists(fake_backend_t *fake, const char *netns,
 						 const char *name, bool *up)
 {
-	link_t *l = find((private_fake_t*)fake, netns, 0, name);
+	fake_link_t l;
 
-	if (l && up)
+	if (!fake_backend_link(fake, netns, name, &l))
 	{
-		*up = l->up;
+		return FALSE;
 	}
-	return l != NULL;
+	if (up)
+	{
+		*up = l.up;
+	}
+	return TRUE;
 }
 
-int fake_backend_count(fake_backend_t *fake)
+int fake_backend_links(fake_backend_t *fake, fake_link_t *out, int max)
 {
 	private_fake_t *this = (private_fake_t*)fake;
 	int i, n = 0;
 
+	lock(this);
 	for (i = 0; i < MAX_LINKS; i++)
 	{
-		n += this->links[i].used;
+		if (this->links[i].used)
+		{
+			if (n < max)
+			{
+				out[n] = this->links[i].link;
+			}
+			n++;
+		}
 	}
+	unlock(this);
 	return n;
+}
+
+int fake_backend_count(fake_backend_t *fake)
+{
+	return fake_backend_links(fake, NULL, 0);
 }
 
 void fake_backend_clear(fake_backend_t *fake)
 {
+	private_fake_t *this = (private_fake_t*)fake;
+
+	lock(this);
 	fake->calls[0] = '\0';
+	unlock(this);
+}
+
+void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
+						void (*cb)(void *data), void *data)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+
+	lock(this);
+	this->pause_prefix = op_prefix;
+	this->pause_cb = cb;
+	this->pause_data = data;
+	unlock(this);
 }

@@ -1,6 +1,31 @@
 /*
  * A fake kernel for the manager: keeps interfaces per namespace, records
- * every call in order, fails a chosen operation on request.
+ * every call in order, fails a chosen operation on request, and refuses what
+ * Debian's 6.1 kernel refuses.
+ *
+ * What it models of the kernel:
+ *  - a link has an ifindex (never reused; a move gives a new one), a state
+ *    (up/down), an MTU, its params (kind, keys, endpoints, if_id) and alias;
+ *  - create: the MTU is path_mtu - 40 for a vti6, path_mtu - 20 for a vti
+ *    (the lower device minus the outer header), 1500 for an xfrm interface;
+ *    configure() and set_mtu() set it;
+ *  - change(mtu): a non-zero mtu is set; with mtu 0 a vti6 recomputes its MTU
+ *    from the lower device (path_mtu - 40, as vti6_changelink does: seen
+ *    1426 -> 1460 on a 1500 path), a vti or xfrm interface keeps it; changing
+ *    the kind of a link fails with -EOPNOTSUPP (rtnl_newlink: other ops);
+ *  - the kernel tells VTIs apart by kind and endpoints only (keys do not
+ *    count): creating, or changing a link to, a vti/vti6 whose kind, local
+ *    and remote equal another vti/vti6's fails with -EEXIST "fake: File
+ *    exists", whatever namespaces the links are in now (VTIs stay in the
+ *    tables of the namespace they were created in, charon's); XFRM
+ *    interfaces likewise by if_id;
+ *  - operations on an unknown ifindex fail with -ENODEV "fake: No such
+ *    device".
+ * Links put there with fake_backend_add() have no known params: they never
+ * clash, and any change() sets theirs.
+ *
+ * Thread-safe: each call's effect and its recording run under a mutex, which
+ * is not held while a fake_backend_pause() callback runs.
  */
 
 #ifndef FAKE_BACKEND_H_
@@ -9,13 +34,16 @@
 #include "vti_backend.h"
 
 typedef struct fake_backend_t fake_backend_t;
+typedef struct fake_link_t fake_link_t;
 
 struct fake_backend_t {
 
 	/** implements the backend */
 	vti_backend_t backend;
 
-	/** every call so far, one line each ("create vti6 ..."), \n separated */
+	/** every call so far, one line each ("create vti6 ..."), \n separated;
+	 * lookups are not recorded (but fail_op and pauses match
+	 * "lookup <netns or -> <name>") */
 	char calls[8192];
 
 	/** fail the first call whose line starts with this, with fail_errno */
@@ -33,6 +61,21 @@ struct fake_backend_t {
 };
 
 /**
+ * A link of the fake kernel, as ip -d link would show it.
+ */
+struct fake_link_t {
+	char netns[64];
+	char name[IFNAMSIZ];
+	int ifindex;
+	bool up;
+	uint32_t mtu;
+	/** FALSE for links made by fake_backend_add(): params unknown */
+	bool has_params;
+	vti_params_t params;
+	char alias[IFALIASZ];
+};
+
+/**
  * Create a fake; its destroy() is a no-op so tests can inspect it after
  * the manager is gone: free it with fake_backend_free().
  */
@@ -47,10 +90,30 @@ int fake_backend_add(fake_backend_t *fake, const char *netns,
 					 const char *name, const char *alias, bool up);
 
 /**
+ * Delete an interface behind the manager's back (ip link del).
+ */
+bool fake_backend_del(fake_backend_t *fake, const char *netns,
+					  const char *name);
+
+/**
  * Whether an interface exists, and whether it is up.
  */
 bool fake_backend_exists(fake_backend_t *fake, const char *netns,
 						 const char *name, bool *up);
+
+/**
+ * The kernel's state of an interface; FALSE if there is none.
+ */
+bool fake_backend_link(fake_backend_t *fake, const char *netns,
+					   const char *name, fake_link_t *out);
+
+/**
+ * Every link of the fake kernel, in every namespace.
+ *
+ * @param out		receives up to max links
+ * @return			number of links (may exceed max)
+ */
+int fake_backend_links(fake_backend_t *fake, fake_link_t *out, int max);
 
 /**
  * Number of interfaces in the fake kernel.
@@ -61,5 +124,13 @@ int fake_backend_count(fake_backend_t *fake);
  * Forget the calls recorded so far.
  */
 void fake_backend_clear(fake_backend_t *fake);
+
+/**
+ * The first call from now on whose line starts with op_prefix calls cb(data)
+ * from the calling thread, before the call takes effect or is recorded, and
+ * without the fake's lock held; once.
+ */
+void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
+						void (*cb)(void *data), void *data);
 
 #endif
