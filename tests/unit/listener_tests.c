@@ -1,0 +1,759 @@
+/*
+ * The bus listener: which manager calls each bus event gives, driven with
+ * fake IKE_SAs, CHILD_SAs and configs and a manager that records its calls.
+ */
+
+#include "vti_tests.h"
+#include "vti_listener.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <sa/ike_sa.h>
+#include <sa/child_sa.h>
+#include <config/child_cfg.h>
+#include <config/ike_cfg.h>
+#include <crypto/proposal/proposal.h>
+#include <processing/scheduler.h>
+#include <daemon.h>
+
+/*
+ * libcharon's one symbol the listener needs: in a charon plugin DBG1 is
+ * charon->bus->log() (bus/bus.h redefines the DBG macros), and the unit tests
+ * link libstrongswan only. A daemon_t whose bus has only log(), handing the
+ * line to libstrongswan's dbg() (the test log), stands in for charon's.
+ */
+static void bus_log(bus_t *this, debug_t group, level_t level, char *format,
+					...)
+{
+	char buf[512];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(buf, sizeof(buf), format, args);
+	va_end(args);
+	dbg(group, level, "%s", buf);
+}
+
+static bus_t bus = {
+	.log = bus_log,
+};
+
+static daemon_t daemon = {
+	.bus = &bus,
+};
+
+daemon_t *charon = &daemon;
+
+/**
+ * Every call the listener made on the manager, in order, one a line.
+ */
+static char calls[4096];
+
+static void record(const char *fmt, ...)
+{
+	size_t len = strlen(calls);
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(calls + len, sizeof(calls) - len, fmt, args);
+	va_end(args);
+	len = strlen(calls);
+	ck_assert(len < sizeof(calls) - 2);
+	strcat(calls, "\n");
+}
+
+/**
+ * An endpoint as text; what follows an IPv4 address must be zeroes.
+ */
+static const char *addr_str(int family, const uint8_t *addr, char *buf)
+{
+	int i;
+
+	if (family == AF_INET)
+	{
+		for (i = 4; i < 16; i++)
+		{
+			ck_assert_int_eq(addr[i], 0);
+		}
+	}
+	ck_assert(inet_ntop(family, addr, buf, INET6_ADDRSTRLEN));
+	return buf;
+}
+
+/**
+ * The tunnel description, every field of it.
+ */
+static const char *tunnel_str(const vti_tunnel_t *t)
+{
+	static char buf[512];
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN], esp[32] = "?";
+
+	if (t->esp_known)
+	{
+		snprintf(esp, sizeof(esp), "%u/%u/%u", t->esp.iv, t->esp.align,
+				 t->esp.icv);
+	}
+	snprintf(buf, sizeof(buf), "conn=%s child=%u ike=%u mark=%u/%u "
+			 "if_id=%u/%u %s %s %s any=%d natt=%d esp=%s", t->conn,
+			 t->child_id, t->ike_id, t->mark_in, t->mark_out, t->if_id_in,
+			 t->if_id_out, t->family == AF_INET ? "v4" : "v6",
+			 addr_str(t->family, t->local, l),
+			 addr_str(t->family, t->remote, r), t->remote_any, t->natt, esp);
+	return buf;
+}
+
+static void m_child_up(vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	record("child_up(%s)", tunnel_str(tunnel));
+}
+
+static void m_child_down(vti_manager_t *this, const char *conn,
+						 uint32_t child_id, uint32_t grace)
+{
+	record("child_down(conn=%s child=%u grace=%u)", conn, child_id, grace);
+}
+
+static void m_expire_pending(vti_manager_t *this, bool all)
+{
+	record("expire_pending(all=%d)", all);
+}
+
+static void m_child_rekey(vti_manager_t *this, uint32_t old_id,
+						  const vti_tunnel_t *tunnel)
+{
+	record("child_rekey(old=%u %s)", old_id, tunnel_str(tunnel));
+}
+
+static void m_ike_rekey(vti_manager_t *this, uint32_t old_id, uint32_t new_id)
+{
+	record("ike_rekey(old=%u new=%u)", old_id, new_id);
+}
+
+static void m_ike_update(vti_manager_t *this, uint32_t ike_id, int family,
+						 const uint8_t *local, const uint8_t *remote)
+{
+	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
+
+	record("ike_update(ike=%u %s %s %s)", ike_id,
+		   family == AF_INET ? "v4" : "v6", addr_str(family, local, l),
+		   addr_str(family, remote, r));
+}
+
+static void m_reload(vti_manager_t *this, vti_config_t *config)
+{
+	record("reload");
+	config->destroy(config);
+}
+
+static void m_cleanup_stale(vti_manager_t *this)
+{
+	record("cleanup_stale");
+}
+
+static int m_count(vti_manager_t *this)
+{
+	record("count");
+	return 0;
+}
+
+/** set by the manager's destroy, which the listener's destroy calls */
+static bool manager_destroyed;
+
+static void m_destroy(vti_manager_t *this)
+{
+	manager_destroyed = TRUE;
+}
+
+static vti_manager_t manager = {
+	.child_up = m_child_up,
+	.child_down = m_child_down,
+	.expire_pending = m_expire_pending,
+	.child_rekey = m_child_rekey,
+	.ike_rekey = m_ike_rekey,
+	.ike_update = m_ike_update,
+	.reload = m_reload,
+	.cleanup_stale = m_cleanup_stale,
+	.count = m_count,
+	.destroy = m_destroy,
+};
+
+/*
+ * The fakes: zeroed structs of function pointers with only the methods the
+ * listener calls set; any other call crashes the test.
+ */
+
+typedef struct {
+	ike_cfg_t public;
+	char *other_addr;
+} fake_ike_cfg_t;
+
+static char *ike_cfg_get_other_addr(ike_cfg_t *this)
+{
+	return ((fake_ike_cfg_t*)this)->other_addr;
+}
+
+typedef struct {
+	child_cfg_t public;
+	/** as configured: %unique is MARK_UNIQUE */
+	mark_t mark_in, mark_out;
+} fake_child_cfg_t;
+
+static mark_t child_cfg_get_mark(child_cfg_t *this, bool inbound)
+{
+	fake_child_cfg_t *cfg = (fake_child_cfg_t*)this;
+
+	return inbound ? cfg->mark_in : cfg->mark_out;
+}
+
+typedef struct {
+	proposal_t public;
+	uint16_t encr, integ;
+} fake_proposal_t;
+
+static bool proposal_get_algorithm(proposal_t *this, transform_type_t type,
+								   uint16_t *alg, uint16_t *key_size)
+{
+	fake_proposal_t *proposal = (fake_proposal_t*)this;
+	uint16_t value;
+
+	switch (type)
+	{
+		case ENCRYPTION_ALGORITHM:
+			value = proposal->encr;
+			break;
+		case INTEGRITY_ALGORITHM:
+			value = proposal->integ;
+			break;
+		default:
+			return FALSE;
+	}
+	if (value == 0)
+	{
+		return FALSE;
+	}
+	*alg = value;
+	*key_size = 0;
+	return TRUE;
+}
+
+typedef struct {
+	child_sa_t public;
+	uint32_t unique;
+	ipsec_mode_t mode;
+	/** resolved */
+	mark_t mark_in, mark_out;
+	uint32_t if_id_in, if_id_out;
+	child_cfg_t *cfg;
+	proposal_t *proposal;
+} fake_child_sa_t;
+
+static uint32_t child_get_unique_id(child_sa_t *this)
+{
+	return ((fake_child_sa_t*)this)->unique;
+}
+
+static ipsec_mode_t child_get_mode(child_sa_t *this)
+{
+	return ((fake_child_sa_t*)this)->mode;
+}
+
+static mark_t child_get_mark(child_sa_t *this, bool inbound)
+{
+	fake_child_sa_t *child = (fake_child_sa_t*)this;
+
+	return inbound ? child->mark_in : child->mark_out;
+}
+
+static uint32_t child_get_if_id(child_sa_t *this, bool inbound)
+{
+	fake_child_sa_t *child = (fake_child_sa_t*)this;
+
+	return inbound ? child->if_id_in : child->if_id_out;
+}
+
+static child_cfg_t *child_get_config(child_sa_t *this)
+{
+	return ((fake_child_sa_t*)this)->cfg;
+}
+
+static proposal_t *child_get_proposal(child_sa_t *this)
+{
+	return ((fake_child_sa_t*)this)->proposal;
+}
+
+typedef struct {
+	ike_sa_t public;
+	char *name;
+	uint32_t unique;
+	host_t *me, *other;
+	/** the conditions set, a mask of ike_condition_t */
+	u_int conditions;
+	ike_cfg_t *ike_cfg;
+} fake_ike_sa_t;
+
+static char *ike_get_name(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->name;
+}
+
+static uint32_t ike_get_unique_id(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->unique;
+}
+
+static host_t *ike_get_my_host(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->me;
+}
+
+static host_t *ike_get_other_host(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->other;
+}
+
+static bool ike_has_condition(ike_sa_t *this, ike_condition_t condition)
+{
+	return (((fake_ike_sa_t*)this)->conditions & condition) != 0;
+}
+
+static ike_cfg_t *ike_get_ike_cfg(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->ike_cfg;
+}
+
+/**
+ * A fake scheduler in place of lib->scheduler, keeping what it is given.
+ */
+typedef struct {
+	scheduler_t public;
+	job_t *job;
+	uint32_t s;
+	int scheduled;
+} fake_scheduler_t;
+
+static void sched_schedule_job(scheduler_t *this, job_t *job, uint32_t s)
+{
+	fake_scheduler_t *sched = (fake_scheduler_t*)this;
+
+	record("schedule_job(%us)", s);
+	if (sched->job)
+	{
+		sched->job->destroy(sched->job);
+	}
+	sched->job = job;
+	sched->s = s;
+	sched->scheduled++;
+}
+
+static fake_scheduler_t scheduler;
+static scheduler_t *real_scheduler;
+
+static vti_listener_t *listener;
+static fake_ike_cfg_t ike_cfg;
+static fake_child_cfg_t child_cfg;
+static fake_proposal_t proposal;
+static fake_child_sa_t child, child2;
+static fake_ike_sa_t ike, ike2;
+
+static void init_child(fake_child_sa_t *c, uint32_t unique, uint32_t mark)
+{
+	*c = (fake_child_sa_t){
+		.public = {
+			.get_unique_id = child_get_unique_id,
+			.get_mode = child_get_mode,
+			.get_mark = child_get_mark,
+			.get_if_id = child_get_if_id,
+			.get_config = child_get_config,
+			.get_proposal = child_get_proposal,
+		},
+		.unique = unique,
+		.mode = MODE_TUNNEL,
+		.mark_in = { .value = mark, .mask = 0xffffffff },
+		.mark_out = { .value = mark, .mask = 0xffffffff },
+		.cfg = &child_cfg.public,
+		.proposal = &proposal.public,
+	};
+}
+
+static void init_ike(fake_ike_sa_t *i, uint32_t unique, char *me, char *other)
+{
+	*i = (fake_ike_sa_t){
+		.public = {
+			.get_name = ike_get_name,
+			.get_unique_id = ike_get_unique_id,
+			.get_my_host = ike_get_my_host,
+			.get_other_host = ike_get_other_host,
+			.has_condition = ike_has_condition,
+			.get_ike_cfg = ike_get_ike_cfg,
+		},
+		.name = "V3-2",
+		.unique = unique,
+		.me = host_create_from_string(me, 500),
+		.other = host_create_from_string(other, 500),
+		.ike_cfg = &ike_cfg.public,
+	};
+	ck_assert(i->me && i->other);
+}
+
+/**
+ * A tunnel-mode CHILD_SA (5) with the fixed mark 42 under IKE_SA 3 between
+ * 192.0.2.1 and 192.0.2.2, AES-GCM-16: what every test starts from.
+ */
+static void setup(void)
+{
+	calls[0] = '\0';
+	manager_destroyed = FALSE;
+	ike_cfg = (fake_ike_cfg_t){
+		.public = { .get_other_addr = ike_cfg_get_other_addr },
+		.other_addr = "192.0.2.2",
+	};
+	child_cfg = (fake_child_cfg_t){
+		.public = { .get_mark = child_cfg_get_mark },
+		.mark_in = { .value = 42, .mask = 0xffffffff },
+		.mark_out = { .value = 42, .mask = 0xffffffff },
+	};
+	proposal = (fake_proposal_t){
+		.public = { .get_algorithm = proposal_get_algorithm },
+		.encr = ENCR_AES_GCM_ICV16,
+	};
+	init_child(&child, 5, 42);
+	init_child(&child2, 6, 42);
+	init_ike(&ike, 3, "192.0.2.1", "192.0.2.2");
+	init_ike(&ike2, 7, "192.0.2.1", "192.0.2.2");
+
+	/* the unit test process has libstrongswan's scheduler (library_init
+	 * creates it) but no worker threads to run what it is given: a fake one
+	 * lets the tests see the job and run it */
+	ck_assert(lib->scheduler);
+	real_scheduler = lib->scheduler;
+	scheduler = (fake_scheduler_t){
+		.public = { .schedule_job = sched_schedule_job },
+	};
+	lib->scheduler = &scheduler.public;
+
+	listener = vti_listener_create(&manager);
+	ck_assert(listener);
+}
+
+static void teardown(void)
+{
+	lib->scheduler = real_scheduler;
+	if (scheduler.job)
+	{
+		scheduler.job->destroy(scheduler.job);
+		scheduler.job = NULL;
+	}
+	if (listener)
+	{
+		listener->destroy(listener);
+		listener = NULL;
+	}
+	ike.me->destroy(ike.me);
+	ike.other->destroy(ike.other);
+	ike2.me->destroy(ike2.me);
+	ike2.other->destroy(ike2.other);
+}
+
+#define L (&listener->listener)
+
+/** the tunnel of child 5 in setup()'s state */
+#define TUNNEL_5 "conn=V3-2 child=5 ike=3 mark=42/42 if_id=0/0 " \
+	"v4 192.0.2.1 192.0.2.2 any=0 natt=0 esp=8/4/16"
+
+START_TEST(test_children_migrate_ikev1_reauth)
+{
+	ike_sa_id_t new_id = {};
+
+	/* adopt_children_and_vips (and the IKEv1 task manager and the
+	 * adopt_children job): the old IKE_SA with the new one's id and unique
+	 * id before the CHILD_SAs move, the new IKE_SA with NULL, 0 after */
+	ck_assert(L->children_migrate);
+	ck_assert(L->children_migrate(L, &ike.public, &new_id,
+								  ike2.unique));
+	ck_assert_str_eq(calls, "ike_rekey(old=3 new=7)\n");
+	ck_assert(L->children_migrate(L, &ike2.public, NULL, 0));
+	ck_assert_str_eq(calls, "ike_rekey(old=3 new=7)\n");
+}
+END_TEST
+
+START_TEST(test_children_migrate_no_sa)
+{
+	ike_sa_id_t new_id = {};
+
+	/* the bus passes its thread's IKE_SA, which may be none */
+	ck_assert(L->children_migrate);
+	ck_assert(L->children_migrate(L, NULL, &new_id, 7));
+	ck_assert(L->children_migrate(L, NULL, NULL, 0));
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+START_TEST(test_child_up_tunnel)
+{
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(" TUNNEL_5 ")\n");
+}
+END_TEST
+
+START_TEST(test_child_up_resolved_marks)
+{
+	/* %unique in the config: the CHILD_SA's resolved marks are asked for */
+	child_cfg.mark_in.value = MARK_UNIQUE;
+	child_cfg.mark_out.value = MARK_UNIQUE;
+	child.mark_in.value = 17;
+	child.mark_out.value = 18;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=17/18 "
+					 "if_id=0/0 v4 192.0.2.1 192.0.2.2 any=0 natt=0 "
+					 "esp=8/4/16)\n");
+}
+END_TEST
+
+START_TEST(test_child_up_if_ids_v6_natt)
+{
+	ike.me->destroy(ike.me);
+	ike.other->destroy(ike.other);
+	ike.me = host_create_from_string("2001:db8::1", 4500);
+	ike.other = host_create_from_string("2001:db8::2", 4500);
+	/* as ike_sa.c's set_condition() leaves it behind a local NAT */
+	ike.conditions = COND_NAT_HERE | COND_NAT_ANY;
+	child.mark_in.value = child.mark_out.value = 0;
+	child.if_id_in = 11;
+	child.if_id_out = 12;
+	child_cfg.mark_in.value = child_cfg.mark_out.value = 0;
+	proposal.encr = ENCR_AES_CBC;
+	proposal.integ = AUTH_HMAC_SHA2_256_128;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=0/0 "
+					 "if_id=11/12 v6 2001:db8::1 2001:db8::2 any=0 natt=1 "
+					 "esp=16/16/16)\n");
+}
+END_TEST
+
+START_TEST(test_child_up_unknown_esp)
+{
+	proposal.encr = ENCR_AES_CBC;
+	proposal.integ = 0xfff0;
+	test_log_clear();
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=42/42 "
+					 "if_id=0/0 v4 192.0.2.1 192.0.2.2 any=0 natt=0 "
+					 "esp=?)\n");
+	ck_assert(strstr(test_log, "ESP overhead"));
+}
+END_TEST
+
+START_TEST(test_child_up_no_proposal)
+{
+	child.proposal = NULL;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=42/42 "
+					 "if_id=0/0 v4 192.0.2.1 192.0.2.2 any=0 natt=0 "
+					 "esp=?)\n");
+}
+END_TEST
+
+START_TEST(test_child_up_transport)
+{
+	child.mode = MODE_TRANSPORT;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+START_TEST(test_child_up_no_marks)
+{
+	child.mark_in.value = child.mark_out.value = 0;
+	child_cfg.mark_in.value = child_cfg.mark_out.value = 0;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+START_TEST(test_child_down)
+{
+	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
+	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=0)\n");
+	ck_assert_int_eq(scheduler.scheduled, 0);
+}
+END_TEST
+
+START_TEST(test_child_down_reauthenticating)
+{
+	job_requeue_t requeue;
+
+	ike.conditions = COND_REAUTHENTICATING;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
+	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=30)\n"
+					 "schedule_job(31s)\n");
+	ck_assert_int_eq(scheduler.scheduled, 1);
+
+	/* after the grace, the job releases what was not taken over */
+	calls[0] = '\0';
+	requeue = scheduler.job->execute(scheduler.job);
+	ck_assert_int_eq(requeue.type, JOB_REQUEUE_TYPE_NONE);
+	ck_assert_str_eq(calls, "expire_pending(all=0)\n");
+}
+END_TEST
+
+START_TEST(test_child_rekey)
+{
+	child2.mark_in.value = child2.mark_out.value = 43;
+	ck_assert(L->child_rekey(L, &ike.public, &child.public, &child2.public));
+	ck_assert_str_eq(calls, "child_rekey(old=5 conn=V3-2 child=6 ike=3 "
+					 "mark=43/43 if_id=0/0 v4 192.0.2.1 192.0.2.2 any=0 "
+					 "natt=0 esp=8/4/16)\n");
+}
+END_TEST
+
+START_TEST(test_child_rekey_transport)
+{
+	child2.mode = MODE_TRANSPORT;
+	ck_assert(L->child_rekey(L, &ike.public, &child.public, &child2.public));
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+START_TEST(test_ike_rekey)
+{
+	ck_assert(L->ike_rekey(L, &ike.public, &ike2.public));
+	ck_assert_str_eq(calls, "ike_rekey(old=3 new=7)\n");
+}
+END_TEST
+
+START_TEST(test_ike_update)
+{
+	host_t *local, *remote;
+
+	local = host_create_from_string("198.51.100.1", 4500);
+	remote = host_create_from_string("203.0.113.9", 4500);
+	ck_assert(L->ike_update(L, &ike.public, local, remote));
+	local->destroy(local);
+	remote->destroy(remote);
+
+	local = host_create_from_string("2001:db8::10", 4500);
+	remote = host_create_from_string("2001:db8::20", 4500);
+	ck_assert(L->ike_update(L, &ike.public, local, remote));
+	local->destroy(local);
+	remote->destroy(remote);
+
+	ck_assert_str_eq(calls,
+					 "ike_update(ike=3 v4 198.51.100.1 203.0.113.9)\n"
+					 "ike_update(ike=3 v6 2001:db8::10 2001:db8::20)\n");
+}
+END_TEST
+
+START_TEST(test_ike_update_families_differ)
+{
+	host_t *local, *remote;
+
+	local = host_create_from_string("198.51.100.1", 4500);
+	remote = host_create_from_string("2001:db8::20", 4500);
+	ck_assert(L->ike_update(L, &ike.public, local, remote));
+	local->destroy(local);
+	remote->destroy(remote);
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+START_TEST(test_remote_any_fixed_mark)
+{
+	ike_cfg.other_addr = "%any";
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=42/42 "
+					 "if_id=0/0 v4 192.0.2.1 192.0.2.2 any=1 natt=0 "
+					 "esp=8/4/16)\n");
+}
+END_TEST
+
+START_TEST(test_remote_any_unique_mark)
+{
+	/* %unique gives each peer its own mark, hence its own interface */
+	ike_cfg.other_addr = "%any";
+	child_cfg.mark_in.value = MARK_UNIQUE;
+	child_cfg.mark_out.value = MARK_UNIQUE;
+	child.mark_in.value = child.mark_out.value = 9;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(conn=V3-2 child=5 ike=3 mark=9/9 "
+					 "if_id=0/0 v4 192.0.2.1 192.0.2.2 any=0 natt=0 "
+					 "esp=8/4/16)\n");
+}
+END_TEST
+
+START_TEST(test_remote_any_no_ike_cfg)
+{
+	ike.ike_cfg = NULL;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	ck_assert_str_eq(calls, "child_up(" TUNNEL_5 ")\n");
+}
+END_TEST
+
+START_TEST(test_reload)
+{
+	test_log_clear();
+	listener->reload(listener);
+	ck_assert_str_eq(calls, "reload\n");
+	ck_assert(strstr(test_log, "vti: settings reloaded"));
+}
+END_TEST
+
+START_TEST(test_destroy_destroys_manager)
+{
+	listener->destroy(listener);
+	listener = NULL;
+	ck_assert(manager_destroyed);
+	ck_assert_str_eq(calls, "");
+}
+END_TEST
+
+Suite *listener_suite_create(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("listener");
+
+	tc = tcase_create("children_migrate");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_children_migrate_ikev1_reauth);
+	tcase_add_test(tc, test_children_migrate_no_sa);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("child_updown");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_child_up_tunnel);
+	tcase_add_test(tc, test_child_up_resolved_marks);
+	tcase_add_test(tc, test_child_up_if_ids_v6_natt);
+	tcase_add_test(tc, test_child_up_unknown_esp);
+	tcase_add_test(tc, test_child_up_no_proposal);
+	tcase_add_test(tc, test_child_up_transport);
+	tcase_add_test(tc, test_child_up_no_marks);
+	tcase_add_test(tc, test_child_down);
+	tcase_add_test(tc, test_child_down_reauthenticating);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rekey and update");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_child_rekey);
+	tcase_add_test(tc, test_child_rekey_transport);
+	tcase_add_test(tc, test_ike_rekey);
+	tcase_add_test(tc, test_ike_update);
+	tcase_add_test(tc, test_ike_update_families_differ);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("remote_any");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_remote_any_fixed_mark);
+	tcase_add_test(tc, test_remote_any_unique_mark);
+	tcase_add_test(tc, test_remote_any_no_ike_cfg);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lifecycle");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_reload);
+	tcase_add_test(tc, test_destroy_destroys_manager);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
