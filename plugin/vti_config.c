@@ -30,7 +30,12 @@ enum {
 	KEY_DOWN_ACTION = (1 << 5),
 	KEY_ENABLE = (1 << 6),
 	KEY_KIND = (1 << 7),
+	/** mtu below IPV6_MIN_MTU with IPv6 addresses, each valid alone */
+	KEY_MTU_IPV6 = (1 << 8),
 };
+
+/** The kernel turns IPv6 off on a link with a smaller MTU */
+#define IPV6_MIN_MTU 1280
 
 /**
  * Settings of one connection, or the global ones.
@@ -219,6 +224,67 @@ static void bad_value(private_vti_config_t *this, entry_t *entry,
 }
 
 /**
+ * Log once that a value of the globals is invalid for a connection, with
+ * what the connection sets itself.
+ */
+static void bad_inherited(private_vti_config_t *this, entry_t *entry,
+						  const char *key, const char *value, const char *why)
+{
+	this->errors++;
+	DBG1(DBG_CFG, "vti: connection '%s': invalid value '%s' for "
+		 "charon.plugins.vti.%s (%s), the connection gets no interface",
+		 entry->conn, value, key, why);
+}
+
+/**
+ * Whether the addresses include an IPv6 prefix.
+ */
+static bool has_ipv6(vti_conn_cfg_t *cfg)
+{
+	int i;
+
+	for (i = 0; i < cfg->n_addrs; i++)
+	{
+		if (cfg->addrs[i].family == AF_INET6)
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Check the effective mtu against the effective addresses, for the globals
+ * or a connection. set: the keys the entry sets itself.
+ */
+static void check_mtu_ipv6(private_vti_config_t *this, entry_t *entry,
+						   u_int set)
+{
+	const char *why = "an interface with IPv6 addresses needs at least "
+					  "1280: the kernel turns IPv6 off below";
+	char value[16];
+
+	entry->bad &= ~KEY_MTU_IPV6;
+	if ((entry->bad & (KEY_MTU | KEY_ADDRESSES)) || !entry->cfg.mtu ||
+		entry->cfg.mtu >= IPV6_MIN_MTU || !has_ipv6(&entry->cfg))
+	{
+		return;
+	}
+	entry->bad |= KEY_MTU_IPV6;
+	snprintf(value, sizeof(value), "%u", entry->cfg.mtu);
+	if (!entry->conn || (set & KEY_MTU))
+	{
+		bad_value(this, entry, "mtu", value, why);
+	}
+	else if (set & KEY_ADDRESSES)
+	{
+		/* the globals' mtu, fine for them, not with these addresses */
+		bad_inherited(this, entry, "mtu", value, why);
+	}
+	/* else both are the globals', logged for them */
+}
+
+/**
  * Read the value of key for entry, NULL if unset
  */
 static char *get_value(settings_t *settings, const char *ns, entry_t *entry,
@@ -240,6 +306,7 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 {
 	const char *why = "";
 	char *value;
+	u_int set = 0;
 	bool flag;
 
 	if (base)
@@ -253,6 +320,7 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 	value = get_value(settings, ns, entry, key); \
 	if (value) \
 	{ \
+		set |= (bit); \
 		entry->bad &= ~(bit); \
 		if (!(ok_expr)) \
 		{ \
@@ -293,6 +361,7 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 			  (entry->enable = flag, TRUE));
 	}
 #undef VALUE
+	check_mtu_ipv6(this, entry, set);
 }
 
 METHOD(vti_config_t, lookup, bool,

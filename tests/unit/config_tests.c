@@ -113,6 +113,8 @@ static struct {
 	{ "mtu", "abc", "expected auto or a number" },
 	{ "mtu", "20", "out of range" },
 	{ "mtu", "70000", "out of range" },
+	{ "mtu", "67", "out of range 68..65535" },
+	{ "mtu", "0", "out of range 68..65535" },
 	{ "down_action", "maybe", "expected delete or down" },
 	{ "name", "vti%x", "only %id and %conn" },
 	{ "addresses", "2001:db8::1", "needs its prefix length" },
@@ -158,6 +160,128 @@ START_TEST(test_bad_global_value)
 	/* a connection that sets its own valid value is fine */
 	ck_assert(config->lookup(config, "fixed", &cfg));
 	ck_assert_int_eq(cfg.mtu, 1400);
+}
+END_TEST
+
+#define IPV6_REASON "(an interface with IPv6 addresses needs at least 1280: " \
+	"the kernel turns IPv6 off below)"
+
+/**
+ * Whether text occurs exactly once in the log.
+ */
+static bool logged_once(const char *text)
+{
+	char *pos = strstr(test_log, text);
+
+	return pos && !strstr(pos + 1, text);
+}
+
+static struct {
+	const char *settings;
+	bool ok;
+} ipv6_mtus[] = {
+	{ "mtu = 1279\n addresses = 2001:db8::1/64", FALSE },
+	{ "mtu = 1000\n addresses = 192.0.2.1/31, 2001:db8::1/64", FALSE },
+	{ "mtu = 1280\n addresses = 2001:db8::1/64", TRUE },
+	{ "mtu = auto\n addresses = 2001:db8::1/64", TRUE },
+	{ "mtu = 1000\n addresses = 192.0.2.1/31", TRUE },
+	{ "mtu = 68\n addresses = 192.0.2.1/31", TRUE },
+	{ "mtu = 68", TRUE },
+};
+
+START_TEST(test_mtu_ipv6_connection)
+{
+	vti_conn_cfg_t cfg;
+	char text[512], expected[256];
+
+	snprintf(text, sizeof(text), "charon { plugins { vti { connections {\n"
+			 " x { %s }\n good { }\n} } } }", ipv6_mtus[_i].settings);
+	parse(text);
+	ck_assert(config->lookup(config, "good", &cfg));
+	if (ipv6_mtus[_i].ok)
+	{
+		ck_assert_msg(config->lookup(config, "x", &cfg), "log: %s", test_log);
+		ck_assert_int_eq(config->errors(config), 0);
+		return;
+	}
+	ck_assert(!config->lookup(config, "x", &cfg));
+	ck_assert_int_eq(config->errors(config), 1);
+	snprintf(expected, sizeof(expected), "vti: connection 'x': invalid value "
+			 "'%.4s' for charon.plugins.vti.connections.x.mtu " IPV6_REASON
+			 ", the connection gets no interface",
+			 ipv6_mtus[_i].settings + strlen("mtu = "));
+	ck_assert_msg(logged_once(expected), "log: %s", test_log);
+}
+END_TEST
+
+START_TEST(test_mtu_ipv6_global_mtu)
+{
+	vti_conn_cfg_t cfg;
+
+	/* fine for the globals (no addresses), not with the connection's */
+	parse("charon { plugins { vti {\n mtu = 1000\n connections {\n"
+		  "  x { addresses = 2001:db8::1/64 }\n"
+		  "  v4 { addresses = 192.0.2.1/31 }\n"
+		  "  own { mtu = 1400\n addresses = 2001:db8::1/64 }\n"
+		  "} } } }");
+	ck_assert_int_eq(config->errors(config), 1);
+	ck_assert(!config->lookup(config, "x", &cfg));
+	ck_assert_msg(logged_once("vti: connection 'x': invalid value '1000' for "
+				  "charon.plugins.vti.mtu " IPV6_REASON ", the connection gets "
+				  "no interface"), "log: %s", test_log);
+	ck_assert(config->lookup(config, "v4", &cfg));
+	ck_assert_int_eq(cfg.mtu, 1000);
+	ck_assert(config->lookup(config, "own", &cfg));
+	ck_assert(config->lookup(config, "unlisted", &cfg));
+	ck_assert_int_eq(cfg.mtu, 1000);
+}
+END_TEST
+
+START_TEST(test_mtu_ipv6_global_addresses)
+{
+	vti_conn_cfg_t cfg;
+
+	parse("charon { plugins { vti {\n addresses = 2001:db8::1/64\n"
+		  " connections {\n  x { mtu = 1200 }\n  big { mtu = 1400 }\n"
+		  "} } } }");
+	ck_assert_int_eq(config->errors(config), 1);
+	ck_assert(!config->lookup(config, "x", &cfg));
+	ck_assert_msg(logged_once("vti: connection 'x': invalid value '1200' for "
+				  "charon.plugins.vti.connections.x.mtu " IPV6_REASON
+				  ", the connection gets no interface"), "log: %s", test_log);
+	ck_assert(config->lookup(config, "big", &cfg));
+	ck_assert(config->lookup(config, "unlisted", &cfg));
+}
+END_TEST
+
+START_TEST(test_mtu_ipv6_globals)
+{
+	vti_conn_cfg_t cfg;
+
+	/* bad for the globals: logged once for them, not again for each
+	 * connection inheriting both */
+	parse("charon { plugins { vti {\n mtu = 1000\n"
+		  " addresses = 2001:db8::1/64\n connections {\n"
+		  "  inherits { }\n  also { down_action = down }\n"
+		  "  v4 { addresses = 192.0.2.1/31 }\n  big { mtu = 1280 }\n"
+		  "  own { mtu = 1100 }\n"
+		  "} } } }");
+	ck_assert_msg(logged_once("vti: invalid value '1000' for "
+				  "charon.plugins.vti.mtu " IPV6_REASON ", connections "
+				  "relying on it get no interface"), "log: %s", test_log);
+	ck_assert(!config->lookup(config, "unlisted", &cfg));
+	ck_assert(!config->lookup(config, "inherits", &cfg));
+	ck_assert(!config->lookup(config, "also", &cfg));
+	ck_assert(!strstr(test_log, "connection 'inherits'"));
+	ck_assert(!strstr(test_log, "connection 'also'"));
+	/* a connection that changes either is judged on its own */
+	ck_assert(config->lookup(config, "v4", &cfg));
+	ck_assert_int_eq(cfg.mtu, 1000);
+	ck_assert(config->lookup(config, "big", &cfg));
+	ck_assert(!config->lookup(config, "own", &cfg));
+	ck_assert(logged_once("connection 'own': invalid value '1100' for "
+						  "charon.plugins.vti.connections.own.mtu"));
+	ck_assert_int_eq(config->errors(config), 2);
 }
 END_TEST
 
@@ -257,6 +381,10 @@ Suite *config_suite_create()
 	tcase_add_test(tc, test_auto_no);
 	tcase_add_loop_test(tc, test_bad_connection_value, 0, countof(bad));
 	tcase_add_test(tc, test_bad_global_value);
+	tcase_add_loop_test(tc, test_mtu_ipv6_connection, 0, countof(ipv6_mtus));
+	tcase_add_test(tc, test_mtu_ipv6_global_mtu);
+	tcase_add_test(tc, test_mtu_ipv6_global_addresses);
+	tcase_add_test(tc, test_mtu_ipv6_globals);
 	tcase_add_test(tc, test_netns_enumerator);
 	suite_add_tcase(s, tc);
 
