@@ -61,6 +61,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, config_suite_create());
 	srunner_add_suite(runner, manager_suite_create());
 	srunner_add_suite(runner, nlmsg_suite_create());
+	srunner_add_suite(runner, orders_suite_create());
 	srunner_add_suite(runner, netlink_suite_create());
 	srunner_add_suite(runner, listener_suite_create());
 	srunner_run_all(runner, CK_NORMAL);

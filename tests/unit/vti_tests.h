@@ -12,6 +12,7 @@ Suite *mtu_suite_create(void);
 Suite *config_suite_create(void);
 Suite *manager_suite_create(void);
 Suite *nlmsg_suite_create(void);
+Suite *orders_suite_create(void);
 Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
 

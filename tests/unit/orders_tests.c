@@ -1,0 +1,768 @@
+/*
+ * The manager through the fake kernel in the exact orders the bus emits
+ * events in around rekey collisions, reauthentications, %unique marks, kept
+ * interfaces and races with expire_pending (issue 10). Each test checks what
+ * the kernel ends up with, not only the table.
+ *
+ * Event orders from strongSwan 5.9.8 (src/libcharon/sa/ikev2/tasks):
+ *  - child_rekey.c build_r: answering the peer's rekey of CHILD_SA 1 raises
+ *    child_rekey(1 -> the peer's new one);
+ *  - child_rekey.c process_i: our rekey of 1 raises child_rekey(1 -> ours)
+ *    unless we lost a collision (ours is then deleted, no event); when we
+ *    won, the peer's redundant SA is set CHILD_REKEYED and its deletion
+ *    raises no child_updown (child_delete.c destroy_and_reestablish);
+ *  - a peer's delete of a CHILD_SA we are rekeying raises child_updown(FALSE)
+ *    for it; our redundant new SA goes without an event.
+ */
+
+#include "vti_tests.h"
+#include "vti_manager.h"
+#include "fake_backend.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <crypto/crypters/crypter.h>
+#include <crypto/signers/signer.h>
+
+static fake_backend_t *fake;
+static vti_manager_t *manager;
+
+static void start(const char *settings_text)
+{
+	settings_t *settings;
+
+	settings = settings_create_string((char*)settings_text);
+	fake = fake_backend_create();
+	manager = vti_manager_create(vti_config_create(settings, "charon"),
+								 &fake->backend);
+	settings->destroy(settings);
+	test_log_clear();
+}
+
+/** start() again with other settings */
+static void restart(const char *settings_text)
+{
+	manager->destroy(manager);
+	fake_backend_free(fake);
+	start(settings_text);
+}
+
+#define PRIVATE "charon { plugins { vti { netns = private\n" \
+				"addresses = 2001:db8:ff::6/127 } } }"
+
+#define PRIVATE_DOWN "charon { plugins { vti { netns = private\n" \
+					 "down_action = down\n" \
+					 "addresses = 2001:db8:ff::6/127 } } }"
+
+static void setup(void)
+{
+	start(PRIVATE);
+}
+
+static void teardown(void)
+{
+	if (manager)
+	{
+		manager->destroy(manager);
+		manager = NULL;
+	}
+	fake_backend_free(fake);
+}
+
+/**
+ * A CHILD_SA of conn with mark, between two addresses (AES-GCM-16).
+ */
+static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
+						   uint32_t mark, const char *local,
+						   const char *remote)
+{
+	vti_tunnel_t t = {
+		.conn = conn,
+		.child_id = child,
+		.ike_id = ike,
+		.mark_in = mark,
+		.mark_out = mark,
+		.family = strchr(local, ':') ? AF_INET6 : AF_INET,
+	};
+
+	inet_pton(t.family, local, t.local);
+	inet_pton(t.family, remote, t.remote);
+	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
+									   &t.esp);
+	return t;
+}
+
+#define A6 "2001:db8:1::1"
+#define B6 "2001:db8:3::2"
+#define C6 "2001:db8:3::7"
+
+/* mtu 1426: a 1500 path minus 74 bytes of AES-GCM-16 over IPv6 */
+#define V6(child, ike) tunnel("V3-2", child, ike, 6, A6, B6)
+
+/**
+ * The kernel's state of a link, which must exist.
+ */
+static fake_link_t link_of(const char *netns, const char *name)
+{
+	fake_link_t l;
+
+	ck_assert_msg(fake_backend_link(fake, netns, name, &l),
+				  "no link %s in namespace '%s' in the kernel", name, netns);
+	return l;
+}
+
+/**
+ * Number of links of a kind in the kernel, in any namespace; with endpoints
+ * those only.
+ */
+static int count_kind(vti_kind_t kind, int family, const char *local,
+					  const char *remote)
+{
+	fake_link_t links[64];
+	uint8_t l[16] = {}, r[16] = {};
+	int i, n, found = 0;
+
+	if (local)
+	{
+		inet_pton(family, local, l);
+		inet_pton(family, remote, r);
+	}
+	n = fake_backend_links(fake, links, (int)countof(links));
+	for (i = 0; i < n && i < (int)countof(links); i++)
+	{
+		if (!links[i].has_params || links[i].params.kind != kind)
+		{
+			continue;
+		}
+		if (local && (links[i].params.family != family ||
+					  memcmp(links[i].params.local, l, 16) ||
+					  memcmp(links[i].params.remote, r, 16)))
+		{
+			continue;
+		}
+		found++;
+	}
+	return found;
+}
+
+static bool addr_is(const vti_params_t *params, const uint8_t *addr,
+					const char *text)
+{
+	uint8_t want[16] = {};
+
+	inet_pton(params->family, text, want);
+	return !memcmp(addr, want, params->family == AF_INET ? 4 : 16);
+}
+
+/*
+ * a. CHILD_SA rekey collision that we win: child_rekey(1 -> the peer's 2),
+ * then child_rekey(1 -> ours, 3); 2 goes silently. The IKE_SA's updates
+ * reach the interface through 3, and 3 going down removes it.
+ */
+START_TEST(test_rekey_collision_won)
+{
+	vti_tunnel_t t = V6(1, 1), peers = V6(2, 1), ours = V6(3, 1);
+	uint8_t local[16], remote[16];
+	fake_link_t l;
+
+	manager->child_up(manager, &t);
+	manager->child_rekey(manager, 1, &peers);
+	manager->child_rekey(manager, 1, &ours);
+	/* the peer deletes its redundant CHILD_SA 2: no event */
+	fake_backend_clear(fake);
+	inet_pton(AF_INET6, "2001:db8:1::9", local);
+	inet_pton(AF_INET6, B6, remote);
+	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	ck_assert_msg(strstr(fake->calls, "change private vti6 "),
+				  "no change after ike_update: %s", fake->calls);
+	l = link_of("private", "vti6");
+	ck_assert(addr_is(&l.params, l.params.local, "2001:db8:1::9"));
+	/* the IKE_SA is terminated: its one CHILD_SA, 3, goes down */
+	manager->child_down(manager, "V3-2", 3, 0);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti6", NULL),
+				  "vti6 still in the kernel after child_down(3); calls: %s",
+				  fake->calls);
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+/*
+ * b. Collision lost: only child_rekey(1 -> the peer's 2); ours goes silently.
+ */
+START_TEST(test_rekey_collision_lost)
+{
+	vti_tunnel_t t = V6(1, 1), peers = V6(2, 1);
+	fake_link_t before, after;
+
+	manager->child_up(manager, &t);
+	before = link_of("private", "vti6");
+	manager->child_rekey(manager, 1, &peers);
+	after = link_of("private", "vti6");
+	ck_assert_int_eq(after.ifindex, before.ifindex);
+	ck_assert(after.up);
+	manager->child_down(manager, "V3-2", 2, 0);
+	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+/*
+ * c. Rekey/delete collision: the peer deletes 1 while we rekey it.
+ */
+START_TEST(test_rekey_delete_collision)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	manager->child_down(manager, "V3-2", 1, 0);
+	/* our redundant new CHILD_SA goes without an event */
+	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+#define UNIQUE "charon { plugins { vti { netns = private\n" \
+			   "addresses = 2001:db8:ff::6/127\n" \
+			   "connections { u { name = u%id } } } } }"
+
+/**
+ * The one vti6 between A6 and B6, u1 as made for CHILD_SA 1, now with keys
+ * mark/mark and up.
+ */
+static void assert_unique_vti6(int ifindex, uint32_t mark)
+{
+	fake_link_t l;
+
+	ck_assert_int_eq(count_kind(VTI_KIND_VTI6, AF_INET6, A6, B6), 1);
+	ck_assert_int_eq(count_kind(VTI_KIND_VTI6, 0, NULL, NULL), 1);
+	l = link_of("private", "u1");
+	ck_assert_int_eq(l.ifindex, ifindex);
+	ck_assert_msg(l.params.ikey == mark && l.params.okey == mark,
+				  "u1 has keys %u/%u, wanted %u/%u; calls: %s", l.params.ikey,
+				  l.params.okey, mark, mark, fake->calls);
+	ck_assert(l.up);
+	ck_assert_int_eq(l.mtu, 1426);
+}
+
+/*
+ * d. The new CHILD_SA going first gives the interface back to the old one.
+ */
+START_TEST(test_unique_marks_new_goes_first)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
+	int ifindex;
+
+	restart(UNIQUE);
+	manager->child_up(manager, &old);
+	ifindex = link_of("private", "u1").ifindex;
+	manager->child_up(manager, &new);
+	manager->child_down(manager, "u", 2, 0);
+	assert_unique_vti6(ifindex, 1);
+	manager->child_down(manager, "u", 1, 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+/*
+ * d. Two CHILD_SAs of one IKE_SA with other marks between the same
+ * endpoints: the second must not take the first one's VTI.
+ */
+START_TEST(test_same_ike_other_marks)
+{
+	vti_tunnel_t first = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t second = tunnel("u", 2, 1, 2, A6, B6);
+	int ifindex;
+
+	restart(UNIQUE);
+	manager->child_up(manager, &first);
+	ifindex = link_of("private", "u1").ifindex;
+	fake_backend_clear(fake);
+	manager->child_up(manager, &second);
+	ck_assert_str_eq(fake->calls, "");
+	assert_unique_vti6(ifindex, 1);
+	ck_assert(strstr(test_log, "vti: u: u1 already carries another CHILD_SA "
+					 "of the same IKE_SA with other keys or endpoints"));
+	manager->child_down(manager, "u", 2, 0);
+	assert_unique_vti6(ifindex, 1);
+	manager->child_down(manager, "u", 1, 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+/*
+ * d. %unique marks, make-before-break reauthentication, responder: the new
+ * CHILD_SA has a new mark but the same endpoints, which the kernel cannot
+ * give a second VTI.
+ */
+START_TEST(test_unique_marks_make_before_break)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
+	int ifindex;
+
+	restart(UNIQUE);
+	manager->child_up(manager, &old);
+	ifindex = link_of("private", "u1").ifindex;
+	manager->child_up(manager, &new);
+	assert_unique_vti6(ifindex, 2);
+	manager->child_down(manager, "u", 1, 0);
+	assert_unique_vti6(ifindex, 2);
+	manager->child_down(manager, "u", 2, 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+/*
+ * d. The same, break-before-make on the reauthenticating side.
+ */
+START_TEST(test_unique_marks_break_before_make)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
+	int ifindex;
+
+	restart(UNIQUE);
+	manager->child_up(manager, &old);
+	ifindex = link_of("private", "u1").ifindex;
+	manager->child_down(manager, "u", 1, 30);
+	manager->child_up(manager, &new);
+	assert_unique_vti6(ifindex, 2);
+	manager->expire_pending(manager, TRUE);
+	assert_unique_vti6(ifindex, 2);
+	manager->child_down(manager, "u", 2, 0);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+#define KEPT "charon { plugins { vti { netns = private\n" \
+			 "addresses = 2001:db8:ff::6/127\n" \
+			 "connections { d6 { name = dvti\n down_action = down } } } } }"
+
+/*
+ * e. down_action = down and the connection comes back with another peer.
+ */
+START_TEST(test_kept_new_endpoints)
+{
+	vti_tunnel_t first = tunnel("d6", 1, 1, 6, A6, B6);
+	vti_tunnel_t again = tunnel("d6", 2, 2, 6, A6, C6);
+	fake_link_t l;
+	int ifindex;
+
+	restart(KEPT);
+	manager->child_up(manager, &first);
+	ifindex = link_of("private", "dvti").ifindex;
+	manager->child_down(manager, "d6", 1, 0);
+	l = link_of("private", "dvti");
+	ck_assert(!l.up);
+	manager->child_up(manager, &again);
+	ck_assert_msg(!strstr(test_log, "already used by connection"),
+				  "log: %s", test_log);
+	l = link_of("private", "dvti");
+	ck_assert_int_eq(l.ifindex, ifindex);
+	ck_assert(l.up);
+	ck_assert(addr_is(&l.params, l.params.remote, C6));
+	ck_assert(addr_is(&l.params, l.params.local, A6));
+	ck_assert_int_eq(l.params.ikey, 6);
+	ck_assert_int_eq(l.params.okey, 6);
+	ck_assert_int_eq(l.mtu, 1426);
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+}
+END_TEST
+
+/*
+ * e. The same where the kind must change: IPv6 endpoints, then IPv4 ones.
+ */
+START_TEST(test_kept_kind_changes)
+{
+	vti_tunnel_t first = tunnel("d6", 1, 1, 6, A6, B6);
+	vti_tunnel_t again = tunnel("d6", 2, 2, 6, "192.0.2.1", "192.0.2.2");
+	fake_link_t l;
+
+	restart(KEPT);
+	manager->child_up(manager, &first);
+	manager->child_down(manager, "d6", 1, 0);
+	manager->child_up(manager, &again);
+	ck_assert_msg(!strstr(test_log, "already used by connection"),
+				  "log: %s", test_log);
+	l = link_of("private", "dvti");
+	ck_assert_msg(l.params.kind == VTI_KIND_VTI, "dvti is a %s; calls: %s",
+				  vti_kind_name(l.params.kind), fake->calls);
+	ck_assert(l.up);
+	ck_assert(addr_is(&l.params, l.params.remote, "192.0.2.2"));
+	ck_assert_int_eq(l.params.ikey, 6);
+	ck_assert_int_eq(l.mtu, 1446);
+	ck_assert_int_eq(count_kind(VTI_KIND_VTI6, 0, NULL, NULL), 0);
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+}
+END_TEST
+
+/*
+ * f. An adopted interface whose change fails: the table must not believe the
+ * kernel has the new keys. Either the CHILD_SA gets no interface and the
+ * link stays down (then the next CHILD_SA must send the change again), or
+ * the manager makes the interface anew, up with the new identity.
+ */
+START_TEST(test_adopted_change_fails)
+{
+	vti_tunnel_t t = V6(1, 1), again = V6(2, 2);
+	fake_link_t l;
+	bool remade;
+
+	restart(PRIVATE_DOWN);
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
+	manager->cleanup_stale(manager);
+	fake->fail_op = "change";
+	fake->fail_errno = EINVAL;
+	manager->child_up(manager, &t);
+	ck_assert(strstr(test_log, "fake: Invalid argument"));
+	l = link_of("private", "vti6");
+	remade = l.up;
+	if (remade)
+	{
+		ck_assert(l.has_params);
+		ck_assert_int_eq(l.params.ikey, 6);
+		ck_assert_int_eq(l.params.okey, 6);
+	}
+	manager->child_down(manager, "V3-2", 1, 0);
+	ck_assert(!link_of("private", "vti6").up);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &again);
+	ck_assert_msg(remade || strstr(fake->calls, "change private vti6 "),
+				  "no change for the link the failed change left; calls: %s",
+				  fake->calls);
+	l = link_of("private", "vti6");
+	ck_assert(l.up);
+	ck_assert(l.has_params);
+	ck_assert_int_eq(l.params.ikey, 6);
+	ck_assert_int_eq(l.params.okey, 6);
+	ck_assert(addr_is(&l.params, l.params.remote, B6));
+	ck_assert_int_eq(l.mtu, 1426);
+}
+END_TEST
+
+/**
+ * A child_up racing a kernel operation of another thread.
+ */
+typedef struct {
+	vti_tunnel_t tunnel;
+	pthread_t thread;
+	bool started;
+	int done;
+} racer_t;
+
+static void *racer_run(void *data)
+{
+	racer_t *racer = data;
+
+	manager->child_up(manager, &racer->tunnel);
+	__atomic_store_n(&racer->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/**
+ * Pause callback: child_up in another thread, waited for at most 300 ms
+ * before the paused operation proceeds.
+ */
+static void racer_start(void *data)
+{
+	racer_t *racer = data;
+	int i;
+
+	racer->started = !pthread_create(&racer->thread, NULL, racer_run, racer);
+	for (i = 0; racer->started && i < 300 &&
+		 !__atomic_load_n(&racer->done, __ATOMIC_SEQ_CST); i++)
+	{
+		usleep(1000);
+	}
+}
+
+static void *expire_all(void *data)
+{
+	manager->expire_pending(manager, TRUE);
+	return NULL;
+}
+
+/**
+ * expire_pending(all) in a thread whose op is paused while child_up(2)
+ * runs; both joined.
+ */
+static void race_expire(const char *op, racer_t *racer)
+{
+	pthread_t expirer;
+
+	fake_backend_pause(fake, op, racer_start, racer);
+	ck_assert(!pthread_create(&expirer, NULL, expire_all, NULL));
+	pthread_join(expirer, NULL);
+	ck_assert_msg(racer->started, "expire_pending made no '%s' call", op);
+	pthread_join(racer->thread, NULL);
+}
+
+/*
+ * g. expire_pending removes a pending interface while child_up(2) wants it.
+ */
+START_TEST(test_expire_races_child_up)
+{
+	vti_tunnel_t t = V6(1, 1);
+	racer_t racer = { .tunnel = V6(2, 2) };
+	fake_link_t l;
+
+	manager->child_up(manager, &t);
+	manager->child_down(manager, "V3-2", 1, 30);
+	race_expire("remove", &racer);
+	l = link_of("private", "vti6");
+	ck_assert_msg(l.up, "calls: %s", fake->calls);
+	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+	manager->child_down(manager, "V3-2", 2, 0);
+	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+/*
+ * g. The same with down_action = down: the late "down" must not win.
+ */
+START_TEST(test_expire_races_child_up_down)
+{
+	vti_tunnel_t t = V6(1, 1);
+	racer_t racer = { .tunnel = V6(2, 2) };
+	fake_link_t l;
+
+	restart(PRIVATE_DOWN);
+	manager->child_up(manager, &t);
+	manager->child_down(manager, "V3-2", 1, 30);
+	race_expire("down", &racer);
+	l = link_of("private", "vti6");
+	ck_assert_msg(l.up, "vti6 down after child_up(2); calls: %s",
+				  fake->calls);
+	manager->child_down(manager, "V3-2", 2, 0);
+	l = link_of("private", "vti6");
+	ck_assert(!l.up);
+}
+END_TEST
+
+/*
+ * h. MOBIKE on a vti6 keeps its MTU (a change without IFLA_MTU makes the
+ * kernel recompute it from the lower device).
+ */
+START_TEST(test_mobike_keeps_mtu)
+{
+	vti_tunnel_t t = V6(1, 1);
+	uint8_t local[16], remote[16];
+	fake_link_t before, after;
+
+	manager->child_up(manager, &t);
+	before = link_of("private", "vti6");
+	ck_assert_int_eq(before.mtu, 1426);
+	fake_backend_clear(fake);
+	inet_pton(AF_INET6, "2001:db8:1::9", local);
+	inet_pton(AF_INET6, B6, remote);
+	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	after = link_of("private", "vti6");
+	ck_assert_msg(after.mtu == 1426, "mtu %u after MOBIKE; calls: %s",
+				  after.mtu, fake->calls);
+	ck_assert_int_eq(after.ifindex, before.ifindex);
+	ck_assert(after.up);
+	ck_assert(addr_is(&after.params, after.params.local, "2001:db8:1::9"));
+	ck_assert(!strstr(fake->calls, "remove") &&
+			  !strstr(fake->calls, "create") &&
+			  !strstr(fake->calls, "down"));
+}
+END_TEST
+
+/*
+ * h. And on a new path with another MTU, mtu = auto follows it.
+ */
+START_TEST(test_mobike_new_path_mtu)
+{
+	vti_tunnel_t t = V6(1, 1);
+	uint8_t local[16], remote[16];
+	fake_link_t l;
+
+	manager->child_up(manager, &t);
+	fake->path_mtu = 1400;
+	inet_pton(AF_INET6, "2001:db8:1::9", local);
+	inet_pton(AF_INET6, B6, remote);
+	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	l = link_of("private", "vti6");
+	ck_assert_msg(l.mtu == 1326, "mtu %u on a 1400 path; calls: %s", l.mtu,
+				  fake->calls);
+	ck_assert(l.up);
+}
+END_TEST
+
+/**
+ * Two roadwarriors on the shared vti9, one behind a NAT.
+ */
+static void roadwarriors(vti_tunnel_t *plain, vti_tunnel_t *nat)
+{
+	*plain = tunnel("rw", 1, 1, 9, "192.0.2.1", "203.0.113.5");
+	*nat = tunnel("rw", 2, 2, 9, "192.0.2.1", "203.0.113.6");
+	plain->remote_any = nat->remote_any = TRUE;
+	nat->natt = TRUE;
+}
+
+static uint32_t mtu_of(vti_tunnel_t *t)
+{
+	return vti_mtu_inner(1500, t->family, t->natt, &t->esp);
+}
+
+/*
+ * i. A shared VTI's MTU is the smallest any holder needs: NAT one second.
+ */
+START_TEST(test_shared_mtu_nat_second)
+{
+	vti_tunnel_t plain, nat, rekeyed;
+
+	roadwarriors(&plain, &nat);
+	ck_assert(mtu_of(&nat) < mtu_of(&plain));
+	manager->child_up(manager, &plain);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
+	manager->child_up(manager, &nat);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
+	rekeyed = plain;
+	rekeyed.child_id = 3;
+	manager->child_rekey(manager, 1, &rekeyed);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
+	manager->child_down(manager, "rw", 2, 0);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
+}
+END_TEST
+
+/*
+ * i. The same, NAT one first: the other's rekey must not raise the MTU.
+ */
+START_TEST(test_shared_mtu_nat_first)
+{
+	vti_tunnel_t plain, nat, rekeyed;
+
+	roadwarriors(&plain, &nat);
+	manager->child_up(manager, &nat);
+	manager->child_up(manager, &plain);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
+	rekeyed = plain;
+	rekeyed.child_id = 3;
+	manager->child_rekey(manager, 1, &rekeyed);
+	ck_assert_msg(link_of("private", "vti9").mtu == mtu_of(&nat),
+				  "mtu %u after the non-NAT rekey, wanted %u; calls: %s",
+				  link_of("private", "vti9").mtu, mtu_of(&nat), fake->calls);
+	manager->child_down(manager, "rw", 2, 0);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
+}
+END_TEST
+
+/*
+ * j. A lookup that fails for another reason than ENODEV creates nothing.
+ */
+START_TEST(test_lookup_error)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake->fail_op = "lookup";
+	fake->fail_errno = EACCES;
+	manager->child_up(manager, &t);
+	ck_assert_msg(!strstr(fake->calls, "create"), "calls: %s", fake->calls);
+	ck_assert_msg(strstr(test_log, "fake: Permission denied"), "log: %s",
+				  test_log);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+/*
+ * k. Deleting an interface someone already deleted is no failure.
+ */
+START_TEST(test_remove_already_gone)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	fake_backend_del(fake, "private", "vti6");
+	test_log_clear();
+	manager->child_down(manager, "V3-2", 1, 0);
+	ck_assert(strstr(fake->calls, "remove private"));
+	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+static void vanish(void *data)
+{
+	fake_backend_del(fake, "private", "vti6");
+}
+
+/*
+ * k. A leftover that goes away before we delete it does not stop the new
+ * interface.
+ */
+START_TEST(test_leftover_already_gone)
+{
+	vti_tunnel_t t = V6(1, 1);
+	fake_link_t l;
+
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
+	fake_backend_pause(fake, "remove", vanish, NULL);
+	manager->child_up(manager, &t);
+	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
+	l = link_of("private", "vti6");
+	ck_assert(l.up);
+	ck_assert_int_eq(l.params.ikey, 6);
+	ck_assert_int_eq(manager->count(manager), 1);
+}
+END_TEST
+
+Suite *orders_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("orders");
+	tc = tcase_create("rekey collisions");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_rekey_collision_won);
+	tcase_add_test(tc, test_rekey_collision_lost);
+	tcase_add_test(tc, test_rekey_delete_collision);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reused interfaces");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_unique_marks_make_before_break);
+	tcase_add_test(tc, test_unique_marks_break_before_make);
+	tcase_add_test(tc, test_kept_new_endpoints);
+	tcase_add_test(tc, test_kept_kind_changes);
+	tcase_add_test(tc, test_adopted_change_fails);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("races");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_expire_races_child_up);
+	tcase_add_test(tc, test_expire_races_child_up_down);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("mtu");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_mobike_keeps_mtu);
+	tcase_add_test(tc, test_mobike_new_path_mtu);
+	tcase_add_test(tc, test_shared_mtu_nat_second);
+	tcase_add_test(tc, test_shared_mtu_nat_first);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kernel errors");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_lookup_error);
+	tcase_add_test(tc, test_unique_marks_new_goes_first);
+	tcase_add_test(tc, test_same_ike_other_marks);
+	tcase_add_test(tc, test_remove_already_gone);
+	tcase_add_test(tc, test_leftover_already_gone);
+	suite_add_tcase(s, tc);
+	return s;
+}
