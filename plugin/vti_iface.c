@@ -504,15 +504,22 @@ static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 						  uint32_t mtu)
 {
+	vti_settings_t settings = this->settings;
 	vti_err_t err = {};
 
-	this->settings.mtu = mtu;
+	settings.mtu = mtu;
 	if (backend->configure(backend, this->netns, this->ifindex, this->name,
-						   &this->settings, &err) < 0 ||
-		backend->set_state(backend, this->netns, this->ifindex, TRUE,
+						   &settings, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
+			 this->name, err.msg);
+		return FALSE;
+	}
+	this->settings.mtu = mtu;
+	if (backend->set_state(backend, this->netns, this->ifindex, TRUE,
 						   &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: bringing %s up failed: %s", this->conn,
+		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
