@@ -16,6 +16,13 @@
 /** The alias that marks an interface as the plugin's: prefix + connection */
 #define VTI_ALIAS_PREFIX "strongswan-vti:"
 
+/** The name an interface is born under in charon's namespace before it
+ * moves into its own; charon.interfaces_ignore should list it */
+#define VTI_TEMP_NAME "strongswan-vti"
+
+/** Longest alternative name of a link */
+#define VTI_ALTNAME_MAX 127
+
 typedef struct vti_backend_t vti_backend_t;
 typedef struct vti_params_t vti_params_t;
 typedef struct vti_settings_t vti_settings_t;
@@ -93,17 +100,58 @@ struct vti_err_t {
 	char msg[256];
 };
 
+typedef struct vti_link_info_t vti_link_info_t;
+typedef struct vti_link_event_t vti_link_event_t;
+
+/**
+ * What the kernel says of a link.
+ */
+struct vti_link_info_t {
+	/** its ifindex in the namespace it was seen in */
+	int ifindex;
+	/** its name */
+	char name[IFNAMSIZ];
+	/** its alias, "" if none */
+	char alias[IFALIASZ];
+	/** IFF_UP is set */
+	bool up;
+	/** its MTU */
+	uint32_t mtu;
+	/** kind is vti, vti6 or xfrm and params hold its identity */
+	bool known;
+	/** kind, keys, endpoints, if_id, link (family from the endpoints) */
+	vti_params_t params;
+};
+
+/**
+ * A link event seen in a watched namespace.
+ */
+struct vti_link_event_t {
+	/** namespace it was seen in, "" for charon's */
+	const char *netns;
+	/** RTM_DELLINK: deleted, or moved away (moved) */
+	bool deleted;
+	/** RTM_DELLINK of a link moved into another namespace */
+	bool moved;
+	/** the link as the event describes it */
+	vti_link_info_t link;
+};
+
 /**
  * Callback for list(): an interface carrying our alias.
  */
-typedef void (*vti_found_cb_t)(void *data, int ifindex, const char *name,
-							   const char *alias);
+typedef void (*vti_found_cb_t)(void *data, const vti_link_info_t *link);
+
+/**
+ * Callback for wait_events(): a link event.
+ */
+typedef void (*vti_event_cb_t)(void *data, const vti_link_event_t *event);
 
 /**
  * The kernel-facing operations, one netlink round trip or a few each.
  * Namespaces are names under /run/netns; "" is charon's own. Operations
  * return 0 (or an ifindex) on success, a negative errno on failure with
- * err filled in.
+ * err filled in. All but wakeup() are called from one thread at a time.
  */
 struct vti_backend_t {
 
@@ -173,6 +221,43 @@ struct vti_backend_t {
 	 */
 	int (*list)(vti_backend_t *this, const char *netns, vti_found_cb_t cb,
 				void *data, vti_err_t *err);
+
+	/**
+	 * Rename an interface (it must be down).
+	 *
+	 * @param name		its new name
+	 */
+	int (*rename)(vti_backend_t *this, const char *netns, int ifindex,
+				  const char *name, vti_err_t *err);
+
+	/**
+	 * Give an interface an alternative name (ip link property add altname).
+	 *
+	 * @param altname	the name, up to 127 bytes
+	 * @return			0, -EEXIST if a link of netns has that name, -errno
+	 */
+	int (*add_altname)(vti_backend_t *this, const char *netns, int ifindex,
+					   const char *altname, vti_err_t *err);
+
+	/**
+	 * Report link events of netns from now on to wait_events().
+	 */
+	int (*watch)(vti_backend_t *this, const char *netns, vti_err_t *err);
+
+	/**
+	 * Wait for link events in the watched namespaces, at most timeout_ms
+	 * or until wakeup(), and report each to cb.
+	 *
+	 * @param timeout_ms	longest wait, -1 for no limit
+	 * @return			number of events reported, or -errno
+	 */
+	int (*wait_events)(vti_backend_t *this, int timeout_ms, vti_event_cb_t cb,
+					   void *data);
+
+	/**
+	 * End a wait_events() of another thread now (or the next one at once).
+	 */
+	void (*wakeup)(vti_backend_t *this);
 
 	/**
 	 * Make sure a namespace exists, creating it if asked to.

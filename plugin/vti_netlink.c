@@ -426,7 +426,13 @@ METHOD(vti_backend_t, list, int,
 	for (i = 0; ret >= 0 && i < array_count(links); i++)
 	{
 		array_get(links, i, &link);
-		cb(data, link.ifindex, link.name, link.alias);
+		vti_link_info_t info = {
+			.ifindex = link.ifindex,
+		};
+
+		snprintf(info.name, sizeof(info.name), "%s", link.name);
+		snprintf(info.alias, sizeof(info.alias), "%s", link.alias);
+		cb(data, &info);
 	}
 	array_destroy(links);
 	return ret;

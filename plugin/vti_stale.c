@@ -18,18 +18,17 @@ typedef struct {
 	char conn[IFALIASZ];
 } stale_t;
 
-static void collect_stale(void *data, int ifindex, const char *name,
-						  const char *alias)
+static void collect_stale(void *data, const vti_link_info_t *link)
 {
 	linked_list_t *list = data;
 	stale_t *stale;
 
 	INIT(stale,
-		.ifindex = ifindex,
+		.ifindex = link->ifindex,
 	);
-	snprintf(stale->name, sizeof(stale->name), "%s", name);
+	snprintf(stale->name, sizeof(stale->name), "%s", link->name);
 	snprintf(stale->conn, sizeof(stale->conn), "%s",
-			 alias + strlen(VTI_ALIAS_PREFIX));
+			 link->alias + strlen(VTI_ALIAS_PREFIX));
 	list->insert_last(list, stale);
 }
 

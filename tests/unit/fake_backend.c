@@ -441,7 +441,15 @@ METHOD(vti_backend_t, list, int,
 	unlock(this);
 	for (i = 0; i < n; i++)
 	{
-		cb(data, found[i].ifindex, found[i].name, found[i].alias);
+		vti_link_info_t info = {
+			.ifindex = found[i].ifindex,
+			.up = found[i].up,
+			.mtu = found[i].mtu,
+		};
+
+		snprintf(info.name, sizeof(info.name), "%s", found[i].name);
+		snprintf(info.alias, sizeof(info.alias), "%s", found[i].alias);
+		cb(data, &info);
 	}
 	return 0;
 }
