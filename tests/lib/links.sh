@@ -108,3 +108,48 @@ links_with_alias() (
 		/^ *alias / { a = $0; sub(/^ *alias /, "", a); if (index(a, p) == 1) n++ }
 		END { print n + 0 }'
 )
+
+# link_tunnel NS DEV FIELD: a field of DEV's vti or vti6 details (ip -d:
+# "vti6 remote R local L ikey K okey K"): remote, local, ikey or okey, as
+# ip prints it (keys as dotted quads, 0.0.0.6); fails if DEV does not exist
+# in NS, is no vti or vti6, or has no such field
+link_tunnel() (
+	line=$(ip -n "$1" -o -d link show dev "$2" 2>/dev/null) || exit 1
+	printf '%s\n' "$line" | awk -v f="$3" '
+		{
+			for (i = 1; i < NF; i++) {
+				if ($i == "vti" || $i == "vti6") { on = 1; continue }
+				if (on && $i == f) { print $(i + 1); found = 1; exit }
+			}
+		}
+		END { exit !found }'
+)
+
+# link_endpoints_are NS DEV REMOTE LOCAL: DEV, a vti or vti6 in NS, has
+# exactly these endpoints (neither empty)
+link_endpoints_are() {
+	[ -n "$3" ] && [ -n "$4" ] &&
+		[ "$(link_tunnel "$1" "$2" remote)" = "$3" ] &&
+		[ "$(link_tunnel "$1" "$2" local)" = "$4" ]
+}
+
+# link_mtu_is NS DEV MTU: DEV exists in NS with the MTU MTU (not empty)
+link_mtu_is() {
+	[ -n "$3" ] && [ "$(link_mtu "$1" "$2")" = "$3" ]
+}
+
+# link_with_alias NS PREFIX: the name of the one link in NS whose alias
+# starts with PREFIX; fails if there is none, more than one, or NS cannot
+# be read
+link_with_alias() (
+	all=$(ip -n "$1" -o -d link show 2>/dev/null) || exit 1
+	printf '%s\n' "$all" | awk -v p="$2" '
+		{
+			for (i = 1; i < NF; i++)
+				if ($i == "alias" && index($(i + 1), p) == 1) {
+					name = $2; sub(/:$/, "", name); sub(/@.*/, "", name)
+					n++
+				}
+		}
+		END { if (n != 1) exit 1; print name }'
+)
