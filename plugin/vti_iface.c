@@ -1,6 +1,6 @@
 /*
  * The life of one interface in the kernel: its claims say what it should
- * be, its kernel members what it is, vti_iface_sync() closes the gap one
+ * be, its kernel members what it is, vti_iface_apply() closes the gap one
  * operation at a time and records only what the kernel accepted.
  */
 
@@ -178,30 +178,6 @@ vti_claim_t *vti_iface_newest(vti_iface_t *this)
 	return newest;
 }
 
-/**
- * The MTU the claims need: the configured one, or the smallest.
- */
-static uint32_t wanted_mtu(vti_iface_t *this)
-{
-	vti_claim_t *claim;
-	uint32_t mtu = 0;
-	int i;
-
-	if (this->mtu_cfg)
-	{
-		return this->mtu_cfg;
-	}
-	for (i = 0; i < array_count(this->claims); i++)
-	{
-		array_get(this->claims, i, &claim);
-		if (!mtu || claim->mtu < mtu)
-		{
-			mtu = claim->mtu;
-		}
-	}
-	return mtu;
-}
-
 /*
  * Described in header
  */
@@ -289,57 +265,67 @@ static bool release(vti_iface_t *this, vti_backend_t *backend,
 }
 
 /**
- * Clear the name where the interface is made and where it goes: a link of
- * ours the table does not know (a crash left it) is deleted, anything
- * else stops us.
+ * Make a name free in netns: a link of ours there that the table does not
+ * know (a crash left it) is deleted, anything else stops us.
+ *
+ * @param any_ours	any alias of ours will do (the temporary name), not
+ *					only the connection's
  */
-static bool clear_name(vti_iface_t *this, vti_backend_t *backend)
+static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
+					   const char *netns, const char *name, bool any_ours)
 {
 	char alias[IFALIASZ], found[IFALIASZ];
 	vti_err_t err = {};
-	const char *netns = this->netns;
 	int ifindex;
 
 	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
-	do
+	ifindex = backend->lookup(backend, netns, name, found, sizeof(found),
+							  &err);
+	if (ifindex == -ENODEV)
 	{
-		ifindex = backend->lookup(backend, netns, this->name, found,
-								  sizeof(found), &err);
-		if (ifindex == -ENODEV)
-		{
-			/* free */
-		}
-		else if (ifindex < 0)
-		{
-			DBG1(DBG_CHD, "vti: %s: looking up %s in namespace %s failed: "
-				 "%s", this->conn, this->name, vti_iface_netns_str(netns),
-				 err.msg);
-			return FALSE;
-		}
-		else if (!streq(found, alias))
-		{
-			DBG1(DBG_CHD, "vti: %s: interface %s exists in namespace %s and "
-				 "is not ours (%s), leaving it alone: the connection gets no "
-				 "interface", this->conn, this->name,
-				 vti_iface_netns_str(netns), *found ? found : "no alias");
-			return FALSE;
-		}
-		else
-		{
-			DBG1(DBG_CHD, "vti: %s: removing %s left over in namespace %s",
-				 this->conn, this->name, vti_iface_netns_str(netns));
-			ifindex = backend->remove(backend, netns, ifindex, &err);
-			if (ifindex < 0 && ifindex != -ENODEV)
-			{
-				DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
-					 this->name, err.msg);
-				return FALSE;
-			}
-		}
-		netns = *netns ? "" : NULL;
+		return TRUE;
 	}
-	while (netns);
+	if (ifindex < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: looking up %s in namespace %s failed: %s",
+			 this->conn, name, vti_iface_netns_str(netns), err.msg);
+		return FALSE;
+	}
+	if (!(any_ours ? strpfx(found, VTI_ALIAS_PREFIX) : streq(found, alias)))
+	{
+		DBG1(DBG_CHD, "vti: %s: interface %s exists in namespace %s and is "
+			 "not ours (%s), leaving it alone: the connection gets no "
+			 "interface", this->conn, name, vti_iface_netns_str(netns),
+			 *found ? found : "no alias");
+		return FALSE;
+	}
+	DBG1(DBG_CHD, "vti: %s: removing %s left over in namespace %s",
+		 this->conn, name, vti_iface_netns_str(netns));
+	ifindex = backend->remove(backend, netns, ifindex, &err);
+	if (ifindex < 0 && ifindex != -ENODEV)
+	{
+		DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn, name,
+			 err.msg);
+		return FALSE;
+	}
 	return TRUE;
+}
+
+/**
+ * Make the names a new link passes through free: in a namespace of its
+ * own it is born in charon's under the temporary name (which charon is
+ * told to ignore, so that moving it away raises no roam event) and renamed
+ * there; else it is born under its name.
+ */
+static bool clear_names(vti_iface_t *this, vti_backend_t *backend)
+{
+	if (!*this->netns)
+	{
+		return clear_name(this, backend, "", this->name, FALSE);
+	}
+	return clear_name(this, backend, this->netns, this->name, FALSE) &&
+		   clear_name(this, backend, this->netns, VTI_TEMP_NAME, TRUE) &&
+		   clear_name(this, backend, "", VTI_TEMP_NAME, TRUE);
 }
 
 /**
@@ -358,51 +344,84 @@ static void undo_create(vti_iface_t *this, vti_backend_t *backend,
 }
 
 /**
- * Move a new link into its namespace, configure it and bring it up.
+ * Move a link born under the temporary name into its namespace and give
+ * it its name there.
  *
  * @return			its ifindex there, 0 on failure (logged, undone)
  */
-static int kernel_setup(vti_iface_t *this, vti_backend_t *backend,
-						int ifindex)
+static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 {
 	vti_err_t err = {};
-	const char *netns = "";
 	int moved;
 
-	if (*this->netns)
+	moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns, &err);
+	if (moved < 0)
 	{
-		moved = backend->move(backend, ifindex, this->name, this->netns, &err);
-		if (moved < 0)
-		{
-			DBG1(DBG_CHD, "vti: %s: moving %s into namespace %s failed: %s",
-				 this->conn, this->name, this->netns, err.msg);
-			undo_create(this, backend, netns, ifindex);
-			return 0;
-		}
-		ifindex = moved;
-		netns = this->netns;
+		DBG1(DBG_CHD, "vti: %s: moving %s into namespace %s failed: %s",
+			 this->conn, this->name, this->netns, err.msg);
+		undo_create(this, backend, "", ifindex);
+		return 0;
 	}
-	if (backend->configure(backend, netns, ifindex, this->name,
+	if (backend->rename(backend, this->netns, moved, this->name, &err) < 0)
+	{
+		DBG1(DBG_CHD, "vti: %s: naming %s in namespace %s failed: %s",
+			 this->conn, this->name, this->netns, err.msg);
+		undo_create(this, backend, this->netns, moved);
+		return 0;
+	}
+	return moved;
+}
+
+/**
+ * Configure a new link in its namespace and bring it up.
+ */
+static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
+						 int ifindex)
+{
+	vti_err_t err = {};
+
+	if (backend->configure(backend, this->netns, ifindex, this->name,
 						   &this->settings, &err) < 0)
 	{
 		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);
-		undo_create(this, backend, netns, ifindex);
-		return 0;
+		undo_create(this, backend, this->netns, ifindex);
+		return FALSE;
 	}
-	if (backend->set_state(backend, netns, ifindex, TRUE, &err) < 0)
+	if (backend->set_state(backend, this->netns, ifindex, TRUE, &err) < 0)
 	{
 		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
-		undo_create(this, backend, netns, ifindex);
-		return 0;
+		undo_create(this, backend, this->netns, ifindex);
+		return FALSE;
 	}
-	return ifindex;
+	return TRUE;
 }
 
 /**
- * Create, move, configure and bring up the link for params; leaves nothing
- * behind on failure.
+ * Let "ip link show CONN" find the interface, where that name is free.
+ */
+static void kernel_altname(vti_iface_t *this, vti_backend_t *backend)
+{
+	vti_err_t err = {};
+	int rc;
+
+	if (streq(this->conn, this->name) || strlen(this->conn) > VTI_ALTNAME_MAX)
+	{
+		return;
+	}
+	rc = backend->add_altname(backend, this->netns, this->ifindex, this->conn,
+							  &err);
+	if (rc < 0)
+	{
+		DBG2(DBG_CHD, "vti: %s: %s gets no alternative name %s: %s",
+			 this->conn, this->name, this->conn, err.msg);
+	}
+}
+
+/**
+ * Create, move, name, configure and bring up the link for params; leaves
+ * nothing behind on failure.
  */
 static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
 						  const vti_params_t *params, uint32_t mtu)
@@ -418,28 +437,33 @@ static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
 			 this->netns, err.msg);
 		return FALSE;
 	}
-	if (!clear_name(this, backend))
+	if (!clear_names(this, backend))
 	{
 		return FALSE;
 	}
 	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
 	vti_iface_describe(this->name, params, desc, sizeof(desc));
-	ifindex = backend->create(backend, this->name, params, alias, &err);
+	ifindex = backend->create(backend, *this->netns ? VTI_TEMP_NAME :
+							  this->name, params, alias, &err);
 	if (ifindex < 0)
 	{
 		DBG1(DBG_CHD, "vti: %s: creating %s failed: %s", this->conn, desc,
 			 err.msg);
 		return FALSE;
 	}
+	if (*this->netns)
+	{
+		ifindex = kernel_move(this, backend, ifindex);
+	}
 	this->settings.mtu = mtu;
-	ifindex = kernel_setup(this, backend, ifindex);
-	if (!ifindex)
+	if (!ifindex || !kernel_setup(this, backend, ifindex))
 	{
 		return FALSE;
 	}
 	this->ifindex = ifindex;
 	this->kernel = *params;
 	this->known = this->up = TRUE;
+	kernel_altname(this, backend);
 	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
 		 "address%s, up", this->conn, desc, vti_iface_netns_str(this->netns),
 		 mtu, this->settings.n_addrs, this->settings.n_addrs == 1 ? "" : "es");
@@ -559,23 +583,20 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 /*
  * Described in header
  */
-bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
-					const char *why)
+bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
+					 const vti_target_t *target, const char *why)
 {
-	vti_claim_t *newest = vti_iface_newest(this);
 	char desc[256];
-	uint32_t mtu;
 
-	if (!newest)
+	if (!target->held)
 	{
-		return this->pending_until || release(this, backend, why);
+		return target->keep || release(this, backend, why);
 	}
-	mtu = wanted_mtu(this);
 	if (this->ifindex && this->known &&
-		this->kernel.kind != newest->params.kind)
+		this->kernel.kind != target->params.kind)
 	{
 		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
-			 vti_iface_describe(this->name, &newest->params, desc,
+			 vti_iface_describe(this->name, &target->params, desc,
 								sizeof(desc)));
 		if (!kernel_remove(this, backend, "a link cannot change its kind"))
 		{
@@ -584,20 +605,36 @@ bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (!this->ifindex)
 	{
-		return kernel_create(this, backend, &newest->params, mtu);
+		return kernel_create(this, backend, &target->params, target->mtu);
 	}
-	if (!this->known || !vti_params_equal(&this->kernel, &newest->params))
+	if (!this->known || !vti_params_equal(&this->kernel, &target->params))
 	{
-		if (!kernel_reidentify(this, backend, &newest->params, mtu))
+		if (!kernel_reidentify(this, backend, &target->params, target->mtu))
 		{
 			return FALSE;
 		}
 	}
-	else if (this->up && this->settings.mtu != mtu)
+	else if (this->up && this->settings.mtu != target->mtu)
 	{
-		kernel_mtu(this, backend, mtu);
+		kernel_mtu(this, backend, target->mtu);
 	}
-	return this->up || kernel_revive(this, backend, mtu);
+	if (this->up || this->held_down)
+	{
+		return TRUE;
+	}
+	return kernel_revive(this, backend, target->mtu);
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
+{
+	this->ifindex = copy->ifindex;
+	this->known = copy->known;
+	this->kernel = copy->kernel;
+	this->up = copy->up;
+	this->settings.mtu = copy->settings.mtu;
 }
 
 /*

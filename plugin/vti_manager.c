@@ -5,22 +5,20 @@
  * Each CHILD_SA is a holder with a claim on each interface it needs; an
  * interface is shared by the claims of its connection. The newest claim
  * decides keys and endpoints (a reauthentication's new CHILD_SA, a peer
- * back from another address), the smallest MTU wins; vti_iface_sync()
- * brings the kernel there. Every event runs whole, table and kernel work,
- * under one lock: no two kernel operations on an interface ever run at
- * once or out of order, whichever thread (bus, scheduler) raises them.
+ * back from another address), the smallest MTU wins. The bus only changes
+ * claims and queues the interfaces it touched; the kernel worker brings
+ * the kernel there, off the bus.
  */
 
 #include "vti_manager.h"
 #include "vti_iface.h"
 #include "vti_want.h"
 #include "vti_holders.h"
-#include "vti_stale.h"
+#include "vti_worker.h"
 
 #include <time.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
-#include <threading/mutex.h>
 #include <utils/debug.h>
 
 typedef struct private_vti_manager_t private_vti_manager_t;
@@ -33,47 +31,44 @@ struct private_vti_manager_t {
 	/** Public interface */
 	vti_manager_t public;
 
-	/** settings */
-	vti_config_t *config;
+	/** the interfaces, the settings and the lock, shared with the worker */
+	vti_table_t table;
 
-	/** the kernel */
-	vti_backend_t *backend;
-
-	/** vti_iface_t by key */
-	hashtable_t *ifaces;
-
-	/** the CHILD_SAs holding them */
+	/** the CHILD_SAs holding interfaces */
 	vti_holders_t *holders;
+
+	/** CHILD_SAs decided to get no interface, so that resyncs leave them */
+	hashtable_t *declined;
+
+	/** the kernel worker */
+	vti_worker_t *worker;
+
+	/** where resyncs learn of charon's CHILD_SAs, NULL for none */
+	vti_source_t *source;
 
 	/** order of claims */
 	uint64_t seq;
-
-	/** protects everything, held across kernel work */
-	mutex_t *mutex;
 };
 
-/**
- * Sync an interface; forget it once the kernel has no link of it left and
- * nothing holds it.
- */
-static bool sync_iface(private_vti_manager_t *this, vti_iface_t *iface,
-					   const char *why)
+static void *id_key(uint32_t id)
 {
-	bool ok;
-
-	ok = vti_iface_sync(iface, this->backend, why);
-	if (!iface->ifindex && !array_count(iface->claims))
-	{
-		this->ifaces->remove(this->ifaces, iface->key);
-		vti_iface_destroy(iface);
-	}
-	return ok;
+	return (void*)(uintptr_t)id;
 }
 
 /**
- * Withdraw a claim and sync what it leaves behind.
- *
- * @param grace		seconds an interface left unheld stays up, 0 for none
+ * Monotonic microseconds, for the timing log of child_up.
+ */
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/**
+ * Withdraw a claim; the interface it leaves unheld stays up for grace
+ * seconds, or is released.
  */
 static void withdraw(private_vti_manager_t *this, vti_claim_t *claim,
 					 uint32_t grace, const char *why)
@@ -94,7 +89,7 @@ static void withdraw(private_vti_manager_t *this, vti_claim_t *claim,
 			 "reauthentication", iface->conn, iface->name, grace);
 		return;
 	}
-	sync_iface(this, iface, why);
+	this->worker->queue(this->worker, iface, why);
 }
 
 /**
@@ -133,7 +128,7 @@ static vti_iface_t *find_endpoints(private_vti_manager_t *this,
 	{
 		return NULL;
 	}
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
 		if (vti_iface_same_endpoints(iface, params))
@@ -162,7 +157,7 @@ static vti_iface_t *find_iface(private_vti_manager_t *this,
 	if (snprintf(key, sizeof(key), "%s/%s", cfg->netns,
 				 want->name) < (int)sizeof(key))
 	{
-		named = this->ifaces->get(this->ifaces, key);
+		named = this->table.ifaces->get(this->table.ifaces, key);
 	}
 	iface = find_endpoints(this, &want->params) ?: named;
 	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
@@ -170,7 +165,7 @@ static vti_iface_t *find_iface(private_vti_manager_t *this,
 	{
 		iface = vti_iface_create(tunnel->conn, cfg, want->name,
 								 want->params.kind);
-		this->ifaces->put(this->ifaces, iface->key, iface);
+		this->table.ifaces->put(this->table.ifaces, iface->key, iface);
 		return iface;
 	}
 	if (named && named != iface)
@@ -201,13 +196,13 @@ static vti_iface_t *find_iface(private_vti_manager_t *this,
 }
 
 /**
- * Claim the interface of a want for a new CHILD_SA and bring the kernel
- * there. FALSE if it gets none.
+ * Claim the interface of a want for a new CHILD_SA. FALSE if it gets none.
  */
-static bool claim_iface(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
-						const vti_conn_cfg_t *cfg, const vti_want_t *want,
-						vti_claim_t *claim)
+static bool claim_iface(private_vti_manager_t *this, vti_holder_t *holder,
+						const vti_conn_cfg_t *cfg, const vti_want_t *want)
 {
+	const vti_tunnel_t *tunnel = &holder->tunnel;
+	vti_claim_t *claim = &holder->claims[holder->count];
 	vti_iface_t *iface;
 
 	iface = find_iface(this, tunnel, cfg, want);
@@ -219,11 +214,12 @@ static bool claim_iface(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
 		.child_id = tunnel->child_id,
 		.ike_id = tunnel->ike_id,
 		.params = want->params,
-		.mtu = want->mtu,
+		.tunnel = tunnel,
 		.seq = ++this->seq,
 	};
 	if (!array_count(iface->claims))
 	{
+		iface->held_down = FALSE;
 		if (iface->pending_until)
 		{
 			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
@@ -240,44 +236,31 @@ static bool claim_iface(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
 	DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} holds %s (%u holders)",
 		 tunnel->conn, tunnel->child_id, iface->name,
 		 array_count(iface->claims));
-	if (sync_iface(this, iface, "its CHILD_SA got no interface"))
-	{
-		return TRUE;
-	}
-	withdraw(this, claim, 0, "its CHILD_SA got no interface");
-	return FALSE;
+	this->worker->queue(this->worker, iface, "");
+	holder->count++;
+	return TRUE;
 }
 
 /**
- * Monotonic microseconds, for the timing log of child_up.
+ * A CHILD_SA up, with the lock held.
+ *
+ * @return			FALSE if it is declined an interface
  */
-static uint64_t now_us(void)
+static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-METHOD(vti_manager_t, child_up, void,
-	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
-{
-	uint64_t start = now_us();
 	vti_conn_cfg_t cfg;
 	vti_want_t wants[VTI_MAX_HELD];
 	vti_holder_t *holder;
 	int i, n;
 
-	this->mutex->lock(this->mutex);
 	if (this->holders->get(this->holders, tunnel->child_id) ||
-		!this->config->lookup(this->config, tunnel->conn, &cfg))
+		!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
 	{
-		this->mutex->unlock(this->mutex);
 		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} not managed by the plugin",
 			 tunnel->conn, tunnel->child_id);
-		return;
+		return FALSE;
 	}
-	n = vti_want(tunnel, &cfg, this->backend, wants, VTI_MAX_HELD);
+	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
 	INIT(holder,
 		.child_id = tunnel->child_id,
 		.ike_id = tunnel->ike_id,
@@ -286,30 +269,34 @@ METHOD(vti_manager_t, child_up, void,
 	holder->tunnel.conn = NULL;
 	for (i = 0; i < n; i++)
 	{
-		if (claim_iface(this, tunnel, &cfg, &wants[i],
-						&holder->claims[holder->count]))
-		{
-			holder->count++;
-		}
+		claim_iface(this, holder, &cfg, &wants[i]);
 	}
-	if (holder->count)
-	{
-		this->holders->add(this->holders, holder);
-		/* for bench/: the event and the interface ready, monotonic */
-		DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, %s ready at "
-			 "%llu us", tunnel->conn, tunnel->child_id,
-			 (unsigned long long)start, holder->claims[0].iface->name,
-			 (unsigned long long)now_us());
-	}
-	else
+	if (!holder->count)
 	{
 		free(holder);
+		return FALSE;
 	}
-	this->mutex->unlock(this->mutex);
+	this->holders->add(this->holders, holder);
+	return TRUE;
+}
+
+METHOD(vti_manager_t, child_up, void,
+	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	this->table.mutex->lock(this->table.mutex);
+	if (!up(this, tunnel))
+	{
+		this->declined->put(this->declined, id_key(tunnel->child_id),
+							id_key(tunnel->child_id));
+	}
+	this->table.mutex->unlock(this->table.mutex);
+	/* for bench/: the event, monotonic; the worker logs "ready" */
+	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us", tunnel->conn,
+		 tunnel->child_id, (unsigned long long)now_us());
 }
 
 /**
- * Drop a holder whose CHILD_SA is gone.
+ * Drop a holder whose CHILD_SA is gone, with the lock held.
  */
 static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 						   uint32_t grace, const char *why)
@@ -330,67 +317,51 @@ METHOD(vti_manager_t, child_down, void,
 {
 	vti_holder_t *holder;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	this->declined->remove(this->declined, id_key(child_id));
 	holder = this->holders->get(this->holders, child_id);
 	if (holder)
 	{
 		holder_release(this, holder, grace, "its last CHILD_SA went down");
 	}
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, expire_pending, void,
 	private_vti_manager_t *this, bool all)
 {
 	enumerator_t *enumerator;
-	linked_list_t *expired;
 	vti_iface_t *iface;
 	time_t now = time_monotonic(NULL);
 	void *key;
 
-	expired = linked_list_create();
-	this->mutex->lock(this->mutex);
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	this->table.mutex->lock(this->table.mutex);
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
 		if (iface->pending_until && !array_count(iface->claims) &&
 			(all || now >= iface->pending_until))
 		{
 			iface->pending_until = 0;
-			expired->insert_last(expired, iface);
+			this->worker->queue(this->worker, iface, "no CHILD_SA came back "
+								"after reauthentication");
 		}
 	}
 	enumerator->destroy(enumerator);
-	while (expired->remove_first(expired, (void**)&iface) == SUCCESS)
-	{
-		sync_iface(this, iface, "no CHILD_SA came back after "
-				   "reauthentication");
-	}
-	this->mutex->unlock(this->mutex);
-	expired->destroy(expired);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 /**
- * Recompute the MTUs a holder's claims need after its SA or path changed,
- * and sync its interfaces.
+ * A holder's SA or path changed: its claims' MTUs are computed again.
  */
-static void holder_resync(private_vti_manager_t *this, vti_holder_t *holder)
+static void holder_changed(private_vti_manager_t *this, vti_holder_t *holder)
 {
-	vti_iface_t *iface;
 	int i;
 
 	for (i = 0; i < holder->count; i++)
 	{
-		iface = holder->claims[i].iface;
-		if (!iface->mtu_cfg)
-		{
-			holder->claims[i].mtu = vti_want_mtu(&holder->tunnel, 0,
-												 this->backend, NULL);
-		}
-	}
-	for (i = 0; i < holder->count; i++)
-	{
-		sync_iface(this, holder->claims[i].iface, "its CHILD_SA changed");
+		holder->claims[i].mtu = 0;
+		this->worker->queue(this->worker, holder->claims[i].iface, "");
 	}
 }
 
@@ -400,7 +371,7 @@ METHOD(vti_manager_t, child_rekey, void,
 	vti_holder_t *holder;
 	uint32_t redundant;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	holder = this->holders->rekey(this->holders, old_id, tunnel->child_id,
 								  tunnel->ike_id, &redundant);
 	if (holder)
@@ -414,34 +385,47 @@ METHOD(vti_manager_t, child_rekey, void,
 		holder->tunnel = *tunnel;
 		holder->tunnel.conn = NULL;
 		/* the rekey may have negotiated another algorithm */
-		holder_resync(this, holder);
+		holder_changed(this, holder);
 	}
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	this->holders->migrate(this->holders, old_id, new_id);
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 /**
- * Move a claim on a VTI to new endpoints; a shared one keeps remote any.
+ * Move a holder to new endpoints; a shared VTI keeps remote any, an XFRM
+ * interface has none to follow.
  */
-static void claim_move(vti_claim_t *claim, int family, const uint8_t *local,
-					   const uint8_t *remote)
+static void holder_move(vti_holder_t *holder, int family,
+						const uint8_t *local, const uint8_t *remote)
 {
 	static const uint8_t zero[16];
-	bool any = !memcmp(claim->params.remote, zero, sizeof(zero));
+	vti_params_t *params;
+	int i;
 
-	claim->params.family = family;
-	claim->params.kind = family == AF_INET ? VTI_KIND_VTI : VTI_KIND_VTI6;
-	memcpy(claim->params.local, local, 16);
-	if (!any)
+	holder->tunnel.family = family;
+	memcpy(holder->tunnel.local, local, 16);
+	memcpy(holder->tunnel.remote, remote, 16);
+	for (i = 0; i < holder->count; i++)
 	{
-		memcpy(claim->params.remote, remote, 16);
+		params = &holder->claims[i].params;
+		if (params->kind == VTI_KIND_XFRM)
+		{
+			continue;
+		}
+		params->family = family;
+		params->kind = family == AF_INET ? VTI_KIND_VTI : VTI_KIND_VTI6;
+		memcpy(params->local, local, 16);
+		if (memcmp(params->remote, zero, sizeof(zero)))
+		{
+			memcpy(params->remote, remote, 16);
+		}
 	}
 }
 
@@ -451,27 +435,16 @@ METHOD(vti_manager_t, ike_update, void,
 {
 	enumerator_t *enumerator;
 	vti_holder_t *holder;
-	int i;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		holder->tunnel.family = family;
-		memcpy(holder->tunnel.local, local, 16);
-		memcpy(holder->tunnel.remote, remote, 16);
-		for (i = 0; i < holder->count; i++)
-		{
-			/* an XFRM interface has no endpoints to follow */
-			if (holder->claims[i].params.kind != VTI_KIND_XFRM)
-			{
-				claim_move(&holder->claims[i], family, local, remote);
-			}
-		}
-		holder_resync(this, holder);
+		holder_move(holder, family, local, remote);
+		holder_changed(this, holder);
 	}
 	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, reload, void,
@@ -479,19 +452,169 @@ METHOD(vti_manager_t, reload, void,
 {
 	vti_config_t *old;
 
-	this->mutex->lock(this->mutex);
-	old = this->config;
-	this->config = config;
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	old = this->table.config;
+	this->table.config = config;
+	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
 }
 
-METHOD(vti_manager_t, cleanup_stale, void,
+/**
+ * A copy of a tunnel for a resync.
+ */
+static vti_tunnel_t *tunnel_dup(const vti_tunnel_t *tunnel)
+{
+	vti_tunnel_t *copy;
+
+	INIT(copy);
+	*copy = *tunnel;
+	copy->conn = strdup(tunnel->conn);
+	return copy;
+}
+
+static void tunnel_destroy(vti_tunnel_t *tunnel)
+{
+	free((char*)tunnel->conn);
+	free(tunnel);
+}
+
+/**
+ * The CHILD_SAs charon has, as copies; without the lock (the source checks
+ * IKE_SAs out).
+ */
+static hashtable_t *live_tunnels(private_vti_manager_t *this)
+{
+	enumerator_t *enumerator;
+	vti_tunnel_t *tunnel;
+	hashtable_t *live;
+
+	live = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32);
+	enumerator = this->source->create_enumerator(this->source);
+	while (enumerator->enumerate(enumerator, &tunnel))
+	{
+		tunnel = live->put(live, id_key(tunnel->child_id), tunnel_dup(tunnel));
+		if (tunnel)
+		{
+			tunnel_destroy(tunnel);
+		}
+	}
+	enumerator->destroy(enumerator);
+	return live;
+}
+
+/**
+ * Release the holders of CHILD_SAs charon no longer has, forget declined
+ * ones it no longer has; with the lock held.
+ */
+static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
+{
+	enumerator_t *enumerator;
+	vti_holder_t *holder;
+	void *key, *value;
+
+	enumerator = this->holders->create_enumerator(this->holders);
+	while (enumerator->enumerate(enumerator, &holder))
+	{
+		if (!live->get(live, id_key(holder->child_id)))
+		{
+			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
+				 "interfaces", holder->child_id);
+			holder_release(this, holder, 0, "its CHILD_SA is gone");
+		}
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->declined->create_enumerator(this->declined);
+	while (enumerator->enumerate(enumerator, &key, &value))
+	{
+		if (!live->get(live, key))
+		{
+			this->declined->remove_at(this->declined, enumerator);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Give CHILD_SAs charon has what the bus failed to tell: an interface, the
+ * right IKE_SA, their endpoints; with the lock held.
+ */
+static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
+{
+	enumerator_t *enumerator;
+	vti_tunnel_t *tunnel;
+	vti_holder_t *holder;
+	void *key;
+
+	enumerator = live->create_enumerator(live);
+	while (enumerator->enumerate(enumerator, &key, &tunnel))
+	{
+		holder = this->holders->get(this->holders, tunnel->child_id);
+		if (!holder)
+		{
+			if (!this->declined->get(this->declined, key) &&
+				up(this, tunnel))
+			{
+				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
+					 "interface", tunnel->conn, tunnel->child_id);
+			}
+			continue;
+		}
+		if (holder->ike_id != tunnel->ike_id)
+		{
+			DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} belongs to IKE_SA "
+				 "#%u", tunnel->conn, tunnel->child_id, tunnel->ike_id);
+			this->holders->migrate_one(this->holders, holder, tunnel->ike_id);
+		}
+		if (holder->tunnel.family != tunnel->family ||
+			memcmp(holder->tunnel.local, tunnel->local, 16) ||
+			memcmp(holder->tunnel.remote, tunnel->remote, 16))
+		{
+			DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} moved to other "
+				 "endpoints", tunnel->conn, tunnel->child_id);
+			holder_move(holder, tunnel->family, tunnel->local, tunnel->remote);
+			holder_changed(this, holder);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * The CHILD_SA part of a resync, called by the worker.
+ */
+static void reconcile(private_vti_manager_t *this)
+{
+	hashtable_t *live;
+
+	if (!this->source)
+	{
+		return;
+	}
+	live = live_tunnels(this);
+	this->table.mutex->lock(this->table.mutex);
+	reconcile_gone(this, live);
+	reconcile_live(this, live);
+	this->table.mutex->unlock(this->table.mutex);
+	live->destroy_function(live, (void*)tunnel_destroy);
+}
+
+METHOD(vti_manager_t, resync, void,
 	private_vti_manager_t *this)
 {
-	this->mutex->lock(this->mutex);
-	vti_stale_cleanup(this->config, this->backend, this->ifaces);
-	this->mutex->unlock(this->mutex);
+	this->worker->resync(this->worker);
+}
+
+METHOD(vti_manager_t, set_source, void,
+	private_vti_manager_t *this, vti_source_t *source)
+{
+	this->table.mutex->lock(this->table.mutex);
+	this->source = source;
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, flush, bool,
+	private_vti_manager_t *this, u_int timeout_ms)
+{
+	return this->worker->flush(this->worker, timeout_ms);
 }
 
 METHOD(vti_manager_t, count, int,
@@ -499,22 +622,24 @@ METHOD(vti_manager_t, count, int,
 {
 	int n;
 
-	this->mutex->lock(this->mutex);
-	n = this->ifaces->get_count(this->ifaces);
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	n = this->table.ifaces->get_count(this->table.ifaces);
+	this->table.mutex->unlock(this->table.mutex);
 	return n;
 }
 
-METHOD(vti_manager_t, destroy, void,
-	private_vti_manager_t *this)
+/**
+ * Release everything still held or kept up: charon brings every IKE_SA
+ * down before unloading plugins, so what is held here had no down event.
+ */
+static void release_all(private_vti_manager_t *this)
 {
 	enumerator_t *enumerator;
-	vti_iface_t *iface;
 	vti_holder_t *holder;
+	vti_iface_t *iface;
 	void *key;
 
-	/* charon brings every IKE_SA down before unloading plugins: what is
-	 * still held here had no down event */
+	this->table.mutex->lock(this->table.mutex);
 	while ((holder = this->holders->take_any(this->holders)))
 	{
 		while (holder->count--)
@@ -524,22 +649,30 @@ METHOD(vti_manager_t, destroy, void,
 		}
 		free(holder);
 	}
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (iface->known && iface->up)
+		iface->pending_until = 0;
+		if (iface->ifindex && iface->up)
 		{
-			iface->pending_until = 0;
-			vti_iface_sync(iface, this->backend, "charon is stopping");
+			this->worker->queue(this->worker, iface, "charon is stopping");
 		}
-		vti_iface_destroy(iface);
 	}
 	enumerator->destroy(enumerator);
-	this->ifaces->destroy(this->ifaces);
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, destroy, void,
+	private_vti_manager_t *this)
+{
+	release_all(this);
+	this->worker->destroy(this->worker);
+	this->table.ifaces->destroy_function(this->table.ifaces,
+										 (void*)vti_iface_destroy);
 	this->holders->destroy(this->holders);
-	this->config->destroy(this->config);
-	this->backend->destroy(this->backend);
-	this->mutex->destroy(this->mutex);
+	this->declined->destroy(this->declined);
+	this->table.config->destroy(this->table.config);
+	this->table.mutex->destroy(this->table.mutex);
 	free(this);
 }
 
@@ -560,15 +693,24 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,
-			.cleanup_stale = _cleanup_stale,
+			.resync = _resync,
+			.set_source = _set_source,
+			.flush = _flush,
 			.count = _count,
 			.destroy = _destroy,
 		},
-		.config = config,
-		.backend = backend,
-		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str, 32),
+		.table = {
+			.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+			.ifaces = hashtable_create(hashtable_hash_str,
+									   hashtable_equals_str, 32),
+			.config = config,
+			.reconcile = (void*)reconcile,
+		},
 		.holders = vti_holders_create(),
-		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+									 8),
 	);
+	this->table.data = this;
+	this->worker = vti_worker_create(&this->table, backend);
 	return &this->public;
 }

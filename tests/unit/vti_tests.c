@@ -36,6 +36,14 @@ static void test_dbg(debug_t group, level_t level, char *fmt, ...)
 	}
 }
 
+void test_threads(void)
+{
+	if (!lib->processor->get_total_threads(lib->processor))
+	{
+		lib->processor->set_threads(lib->processor, 2);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	char conf[] = "/tmp/vti-tests.XXXXXX";
@@ -62,6 +70,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, manager_suite_create());
 	srunner_add_suite(runner, nlmsg_suite_create());
 	srunner_add_suite(runner, orders_suite_create());
+	srunner_add_suite(runner, worker_suite_create());
 	srunner_add_suite(runner, netlink_suite_create());
 	srunner_add_suite(runner, listener_suite_create());
 	srunner_run_all(runner, CK_NORMAL);
