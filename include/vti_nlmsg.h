@@ -3,7 +3,8 @@
  * @{ @ingroup vti
  *
  * Builds the rtnetlink requests of the backend, attribute for attribute as
- * iproute2 builds them for the same ip command.
+ * iproute2 builds them for the same ip command; vti_nlreply reads what the
+ * kernel sends back.
  */
 
 #ifndef VTI_NLMSG_H_
@@ -74,6 +75,18 @@ struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 								const vti_prefix_t *prefix);
 
 /**
+ * ip link set dev IFINDEX name NAME (the link must be down)
+ */
+struct nlmsghdr *vti_nlmsg_rename(void *buf, uint32_t seq, int ifindex,
+								  const char *name);
+
+/**
+ * ip link property add dev IFINDEX altname ALTNAME
+ */
+struct nlmsghdr *vti_nlmsg_altname(void *buf, uint32_t seq, int ifindex,
+								   const char *altname);
+
+/**
  * ip link show dev NAME (one link, by name)
  */
 struct nlmsghdr *vti_nlmsg_getlink(void *buf, uint32_t seq, const char *name,
@@ -89,41 +102,5 @@ struct nlmsghdr *vti_nlmsg_dumplinks(void *buf, uint32_t seq);
  */
 struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,
 									const uint8_t *dst);
-
-/**
- * What a buffer received after a request says.
- */
-typedef enum {
-	/** its messages are handled, the answer goes on: receive more */
-	VTI_NLREPLY_MORE,
-	/** the answer is complete (ACK, NLMSG_DONE, the one reply) */
-	VTI_NLREPLY_DONE,
-	/** the dump is incomplete, start it again: a part carried
-	 * NLM_F_DUMP_INTR (error 0), or NLMSG_DONE carried an error */
-	VTI_NLREPLY_INTR,
-	/** the request failed (NLMSG_ERROR), the reply is malformed or
-	 * truncated (-EBADMSG), or cb failed */
-	VTI_NLREPLY_ERROR,
-} vti_nlreply_t;
-
-/**
- * Read a buffer received after req: call cb for each data message answering
- * it (other sequence numbers are skipped), find its end, an interrupted
- * dump or an error. Reads nothing past buf + len.
- *
- * @param req		the request (its sequence number, NLM_F_ACK)
- * @param buf		what recv() returned
- * @param len		its length
- * @param cb		called per data message, MNL_CB_ERROR (errno set) fails
- * @param data		passed to cb
- * @param error		receives the -errno of VTI_NLREPLY_ERROR and
- *					VTI_NLREPLY_INTR, else 0
- * @param msg		receives the kernel's extended ACK text
- *					(NLMSGERR_ATTR_MSG) of that error, "" if none
- * @param msg_len	size of msg
- */
-vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, const void *buf,
-							  size_t len, mnl_cb_t cb, void *data, int *error,
-							  char *msg, size_t msg_len);
 
 #endif /** VTI_NLMSG_H_ @}*/

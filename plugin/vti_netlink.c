@@ -1,22 +1,33 @@
 /*
- * The kernel backend: rtnetlink through libmnl, one short-lived socket per
- * operation, opened in the namespace the operation concerns.
+ * The kernel backend: rtnetlink through libmnl. Requests go out on one
+ * kept socket per namespace in use (vti_nlsock: setns() into a named one
+ * only to open it), back to back for one interface; watch() and
+ * wait_events() are vti_nlevents'.
+ *
+ * Only failures the caller never sees are logged by the backend (DBG_KNL,
+ * level 1); a failed operation returns its reason in err (operation, errno
+ * and the kernel's extended ACK text) for the caller's one log line, which
+ * names the interface. Successful round trips are logged at level 3.
  */
 
 #include "vti_backend.h"
 #include "vti_netns.h"
+#include "vti_nlevents.h"
 #include "vti_nlmsg.h"
+#include "vti_nlreply.h"
+#include "vti_nlsock.h"
 
 #include <errno.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
-#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <collections/array.h>
 
 /** How often a link dump is started before its interruptions are an error */
 #define DUMP_TRIES 3
+
+/** The per-device IPv6 sysctls, as vti_nlsock opens them */
+#define IPV6_CONF "/proc/sys/net/ipv6/conf"
 
 typedef struct private_vti_netlink_t private_vti_netlink_t;
 
@@ -28,67 +39,27 @@ struct private_vti_netlink_t {
 	/** Public interface */
 	vti_backend_t public;
 
-	/** sequence numbers of our requests */
-	refcount_t seq;
-};
+	/** request sockets per namespace */
+	vti_nlsock_t *sock;
 
-/**
- * A link of a dump, with our alias.
- */
-typedef struct {
-	int ifindex;
-	char name[IFNAMSIZ];
-	char alias[IFALIASZ];
-} link_t;
+	/** link events */
+	vti_nlevents_t *events;
+};
 
 /**
  * What a reply callback fills in.
  */
 typedef struct {
-	/** ifindex of a link */
-	int ifindex;
-	/** its name and alias */
-	char name[IFNAMSIZ];
-	char alias[IFALIASZ];
-	/** its MTU */
-	uint32_t mtu;
+	/** the link of a link message */
+	vti_link_info_t link;
+	/** there was one */
+	bool found;
 	/** route: output interface, MTU metric */
 	uint32_t oif;
-	/** links of a dump carrying our alias, link_t, if not NULL */
+	uint32_t route_mtu;
+	/** links of a dump carrying our alias, vti_link_info_t, if not NULL */
 	array_t *links;
-	/** a part of the dump had NLM_F_DUMP_INTR */
-	bool interrupted;
-	/** the dump ended in an error (NLMSG_DONE) */
-	bool dump_failed;
 } reply_t;
-
-static int link_attr(const struct nlattr *attr, void *data)
-{
-	reply_t *reply = data;
-
-	switch (mnl_attr_get_type(attr))
-	{
-		case IFLA_IFNAME:
-			if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) >= 0)
-			{
-				snprintf(reply->name, sizeof(reply->name), "%s",
-						 mnl_attr_get_str(attr));
-			}
-			break;
-		case IFLA_IFALIAS:
-			snprintf(reply->alias, sizeof(reply->alias), "%.*s",
-					 (int)mnl_attr_get_payload_len(attr),
-					 (char*)mnl_attr_get_payload(attr));
-			break;
-		case IFLA_MTU:
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			{
-				reply->mtu = mnl_attr_get_u32(attr);
-			}
-			break;
-	}
-	return MNL_CB_OK;
-}
 
 static int metrics_attr(const struct nlattr *attr, void *data)
 {
@@ -97,7 +68,7 @@ static int metrics_attr(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == RTAX_MTU &&
 		mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 	{
-		reply->mtu = mnl_attr_get_u32(attr);
+		reply->route_mtu = mnl_attr_get_u32(attr);
 	}
 	return MNL_CB_OK;
 }
@@ -124,23 +95,19 @@ static int route_attr(const struct nlattr *attr, void *data)
 static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	reply_t *reply = data;
-	struct ifinfomsg *ifi;
+	bool moved;
 
 	switch (nlh->nlmsg_type)
 	{
 		case RTM_NEWLINK:
-			ifi = mnl_nlmsg_get_payload(nlh);
-			memset(reply->name, 0, sizeof(reply->name));
-			memset(reply->alias, 0, sizeof(reply->alias));
-			reply->ifindex = ifi->ifi_index;
-			mnl_attr_parse(nlh, sizeof(*ifi), link_attr, reply);
-			if (reply->links && strpfx(reply->alias, VTI_ALIAS_PREFIX))
+			if (!vti_nlmsg_link_info(nlh, &reply->link, &moved))
 			{
-				link_t link = { .ifindex = reply->ifindex };
-
-				memcpy(link.name, reply->name, sizeof(link.name));
-				memcpy(link.alias, reply->alias, sizeof(link.alias));
-				array_insert(reply->links, ARRAY_TAIL, &link);
+				break;
+			}
+			reply->found = TRUE;
+			if (reply->links && strpfx(reply->link.alias, VTI_ALIAS_PREFIX))
+			{
+				array_insert(reply->links, ARRAY_TAIL, &reply->link);
 			}
 			break;
 		case RTM_NEWROUTE:
@@ -151,82 +118,19 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
- * Send a request on a socket and read until its ACK, error or DONE.
+ * A request in a namespace, on its kept socket; its answers to reply_cb.
  */
-static int roundtrip(struct mnl_socket *nl, struct nlmsghdr *req,
-					 const char *op, reply_t *reply, vti_err_t *err)
+static int request(private_vti_netlink_t *this, const char *netns,
+				   struct nlmsghdr *req, const char *op, reply_t *reply,
+				   vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF], text[128];
-	ssize_t received;
-	int error;
-
-	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
-	{
-		error = -errno;
-		snprintf(err->msg, sizeof(err->msg), "%s: sending: %s", op,
-				 strerror(errno));
-		return error;
-	}
-	while (TRUE)
-	{
-		received = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (received < 0)
-		{
-			error = -errno;
-			snprintf(err->msg, sizeof(err->msg), "%s: receiving: %s", op,
-					 strerror(errno));
-			return error;
-		}
-		switch (vti_nlmsg_reply(req, buf, received, reply_cb, reply, &error,
-								text, sizeof(text)))
-		{
-			case VTI_NLREPLY_MORE:
-				continue;
-			case VTI_NLREPLY_DONE:
-				return 0;
-			case VTI_NLREPLY_INTR:
-				if (!error)
-				{
-					reply->interrupted = TRUE;
-					snprintf(err->msg, sizeof(err->msg), "%s: the dump was "
-							 "interrupted", op);
-					return -EINTR;
-				}
-				reply->dump_failed = TRUE;
-				/* fall through */
-			case VTI_NLREPLY_ERROR:
-				/* with the kernel's reason (extended ACK) if it gave one */
-				snprintf(err->msg, sizeof(err->msg), "%s: %s%s%s", op,
-						 strerror(-error), *text ? ", kernel says: " : "",
-						 text);
-				return error;
-		}
-	}
-}
-
-/**
- * A request in a namespace on a socket of its own.
- */
-static int request(const char *netns, struct nlmsghdr *req, const char *op,
-				   reply_t *reply, vti_err_t *err)
-{
-	struct mnl_socket *nl;
-	reply_t ignored = {};
-	int ret;
-
-	nl = vti_netns_socket(netns, err);
-	if (!nl)
-	{
-		return -EIO;
-	}
-	ret = roundtrip(nl, req, op, reply ?: &ignored, err);
-	mnl_socket_close(nl);
-	return ret;
+	return vti_nlsock_request(this->sock, netns, req, op,
+							  reply ? reply_cb : NULL, reply, NULL, err);
 }
 
 static uint32_t next_seq(private_vti_netlink_t *this)
 {
-	return ref_get(&this->seq);
+	return vti_nlsock_seq(this->sock);
 }
 
 METHOD(vti_backend_t, lookup, int,
@@ -234,17 +138,23 @@ METHOD(vti_backend_t, lookup, int,
 	char *alias, size_t alias_len, vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF];
-	reply_t reply = { .ifindex = -ENODEV };
+	reply_t reply = {};
 	int ret;
 
-	ret = request(netns, vti_nlmsg_getlink(buf, next_seq(this), name, 0),
+	ret = request(this, netns, vti_nlmsg_getlink(buf, next_seq(this), name, 0),
 				  "looking up the link", &reply, err);
 	if (ret < 0)
 	{
 		return ret;
 	}
-	snprintf(alias, alias_len, "%s", reply.alias);
-	return reply.ifindex;
+	if (!reply.found)
+	{
+		snprintf(err->msg, sizeof(err->msg), "looking up the link: %s",
+				 strerror(ENODEV));
+		return -ENODEV;
+	}
+	snprintf(alias, alias_len, "%s", reply.link.alias);
+	return reply.link.ifindex;
 }
 
 METHOD(vti_backend_t, create, int,
@@ -254,7 +164,10 @@ METHOD(vti_backend_t, create, int,
 	char buf[VTI_NLMSG_BUF], found[IFALIASZ];
 	int ret, ifindex;
 
-	ret = request("", vti_nlmsg_create(buf, next_seq(this), name, params),
+	/* one socket, three round trips back to back: the kernel (6.1) takes
+	 * no alias in a new link's request and answers no ifindex to it */
+	ret = request(this, "", vti_nlmsg_create(buf, next_seq(this), name,
+											 params),
 				  "creating the link", NULL, err);
 	if (ret < 0)
 	{
@@ -265,13 +178,14 @@ METHOD(vti_backend_t, create, int,
 	{
 		return ifindex;
 	}
-	ret = request("", vti_nlmsg_alias(buf, next_seq(this), ifindex, alias),
+	ret = request(this, "", vti_nlmsg_alias(buf, next_seq(this), ifindex,
+											alias),
 				  "setting the alias", NULL, err);
 	if (ret < 0)
 	{
 		vti_err_t ignored;
 
-		request("", vti_nlmsg_delete(buf, next_seq(this), ifindex),
+		request(this, "", vti_nlmsg_delete(buf, next_seq(this), ifindex),
 				"deleting the link", NULL, &ignored);
 		return ret;
 	}
@@ -285,16 +199,13 @@ METHOD(vti_backend_t, move, int,
 	char buf[VTI_NLMSG_BUF], alias[IFALIASZ];
 	int fd, ret;
 
-	fd = vti_netns_open(netns);
+	fd = vti_nlsock_netns_fd(this->sock, netns, err);
 	if (fd < 0)
 	{
-		snprintf(err->msg, sizeof(err->msg), "opening namespace %s: %s",
-				 netns, strerror(-fd));
 		return fd;
 	}
-	ret = request("", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd),
+	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd),
 				  "moving the link", NULL, err);
-	close(fd);
 	if (ret < 0)
 	{
 		return ret;
@@ -303,28 +214,46 @@ METHOD(vti_backend_t, move, int,
 	return lookup(this, netns, name, alias, sizeof(alias), err);
 }
 
+/**
+ * keep_addr_on_down of a link, through the IPV6_CONF directory opened in
+ * its namespace with the socket: no setns().
+ */
+static int keep_addrs(private_vti_netlink_t *this, const char *netns,
+					  const char *name, vti_err_t *err)
+{
+	char path[64];
+	int dir;
+
+	dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
+	if (dir < 0)
+	{
+		return dir;
+	}
+	snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
+	return vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
+}
+
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	const char *name, const vti_settings_t *settings, vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF], path[128];
+	char buf[VTI_NLMSG_BUF];
 	int i, ret;
 
-	ret = request(netns, vti_nlmsg_configure(buf, next_seq(this), ifindex,
-						settings->mtu, settings->disable_xfrm),
+	/* disable_policy (and disable_xfrm) through IFLA_AF_SPEC/IFLA_INET_CONF,
+	 * with the MTU */
+	ret = request(this, netns, vti_nlmsg_configure(buf, next_seq(this),
+							ifindex, settings->mtu, settings->disable_xfrm),
 				  "setting disable_policy and the mtu", NULL, err);
 	if (ret >= 0 && settings->keep_addrs)
 	{
-		/* the kernel drops IPv6 addresses of a link set down otherwise;
-		 * no netlink attribute sets this one */
-		snprintf(path, sizeof(path), "net/ipv6/conf/%s/keep_addr_on_down",
-				 name);
-		ret = vti_netns_sysctl(netns, path, "1", err);
+		/* the kernel drops IPv6 addresses of a link set down otherwise */
+		ret = keep_addrs(this, netns, name, err);
 	}
 	for (i = 0; ret >= 0 && i < settings->n_addrs; i++)
 	{
-		ret = request(netns, vti_nlmsg_addr(buf, next_seq(this), ifindex,
-											&settings->addrs[i]),
+		ret = request(this, netns, vti_nlmsg_addr(buf, next_seq(this),
+										ifindex, &settings->addrs[i]),
 					  "adding an address", NULL, err);
 		if (ret == -EEXIST)
 		{
@@ -340,7 +269,8 @@ METHOD(vti_backend_t, set_mtu, int,
 {
 	char buf[VTI_NLMSG_BUF];
 
-	return request(netns, vti_nlmsg_mtu(buf, next_seq(this), ifindex, mtu),
+	return request(this, netns, vti_nlmsg_mtu(buf, next_seq(this), ifindex,
+											  mtu),
 				   "setting the mtu", NULL, err);
 }
 
@@ -350,7 +280,8 @@ METHOD(vti_backend_t, set_state, int,
 {
 	char buf[VTI_NLMSG_BUF];
 
-	return request(netns, vti_nlmsg_state(buf, next_seq(this), ifindex, up),
+	return request(this, netns, vti_nlmsg_state(buf, next_seq(this), ifindex,
+												up),
 				   up ? "setting the link up" : "setting the link down",
 				   NULL, err);
 }
@@ -361,8 +292,8 @@ METHOD(vti_backend_t, change, int,
 {
 	char buf[VTI_NLMSG_BUF];
 
-	return request(netns, vti_nlmsg_change(buf, next_seq(this), ifindex,
-										   params, mtu),
+	return request(this, netns, vti_nlmsg_change(buf, next_seq(this), ifindex,
+												 params, mtu),
 				   "changing the link", NULL, err);
 }
 
@@ -372,8 +303,45 @@ METHOD(vti_backend_t, remove_, int,
 {
 	char buf[VTI_NLMSG_BUF];
 
-	return request(netns, vti_nlmsg_delete(buf, next_seq(this), ifindex),
+	return request(this, netns, vti_nlmsg_delete(buf, next_seq(this),
+												 ifindex),
 				   "deleting the link", NULL, err);
+}
+
+METHOD(vti_backend_t, rename_, int,
+	private_vti_netlink_t *this, const char *netns, int ifindex,
+	const char *name, vti_err_t *err)
+{
+	char buf[VTI_NLMSG_BUF], op[64];
+
+	snprintf(op, sizeof(op), "renaming the link to %s", name);
+	return request(this, netns, vti_nlmsg_rename(buf, next_seq(this), ifindex,
+												 name),
+				   op, NULL, err);
+}
+
+METHOD(vti_backend_t, add_altname, int,
+	private_vti_netlink_t *this, const char *netns, int ifindex,
+	const char *altname, vti_err_t *err)
+{
+	char buf[VTI_NLMSG_BUF], op[192];
+
+	snprintf(op, sizeof(op), "adding the altname %.128s", altname);
+	return request(this, netns, vti_nlmsg_altname(buf, next_seq(this),
+												  ifindex, altname),
+				   op, NULL, err);
+}
+
+/**
+ * If a named namespace was replaced (ip netns del, add), its sockets are
+ * opened anew.
+ */
+static void check_replaced(private_vti_netlink_t *this, const char *netns)
+{
+	if (vti_nlsock_check(this->sock, netns))
+	{
+		vti_nlevents_forget(this->events, netns);
+	}
 }
 
 /**
@@ -387,36 +355,38 @@ METHOD(vti_backend_t, list, int,
 	void *data, vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF];
+	vti_link_info_t link;
+	vti_dump_t dump;
 	array_t *links;
 	reply_t reply;
-	link_t link;
 	size_t len;
 	int ret, tries, i;
 
-	links = array_create(sizeof(link_t), 0);
+	check_replaced(this, netns);
+	links = array_create(sizeof(vti_link_info_t), 0);
 	for (tries = 1; ; tries++)
 	{
 		reply = (reply_t){ .links = links };
-		ret = request(netns, vti_nlmsg_dumplinks(buf, next_seq(this)),
-					  "listing links", &reply, err);
-		if (ret >= 0 || (!reply.interrupted && !reply.dump_failed) ||
-			tries == DUMP_TRIES)
+		ret = vti_nlsock_request(this->sock, netns,
+						vti_nlmsg_dumplinks(buf, next_seq(this)),
+						"listing links", reply_cb, &reply, &dump, err);
+		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
 		{
 			break;
 		}
-		DBG2(DBG_CHD, "vti: %s, listing links again", err->msg);
+		DBG2(DBG_KNL, "vti: %s, listing links again", err->msg);
 		while (array_remove(links, ARRAY_TAIL, NULL))
 		{
 		}
 	}
 	if (ret < 0)
 	{
-		if (reply.interrupted)
+		if (dump == VTI_DUMP_INTERRUPTED)
 		{
 			snprintf(err->msg, sizeof(err->msg), "listing links: the link "
 					 "dump was interrupted %d times", tries);
 		}
-		else if (reply.dump_failed)
+		else if (dump == VTI_DUMP_FAILED)
 		{
 			len = strlen(err->msg);
 			snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
@@ -426,28 +396,43 @@ METHOD(vti_backend_t, list, int,
 	for (i = 0; ret >= 0 && i < array_count(links); i++)
 	{
 		array_get(links, i, &link);
-		vti_link_info_t info = {
-			.ifindex = link.ifindex,
-		};
-
-		snprintf(info.name, sizeof(info.name), "%s", link.name);
-		snprintf(info.alias, sizeof(info.alias), "%s", link.alias);
-		cb(data, &info);
+		cb(data, &link);
 	}
 	array_destroy(links);
 	return ret;
+}
+
+METHOD(vti_backend_t, watch, int,
+	private_vti_netlink_t *this, const char *netns, vti_err_t *err)
+{
+	check_replaced(this, netns);
+	return vti_nlevents_watch(this->events, netns, err);
+}
+
+METHOD(vti_backend_t, wait_events, int,
+	private_vti_netlink_t *this, int timeout_ms, vti_event_cb_t cb,
+	void *data)
+{
+	return vti_nlevents_wait(this->events, timeout_ms, cb, data);
+}
+
+METHOD(vti_backend_t, wakeup, void,
+	private_vti_netlink_t *this)
+{
+	vti_nlevents_wakeup(this->events);
 }
 
 METHOD(vti_backend_t, netns_ensure, int,
 	private_vti_netlink_t *this, const char *netns, bool create,
 	vti_err_t *err)
 {
-	int fd;
+	int fd, ret;
 
 	fd = vti_netns_open(netns);
 	if (fd >= 0)
 	{
 		close(fd);
+		check_replaced(this, netns);
 		return 0;
 	}
 	if (fd != -ENOENT || !create)
@@ -457,8 +442,10 @@ METHOD(vti_backend_t, netns_ensure, int,
 				 "add, or set netns_create = yes)" : "");
 		return fd;
 	}
-	DBG1(DBG_CHD, "vti: creating namespace %s", netns);
-	return vti_netns_create(netns, err);
+	DBG1(DBG_KNL, "vti: creating namespace %s", netns);
+	ret = vti_netns_create(netns, err);
+	check_replaced(this, netns);
+	return ret;
 }
 
 METHOD(vti_backend_t, path_mtu, uint32_t,
@@ -469,7 +456,8 @@ METHOD(vti_backend_t, path_mtu, uint32_t,
 	reply_t reply = {};
 	vti_err_t err;
 
-	if (request("", vti_nlmsg_getroute(buf, next_seq(this), family, dst),
+	if (request(this, "", vti_nlmsg_getroute(buf, next_seq(this), family,
+											 dst),
 				"looking up the route", &reply, &err) < 0 || !reply.oif)
 	{
 		return 0;
@@ -478,17 +466,21 @@ METHOD(vti_backend_t, path_mtu, uint32_t,
 	{
 		*ifindex = reply.oif;
 	}
-	if (!reply.mtu)
+	if (!reply.route_mtu &&
+		request(this, "", vti_nlmsg_getlink(buf, next_seq(this), NULL,
+											reply.oif),
+				"looking up the link", &reply, &err) >= 0)
 	{
-		request("", vti_nlmsg_getlink(buf, next_seq(this), NULL, reply.oif),
-				"looking up the link", &reply, &err);
+		return reply.link.mtu;
 	}
-	return reply.mtu;
+	return reply.route_mtu;
 }
 
 METHOD(vti_backend_t, destroy, void,
 	private_vti_netlink_t *this)
 {
+	vti_nlevents_destroy(this->events);
+	vti_nlsock_destroy(this->sock);
 	free(this);
 }
 
@@ -510,11 +502,17 @@ vti_backend_t *vti_netlink_create()
 			.remove = _remove_,
 			.lookup = _lookup,
 			.list = _list,
+			.rename = _rename_,
+			.add_altname = _add_altname,
+			.watch = _watch,
+			.wait_events = _wait_events,
+			.wakeup = _wakeup,
 			.netns_ensure = _netns_ensure,
 			.path_mtu = _path_mtu,
 			.destroy = _destroy,
 		},
-		.seq = time(NULL),
+		.sock = vti_nlsock_create(),
 	);
+	this->events = vti_nlevents_create(this->sock);
 	return &this->public;
 }

@@ -1,7 +1,8 @@
 /*
  * Named network namespaces. A netlink socket belongs to the namespace it
- * was opened in, so entering one takes setns() on the calling thread for
- * the socket() call only, then returning to charon's namespace.
+ * was opened in, and /proc/sys/net shows the namespace of whoever opens it,
+ * so entering one takes setns() on the calling thread for the socket() or
+ * open() call only, then returning to charon's namespace.
  */
 
 #define _GNU_SOURCE
@@ -27,16 +28,23 @@ int vti_netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-/**
- * Open and bind an rtnetlink socket in the current namespace.
- */
-static struct mnl_socket *open_socket(vti_err_t *err)
+bool vti_netns_same(const char *name, int netns_fd)
+{
+	struct stat now, kept;
+	char path[128];
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%.100s", name);
+	return stat(path, &now) == 0 && fstat(netns_fd, &kept) == 0 &&
+		   now.st_dev == kept.st_dev && now.st_ino == kept.st_ino;
+}
+
+struct mnl_socket *vti_netns_mnl_open(unsigned int groups, vti_err_t *err)
 {
 	struct mnl_socket *nl;
 	int one = 1;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (!nl || mnl_socket_bind(nl, groups, MNL_SOCKET_AUTOPID) < 0)
 	{
 		snprintf(err->msg, sizeof(err->msg), "netlink socket: %s",
 				 strerror(errno));
@@ -46,10 +54,46 @@ static struct mnl_socket *open_socket(vti_err_t *err)
 		}
 		return NULL;
 	}
-	/* the kernel's reasons (extended ACK) and answers to our requests only */
+	/* the kernel's reasons (extended ACK), without a copy of our request */
 	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
 	return nl;
+}
+
+bool vti_netns_call(const char *name, int netns_fd, void (*fn)(void*),
+					void *data, vti_err_t *err)
+{
+	int self;
+
+	if (netns_fd < 0)
+	{
+		fn(data);
+		return TRUE;
+	}
+	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+	{
+		snprintf(err->msg, sizeof(err->msg), "own namespace: %s",
+				 strerror(errno));
+		return FALSE;
+	}
+	if (setns(netns_fd, CLONE_NEWNET) < 0)
+	{
+		snprintf(err->msg, sizeof(err->msg), "entering namespace %s: %s "
+				 "(needs CAP_SYS_ADMIN)", name, strerror(errno));
+		close(self);
+		return FALSE;
+	}
+	fn(data);
+	if (setns(self, CLONE_NEWNET) < 0)
+	{
+		/* this thread would stay in the wrong namespace: nothing is safe */
+		DBG1(DBG_KNL, "vti: returning to charon's namespace failed: %s",
+			 strerror(errno));
+		abort();
+	}
+	close(self);
+	return TRUE;
 }
 
 /**
@@ -58,7 +102,8 @@ static struct mnl_socket *open_socket(vti_err_t *err)
 static bool in_netns(const char *name, void (*fn)(void*), void *data,
 					 vti_err_t *err)
 {
-	int target, self;
+	bool ok;
+	int target;
 
 	if (!*name)
 	{
@@ -72,33 +117,9 @@ static bool in_netns(const char *name, void (*fn)(void*), void *data,
 				 strerror(-target));
 		return FALSE;
 	}
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-	{
-		snprintf(err->msg, sizeof(err->msg), "own namespace: %s",
-				 strerror(errno));
-		close(target);
-		return FALSE;
-	}
-	if (setns(target, CLONE_NEWNET) < 0)
-	{
-		snprintf(err->msg, sizeof(err->msg), "entering namespace %s: %s "
-				 "(needs CAP_SYS_ADMIN)", name, strerror(errno));
-		close(target);
-		close(self);
-		return FALSE;
-	}
-	fn(data);
-	if (setns(self, CLONE_NEWNET) < 0)
-	{
-		/* this thread would stay in the wrong namespace: nothing is safe */
-		DBG1(DBG_CHD, "vti: returning to charon's namespace failed: %s",
-			 strerror(errno));
-		abort();
-	}
+	ok = vti_netns_call(name, target, fn, data, err);
 	close(target);
-	close(self);
-	return TRUE;
+	return ok;
 }
 
 typedef struct {
@@ -110,7 +131,7 @@ static void socket_in(void *data)
 {
 	socket_data_t *d = data;
 
-	d->nl = open_socket(d->err);
+	d->nl = vti_netns_mnl_open(0, d->err);
 }
 
 struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
@@ -140,14 +161,33 @@ static void open_in(void *data)
 	}
 }
 
+/**
+ * Write value to fd and close it; full is the file's name for messages.
+ */
+static int write_close(int fd, const char *full, const char *value,
+					   vti_err_t *err)
+{
+	ssize_t len = strlen(value), written;
+	int ret;
+
+	written = write(fd, value, len);
+	/* a short write has no errno of its own */
+	ret = written < 0 ? -errno : written != len ? -EIO : 0;
+	close(fd);
+	if (ret < 0)
+	{
+		snprintf(err->msg, sizeof(err->msg), "writing %.200s: %s", full,
+				 strerror(-ret));
+	}
+	return ret;
+}
+
 int vti_netns_sysctl(const char *name, const char *path, const char *value,
 					 vti_err_t *err)
 {
 	char full[256];
 	/* /proc/sys/net shows the namespace of whoever opens it */
 	open_data_t data = { .path = full };
-	ssize_t len = strlen(value), written;
-	int ret;
 
 	snprintf(full, sizeof(full), "/proc/sys/%s", path);
 	if (!in_netns(name, open_in, &data, err))
@@ -160,16 +200,25 @@ int vti_netns_sysctl(const char *name, const char *path, const char *value,
 				 strerror(-data.fd));
 		return data.fd;
 	}
-	written = write(data.fd, value, len);
-	/* a short write has no errno of its own */
-	ret = written < 0 ? -errno : written != len ? -EIO : 0;
-	close(data.fd);
-	if (ret < 0)
+	return write_close(data.fd, full, value, err);
+}
+
+int vti_netns_write_at(int dir_fd, const char *dir_name, const char *path,
+					   const char *value, vti_err_t *err)
+{
+	char full[256];
+	int fd;
+
+	snprintf(full, sizeof(full), "%.100s/%.100s", dir_name, path);
+	fd = openat(dir_fd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
 	{
-		snprintf(err->msg, sizeof(err->msg), "writing %.200s: %s", full,
-				 strerror(-ret));
+		fd = -errno;
+		snprintf(err->msg, sizeof(err->msg), "opening %.200s: %s", full,
+				 strerror(-fd));
+		return fd;
 	}
-	return ret;
+	return write_close(fd, full, value, err);
 }
 
 int vti_netns_create(const char *name, vti_err_t *err)
@@ -206,7 +255,7 @@ int vti_netns_create(const char *name, vti_err_t *err)
 		}
 		if (setns(self, CLONE_NEWNET) < 0)
 		{
-			DBG1(DBG_CHD, "vti: returning to charon's namespace failed: %s",
+			DBG1(DBG_KNL, "vti: returning to charon's namespace failed: %s",
 				 strerror(errno));
 			abort();
 		}

@@ -5,7 +5,6 @@
 
 #include "vti_nlmsg.h"
 
-#include <errno.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
@@ -13,11 +12,12 @@
 #include <linux/ip.h>
 #include <linux/rtnetlink.h>
 
-#ifndef NLM_F_ACK_TLVS
-# define NLM_F_ACK_TLVS 0x200
+#ifndef RTM_NEWLINKPROP
+# define RTM_NEWLINKPROP 108
 #endif
-#ifndef NLMSGERR_ATTR_MSG
-# define NLMSGERR_ATTR_MSG 1
+#ifndef IFLA_PROP_LIST
+# define IFLA_PROP_LIST 52
+# define IFLA_ALT_IFNAME 53
 #endif
 
 /**
@@ -187,6 +187,32 @@ struct nlmsghdr *vti_nlmsg_delete(void *buf, uint32_t seq, int ifindex)
 	return link_request(buf, seq, RTM_DELLINK, NLM_F_ACK, ifindex);
 }
 
+struct nlmsghdr *vti_nlmsg_rename(void *buf, uint32_t seq, int ifindex,
+								  const char *name)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+struct nlmsghdr *vti_nlmsg_altname(void *buf, uint32_t seq, int ifindex,
+								   const char *altname)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *list;
+
+	nlh = link_request(buf, seq, RTM_NEWLINKPROP,
+					   NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE | NLM_F_APPEND,
+					   ifindex);
+	/* iproute2 marks this nest NLA_F_NESTED, unlike its others */
+	list = mnl_attr_nest_start(nlh, IFLA_PROP_LIST);
+	mnl_attr_put_strz(nlh, IFLA_ALT_IFNAME, altname);
+	mnl_attr_nest_end(nlh, list);
+	return nlh;
+}
+
 struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 								const vti_prefix_t *prefix)
 {
@@ -243,156 +269,4 @@ struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,
 	rtm->rtm_dst_len = len * 8;
 	mnl_attr_put(nlh, RTA_DST, len, dst);
 	return nlh;
-}
-
-/**
- * The kernel's extended ACK text (NLMSGERR_ATTR_MSG) in nlh, its attributes
- * starting off bytes into the payload; nothing read past nlh's nlmsg_len.
- */
-static void ack_text(const struct nlmsghdr *nlh, size_t off, char *msg,
-					 size_t msg_len)
-{
-	const struct nlattr *attr;
-	const char *pos, *end, *text;
-	size_t text_len;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
-		MNL_ALIGN(off) > mnl_nlmsg_get_payload_len(nlh))
-	{
-		return;
-	}
-	/* not mnl_attr_for_each(): it trusts the aligned message length, which
-	 * may reach past the buffer */
-	pos = (const char*)mnl_nlmsg_get_payload(nlh) + MNL_ALIGN(off);
-	end = (const char*)nlh + nlh->nlmsg_len;
-	while (end - pos >= (ptrdiff_t)sizeof(*attr))
-	{
-		attr = (const struct nlattr*)pos;
-		if (attr->nla_len < sizeof(*attr) || attr->nla_len > end - pos)
-		{
-			return;
-		}
-		text = mnl_attr_get_payload(attr);
-		text_len = mnl_attr_get_payload_len(attr);
-		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG && text_len &&
-			!text[text_len - 1])
-		{
-			snprintf(msg, msg_len, "%s", text);
-		}
-		pos += MNL_ALIGN(attr->nla_len);
-	}
-}
-
-/**
- * Where the extended ACK of an NLMSG_ERROR starts in its payload, past the
- * request's header or whole request (NLM_F_CAPPED or not); 0 if it has none
- * or the copy claims more than the message holds.
- */
-static size_t ack_offset(const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = sizeof(*e), payload = mnl_nlmsg_get_payload_len(nlh);
-
-	if (payload < sizeof(*e))
-	{
-		return 0;
-	}
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-	{
-		if (e->msg.nlmsg_len < sizeof(e->msg) ||
-			e->msg.nlmsg_len - sizeof(e->msg) > payload - off)
-		{
-			return 0;
-		}
-		off += e->msg.nlmsg_len - sizeof(e->msg);
-	}
-	return off;
-}
-
-vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, const void *buf,
-							  size_t len, mnl_cb_t cb, void *data, int *error,
-							  char *msg, size_t msg_len)
-{
-	const struct nlmsghdr *nlh;
-	size_t off;
-	int code;
-
-	*error = 0;
-	if (msg_len)
-	{
-		*msg = '\0';
-	}
-	while (len)
-	{
-		nlh = buf;
-		/* the kernel sends whole messages: anything else is broken, and
-		 * waiting for the rest would wait for ever */
-		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
-			nlh->nlmsg_len > len)
-		{
-			*error = -EBADMSG;
-			return VTI_NLREPLY_ERROR;
-		}
-		len -= min(len, NLMSG_ALIGN(nlh->nlmsg_len));
-		buf = (const char*)buf + NLMSG_ALIGN(nlh->nlmsg_len);
-
-		if (nlh->nlmsg_seq != req->nlmsg_seq)
-		{
-			continue;
-		}
-		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		{
-			/* the links changed while the kernel was dumping them: what
-			 * this dump says may be inconsistent */
-			return VTI_NLREPLY_INTR;
-		}
-		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
-		{
-			/* both start with the error code (NLMSG_DONE: of the dump) */
-			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(code))
-			{
-				*error = -EBADMSG;
-				return VTI_NLREPLY_ERROR;
-			}
-			memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
-			if (code >= 0)
-			{
-				return VTI_NLREPLY_DONE;
-			}
-			*error = code;
-			if (nlh->nlmsg_type == NLMSG_DONE)
-			{
-				ack_text(nlh, sizeof(code), msg, msg_len);
-				return VTI_NLREPLY_INTR;
-			}
-			off = ack_offset(nlh);
-			if (off)
-			{
-				ack_text(nlh, off, msg, msg_len);
-			}
-			return VTI_NLREPLY_ERROR;
-		}
-		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
-		{
-			/* NLMSG_NOOP, NLMSG_OVERRUN */
-			continue;
-		}
-		errno = 0;
-		switch (cb(nlh, data))
-		{
-			case MNL_CB_ERROR:
-				*error = errno ? -errno : -EIO;
-				return VTI_NLREPLY_ERROR;
-			case MNL_CB_STOP:
-				return VTI_NLREPLY_DONE;
-			default:
-				break;
-		}
-		if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
-			!(req->nlmsg_flags & NLM_F_ACK))
-		{
-			return VTI_NLREPLY_DONE;
-		}
-	}
-	return VTI_NLREPLY_MORE;
 }

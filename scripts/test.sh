@@ -1,7 +1,8 @@
 #!/bin/sh
 # Every test: installs what it needs, builds, runs the unit tests (Check),
-# the load test against the real charon and the integration scenarios, and
-# ends with one line counting every check.
+# the load test against the real charon, make distcheck and the integration
+# scenarios (the package group builds the .deb and installs it in a guest),
+# and ends with one line counting every check.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -31,6 +32,18 @@ for t in tests/unit/valgrind.sh tests/load/load-test.sh; do
 		failed=$((failed + 1))
 	fi
 done
+
+printf '\n==> make distcheck (the tarball builds and passes make check)\n'
+if make -s distcheck > distcheck.log 2>&1; then
+	echo "PASS: make distcheck"
+	passed=$((passed + 1))
+else
+	tail -n 40 distcheck.log
+	echo "FAIL: make distcheck (distcheck.log)"
+	failed=$((failed + 1))
+	status=1
+fi
+rm -f strongswan-vti-*.tar.gz
 
 printf '\n==> integration scenarios\n'
 "$top/tests/integration.sh" > integration.out 2>&1 || status=1

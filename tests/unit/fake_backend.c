@@ -7,22 +7,43 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <time.h>
 #include <pthread.h>
 #include <arpa/inet.h>
 
 #define MAX_LINKS 64
+#define MAX_EVENTS 256
+#define MAX_WATCHED 8
 
 typedef struct {
 	bool used;
 	fake_link_t link;
 } link_t;
 
+/**
+ * A queued link event.
+ */
+typedef struct {
+	char netns[64];
+	vti_link_event_t event;
+} queued_t;
+
 typedef struct {
 	fake_backend_t public;
 	link_t links[MAX_LINKS];
 	int next_ifindex;
+	/** watched namespaces */
+	char watched[MAX_WATCHED][64];
+	int n_watched;
+	/** queued events, and whether events were lost or a wakeup is due */
+	queued_t events[MAX_EVENTS];
+	int n_events;
+	bool overrun;
+	bool woken;
 	/** protects everything above and the public fields the calls write */
 	pthread_mutex_t mutex;
+	/** signalled when an event is queued or on wakeup() */
+	pthread_cond_t cond;
 	/** fake_backend_pause() */
 	const char *pause_prefix;
 	void (*pause_cb)(void *data);
@@ -121,6 +142,101 @@ static fake_link_t *find(private_fake_t *this, const char *netns, int ifindex,
 	return slot ? &slot->link : NULL;
 }
 
+/**
+ * The link of netns that has name as its name or an altname, as the
+ * kernel's name lookups find it.
+ */
+static fake_link_t *find_name(private_fake_t *this, const char *netns,
+							  const char *name)
+{
+	int i, j;
+
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		fake_link_t *l = &this->links[i].link;
+
+		if (!this->links[i].used || !streq(l->netns, netns))
+		{
+			continue;
+		}
+		if (streq(l->name, name))
+		{
+			return l;
+		}
+		for (j = 0; j < FAKE_ALTNAMES; j++)
+		{
+			if (streq(l->altnames[j], name))
+			{
+				return l;
+			}
+		}
+	}
+	return NULL;
+}
+
+static vti_link_info_t to_info(fake_link_t *l)
+{
+	vti_link_info_t info = {
+		.ifindex = l->ifindex,
+		.up = l->up,
+		.mtu = l->mtu,
+		.known = l->has_params,
+	};
+
+	snprintf(info.name, sizeof(info.name), "%s", l->name);
+	snprintf(info.alias, sizeof(info.alias), "%s", l->alias);
+	if (l->has_params)
+	{
+		info.params = l->params;
+	}
+	return info;
+}
+
+static bool is_watched(private_fake_t *this, const char *netns)
+{
+	int i;
+
+	for (i = 0; i < this->n_watched; i++)
+	{
+		if (streq(this->watched[i], netns))
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Queue an event of a link (as it is now, or was) if its namespace is
+ * watched; with the lock held.
+ */
+static void queue_event(private_fake_t *this, fake_link_t *l, bool deleted,
+						bool moved)
+{
+	queued_t *q;
+
+	if (!is_watched(this, l->netns))
+	{
+		return;
+	}
+	if (this->n_events == MAX_EVENTS)
+	{
+		/* the kernel drops them too, and says so with ENOBUFS */
+		this->overrun = TRUE;
+	}
+	else
+	{
+		q = &this->events[this->n_events++];
+		snprintf(q->netns, sizeof(q->netns), "%s", l->netns);
+		q->event = (vti_link_event_t){
+			.deleted = deleted,
+			.moved = moved,
+			.link = to_info(l),
+		};
+	}
+	pthread_cond_broadcast(&this->cond);
+}
+
 static fake_link_t *add(private_fake_t *this, const char *netns,
 						const char *name, const char *alias)
 {
@@ -202,7 +318,7 @@ METHOD(vti_backend_t, create, int,
 	{
 		return failed(this, err);
 	}
-	if (find(this, "", 0, name) || clash(this, params, NULL))
+	if (find_name(this, "", name) || clash(this, params, NULL))
 	{
 		return fail(this, err, EEXIST);
 	}
@@ -409,7 +525,7 @@ METHOD(vti_backend_t, lookup, int,
 	{
 		return failed(this, err);
 	}
-	l = find(this, netns, 0, name);
+	l = find_name(this, netns, name);
 	if (!l)
 	{
 		return fail(this, err, ENODEV);
@@ -424,10 +540,16 @@ METHOD(vti_backend_t, list, int,
 	private_fake_t *this, const char *netns, vti_found_cb_t cb, void *data,
 	vti_err_t *err)
 {
-	fake_link_t found[MAX_LINKS];
+	vti_link_info_t *found;
 	int i, n = 0;
 
+	found = calloc(MAX_LINKS, sizeof(*found));
 	lock(this);
+	if (call(this, TRUE, "list %s", ns(netns)))
+	{
+		free(found);
+		return failed(this, err);
+	}
 	for (i = 0; i < MAX_LINKS; i++)
 	{
 		fake_link_t *l = &this->links[i].link;
@@ -435,23 +557,188 @@ METHOD(vti_backend_t, list, int,
 		if (this->links[i].used && streq(l->netns, netns) &&
 			strpfx(l->alias, VTI_ALIAS_PREFIX))
 		{
-			found[n++] = *l;
+			found[n++] = to_info(l);
 		}
 	}
 	unlock(this);
 	for (i = 0; i < n; i++)
 	{
-		vti_link_info_t info = {
-			.ifindex = found[i].ifindex,
-			.up = found[i].up,
-			.mtu = found[i].mtu,
-		};
-
-		snprintf(info.name, sizeof(info.name), "%s", found[i].name);
-		snprintf(info.alias, sizeof(info.alias), "%s", found[i].alias);
-		cb(data, &info);
+		cb(data, &found[i]);
 	}
+	free(found);
 	return 0;
+}
+
+/**
+ * With the lock held: -EEXIST if a link of netns other than self has name
+ * as its name or an altname, or self has it as an altname.
+ */
+static int name_taken(private_fake_t *this, const char *netns,
+					  const char *name, fake_link_t *self)
+{
+	fake_link_t *other = find_name(this, netns, name);
+
+	if (!other || (other == self && streq(self->name, name)))
+	{
+		return 0;
+	}
+	return -EEXIST;
+}
+
+METHOD(vti_backend_t, rename_, int,
+	private_fake_t *this, const char *netns, int ifindex, const char *name,
+	vti_err_t *err)
+{
+	fake_link_t *l;
+	int ret;
+
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "rename %s %s %s", ns(netns), l ? l->name : "?",
+			 name))
+	{
+		return failed(this, err);
+	}
+	l = find(this, netns, ifindex, NULL);
+	if (!l)
+	{
+		return fail(this, err, ENODEV);
+	}
+	if (l->up)
+	{
+		/* dev_change_name() of 6.1 */
+		return fail(this, err, EBUSY);
+	}
+	ret = name_taken(this, netns, name, l);
+	if (ret < 0)
+	{
+		return fail(this, err, -ret);
+	}
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	unlock(this);
+	return 0;
+}
+
+METHOD(vti_backend_t, add_altname, int,
+	private_fake_t *this, const char *netns, int ifindex, const char *altname,
+	vti_err_t *err)
+{
+	fake_link_t *l;
+	int i;
+
+	lock(this);
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "altname %s %s %s", ns(netns), l ? l->name : "?",
+			 altname))
+	{
+		return failed(this, err);
+	}
+	l = find(this, netns, ifindex, NULL);
+	if (!l)
+	{
+		return fail(this, err, ENODEV);
+	}
+	if (strlen(altname) >= sizeof(l->altnames[0]))
+	{
+		return fail(this, err, EINVAL);
+	}
+	if (find_name(this, netns, altname))
+	{
+		return fail(this, err, EEXIST);
+	}
+	for (i = 0; i < FAKE_ALTNAMES && l->altnames[i][0]; i++)
+	{
+	}
+	if (i == FAKE_ALTNAMES)
+	{
+		return fail(this, err, ENOSPC);
+	}
+	snprintf(l->altnames[i], sizeof(l->altnames[i]), "%s", altname);
+	unlock(this);
+	return 0;
+}
+
+METHOD(vti_backend_t, watch, int,
+	private_fake_t *this, const char *netns, vti_err_t *err)
+{
+	lock(this);
+	if (call(this, TRUE, "watch %s", ns(netns)))
+	{
+		return failed(this, err);
+	}
+	if (!is_watched(this, netns))
+	{
+		if (this->n_watched == MAX_WATCHED)
+		{
+			return fail(this, err, ENOSPC);
+		}
+		snprintf(this->watched[this->n_watched],
+				 sizeof(this->watched[this->n_watched]), "%s", netns);
+		this->n_watched++;
+	}
+	unlock(this);
+	return 0;
+}
+
+METHOD(vti_backend_t, wait_events, int,
+	private_fake_t *this, int timeout_ms, vti_event_cb_t cb, void *data)
+{
+	struct timespec deadline;
+	queued_t *taken = NULL;
+	bool overrun;
+	int i, n;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (timeout_ms > 0)
+	{
+		deadline.tv_sec += timeout_ms / 1000;
+		deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+		if (deadline.tv_nsec >= 1000000000L)
+		{
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	lock(this);
+	while (!this->n_events && !this->overrun && !this->woken && timeout_ms)
+	{
+		if (timeout_ms < 0)
+		{
+			pthread_cond_wait(&this->cond, &this->mutex);
+		}
+		else if (pthread_cond_timedwait(&this->cond, &this->mutex,
+										&deadline) == ETIMEDOUT)
+		{
+			break;
+		}
+	}
+	n = this->n_events;
+	if (n)
+	{
+		taken = malloc(n * sizeof(*taken));
+		memcpy(taken, this->events, n * sizeof(*taken));
+	}
+	overrun = this->overrun;
+	this->n_events = 0;
+	this->overrun = this->woken = FALSE;
+	unlock(this);
+
+	for (i = 0; i < n; i++)
+	{
+		taken[i].event.netns = taken[i].netns;
+		cb(data, &taken[i].event);
+	}
+	free(taken);
+	return overrun ? -ENOBUFS : n;
+}
+
+METHOD(vti_backend_t, wakeup, void,
+	private_fake_t *this)
+{
+	lock(this);
+	this->woken = TRUE;
+	pthread_cond_broadcast(&this->cond);
+	unlock(this);
 }
 
 METHOD(vti_backend_t, netns_ensure, int,
@@ -484,6 +771,7 @@ METHOD(vti_backend_t, destroy, void,
 fake_backend_t *fake_backend_create()
 {
 	private_fake_t *this;
+	pthread_condattr_t attr;
 
 	INIT(this,
 		.public = {
@@ -497,6 +785,11 @@ fake_backend_t *fake_backend_create()
 				.remove = _remove_,
 				.lookup = _lookup,
 				.list = _list,
+				.rename = _rename_,
+				.add_altname = _add_altname,
+				.watch = _watch,
+				.wait_events = _wait_events,
+				.wakeup = _wakeup,
 				.netns_ensure = _netns_ensure,
 				.path_mtu = _path_mtu,
 				.destroy = _destroy,
@@ -506,6 +799,10 @@ fake_backend_t *fake_backend_create()
 		.next_ifindex = 10,
 	);
 	pthread_mutex_init(&this->mutex, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&this->cond, &attr);
+	pthread_condattr_destroy(&attr);
 	return &this->public;
 }
 
@@ -513,6 +810,7 @@ void fake_backend_free(fake_backend_t *fake)
 {
 	private_fake_t *this = (private_fake_t*)fake;
 
+	pthread_cond_destroy(&this->cond);
 	pthread_mutex_destroy(&this->mutex);
 	free(this);
 }
@@ -528,6 +826,7 @@ int fake_backend_add(fake_backend_t *fake, const char *netns,
 	l = add(this, netns, name, alias);
 	l->up = up;
 	ifindex = l->ifindex;
+	queue_event(this, l, FALSE, FALSE);
 	unlock(this);
 	return ifindex;
 }
@@ -543,9 +842,106 @@ bool fake_backend_del(fake_backend_t *fake, const char *netns,
 	if (slot)
 	{
 		slot->used = FALSE;
+		queue_event(this, &slot->link, TRUE, FALSE);
 	}
 	unlock(this);
 	return slot != NULL;
+}
+
+bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
+						 const char *name, bool up)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l)
+	{
+		l->up = up;
+		queue_event(this, l, FALSE, FALSE);
+	}
+	unlock(this);
+	return l != NULL;
+}
+
+int fake_backend_rename(fake_backend_t *fake, const char *netns,
+						const char *name, const char *newname)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+	int ret = 0;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (!l)
+	{
+		ret = -ENODEV;
+	}
+	else if (l->up)
+	{
+		ret = -EBUSY;
+	}
+	else
+	{
+		ret = name_taken(this, netns, newname, l);
+	}
+	if (!ret)
+	{
+		snprintf(l->name, sizeof(l->name), "%s", newname);
+		queue_event(this, l, FALSE, FALSE);
+	}
+	unlock(this);
+	return ret;
+}
+
+bool fake_backend_move_away(fake_backend_t *fake, const char *netns,
+							const char *name)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	link_t *slot;
+
+	lock(this);
+	slot = find_slot(this, netns, 0, name);
+	if (slot)
+	{
+		slot->used = FALSE;
+		queue_event(this, &slot->link, TRUE, TRUE);
+	}
+	unlock(this);
+	return slot != NULL;
+}
+
+void fake_backend_overrun(fake_backend_t *fake)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+
+	lock(this);
+	this->overrun = TRUE;
+	pthread_cond_broadcast(&this->cond);
+	unlock(this);
+}
+
+bool fake_backend_watched(fake_backend_t *fake, const char *netns)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	bool watched;
+
+	lock(this);
+	watched = is_watched(this, netns);
+	unlock(this);
+	return watched;
+}
+
+int fake_backend_pending(fake_backend_t *fake)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	int n;
+
+	lock(this);
+	n = this->n_events;
+	unlock(this);
+	return n;
 }
 
 bool fake_backend_link(fake_backend_t *fake, const char *netns,

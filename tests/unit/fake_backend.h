@@ -21,8 +21,21 @@
  *    interfaces likewise by if_id;
  *  - operations on an unknown ifindex fail with -ENODEV "fake: No such
  *    device".
+ *  - rename: -EBUSY if the link is up (6.1 renames no up link without
+ *    IFF_LIVE_RENAME_OK), -EEXIST if a link of its namespace has that name
+ *    or altname; add_altname: -EEXIST likewise; lookups find altnames too,
+ *    altnames move with their link;
+ *  - list() reports ifindex, name, alias, state, MTU and, for links made by
+ *    create(), their params (known).
  * Links put there with fake_backend_add() have no known params: they never
  * clash, and any change() sets theirs.
+ *
+ * Link events: watch() marks a namespace watched; changes made through the
+ * test helpers below (add, del, set_up, rename, move_away) in a watched
+ * namespace queue an event, the backend's own operations (the manager's)
+ * queue none. wait_events() waits for queued events (or a wakeup(), or
+ * fake_backend_overrun()) up to its timeout and reports them outside the
+ * lock.
  *
  * Thread-safe: each call's effect and its recording run under a mutex, which
  * is not held while a fake_backend_pause() callback runs.
@@ -33,6 +46,9 @@
 
 #include "vti_backend.h"
 
+/** Most altnames a fake link keeps */
+#define FAKE_ALTNAMES 4
+
 typedef struct fake_backend_t fake_backend_t;
 typedef struct fake_link_t fake_link_t;
 
@@ -41,9 +57,10 @@ struct fake_backend_t {
 	/** implements the backend */
 	vti_backend_t backend;
 
-	/** every call so far, one line each ("create vti6 ..."), \n separated;
-	 * lookups are not recorded (but fail_op and pauses match
-	 * "lookup <netns or -> <name>") */
+	/** every call so far, one line each ("create vti6 ...", "rename NS OLD
+	 * NEW", "altname NS NAME ALT"; NS is - for charon's), \n separated;
+	 * lookups, list, watch and wait_events are not recorded (but fail_op
+	 * and pauses match "lookup NS NAME", "list NS", "watch NS") */
 	char calls[8192];
 
 	/** fail the first call whose line starts with this, with fail_errno */
@@ -73,6 +90,8 @@ struct fake_link_t {
 	bool has_params;
 	vti_params_t params;
 	char alias[IFALIASZ];
+	/** altnames, "" where unused */
+	char altnames[FAKE_ALTNAMES][VTI_ALTNAME_MAX + 1];
 };
 
 /**
@@ -84,16 +103,62 @@ fake_backend_t *fake_backend_create(void);
 void fake_backend_free(fake_backend_t *fake);
 
 /**
- * Put an interface into the fake kernel, as if someone made it.
+ * Put an interface into the fake kernel, as if someone made it (an
+ * RTM_NEWLINK event if its namespace is watched).
  */
 int fake_backend_add(fake_backend_t *fake, const char *netns,
 					 const char *name, const char *alias, bool up);
 
 /**
- * Delete an interface behind the manager's back (ip link del).
+ * Delete an interface behind the manager's back (ip link del): an
+ * RTM_DELLINK event if its namespace is watched.
  */
 bool fake_backend_del(fake_backend_t *fake, const char *netns,
 					  const char *name);
+
+/**
+ * Set an interface up or down by hand (ip link set up/down): an RTM_NEWLINK
+ * event if its namespace is watched.
+ *
+ * @return			FALSE if there is no such link
+ */
+bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
+						 const char *name, bool up);
+
+/**
+ * Rename an interface by hand (ip link set name), refused as rename() is:
+ * an RTM_NEWLINK event with the new name if its namespace is watched.
+ *
+ * @return			0, -ENODEV, -EBUSY (up) or -EEXIST
+ */
+int fake_backend_rename(fake_backend_t *fake, const char *netns,
+						const char *name, const char *newname);
+
+/**
+ * Move an interface away by hand (ip link set netns elsewhere): it leaves
+ * the fake kernel, and an RTM_DELLINK event with moved is queued if its
+ * namespace is watched.
+ *
+ * @return			FALSE if there is no such link
+ */
+bool fake_backend_move_away(fake_backend_t *fake, const char *netns,
+							const char *name);
+
+/**
+ * Make the next wait_events() return -ENOBUFS (after the events queued
+ * before), as the kernel's overrun of an event socket does.
+ */
+void fake_backend_overrun(fake_backend_t *fake);
+
+/**
+ * Whether watch() was called for a namespace.
+ */
+bool fake_backend_watched(fake_backend_t *fake, const char *netns);
+
+/**
+ * Number of events queued and not yet reported.
+ */
+int fake_backend_pending(fake_backend_t *fake);
 
 /**
  * Whether an interface exists, and whether it is up.

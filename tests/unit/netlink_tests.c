@@ -1,15 +1,29 @@
 /*
- * The kernel side without a kernel: sysctl writes through vti_netns on
- * files that fail, and the parsing of netlink replies on crafted buffers.
+ * The kernel side: sysctl writes through vti_netns on files that fail, the
+ * parsing of netlink replies on crafted buffers, and the netlink backend on
+ * real sockets in namespaces of the test's own.
  */
+
+#define _GNU_SOURCE
 
 #include "vti_tests.h"
 #include "vti_netns.h"
+#include "fake_backend.h"
 #include "vti_nlmsg.h"
+#include "vti_nlreply.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -84,6 +98,8 @@ START_TEST(test_sysctl_open_fails)
 END_TEST
 
 #define SEQ 0x6b0af317
+/** port id of the socket the requests went out on */
+#define PORTID 4242
 
 /** the request the replies answer, and what the kernel sent back */
 static char req_buf[VTI_NLMSG_BUF], rx[VTI_NLMSG_BUF];
@@ -130,7 +146,7 @@ static struct nlmsghdr *put(uint16_t type, uint16_t flags, uint32_t seq)
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = flags;
 	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_pid = 4242;
+	nlh->nlmsg_pid = PORTID;
 	return nlh;
 }
 
@@ -209,7 +225,7 @@ static vti_nlreply_t parse_len(struct nlmsghdr *req, size_t len, mnl_cb_t cb)
 	memcpy(copy, rx, len);
 	error = 12345;
 	strcpy(msg, "unchanged");
-	status = vti_nlmsg_reply(req, copy, len, cb, NULL, &error, msg,
+	status = vti_nlmsg_reply(req, PORTID, copy, len, cb, NULL, &error, msg,
 							 sizeof(msg));
 	free(copy);
 	return status;
@@ -261,6 +277,25 @@ START_TEST(test_reply_other_seq)
 	put_done(0, 0, NULL);
 	ck_assert_int_eq(parse(req), VTI_NLREPLY_DONE);
 	ck_assert_str_eq(seen, "[new]");
+}
+END_TEST
+
+START_TEST(test_reply_other_portid)
+{
+	char buf[VTI_NLMSG_BUF];
+	struct nlmsghdr *req = vti_nlmsg_delete(buf, SEQ, 7);
+
+	/* the same sequence number for another socket (or a notification):
+	 * not our answer */
+	put_error(req, -ENODEV, TRUE, NULL);
+	((struct nlmsghdr*)rx)->nlmsg_pid = PORTID + 1;
+	put_error(req, 0, TRUE, NULL);
+	ck_assert_int_eq(parse(req), VTI_NLREPLY_DONE);
+	ck_assert_int_eq(error, 0);
+	reply_setup();
+	put_error(req, -ENODEV, TRUE, NULL);
+	((struct nlmsghdr*)rx)->nlmsg_pid = 0;
+	ck_assert_int_eq(parse(req), VTI_NLREPLY_MORE);
 }
 END_TEST
 
@@ -467,6 +502,623 @@ START_TEST(test_reply_truncated_ack_tlvs)
 }
 END_TEST
 
+/*
+ * The real backend on real sockets, in a user, network and mount namespace
+ * of the test's own (a forked child unshares them: no privilege needed
+ * where unprivileged user namespaces are allowed, as on Debian; skipped
+ * with a note where they are not). There is only lo, and no module loads
+ * there: lo stands in for our links (it cannot be deleted or moved). /run
+ * is a tmpfs of the child's, for its named namespaces.
+ */
+
+/** why the child's test failed */
+static char child_msg[512];
+
+#define REQUIRE(cond) do { if (!(cond)) { \
+	snprintf(child_msg, sizeof(child_msg), "line %d: %s (err: %s)", \
+			 __LINE__, #cond, err.msg); return FALSE; } } while (0)
+
+static bool write_file(const char *path, const char *text)
+{
+	int fd, len = strlen(text);
+	bool ok;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+	{
+		return FALSE;
+	}
+	ok = write(fd, text, len) == len;
+	close(fd);
+	return ok;
+}
+
+/**
+ * Enter namespaces of our own, as root of a user namespace.
+ */
+static bool enter_sandbox(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
+	{
+		snprintf(child_msg, sizeof(child_msg), "SKIP: no user namespace "
+				 "(%s)", strerror(errno));
+		return FALSE;
+	}
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	write_file("/proc/self/setgroups", "deny");
+	if (!write_file("/proc/self/uid_map", map))
+	{
+		snprintf(child_msg, sizeof(child_msg), "SKIP: uid_map: %s",
+				 strerror(errno));
+		return FALSE;
+	}
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	write_file("/proc/self/gid_map", map);
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
+		mount("tmpfs", "/run", "tmpfs", 0, NULL) < 0)
+	{
+		snprintf(child_msg, sizeof(child_msg), "SKIP: mounting /run: %s",
+				 strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * Run fn in a forked child inside its own namespaces; fail with what it
+ * says, or pass with a note if it could not get there.
+ */
+static void in_sandbox(bool (*fn)(void))
+{
+	int fds[2], status;
+	char buf[sizeof(child_msg)] = "";
+	ssize_t len;
+	pid_t pid;
+
+	ck_assert(pipe(fds) == 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0)
+	{
+		close(fds[0]);
+		child_msg[0] = '\0';
+		if (enter_sandbox() && fn())
+		{
+			child_msg[0] = '\0';
+		}
+		else if (!child_msg[0])
+		{
+			snprintf(child_msg, sizeof(child_msg), "failed");
+		}
+		len = write(fds[1], child_msg, strlen(child_msg));
+		close(fds[1]);
+		_exit(len < 0);
+	}
+	close(fds[1]);
+	len = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	buf[max(len, 0)] = '\0';
+	if (strpfx(buf, "SKIP"))
+	{
+		fprintf(stderr, "netlink: real sockets not tested: %s\n", buf);
+		return;
+	}
+	ck_assert_msg(!buf[0], "%s", buf);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/** links list() reported */
+static vti_link_info_t listed[4];
+static int n_listed;
+
+static void found_cb(void *data, const vti_link_info_t *link)
+{
+	if (n_listed < (int)countof(listed))
+	{
+		listed[n_listed] = *link;
+	}
+	n_listed++;
+}
+
+static int list_links(vti_backend_t *backend, const char *netns,
+					  vti_err_t *err)
+{
+	n_listed = 0;
+	return backend->list(backend, netns, found_cb, NULL, err) ?: n_listed;
+}
+
+/**
+ * Set the alias of a link, which the backend does only in create().
+ */
+static bool set_alias(const char *netns, int ifindex, const char *alias)
+{
+	char buf[VTI_NLMSG_BUF];
+	struct mnl_socket *nl;
+	struct nlmsghdr *req;
+	vti_err_t err;
+	int error;
+	ssize_t len;
+	bool ok;
+
+	nl = vti_netns_socket(netns, &err);
+	if (!nl)
+	{
+		return FALSE;
+	}
+	req = vti_nlmsg_alias(buf, 1, ifindex, alias);
+	ok = mnl_socket_sendto(nl, req, req->nlmsg_len) >= 0;
+	memcpy(req_buf, req, req->nlmsg_len);
+	len = ok ? mnl_socket_recvfrom(nl, buf, sizeof(buf)) : -1;
+	ok = len > 0 && vti_nlmsg_reply((struct nlmsghdr*)req_buf,
+						mnl_socket_get_portid(nl), buf, len, link_cb, NULL,
+						&error, msg, sizeof(msg)) == VTI_NLREPLY_DONE;
+	mnl_socket_close(nl);
+	return ok;
+}
+
+static bool read_sysctl(const char *path, char *value, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+	{
+		return FALSE;
+	}
+	n = read(fd, value, len - 1);
+	close(fd);
+	value[max(n, 0)] = '\0';
+	return n > 0;
+}
+
+static bool real_ops(void)
+{
+	vti_backend_t *backend;
+	vti_settings_t settings = { .mtu = 1300, .keep_addrs = TRUE, .n_addrs = 2,
+		.addrs = {
+			{ .family = AF_INET, .len = 31 },
+			{ .family = AF_INET6, .len = 127 },
+		},
+	};
+	vti_err_t err = {};
+	char alias[IFALIASZ], value[16], longname[200];
+	int fds, i;
+
+	inet_pton(AF_INET, "198.51.100.6", settings.addrs[0].addr);
+	inet_pton(AF_INET6, "2001:db8:ff::6", settings.addrs[1].addr);
+	fds = count_fds();
+	backend = vti_netlink_create();
+	REQUIRE(backend->lookup(backend, "", "lo", alias, sizeof(alias),
+							&err) == 1);
+	REQUIRE(streq(alias, ""));
+	REQUIRE(list_links(backend, "", &err) == 0);
+	REQUIRE(set_alias("", 1, VTI_ALIAS_PREFIX "lo"));
+	REQUIRE(list_links(backend, "", &err) == 1);
+	REQUIRE(listed[0].ifindex == 1 && streq(listed[0].name, "lo"));
+	REQUIRE(streq(listed[0].alias, VTI_ALIAS_PREFIX "lo"));
+	REQUIRE(!listed[0].up && listed[0].mtu == 65536 && !listed[0].known);
+
+	REQUIRE(backend->set_mtu(backend, "", 1, 1400, &err) == 0);
+	REQUIRE(backend->set_state(backend, "", 1, TRUE, &err) == 0);
+	REQUIRE(list_links(backend, "", &err) == 1);
+	REQUIRE(listed[0].up && listed[0].mtu == 1400);
+
+	/* the kernel (before 6.2) renames no link that is up */
+	if (backend->rename(backend, "", 1, "lo2", &err) == -EBUSY)
+	{
+		REQUIRE(streq(err.msg, "renaming the link to lo2: Device or "
+					  "resource busy"));
+	}
+	REQUIRE(backend->set_state(backend, "", 1, FALSE, &err) == 0);
+	REQUIRE(backend->rename(backend, "", 1, "lo2", &err) == 0);
+	REQUIRE(backend->lookup(backend, "", "lo2", alias, sizeof(alias),
+							&err) == 1);
+	REQUIRE(backend->lookup(backend, "", "lo", alias, sizeof(alias),
+							&err) == -ENODEV);
+	REQUIRE(streq(err.msg, "looking up the link: No such device"));
+
+	REQUIRE(backend->add_altname(backend, "", 1, "strongswan-alt",
+								 &err) == 0);
+	REQUIRE(backend->lookup(backend, "", "strongswan-alt", alias,
+							sizeof(alias), &err) == 1);
+	REQUIRE(backend->add_altname(backend, "", 1, "strongswan-alt",
+								 &err) == -EEXIST);
+	REQUIRE(backend->add_altname(backend, "", 1, "lo2", &err) == -EEXIST);
+	/* the kernel's reason, from the extended ACK */
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	REQUIRE(backend->add_altname(backend, "", 1, longname, &err) < 0);
+	REQUIRE(strstr(err.msg, "adding the altname xxx"));
+	REQUIRE(strstr(err.msg, ", kernel says: "));
+	REQUIRE(backend->set_mtu(backend, "", 999, 1400, &err) == -ENODEV);
+	REQUIRE(streq(err.msg, "setting the mtu: No such device"));
+
+	/* disable_policy through IFLA_AF_SPEC, keep_addr_on_down through the
+	 * /proc directory opened with the socket (lo has the first two set
+	 * from the start) */
+	REQUIRE(write_file("/proc/sys/net/ipv4/conf/lo2/disable_policy", "0"));
+	REQUIRE(write_file("/proc/sys/net/ipv4/conf/lo2/disable_xfrm", "0"));
+	REQUIRE(write_file("/proc/sys/net/ipv6/conf/lo2/keep_addr_on_down",
+					   "0"));
+	REQUIRE(backend->configure(backend, "", 1, "lo2", &settings, &err) == 0);
+	REQUIRE(read_sysctl("/proc/sys/net/ipv4/conf/lo2/disable_policy",
+						value, sizeof(value)));
+	REQUIRE(streq(value, "1\n"));
+	REQUIRE(read_sysctl("/proc/sys/net/ipv6/conf/lo2/keep_addr_on_down",
+						value, sizeof(value)));
+	REQUIRE(streq(value, "1\n"));
+	REQUIRE(read_sysctl("/proc/sys/net/ipv4/conf/lo2/disable_xfrm",
+						value, sizeof(value)));
+	REQUIRE(streq(value, "0\n"));
+	/* the addresses exist already: fine */
+	REQUIRE(backend->configure(backend, "", 1, "lo2", &settings, &err) == 0);
+	REQUIRE(list_links(backend, "", &err) == 1 && listed[0].mtu == 1300);
+
+	/* one socket, kept: no descriptor per operation */
+	REQUIRE(count_fds() == fds + 3);
+	for (i = 0; i < 50; i++)
+	{
+		REQUIRE(backend->set_state(backend, "", 1, i % 2, &err) == 0);
+	}
+	REQUIRE(count_fds() == fds + 3);
+	backend->destroy(backend);
+	REQUIRE(count_fds() == fds);
+	return TRUE;
+}
+
+START_TEST(test_real_ops)
+{
+	in_sandbox(real_ops);
+}
+END_TEST
+
+static bool thread_ns(struct stat *st)
+{
+	return stat("/proc/thread-self/ns/net", st) == 0;
+}
+
+static bool real_netns(void)
+{
+	vti_backend_t *backend;
+	vti_err_t err = {};
+	struct stat before, after;
+	char alias[IFALIASZ];
+	int fds, i;
+
+	backend = vti_netlink_create();
+	REQUIRE(backend->netns_ensure(backend, "red", FALSE, &err) == -ENOENT);
+	REQUIRE(backend->netns_ensure(backend, "red", TRUE, &err) == 0);
+	REQUIRE(thread_ns(&before));
+	REQUIRE(backend->lookup(backend, "red", "lo", alias, sizeof(alias),
+							&err) == 1);
+	REQUIRE(backend->set_state(backend, "red", 1, TRUE, &err) == 0);
+	REQUIRE(set_alias("red", 1, VTI_ALIAS_PREFIX "red"));
+	REQUIRE(list_links(backend, "red", &err) == 1 && listed[0].up);
+	/* charon's lo is another one */
+	REQUIRE(list_links(backend, "", &err) == 0);
+	REQUIRE(thread_ns(&after) && before.st_ino == after.st_ino);
+
+	/* lo cannot move: the error is the kernel's */
+	REQUIRE(backend->move(backend, 1, "lo", "red", &err) == -EINVAL);
+	REQUIRE(strpfx(err.msg, "moving the link: Invalid argument"));
+	REQUIRE(backend->move(backend, 1, "lo", "blue", &err) == -ENOENT);
+
+	fds = count_fds();
+	for (i = 0; i < 20; i++)
+	{
+		REQUIRE(backend->set_mtu(backend, "red", 1, 1400 + i, &err) == 0);
+	}
+	REQUIRE(count_fds() == fds);
+	REQUIRE(thread_ns(&after) && before.st_ino == after.st_ino);
+
+	/* ip netns del red; ip netns add red: the sockets of the old one go */
+	REQUIRE(umount2("/run/netns/red", MNT_DETACH) == 0 ||
+			!printf("umount: %s\n", strerror(errno)));
+	REQUIRE(unlink("/run/netns/red") == 0);
+	REQUIRE(backend->netns_ensure(backend, "red", TRUE, &err) == 0);
+	REQUIRE(list_links(backend, "red", &err) == 0);
+	REQUIRE(backend->lookup(backend, "red", "lo", alias, sizeof(alias),
+							&err) == 1);
+	backend->destroy(backend);
+	return TRUE;
+}
+
+START_TEST(test_real_netns)
+{
+	in_sandbox(real_netns);
+}
+END_TEST
+
+/** events wait_events() reported */
+static vti_link_event_t events[8];
+static char event_ns[8][16];
+static int n_events;
+
+static void events_cb(void *data, const vti_link_event_t *event)
+{
+	if (n_events < (int)countof(events))
+	{
+		events[n_events] = *event;
+		snprintf(event_ns[n_events], sizeof(event_ns[n_events]), "%s",
+				 event->netns);
+	}
+	n_events++;
+}
+
+static void *wake_later(void *data)
+{
+	vti_backend_t *backend = data;
+
+	usleep(50000);
+	backend->wakeup(backend);
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static bool real_events(void)
+{
+	vti_backend_t *backend;
+	vti_err_t err = {};
+	pthread_t thread;
+	double start;
+	int i, ret;
+
+	backend = vti_netlink_create();
+	REQUIRE(backend->wait_events(backend, 0, events_cb, NULL) == 0);
+	REQUIRE(backend->watch(backend, "", &err) == 0);
+	REQUIRE(backend->watch(backend, "", &err) == 0);
+	REQUIRE(backend->netns_ensure(backend, "red", TRUE, &err) == 0);
+	REQUIRE(backend->watch(backend, "red", &err) == 0);
+	REQUIRE(backend->wait_events(backend, 0, events_cb, NULL) == 0);
+
+	/* our own operations are seen too */
+	REQUIRE(backend->set_state(backend, "", 1, TRUE, &err) == 0);
+	n_events = 0;
+	REQUIRE(backend->wait_events(backend, 1000, events_cb, NULL) >= 1);
+	REQUIRE(streq(event_ns[0], "") && !events[0].deleted);
+	REQUIRE(events[0].link.ifindex == 1 && streq(events[0].link.name, "lo"));
+	REQUIRE(events[n_events - 1].link.up);
+	REQUIRE(backend->set_mtu(backend, "red", 1, 1500, &err) == 0);
+	n_events = 0;
+	REQUIRE(backend->wait_events(backend, 1000, events_cb, NULL) >= 1);
+	REQUIRE(streq(event_ns[0], "red"));
+	REQUIRE(events[n_events - 1].link.mtu == 1500);
+
+	/* a wakeup ends a wait at once, or the next one */
+	backend->wakeup(backend);
+	REQUIRE(backend->wait_events(backend, -1, events_cb, NULL) == 0);
+	REQUIRE(pthread_create(&thread, NULL, wake_later, backend) == 0);
+	start = now();
+	REQUIRE(backend->wait_events(backend, 5000, events_cb, NULL) == 0);
+	REQUIRE(now() - start < 2);
+	pthread_join(thread, NULL);
+	start = now();
+	REQUIRE(backend->wait_events(backend, 100, events_cb, NULL) == 0);
+	REQUIRE(now() - start >= 0.09);
+
+	/* more events than the socket holds (rmem_max without CAP_NET_ADMIN
+	 * in the init namespace): -ENOBUFS, then on as before */
+	for (i = 0, ret = 0; i < 2000 && ret >= 0; i++)
+	{
+		REQUIRE(backend->set_state(backend, "", 1, i % 2, &err) == 0);
+		if (i % 500 == 499)
+		{
+			ret = backend->wait_events(backend, 0, events_cb, NULL);
+		}
+	}
+	if (ret >= 0)
+	{
+		/* a receive buffer too large here: nothing more to see */
+		fprintf(stderr, "netlink: no overrun after %d link events\n", i);
+	}
+	else
+	{
+		REQUIRE(ret == -ENOBUFS);
+		while ((ret = backend->wait_events(backend, 0, events_cb, NULL)) > 0)
+		{
+		}
+		REQUIRE(ret == 0);
+		REQUIRE(backend->set_mtu(backend, "", 1, 1450, &err) == 0);
+		n_events = 0;
+		REQUIRE(backend->wait_events(backend, 1000, events_cb, NULL) >= 1);
+		REQUIRE(events[n_events - 1].link.mtu == 1450);
+	}
+	backend->destroy(backend);
+	return TRUE;
+}
+
+START_TEST(test_real_events)
+{
+	in_sandbox(real_events);
+}
+END_TEST
+
+/*
+ * The fake kernel's side of the same interface, as the manager's tests
+ * rely on it.
+ */
+
+static fake_backend_t *fake;
+
+static void fake_setup(void)
+{
+	fake = fake_backend_create();
+	n_events = 0;
+	n_listed = 0;
+}
+
+static void fake_teardown(void)
+{
+	fake_backend_free(fake);
+}
+
+#define B (&fake->backend)
+
+START_TEST(test_fake_list)
+{
+	vti_params_t p = { .kind = VTI_KIND_XFRM, .if_id = 7, .link = 3 };
+	vti_err_t err = {};
+	int ifindex;
+
+	ifindex = B->create(B, "xfrm7", &p, VTI_ALIAS_PREFIX "a", &err);
+	ck_assert_int_gt(ifindex, 0);
+	fake_backend_add(fake, "", "byhand", VTI_ALIAS_PREFIX "b", TRUE);
+	fake_backend_add(fake, "", "other", "", TRUE);
+	ck_assert_int_eq(list_links(B, "", &err), 2);
+	ck_assert_int_eq(listed[0].ifindex, ifindex);
+	ck_assert_str_eq(listed[0].name, "xfrm7");
+	ck_assert(listed[0].known && !listed[0].up);
+	ck_assert_int_eq(listed[0].mtu, 1500);
+	ck_assert_int_eq(listed[0].params.if_id, 7);
+	ck_assert_int_eq(listed[0].params.link, 3);
+	ck_assert_str_eq(listed[1].name, "byhand");
+	ck_assert(!listed[1].known && listed[1].up);
+	fake->fail_op = "list -";
+	fake->fail_errno = EIO;
+	ck_assert_int_eq(list_links(B, "", &err), -EIO);
+	ck_assert_str_eq(fake->calls, "create xfrm xfrm7 if_id=7 link=3 "
+					 "alias=strongswan-vti:a\n");
+}
+END_TEST
+
+START_TEST(test_fake_rename_altname)
+{
+	vti_err_t err = {};
+	char alias[IFALIASZ];
+	int a, b;
+
+	a = fake_backend_add(fake, "red", "a", "", TRUE);
+	b = fake_backend_add(fake, "red", "b", "", FALSE);
+	fake_backend_add(fake, "", "c", "", FALSE);
+	ck_assert_int_eq(B->rename(B, "red", a, "a2", &err), -EBUSY);
+	ck_assert_int_eq(B->rename(B, "red", b, "a", &err), -EEXIST);
+	ck_assert_int_eq(B->rename(B, "red", b, "c", &err), 0);
+	ck_assert_int_eq(B->rename(B, "red", b, "c", &err), 0);
+	ck_assert_int_eq(B->rename(B, "red", 999, "d", &err), -ENODEV);
+	ck_assert_int_eq(B->add_altname(B, "red", a, "long-a", &err), 0);
+	ck_assert_int_eq(B->add_altname(B, "red", b, "long-a", &err), -EEXIST);
+	ck_assert_int_eq(B->add_altname(B, "red", b, "a", &err), -EEXIST);
+	ck_assert_int_eq(B->add_altname(B, "red", b, "c", &err), -EEXIST);
+	ck_assert_int_eq(B->rename(B, "red", b, "long-a", &err), -EEXIST);
+	ck_assert_int_eq(B->lookup(B, "red", "long-a", alias, sizeof(alias),
+							   &err), a);
+	ck_assert_int_eq(fake_backend_rename(fake, "red", "a", "x"), -EBUSY);
+	ck_assert_int_eq(fake_backend_rename(fake, "red", "c", "long-a"),
+					 -EEXIST);
+	ck_assert_int_eq(fake_backend_rename(fake, "red", "nope", "x"), -ENODEV);
+	ck_assert_str_eq(fake->calls,
+		"rename red a a2\nrename red b a\nrename red b c\nrename red c c\n"
+		"rename red ? d\naltname red a long-a\naltname red c long-a\n"
+		"altname red c a\naltname red c c\nrename red c long-a\n");
+}
+END_TEST
+
+START_TEST(test_fake_events)
+{
+	vti_params_t p = { .kind = VTI_KIND_XFRM, .if_id = 7 };
+	vti_err_t err = {};
+	int ifindex;
+
+	fake_backend_add(fake, "red", "early", "", FALSE);
+	ck_assert_int_eq(B->watch(B, "red", &err), 0);
+	ck_assert(fake_backend_watched(fake, "red"));
+	ck_assert(!fake_backend_watched(fake, ""));
+	/* the backend's own operations make no events, nor does an unwatched
+	 * namespace */
+	ifindex = B->create(B, "xfrm7", &p, VTI_ALIAS_PREFIX "a", &err);
+	ck_assert_int_eq(B->move(B, ifindex, "xfrm7", "red", &err), ifindex + 1);
+	ck_assert_int_eq(B->set_state(B, "red", ifindex + 1, TRUE, &err), 0);
+	fake_backend_add(fake, "", "blue", "", FALSE);
+	ck_assert_int_eq(B->wait_events(B, 0, events_cb, NULL), 0);
+	/* by hand */
+	fake_backend_set_up(fake, "red", "early", TRUE);
+	ck_assert_int_eq(fake_backend_rename(fake, "red", "xfrm7", "x"), -EBUSY);
+	fake_backend_set_up(fake, "red", "xfrm7", FALSE);
+	ck_assert_int_eq(fake_backend_rename(fake, "red", "xfrm7", "x"), 0);
+	ck_assert(fake_backend_move_away(fake, "red", "x"));
+	ck_assert(fake_backend_del(fake, "red", "early"));
+	ck_assert(!fake_backend_del(fake, "red", "early"));
+	fake_backend_add(fake, "red", "late", VTI_ALIAS_PREFIX "b", FALSE);
+	ck_assert_int_eq(fake_backend_pending(fake), 6);
+	ck_assert_int_eq(B->wait_events(B, 1000, events_cb, NULL), 6);
+	ck_assert_str_eq(event_ns[0], "red");
+	ck_assert_str_eq(events[0].link.name, "early");
+	ck_assert(events[0].link.up && !events[0].deleted);
+	ck_assert_str_eq(events[1].link.name, "xfrm7");
+	ck_assert(!events[1].link.up && events[1].link.known);
+	ck_assert_str_eq(events[2].link.name, "x");
+	ck_assert_int_eq(events[2].link.ifindex, ifindex + 1);
+	ck_assert(events[3].deleted && events[3].moved);
+	ck_assert_str_eq(events[3].link.alias, VTI_ALIAS_PREFIX "a");
+	ck_assert(events[4].deleted && !events[4].moved);
+	ck_assert_str_eq(events[4].link.name, "early");
+	ck_assert(!events[5].deleted);
+	ck_assert_str_eq(events[5].link.name, "late");
+	ck_assert_int_eq(fake_backend_pending(fake), 0);
+	ck_assert_str_eq(fake->calls, "create xfrm xfrm7 if_id=7 link=0 "
+					 "alias=strongswan-vti:a\nmove xfrm7 red\nup red xfrm7\n");
+	/* an overrun after the events before it */
+	fake_backend_set_up(fake, "red", "late", TRUE);
+	fake_backend_overrun(fake);
+	n_events = 0;
+	ck_assert_int_eq(B->wait_events(B, 0, events_cb, NULL), -ENOBUFS);
+	ck_assert_int_eq(n_events, 1);
+	ck_assert_int_eq(B->wait_events(B, 0, events_cb, NULL), 0);
+}
+END_TEST
+
+static void *fake_wake_later(void *data)
+{
+	usleep(50000);
+	B->wakeup(B);
+	return NULL;
+}
+
+static void *fake_event_later(void *data)
+{
+	usleep(50000);
+	fake_backend_set_up(fake, "", "lo", TRUE);
+	return NULL;
+}
+
+START_TEST(test_fake_wait)
+{
+	vti_err_t err = {};
+	pthread_t thread;
+	double start;
+
+	fake_backend_add(fake, "", "lo", "", FALSE);
+	ck_assert_int_eq(B->watch(B, "", &err), 0);
+	start = now();
+	ck_assert_int_eq(B->wait_events(B, 100, events_cb, NULL), 0);
+	ck_assert(now() - start >= 0.09);
+	B->wakeup(B);
+	ck_assert_int_eq(B->wait_events(B, -1, events_cb, NULL), 0);
+	pthread_create(&thread, NULL, fake_wake_later, NULL);
+	start = now();
+	ck_assert_int_eq(B->wait_events(B, -1, events_cb, NULL), 0);
+	ck_assert(now() - start < 2);
+	pthread_join(thread, NULL);
+	pthread_create(&thread, NULL, fake_event_later, NULL);
+	ck_assert_int_eq(B->wait_events(B, 5000, events_cb, NULL), 1);
+	pthread_join(thread, NULL);
+	ck_assert(events[0].link.up);
+}
+END_TEST
+
 Suite *netlink_suite_create()
 {
 	Suite *s;
@@ -483,6 +1135,7 @@ Suite *netlink_suite_create()
 	tcase_add_checked_fixture(tc, reply_setup, NULL);
 	tcase_add_test(tc, test_reply_multipart);
 	tcase_add_test(tc, test_reply_other_seq);
+	tcase_add_test(tc, test_reply_other_portid);
 	tcase_add_test(tc, test_reply_one);
 	tcase_add_test(tc, test_reply_dump_intr);
 	tcase_add_test(tc, test_reply_done_intr);
@@ -495,6 +1148,21 @@ Suite *netlink_suite_create()
 	tcase_add_test(tc, test_reply_truncated_message);
 	tcase_add_test(tc, test_reply_truncated_error);
 	tcase_add_test(tc, test_reply_truncated_ack_tlvs);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("real sockets");
+	tcase_add_checked_fixture(tc, reply_setup, NULL);
+	tcase_add_test(tc, test_real_ops);
+	tcase_add_test(tc, test_real_netns);
+	tcase_add_test(tc, test_real_events);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fake kernel");
+	tcase_add_checked_fixture(tc, fake_setup, fake_teardown);
+	tcase_add_test(tc, test_fake_list);
+	tcase_add_test(tc, test_fake_rename_altname);
+	tcase_add_test(tc, test_fake_events);
+	tcase_add_test(tc, test_fake_wait);
 	suite_add_tcase(s, tc);
 	return s;
 }

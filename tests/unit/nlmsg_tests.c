@@ -1,20 +1,30 @@
 /*
  * The requests the backend sends, byte for byte against what iproute2 6.1
  * sent for the same ip command (captured with strace -e write=3, sequence
- * numbers as captured).
+ * numbers as captured), and the parsing of the link messages the kernel
+ * sends back.
  */
 
 #include "vti_tests.h"
 #include "vti_nlmsg.h"
+#include "vti_nlreply.h"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <errno.h>
 #include <linux/if_link.h>
+#include <linux/if_tunnel.h>
 #include <linux/ip.h>
 #include <linux/rtnetlink.h>
 
+#ifndef IFF_LOWER_UP
+# define IFF_LOWER_UP 0x10000
+#endif
+
 #define SEQ1 0x6b0af317
 #define SEQ2 0x6b0af31e
+/* the rename and altname captures (in a user namespace of its own) */
+#define SEQ3 0x6b0d3a56
 
 static char buf[VTI_NLMSG_BUF];
 
@@ -152,6 +162,24 @@ START_TEST(test_alias)
 }
 END_TEST
 
+START_TEST(test_rename)
+{
+	/* ip link set dev lo name lo2 */
+	assert_bytes(vti_nlmsg_rename(buf, SEQ3, 1, "lo2"),
+		"2800000010000500563a0d6b000000000000000001000000000000000000000008"
+		"0003006c6f3200");
+}
+END_TEST
+
+START_TEST(test_altname)
+{
+	/* ip link property add dev lo2 altname strongswan-tmp */
+	assert_bytes(vti_nlmsg_altname(buf, SEQ3, 1, "strongswan-tmp"),
+		"380000006c00050e563a0d6b000000000000000001000000000000000000000018"
+		"003480130035007374726f6e677377616e2d746d700000");
+}
+END_TEST
+
 START_TEST(test_configure)
 {
 	struct nlmsghdr *nlh;
@@ -272,6 +300,452 @@ START_TEST(test_change_keeps_mtu)
 }
 END_TEST
 
+/*
+ * Link messages as the kernel (6.1) sends them: rtnl_fill_ifinfo()'s
+ * attributes in its order, nests without NLA_F_NESTED, strings with their
+ * zero, vti6_fill_info()/vti_fill_info()/xfrmi_fill_info() for the data.
+ */
+
+static char msg[VTI_NLMSG_BUF];
+
+static struct nlattr *knest(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	nest->nla_type &= ~NLA_F_NESTED;
+	return nest;
+}
+
+/**
+ * The kernel's RTM_NEWLINK/RTM_DELLINK up to IFLA_LINKINFO.
+ */
+static struct nlmsghdr *kernel_link(uint16_t type, int ifindex,
+									const char *name, unsigned flags,
+									uint32_t mtu, const char *alias)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	uint8_t zeros[200] = {};
+
+	memset(msg, 0, sizeof(msg));
+	nlh = mnl_nlmsg_put_header(msg);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_type = 769;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = flags;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_TXQLEN, 1000);
+	mnl_attr_put_u8(nlh, IFLA_OPERSTATE, flags & IFF_UP ? 6 : 2);
+	mnl_attr_put_u8(nlh, IFLA_LINKMODE, 0);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	mnl_attr_put_u32(nlh, IFLA_MIN_MTU, 1280);
+	mnl_attr_put_u32(nlh, IFLA_MAX_MTU, 65535);
+	mnl_attr_put_u32(nlh, IFLA_GROUP, 0);
+	mnl_attr_put_u32(nlh, IFLA_PROMISCUITY, 0);
+	mnl_attr_put_u32(nlh, IFLA_NUM_TX_QUEUES, 1);
+	mnl_attr_put_u32(nlh, IFLA_NUM_RX_QUEUES, 1);
+	mnl_attr_put_u8(nlh, IFLA_CARRIER, 1);
+	mnl_attr_put_strz(nlh, IFLA_QDISC, "noqueue");
+	if (alias)
+	{
+		mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+	}
+	mnl_attr_put_u32(nlh, IFLA_CARRIER_CHANGES, 0);
+	mnl_attr_put_u8(nlh, IFLA_PROTO_DOWN, 0);
+	mnl_attr_put_u32(nlh, IFLA_LINK, 0);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 16, zeros);
+	mnl_attr_put(nlh, IFLA_BROADCAST, 16, zeros);
+	mnl_attr_put(nlh, IFLA_STATS64, sizeof(zeros), zeros);
+	return nlh;
+}
+
+/**
+ * ...and what follows IFLA_LINKINFO.
+ */
+static void kernel_link_end(struct nlmsghdr *nlh)
+{
+	struct nlattr *spec, *inet;
+	uint32_t conf[8] = { 1, 0, 1 };
+
+	mnl_attr_put_u32(nlh, IFLA_LINK_NETNSID, 0);
+	spec = knest(nlh, IFLA_AF_SPEC);
+	inet = knest(nlh, AF_INET);
+	mnl_attr_put(nlh, IFLA_INET_CONF, sizeof(conf), conf);
+	mnl_attr_nest_end(nlh, inet);
+	mnl_attr_nest_end(nlh, spec);
+}
+
+/**
+ * A vti6 of ip link add vti6x type vti6 local 2001:db8::1 remote
+ * 2001:db8::2 ikey 6 okey 7 dev 3, up, alias ours.
+ */
+static struct nlmsghdr *kernel_vti6(uint16_t type)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info, *data;
+	vti_params_t p = params(VTI_KIND_VTI6, "2001:db8::1", "2001:db8::2", 6, 7);
+
+	nlh = kernel_link(type, 12, "vti6x", IFF_UP | IFF_RUNNING | IFF_NOARP |
+					  IFF_POINTOPOINT | IFF_LOWER_UP, 1426,
+					  "strongswan-vti:net");
+	info = knest(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vti6");
+	data = knest(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VTI_LINK, 3);
+	mnl_attr_put(nlh, IFLA_VTI_LOCAL, 16, p.local);
+	mnl_attr_put(nlh, IFLA_VTI_REMOTE, 16, p.remote);
+	mnl_attr_put_u32(nlh, IFLA_VTI_IKEY, htonl(6));
+	mnl_attr_put_u32(nlh, IFLA_VTI_OKEY, htonl(7));
+	mnl_attr_put_u32(nlh, IFLA_VTI_FWMARK, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	kernel_link_end(nlh);
+	return nlh;
+}
+
+/**
+ * A vti of ip link add vtix type vti local 192.0.2.1 remote 192.0.2.2
+ * ikey 0x10000 okey 5, down, no alias.
+ */
+static struct nlmsghdr *kernel_vti(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info, *data;
+	vti_params_t p = params(VTI_KIND_VTI, "192.0.2.1", "192.0.2.2", 0, 0);
+
+	nlh = kernel_link(RTM_NEWLINK, 13, "vtix", IFF_NOARP | IFF_POINTOPOINT,
+					  1480, NULL);
+	info = knest(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vti");
+	data = knest(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_VTI_LINK, 0);
+	mnl_attr_put_u32(nlh, IFLA_VTI_IKEY, htonl(0x10000));
+	mnl_attr_put_u32(nlh, IFLA_VTI_OKEY, htonl(5));
+	mnl_attr_put(nlh, IFLA_VTI_LOCAL, 4, p.local);
+	mnl_attr_put(nlh, IFLA_VTI_REMOTE, 4, p.remote);
+	mnl_attr_put_u32(nlh, IFLA_VTI_FWMARK, 0);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	kernel_link_end(nlh);
+	return nlh;
+}
+
+/**
+ * The RTM_DELLINK of ip link set dev xfrm42 netns other (if_id 42, dev 3),
+ * with IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX as __dev_change_net_namespace()
+ * has it sent.
+ */
+static struct nlmsghdr *kernel_xfrm_moved(void)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info, *data;
+
+	nlh = kernel_link(RTM_DELLINK, 14, "xfrm42", IFF_NOARP, 1500,
+					  "strongswan-vti:x");
+	info = knest(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "xfrm");
+	data = knest(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_XFRM_LINK, 3);
+	mnl_attr_put_u32(nlh, IFLA_XFRM_IF_ID, 42);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	mnl_attr_put_u32(nlh, IFLA_NEW_NETNSID, 1);
+	mnl_attr_put_u32(nlh, IFLA_NEW_IFINDEX, 14);
+	kernel_link_end(nlh);
+	return nlh;
+}
+
+START_TEST(test_link_vti6)
+{
+	vti_params_t p = params(VTI_KIND_VTI6, "2001:db8::1", "2001:db8::2", 6, 7);
+	vti_link_info_t info;
+	bool moved = TRUE;
+
+	ck_assert(vti_nlmsg_link_info(kernel_vti6(RTM_NEWLINK), &info, &moved));
+	ck_assert(!moved);
+	ck_assert_int_eq(info.ifindex, 12);
+	ck_assert_str_eq(info.name, "vti6x");
+	ck_assert_str_eq(info.alias, "strongswan-vti:net");
+	ck_assert(info.up);
+	ck_assert_int_eq(info.mtu, 1426);
+	ck_assert(info.known);
+	ck_assert_int_eq(info.params.kind, VTI_KIND_VTI6);
+	ck_assert_int_eq(info.params.family, AF_INET6);
+	ck_assert_int_eq(info.params.ikey, 6);
+	ck_assert_int_eq(info.params.okey, 7);
+	ck_assert_int_eq(info.params.link, 3);
+	ck_assert_int_eq(info.params.if_id, 0);
+	ck_assert(!memcmp(info.params.local, p.local, 16));
+	ck_assert(!memcmp(info.params.remote, p.remote, 16));
+}
+END_TEST
+
+START_TEST(test_link_vti)
+{
+	vti_params_t p = params(VTI_KIND_VTI, "192.0.2.1", "192.0.2.2", 0, 0);
+	vti_link_info_t info;
+	bool moved;
+
+	ck_assert(vti_nlmsg_link_info(kernel_vti(), &info, &moved));
+	ck_assert_str_eq(info.name, "vtix");
+	ck_assert_str_eq(info.alias, "");
+	ck_assert(!info.up);
+	ck_assert(info.known);
+	ck_assert_int_eq(info.params.kind, VTI_KIND_VTI);
+	ck_assert_int_eq(info.params.family, AF_INET);
+	/* the key in network order is 0x00000100 read as host order */
+	ck_assert_int_eq(info.params.ikey, 0x10000);
+	ck_assert_int_eq(info.params.okey, 5);
+	ck_assert(!memcmp(info.params.local, p.local, 4));
+	ck_assert(!memcmp(info.params.remote, p.remote, 4));
+	ck_assert(!memcmp(info.params.remote + 4, "\0\0\0\0", 4));
+}
+END_TEST
+
+START_TEST(test_link_xfrm_moved)
+{
+	vti_link_info_t info;
+	bool moved = FALSE;
+
+	ck_assert(vti_nlmsg_link_info(kernel_xfrm_moved(), &info, &moved));
+	ck_assert(moved);
+	ck_assert_int_eq(info.ifindex, 14);
+	ck_assert_str_eq(info.name, "xfrm42");
+	ck_assert_str_eq(info.alias, "strongswan-vti:x");
+	ck_assert(!info.up);
+	ck_assert_int_eq(info.mtu, 1500);
+	ck_assert(info.known);
+	ck_assert_int_eq(info.params.kind, VTI_KIND_XFRM);
+	ck_assert_int_eq(info.params.if_id, 42);
+	ck_assert_int_eq(info.params.link, 3);
+	ck_assert_int_eq(info.params.ikey, 0);
+}
+END_TEST
+
+START_TEST(test_link_other)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info_attr;
+	vti_link_info_t info;
+	bool moved;
+
+	/* no IFLA_LINKINFO (lo) */
+	nlh = kernel_link(RTM_NEWLINK, 1, "lo", IFF_UP | IFF_LOOPBACK, 65536,
+					  VTI_ALIAS_PREFIX "lo");
+	kernel_link_end(nlh);
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert_str_eq(info.name, "lo");
+	ck_assert_str_eq(info.alias, VTI_ALIAS_PREFIX "lo");
+	ck_assert(!info.known);
+	ck_assert_int_eq(info.mtu, 65536);
+	/* another kind, its data not read as ours */
+	nlh = kernel_link(RTM_NEWLINK, 5, "gre1", 0, 1476, NULL);
+	info_attr = knest(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vti6x");
+	mnl_attr_nest_end(nlh, info_attr);
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert(!info.known);
+	/* not a link message, or too short for its ifinfomsg */
+	nlh = kernel_vti6(RTM_NEWLINK);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	ck_assert(!vti_nlmsg_link_info(nlh, &info, &moved));
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(struct ifinfomsg) - 1;
+	ck_assert(!vti_nlmsg_link_info(nlh, &info, &moved));
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(struct ifinfomsg);
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert_int_eq(info.ifindex, 12);
+	ck_assert_str_eq(info.name, "");
+}
+END_TEST
+
+/**
+ * Parse the first len bytes of msg from a heap copy of exactly that size,
+ * its nlmsg_len cut to len (valgrind sees any read past it).
+ */
+static bool parse_cut(size_t len, vti_link_info_t *info, bool *moved)
+{
+	struct nlmsghdr *copy;
+	bool ok;
+
+	copy = malloc(len);
+	memcpy(copy, msg, len);
+	copy->nlmsg_len = len;
+	ok = vti_nlmsg_link_info(copy, info, moved);
+	free(copy);
+	return ok;
+}
+
+START_TEST(test_link_truncated)
+{
+	vti_link_info_t info;
+	size_t full, len;
+	bool moved;
+
+	/* cut anywhere, inside any attribute, nested or not */
+	full = kernel_vti6(RTM_NEWLINK)->nlmsg_len;
+	for (len = NLMSG_HDRLEN; len <= full; len++)
+	{
+		ck_assert_int_eq(parse_cut(len, &info, &moved),
+						 len >= NLMSG_HDRLEN + sizeof(struct ifinfomsg));
+		ck_assert(streq(info.name, "") || streq(info.name, "vti6x"));
+		ck_assert(!info.known || info.params.kind == VTI_KIND_VTI6);
+		ck_assert(info.params.ikey == 0 || info.params.ikey == 6);
+	}
+	ck_assert(info.known);
+	full = kernel_xfrm_moved()->nlmsg_len;
+	for (len = NLMSG_HDRLEN; len <= full; len++)
+	{
+		parse_cut(len, &info, &moved);
+		ck_assert(info.params.if_id == 0 || info.params.if_id == 42);
+	}
+	ck_assert(moved);
+}
+END_TEST
+
+/**
+ * The first attribute of type in the attributes from pos to end.
+ */
+static struct nlattr *find_attr(char *pos, char *end, uint16_t type)
+{
+	struct nlattr *attr;
+
+	while (pos < end)
+	{
+		attr = (struct nlattr*)pos;
+		if (mnl_attr_get_type(attr) == type)
+		{
+			return attr;
+		}
+		pos += MNL_ALIGN(attr->nla_len);
+	}
+	return NULL;
+}
+
+static struct nlattr *link_attr(struct nlmsghdr *nlh, uint16_t type)
+{
+	return find_attr((char*)mnl_nlmsg_get_payload(nlh) +
+					 MNL_ALIGN(sizeof(struct ifinfomsg)),
+					 (char*)nlh + nlh->nlmsg_len, type);
+}
+
+static struct nlattr *nested_attr(struct nlattr *nest, uint16_t type)
+{
+	return find_attr(mnl_attr_get_payload(nest),
+					 (char*)nest + nest->nla_len, type);
+}
+
+START_TEST(test_link_malformed)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *info_attr, *data, *attr;
+	vti_link_info_t info;
+	bool moved;
+
+	/* IFLA_INFO_DATA claims more than IFLA_LINKINFO holds: not read */
+	nlh = kernel_vti6(RTM_NEWLINK);
+	info_attr = link_attr(nlh, IFLA_LINKINFO);
+	data = nested_attr(info_attr, IFLA_INFO_DATA);
+	data->nla_len += 4;
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert(info.known);
+	ck_assert_int_eq(info.params.ikey, 0);
+	ck_assert_int_eq(info.params.family, AF_INET6);
+	/* IFLA_LINKINFO claims more than the message holds: parsing ends
+	 * there, the alias before it is read */
+	nlh = kernel_vti6(RTM_NEWLINK);
+	info_attr = link_attr(nlh, IFLA_LINKINFO);
+	info_attr->nla_len = (char*)nlh + nlh->nlmsg_len - (char*)info_attr + 4;
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert(!info.known);
+	ck_assert_str_eq(info.alias, "strongswan-vti:net");
+	/* an endpoint of 5 bytes and a key of 2: neither is read */
+	nlh = kernel_link(RTM_NEWLINK, 12, "vti6x", 0, 1426, NULL);
+	info_attr = knest(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vti6");
+	data = knest(nlh, IFLA_INFO_DATA);
+	mnl_attr_put(nlh, IFLA_VTI_LOCAL, 5, "\x20\x01\x0d\xb8\x01");
+	mnl_attr_put(nlh, IFLA_VTI_IKEY, 2, "\x00\x06");
+	mnl_attr_put_u32(nlh, IFLA_VTI_OKEY, htonl(7));
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info_attr);
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert(info.known);
+	ck_assert_int_eq(info.params.family, AF_INET6);
+	ck_assert(!memcmp(info.params.local, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+					  16));
+	ck_assert_int_eq(info.params.ikey, 0);
+	ck_assert_int_eq(info.params.okey, 7);
+	/* a name without its zero, longer than IFNAMSIZ: cut */
+	nlh = kernel_link(RTM_NEWLINK, 3, "abcdefghijklmnopqrst", 0, 1500, NULL);
+	attr = link_attr(nlh, IFLA_IFNAME);
+	attr->nla_len = NLA_HDRLEN + 20;
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert_str_eq(info.name, "abcdefghijklmno");
+	/* an attribute shorter than its header ends the parsing */
+	nlh = kernel_vti6(RTM_NEWLINK);
+	link_attr(nlh, IFLA_MTU)->nla_len = 2;
+	ck_assert(vti_nlmsg_link_info(nlh, &info, &moved));
+	ck_assert_str_eq(info.name, "vti6x");
+	ck_assert_int_eq(info.mtu, 0);
+	ck_assert(!info.known);
+}
+END_TEST
+
+static char events_seen[512];
+
+static void event_cb(void *data, const vti_link_event_t *event)
+{
+	size_t len = strlen(events_seen);
+
+	snprintf(events_seen + len, sizeof(events_seen) - len, "[%s %s %s%s%s]",
+			 event->netns, event->link.name, event->deleted ? "del" : "new",
+			 event->moved ? " moved" : "", event->link.known ? " known" : "");
+}
+
+START_TEST(test_link_events)
+{
+	static char rx[3 * VTI_NLMSG_BUF];
+	struct nlmsghdr *nlh;
+	size_t len = 0;
+	void *copy;
+
+	/* what recv() gives on an RTNLGRP_LINK socket: link messages, and
+	 * others that are skipped */
+	nlh = kernel_vti6(RTM_NEWLINK);
+	memcpy(rx + len, nlh, nlh->nlmsg_len);
+	len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = (struct nlmsghdr*)(rx + len);
+	nlh->nlmsg_len = NLMSG_HDRLEN + 8;
+	nlh->nlmsg_type = RTM_NEWADDR;
+	len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = kernel_xfrm_moved();
+	memcpy(rx + len, nlh, nlh->nlmsg_len);
+	len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nlh = kernel_vti6(RTM_DELLINK);
+	memcpy(rx + len, nlh, nlh->nlmsg_len);
+	len += NLMSG_ALIGN(nlh->nlmsg_len);
+
+	events_seen[0] = '\0';
+	ck_assert_int_eq(vti_nlmsg_link_events(rx, len, "red", event_cb, NULL), 3);
+	ck_assert_str_eq(events_seen, "[red vti6x new known][red xfrm42 del "
+					 "moved known][red vti6x del known]");
+	/* a buffer ending inside the last message: the ones before reported */
+	events_seen[0] = '\0';
+	copy = malloc(len - 10);
+	memcpy(copy, rx, len - 10);
+	ck_assert_int_eq(vti_nlmsg_link_events(copy, len - 10, "", event_cb, NULL),
+					 -EBADMSG);
+	free(copy);
+	ck_assert_str_eq(events_seen, "[ vti6x new known][ xfrm42 del moved "
+					 "known]");
+}
+END_TEST
+
 Suite *nlmsg_suite_create()
 {
 	Suite *s;
@@ -288,11 +762,22 @@ Suite *nlmsg_suite_create()
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_alias);
+	tcase_add_test(tc, test_rename);
+	tcase_add_test(tc, test_altname);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ours");
 	tcase_add_test(tc, test_configure);
 	tcase_add_test(tc, test_change_vti6);
 	tcase_add_test(tc, test_change_keeps_mtu);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("link messages");
+	tcase_add_test(tc, test_link_vti6);
+	tcase_add_test(tc, test_link_vti);
+	tcase_add_test(tc, test_link_xfrm_moved);
+	tcase_add_test(tc, test_link_other);
+	tcase_add_test(tc, test_link_truncated);
+	tcase_add_test(tc, test_link_malformed);
+	tcase_add_test(tc, test_link_events);
 	suite_add_tcase(s, tc);
 	return s;
 }
