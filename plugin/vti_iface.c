@@ -219,7 +219,7 @@ static bool kernel_remove(vti_iface_t *this, vti_backend_t *backend,
 	rc = backend->remove(backend, this->netns, this->ifindex, &err);
 	if (rc < 0 && rc != -ENODEV)
 	{
-		DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: deleting %s failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -254,7 +254,7 @@ static bool release(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->set_state(backend, this->netns, this->ifindex, FALSE,
 						   &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting %s down failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: setting %s down failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -287,7 +287,7 @@ static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (ifindex < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: looking up %s in namespace %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: looking up %s in namespace %s failed: %s",
 			 this->conn, name, vti_iface_netns_str(netns), err.msg);
 		return FALSE;
 	}
@@ -304,7 +304,7 @@ static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
 	ifindex = backend->remove(backend, netns, ifindex, &err);
 	if (ifindex < 0 && ifindex != -ENODEV)
 	{
-		DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn, name,
+		DBG1(DBG_KNL, "vti: %s: deleting %s failed: %s", this->conn, name,
 			 err.msg);
 		return FALSE;
 	}
@@ -338,7 +338,7 @@ static void undo_create(vti_iface_t *this, vti_backend_t *backend,
 
 	if (backend->remove(backend, netns, ifindex, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: removing the half-made %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: removing the half-made %s failed: %s",
 			 this->conn, this->name, err.msg);
 	}
 }
@@ -357,14 +357,14 @@ static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 	moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns, &err);
 	if (moved < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: moving %s into namespace %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: moving %s into namespace %s failed: %s",
 			 this->conn, this->name, this->netns, err.msg);
 		undo_create(this, backend, "", ifindex);
 		return 0;
 	}
 	if (backend->rename(backend, this->netns, moved, this->name, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: naming %s in namespace %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: naming %s in namespace %s failed: %s",
 			 this->conn, this->name, this->netns, err.msg);
 		undo_create(this, backend, this->netns, moved);
 		return 0;
@@ -383,14 +383,14 @@ static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->configure(backend, this->netns, ifindex, this->name,
 						   &this->settings, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);
 		undo_create(this, backend, this->netns, ifindex);
 		return FALSE;
 	}
 	if (backend->set_state(backend, this->netns, ifindex, TRUE, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		undo_create(this, backend, this->netns, ifindex);
 		return FALSE;
@@ -433,7 +433,7 @@ static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
 	if (*this->netns && backend->netns_ensure(backend, this->netns,
 											  this->netns_create, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: namespace '%s' unusable: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: namespace '%s' unusable: %s", this->conn,
 			 this->netns, err.msg);
 		return FALSE;
 	}
@@ -447,7 +447,7 @@ static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
 							  this->name, params, alias, &err);
 	if (ifindex < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: creating %s failed: %s", this->conn, desc,
+		DBG1(DBG_KNL, "vti: %s: creating %s failed: %s", this->conn, desc,
 			 err.msg);
 		return FALSE;
 	}
@@ -488,7 +488,7 @@ static int kernel_change(vti_iface_t *this, vti_backend_t *backend,
 						 &err);
 	if (rc < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: changing %s in namespace %s to %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: changing %s in namespace %s to %s failed: %s",
 			 this->conn, this->name, vti_iface_netns_str(this->netns), desc,
 			 err.msg);
 		return rc;
@@ -511,7 +511,7 @@ static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 
 	if (backend->set_mtu(backend, this->netns, this->ifindex, mtu, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting the mtu of %s to %u failed: %s",
+		DBG1(DBG_KNL, "vti: %s: setting the mtu of %s to %u failed: %s",
 			 this->conn, this->name, mtu, err.msg);
 		return;
 	}
@@ -535,7 +535,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->configure(backend, this->netns, this->ifindex, this->name,
 						   &settings, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -543,7 +543,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->set_state(backend, this->netns, this->ifindex, TRUE,
 						   &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}

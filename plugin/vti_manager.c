@@ -199,9 +199,9 @@ static vti_iface_t *find_iface(private_vti_manager_t *this,
  * Claim the interface of a want for a new CHILD_SA. FALSE if it gets none.
  */
 static bool claim_iface(private_vti_manager_t *this, vti_holder_t *holder,
-						const vti_conn_cfg_t *cfg, const vti_want_t *want)
+						const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
+						const vti_want_t *want)
 {
-	const vti_tunnel_t *tunnel = &holder->tunnel;
 	vti_claim_t *claim = &holder->claims[holder->count];
 	vti_iface_t *iface;
 
@@ -214,7 +214,7 @@ static bool claim_iface(private_vti_manager_t *this, vti_holder_t *holder,
 		.child_id = tunnel->child_id,
 		.ike_id = tunnel->ike_id,
 		.params = want->params,
-		.tunnel = tunnel,
+		.tunnel = &holder->tunnel,
 		.seq = ++this->seq,
 	};
 	if (!array_count(iface->claims))
@@ -269,7 +269,7 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 	holder->tunnel.conn = NULL;
 	for (i = 0; i < n; i++)
 	{
-		claim_iface(this, holder, &cfg, &wants[i]);
+		claim_iface(this, holder, tunnel, &cfg, &wants[i]);
 	}
 	if (!holder->count)
 	{

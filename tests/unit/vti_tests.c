@@ -76,6 +76,8 @@ int main(int argc, char *argv[])
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
+	/* as charon does: the threads stop before the library goes */
+	lib->processor->cancel(lib->processor);
 	library_deinit();
 	return failed ? 1 : 0;
 }

@@ -136,7 +136,7 @@ END_TEST
 
 START_TEST(test_cancelled_costs_nothing)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 7, 7);
 	blocker_t *blocker = block_at("create vti6");
 
 	manager->child_up(manager, &a);
@@ -145,8 +145,7 @@ START_TEST(test_cancelled_costs_nothing)
 	manager->child_up(manager, &b);
 	manager->child_down(manager, "c", 2, 0);
 	unblock(blocker);
-	ck_assert(!strstr(fake->calls, "vti6 "));
-	ck_assert(!strstr(fake->calls, "vti6\n"));
+	ck_assert_msg(!strstr(fake->calls, "vti7"), "calls: %s", fake->calls);
 	ck_assert_int_eq(manager->count(manager), 1);
 }
 END_TEST
