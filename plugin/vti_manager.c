@@ -16,7 +16,6 @@
 #include "vti_holders.h"
 #include "vti_worker.h"
 
-#include <time.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
 #include <utils/debug.h>
@@ -53,17 +52,6 @@ struct private_vti_manager_t {
 static void *id_key(uint32_t id)
 {
 	return (void*)(uintptr_t)id;
-}
-
-/**
- * Monotonic microseconds, for the timing log of child_up.
- */
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /**
@@ -292,7 +280,7 @@ METHOD(vti_manager_t, child_up, void,
 	this->table.mutex->unlock(this->table.mutex);
 	/* for bench/: the event, monotonic; the worker logs "ready" */
 	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us", tunnel->conn,
-		 tunnel->child_id, (unsigned long long)now_us());
+		 tunnel->child_id, (unsigned long long)vti_worker_now_us());
 }
 
 /**

@@ -11,6 +11,7 @@
 #include "vti_want.h"
 
 #include <errno.h>
+#include <time.h>
 #include <collections/linked_list.h>
 #include <threading/condvar.h>
 #include <processing/jobs/callback_job.h>
@@ -59,6 +60,17 @@ struct private_vti_worker_t {
 	/** the job running the loop is destroyed (it ran or not) */
 	bool job_gone;
 };
+
+/*
+ * Described in header
+ */
+uint64_t vti_worker_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 METHOD(vti_worker_t, queue, void,
 	private_vti_worker_t *this, vti_iface_t *iface, const char *why)
@@ -374,6 +386,12 @@ static void apply_next(private_vti_worker_t *this)
 	if (copy.ifindex)
 	{
 		watch(this, copy.netns);
+	}
+	if (ok && copy.ifindex && !before)
+	{
+		/* for bench/: the interface is ready, monotonic */
+		DBG3(DBG_CHD, "vti: %s: %s ready at %llu us", copy.conn, copy.name,
+			 (unsigned long long)vti_worker_now_us());
 	}
 	/* the kernel queued the events of our requests before it acked them */
 	events = wait_events(this, 0);
