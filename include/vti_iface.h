@@ -85,8 +85,6 @@ struct vti_iface_t {
 	bool up;
 	/** set down by an operator: not brought up again until seen up */
 	bool held_down;
-	/** the last apply failed: retried on the next change or resync */
-	bool failed;
 	/** unheld, kept up until then for a reauthentication; 0 if not */
 	time_t pending_until;
 	/** vti_claim_t* of the CHILD_SAs holding it */
@@ -129,6 +127,58 @@ vti_iface_t *vti_iface_adopt(const char *conn, const char *netns,
  */
 void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 					   vti_kind_t kind);
+
+/**
+ * A claim whose MTU is not known yet.
+ */
+typedef struct {
+	/** the claim's seq */
+	uint64_t seq;
+	/** its tunnel */
+	vti_tunnel_t tunnel;
+	/** the MTU it needs, once resolved */
+	uint32_t mtu;
+} vti_unresolved_t;
+
+/**
+ * What the worker applies to an interface, taken under the table's lock.
+ */
+typedef struct {
+	/** the kernel's target */
+	vti_target_t target;
+	/** the newest claim's tunnel, for the XFRM link */
+	vti_tunnel_t newest;
+	/** claims of unknown MTU */
+	vti_unresolved_t *unresolved;
+	/** their number */
+	int count;
+} vti_job_t;
+
+/**
+ * The job of an interface from its claims, with the table's lock held;
+ * the MTU of claims not resolved yet and the XFRM link come later.
+ *
+ * @param job		receives the job, vti_iface_remember() frees it
+ */
+void vti_iface_snapshot(vti_iface_t *this, vti_job_t *job);
+
+/**
+ * MTUs and XFRM link of a job from the routes to the peers, without the
+ * lock: the smallest MTU any claim needs, the device of the route to the
+ * newest claim's peer.
+ *
+ * @param job		job of vti_iface_snapshot()
+ * @param backend	the kernel
+ */
+void vti_iface_resolve(vti_job_t *job, vti_backend_t *backend);
+
+/**
+ * Keep the MTUs resolved in the claims still there, with the table's lock
+ * held, and free the job.
+ *
+ * @param job		job of vti_iface_snapshot()
+ */
+void vti_iface_remember(vti_iface_t *this, vti_job_t *job);
 
 /**
  * Bring the kernel to target: create, replace, change keys, endpoints or

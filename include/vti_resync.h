@@ -24,6 +24,18 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 						const char *how);
 
 /**
+ * Take in a link event of someone else's doing (the worker filters out
+ * those of its own operations); with the table's lock held.
+ *
+ * @param table		the table
+ * @param worker	queue for repairs
+ * @param event		the event
+ * @return			the interface of ours it concerns, NULL if none
+ */
+vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+							  const vti_link_event_t *event);
+
+/**
  * Compare every namespace in use with the table: links of ours the table
  * does not know are adopted and released (deleted, or kept down with
  * down_action = down), interfaces gone or changed are repaired; called by

@@ -54,6 +54,69 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 }
 
 /**
+ * The interface of ours in netns with ifindex, NULL if none.
+ */
+static vti_iface_t *find_index(vti_table_t *table, const char *netns,
+							   int ifindex)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface, *found = NULL;
+	void *key;
+
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->ifindex == ifindex && streq(iface->netns, netns))
+		{
+			found = iface;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/*
+ * Described in header
+ */
+vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+							  const vti_link_event_t *event)
+{
+	vti_iface_t *iface;
+
+	iface = find_index(table, event->netns, event->link.ifindex);
+	if (!iface)
+	{
+		return NULL;
+	}
+	if (event->deleted || !streq(event->link.name, iface->name))
+	{
+		iface->ifindex = 0;
+		iface->up = FALSE;
+		if (event->deleted && !event->moved)
+		{
+			DBG1(DBG_CHD, "vti: %s: %s was deleted in namespace %s by hand%s",
+				 iface->conn, iface->name, vti_iface_netns_str(iface->netns),
+				 array_count(iface->claims) ? ", making it again" : "");
+			if (array_count(iface->claims))
+			{
+				worker->queue(worker, iface, "");
+			}
+			return iface;
+		}
+		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours",
+			 iface->conn, iface->name, event->deleted ?
+			 "moved out of its namespace" : "renamed");
+		return iface;
+	}
+	if (vti_resync_compare(iface, &event->link, "by hand"))
+	{
+		worker->queue(worker, iface, "");
+	}
+	return iface;
+}
+
+/**
  * The namespaces to look at: the settings' and those of the table.
  */
 static linked_list_t *namespaces(vti_table_t *table)

@@ -8,7 +8,6 @@
 
 #include "vti_worker.h"
 #include "vti_resync.h"
-#include "vti_want.h"
 
 #include <errno.h>
 #include <time.h>
@@ -76,7 +75,6 @@ METHOD(vti_worker_t, queue, void,
 	private_vti_worker_t *this, vti_iface_t *iface, const char *why)
 {
 	iface->why = why;
-	iface->failed = FALSE;
 	if (!iface->queued)
 	{
 		iface->queued = TRUE;
@@ -122,71 +120,6 @@ static void watch(private_vti_worker_t *this, const char *netns)
 }
 
 /**
- * The interface of ours in netns with ifindex, NULL if none.
- */
-static vti_iface_t *find_index(private_vti_worker_t *this, const char *netns,
-							   int ifindex)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface, *found = NULL;
-	void *key;
-
-	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
-	{
-		if (iface->ifindex == ifindex && streq(iface->netns, netns))
-		{
-			found = iface;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * A link event of someone else's doing on an interface of ours; with the
- * lock held.
- */
-static void handle_event(private_vti_worker_t *this,
-						 const vti_link_event_t *event)
-{
-	vti_iface_t *iface;
-
-	iface = find_index(this, event->netns, event->link.ifindex);
-	if (!iface)
-	{
-		return;
-	}
-	if (event->deleted || !streq(event->link.name, iface->name))
-	{
-		iface->ifindex = 0;
-		iface->up = FALSE;
-		if (event->deleted && !event->moved)
-		{
-			DBG1(DBG_CHD, "vti: %s: %s was deleted in namespace %s by hand%s",
-				 iface->conn, iface->name, vti_iface_netns_str(iface->netns),
-				 array_count(iface->claims) ? ", making it again" : "");
-			if (array_count(iface->claims))
-			{
-				queue(this, iface, "");
-			}
-			return;
-		}
-		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours",
-			 iface->conn, iface->name, event->deleted ?
-			 "moved out of its namespace" : "renamed");
-		iface->failed = TRUE;
-		forget_if_unused(this, iface);
-		return;
-	}
-	if (vti_resync_compare(iface, &event->link, "by hand"))
-	{
-		queue(this, iface, "");
-	}
-}
-
-/**
  * Collect the events wait_events() reports.
  */
 static void collect_event(linked_list_t *events, const vti_link_event_t *event)
@@ -205,17 +138,19 @@ static void collect_event(linked_list_t *events, const vti_link_event_t *event)
 /**
  * Wait for link events (or drain them, timeout 0), without the lock.
  *
+ * @param lost		set if events were lost (the caller resyncs)
  * @return			list of vti_link_event_t the caller handles
  */
-static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms)
+static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
+								  bool *lost)
 {
 	linked_list_t *events = linked_list_create();
 
-	if (this->backend->wait_events(this->backend, timeout_ms,
-			(vti_event_cb_t)collect_event, events) == -ENOBUFS)
+	*lost = this->backend->wait_events(this->backend, timeout_ms,
+						(vti_event_cb_t)collect_event, events) == -ENOBUFS;
+	if (*lost)
 	{
 		DBG1(DBG_KNL, "vti: link events were lost (ENOBUFS), resyncing");
-		this->resync_due = TRUE;
 	}
 	return events;
 }
@@ -228,6 +163,7 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 						  vti_iface_t *iface, int before, int after)
 {
 	vti_link_event_t *event;
+	vti_iface_t *ours;
 
 	while (events->remove_first(events, (void**)&event) == SUCCESS)
 	{
@@ -236,127 +172,16 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 			   event->link.ifindex == after)) &&
 			!streq(event->link.name, VTI_TEMP_NAME))
 		{
-			handle_event(this, event);
+			ours = vti_resync_event(this->table, &this->public, event);
+			if (ours)
+			{
+				forget_if_unused(this, ours);
+			}
 		}
 		free((char*)event->netns);
 		free(event);
 	}
 	events->destroy(events);
-}
-
-/**
- * A claim whose MTU is not known yet.
- */
-typedef struct {
-	/** the claim's seq */
-	uint64_t seq;
-	/** its tunnel */
-	vti_tunnel_t tunnel;
-	/** the MTU it needs, once resolved */
-	uint32_t mtu;
-} unresolved_t;
-
-/**
- * What the worker applies to an interface, taken under the lock.
- */
-typedef struct {
-	/** the kernel's target */
-	vti_target_t target;
-	/** the newest claim's tunnel, for the XFRM link */
-	vti_tunnel_t newest;
-	/** claims of unknown MTU */
-	unresolved_t *unresolved;
-	/** their number */
-	int count;
-} apply_t;
-
-/**
- * The job of an interface from its claims, with the lock held. The MTU of
- * claims not resolved yet and the XFRM link come from the routes to the
- * peers, later.
- */
-static void snapshot(vti_iface_t *iface, apply_t *job)
-{
-	vti_claim_t *claim, *last;
-	int i;
-
-	last = vti_iface_newest(iface);
-	*job = (apply_t){
-		.target = {
-			.held = last != NULL,
-			.keep = !last && iface->pending_until,
-			.mtu = iface->mtu_cfg,
-		},
-	};
-	if (!last)
-	{
-		return;
-	}
-	job->target.params = last->params;
-	job->newest = *last->tunnel;
-	job->unresolved = calloc(array_count(iface->claims), sizeof(unresolved_t));
-	for (i = 0; !iface->mtu_cfg && i < array_count(iface->claims); i++)
-	{
-		array_get(iface->claims, i, &claim);
-		if (!claim->mtu)
-		{
-			job->unresolved[job->count++] = (unresolved_t){
-				.seq = claim->seq,
-				.tunnel = *claim->tunnel,
-			};
-		}
-		else if (!job->target.mtu || claim->mtu < job->target.mtu)
-		{
-			job->target.mtu = claim->mtu;
-		}
-	}
-}
-
-/**
- * MTUs and XFRM link of a job from the routes to the peers, without the
- * lock: the smallest MTU any claim needs, the device of the route to the
- * newest claim's peer.
- */
-static void resolve(private_vti_worker_t *this, apply_t *job)
-{
-	vti_target_t *target = &job->target;
-	int i;
-
-	if (target->params.kind == VTI_KIND_XFRM)
-	{
-		target->params.link = vti_want_link(&job->newest, this->backend);
-	}
-	for (i = 0; i < job->count; i++)
-	{
-		job->unresolved[i].mtu = vti_want_mtu(&job->unresolved[i].tunnel,
-											  this->backend);
-		if (!target->mtu || job->unresolved[i].mtu < target->mtu)
-		{
-			target->mtu = job->unresolved[i].mtu;
-		}
-	}
-}
-
-/**
- * Keep the MTUs resolved in the claims still there; with the lock held.
- */
-static void remember(vti_iface_t *iface, apply_t *job)
-{
-	vti_claim_t *claim;
-	int i, j;
-
-	for (i = 0; i < job->count; i++)
-	{
-		for (j = 0; j < array_count(iface->claims); j++)
-		{
-			array_get(iface->claims, j, &claim);
-			if (claim->seq == job->unresolved[i].seq && !claim->mtu)
-			{
-				claim->mtu = job->unresolved[i].mtu;
-			}
-		}
-	}
-	free(job->unresolved);
 }
 
 /**
@@ -366,13 +191,13 @@ static void apply_next(private_vti_worker_t *this)
 {
 	vti_iface_t *iface, copy;
 	linked_list_t *events;
-	apply_t job;
+	vti_job_t job;
 	int before;
-	bool ok;
+	bool ok, lost;
 
 	this->queue->remove_first(this->queue, (void**)&iface);
 	iface->queued = FALSE;
-	snapshot(iface, &job);
+	vti_iface_snapshot(iface, &job);
 	copy = *iface;
 	before = iface->ifindex;
 	this->busy = TRUE;
@@ -380,7 +205,7 @@ static void apply_next(private_vti_worker_t *this)
 
 	if (job.target.held)
 	{
-		resolve(this, &job);
+		vti_iface_resolve(&job, this->backend);
 	}
 	ok = vti_iface_apply(&copy, this->backend, &job.target, copy.why);
 	if (copy.ifindex)
@@ -394,13 +219,13 @@ static void apply_next(private_vti_worker_t *this)
 			 (unsigned long long)vti_worker_now_us());
 	}
 	/* the kernel queued the events of our requests before it acked them */
-	events = wait_events(this, 0);
+	events = wait_events(this, 0, &lost);
 
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
+	this->resync_due |= lost;
 	vti_iface_commit(iface, &copy);
-	remember(iface, &job);
-	iface->failed = !ok && !iface->queued;
+	vti_iface_remember(iface, &job);
 	handle_events(this, events, iface, before, copy.ifindex);
 	forget_if_unused(this, iface);
 }
@@ -509,6 +334,7 @@ static job_requeue_t run(private_vti_worker_t *this)
 	uint32_t interval;
 	time_t now;
 	int timeout;
+	bool lost;
 
 	this->table->mutex->lock(this->table->mutex);
 	while (TRUE)
@@ -549,8 +375,9 @@ static job_requeue_t run(private_vti_worker_t *this)
 		}
 		this->idle->broadcast(this->idle);
 		this->table->mutex->unlock(this->table->mutex);
-		events = wait_events(this, timeout);
+		events = wait_events(this, timeout, &lost);
 		this->table->mutex->lock(this->table->mutex);
+		this->resync_due |= lost;
 		handle_events(this, events, NULL, 0, 0);
 	}
 	this->idle->broadcast(this->idle);
