@@ -40,6 +40,9 @@ enum vti_down_action_t {
  */
 extern enum_name_t *vti_down_action_names;
 
+/** Default of charon.plugins.vti.resync, seconds */
+#define VTI_RESYNC_DEFAULT 60
+
 /** Longest namespace name we accept */
 #define VTI_NETNS_MAX 64
 /** Longest name template */
@@ -86,6 +89,12 @@ struct vti_config_t {
 	 * own ("") included.
 	 */
 	enumerator_t *(*create_netns_enumerator)(vti_config_t *this);
+
+	/**
+	 * Seconds between two resyncs of the table with charon and the kernel
+	 * (charon.plugins.vti.resync), 0 for none.
+	 */
+	uint32_t (*resync_interval)(vti_config_t *this);
 
 	/**
 	 * Number of invalid values found (each was logged once).

@@ -91,6 +91,15 @@ struct vti_holders_t {
 	void (*migrate)(vti_holders_t *this, uint32_t old_id, uint32_t new_id);
 
 	/**
+	 * Move one holder to another IKE_SA.
+	 *
+	 * @param holder	registered holder
+	 * @param ike_id	the IKE_SA it belongs to now
+	 */
+	void (*migrate_one)(vti_holders_t *this, vti_holder_t *holder,
+						uint32_t ike_id);
+
+	/**
 	 * Enumerate the holders of an IKE_SA (vti_holder_t*), over a copy:
 	 * the caller may change the index meanwhile.
 	 *
@@ -98,6 +107,11 @@ struct vti_holders_t {
 	 */
 	enumerator_t *(*create_ike_enumerator)(vti_holders_t *this,
 										   uint32_t ike_id);
+
+	/**
+	 * Enumerate all holders (vti_holder_t*), over a copy.
+	 */
+	enumerator_t *(*create_enumerator)(vti_holders_t *this);
 
 	/**
 	 * Unregister and return any holder, for the shutdown.

@@ -12,11 +12,13 @@
 
 #include "vti_backend.h"
 #include "vti_config.h"
+#include "vti_manager.h"
 
 #include <collections/array.h>
 
 typedef struct vti_iface_t vti_iface_t;
 typedef struct vti_claim_t vti_claim_t;
+typedef struct vti_target_t vti_target_t;
 
 /**
  * What one CHILD_SA wants of an interface.
@@ -28,16 +30,32 @@ struct vti_claim_t {
 	uint32_t child_id;
 	/** unique id of its IKE_SA */
 	uint32_t ike_id;
-	/** kind, keys or if_id and endpoints it needs */
+	/** kind, keys or if_id and endpoints it needs (no XFRM link yet) */
 	vti_params_t params;
-	/** MTU it needs (computed, or configured) */
-	uint32_t mtu;
+	/** what its MTU and XFRM link are computed from, its holder's */
+	const vti_tunnel_t *tunnel;
 	/** order of arrival: the newest claim decides keys and endpoints */
 	uint64_t seq;
+	/** MTU it needs, 0 until the worker computed it */
+	uint32_t mtu;
 };
 
 /**
- * An interface of ours. The kernel_* members and ifindex, up, known say
+ * What the kernel should have of an interface, for vti_iface_apply().
+ */
+struct vti_target_t {
+	/** held by a CHILD_SA: the link exists, with params and mtu, up */
+	bool held;
+	/** unheld but kept as it is (reauthentication grace) */
+	bool keep;
+	/** identity the newest claim wants */
+	vti_params_t params;
+	/** MTU */
+	uint32_t mtu;
+};
+
+/**
+ * An interface of ours. ifindex, known, kernel, up and settings.mtu say
  * what the kernel has, and change only when a kernel operation succeeded.
  */
 struct vti_iface_t {
@@ -65,10 +83,16 @@ struct vti_iface_t {
 	vti_params_t kernel;
 	/** whether it is up */
 	bool up;
+	/** set down by an operator: not brought up again until seen up */
+	bool held_down;
 	/** unheld, kept up until then for a reauthentication; 0 if not */
 	time_t pending_until;
 	/** vti_claim_t* of the CHILD_SAs holding it */
 	array_t *claims;
+	/** waiting in the worker's queue */
+	bool queued;
+	/** why it is released, if it is, for the log */
+	const char *why;
 };
 
 /**
@@ -105,17 +129,77 @@ void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 					   vti_kind_t kind);
 
 /**
- * Bring the kernel to what the claims want: create, replace, change keys,
- * endpoints or MTU, bring up; with no claim (and no pending grace), delete
- * or set down per down_action.
+ * A claim whose MTU is not known yet.
+ */
+typedef struct {
+	/** the claim's seq */
+	uint64_t seq;
+	/** its tunnel */
+	vti_tunnel_t tunnel;
+	/** the MTU it needs, once resolved */
+	uint32_t mtu;
+} vti_unresolved_t;
+
+/**
+ * What the worker applies to an interface, taken under the table's lock.
+ */
+typedef struct {
+	/** the kernel's target */
+	vti_target_t target;
+	/** the newest claim's tunnel, for the XFRM link */
+	vti_tunnel_t newest;
+	/** claims of unknown MTU */
+	vti_unresolved_t *unresolved;
+	/** their number */
+	int count;
+} vti_job_t;
+
+/**
+ * The job of an interface from its claims, with the table's lock held;
+ * the MTU of claims not resolved yet and the XFRM link come later.
+ *
+ * @param job		receives the job, vti_iface_remember() frees it
+ */
+void vti_iface_snapshot(vti_iface_t *this, vti_job_t *job);
+
+/**
+ * MTUs and XFRM link of a job from the routes to the peers, without the
+ * lock: the smallest MTU any claim needs, the device of the route to the
+ * newest claim's peer.
+ *
+ * @param job		job of vti_iface_snapshot()
+ * @param backend	the kernel
+ */
+void vti_iface_resolve(vti_job_t *job, vti_backend_t *backend);
+
+/**
+ * Keep the MTUs resolved in the claims still there, with the table's lock
+ * held, and free the job.
+ *
+ * @param job		job of vti_iface_snapshot()
+ */
+void vti_iface_remember(vti_iface_t *this, vti_job_t *job);
+
+/**
+ * Bring the kernel to target: create, replace, change keys, endpoints or
+ * MTU, bring up; unheld (and not kept), delete or set down per
+ * down_action. Called on a copy of the table's entry, without its lock;
+ * only the members saying what the kernel has change.
  *
  * @param backend	the kernel
+ * @param target	what the kernel should have
  * @param why		reason logged if the interface is released
- * @return			FALSE if a kernel operation failed (logged; the entry
- *					says what the kernel has)
+ * @return			FALSE if a kernel operation failed (logged)
  */
-bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
-					const char *why);
+bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
+					 const vti_target_t *target, const char *why);
+
+/**
+ * Take what the kernel has from a copy vti_iface_apply() worked on.
+ *
+ * @param copy		the copy
+ */
+void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy);
 
 /**
  * The claim that decides keys and endpoints, NULL if none.

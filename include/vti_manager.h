@@ -12,6 +12,7 @@
 
 typedef struct vti_manager_t vti_manager_t;
 typedef struct vti_tunnel_t vti_tunnel_t;
+typedef struct vti_source_t vti_source_t;
 
 /**
  * A CHILD_SA that wants an interface, as the listener sees it.
@@ -44,59 +45,109 @@ struct vti_tunnel_t {
 };
 
 /**
- * The reference-counted table of interfaces and every decision to create,
- * keep or remove one. Calls the backend without holding its lock.
+ * Where a resync learns which CHILD_SAs charon holds.
+ */
+struct vti_source_t {
+
+	/**
+	 * Enumerate the installed tunnel-mode CHILD_SAs with marks or if_ids
+	 * (vti_tunnel_t*, valid until the next call of enumerate). Called by
+	 * the kernel worker, never on the bus.
+	 *
+	 * @return			enumerator
+	 */
+	enumerator_t *(*create_enumerator)(vti_source_t *this);
+};
+
+/**
+ * The table of interfaces the CHILD_SAs want and every decision to create,
+ * keep or remove one. Its methods only record intent and return; a kernel
+ * worker brings the kernel there.
  */
 struct vti_manager_t {
 
 	/**
 	 * A CHILD_SA came up.
+	 *
+	 * @param tunnel	the CHILD_SA
 	 */
 	void (*child_up)(vti_manager_t *this, const vti_tunnel_t *tunnel);
 
 	/**
 	 * A CHILD_SA went down (deleted, expired, or its IKE_SA died).
 	 *
-	 * @param grace	seconds an interface it leaves unheld waits for the
-	 *					CHILD_SAs of a break-before-make reauthentication
-	 *					(see expire_pending), 0 to release it at once
+	 * @param conn		its connection
+	 * @param child_id	its unique id
+	 * @param grace		seconds an interface it leaves unheld stays up for
+	 *					the CHILD_SAs of a break-before-make
+	 *					reauthentication, 0 to release it at once
 	 */
 	void (*child_down)(vti_manager_t *this, const char *conn,
 					   uint32_t child_id, uint32_t grace);
 
 	/**
-	 * Release the interfaces whose grace has passed without a new CHILD_SA.
+	 * Release the interfaces waiting for a reauthentication's CHILD_SAs.
 	 *
-	 * @param all		release every waiting one, grace or not
+	 * @param all		every waiting one, not only those whose grace ended
 	 */
 	void (*expire_pending)(vti_manager_t *this, bool all);
 
 	/**
 	 * A CHILD_SA was rekeyed: the new one takes the old one's place.
+	 *
+	 * @param old_id	unique id of the rekeyed CHILD_SA
+	 * @param tunnel	the new one
 	 */
 	void (*child_rekey)(vti_manager_t *this, uint32_t old_id,
 						const vti_tunnel_t *tunnel);
 
 	/**
-	 * An IKE_SA was rekeyed: its CHILD_SAs now belong to new_id.
+	 * The CHILD_SAs of an IKE_SA now belong to another (IKE_SA rekey, IKEv1
+	 * reauthentication).
+	 *
+	 * @param old_id	unique id of the IKE_SA they belonged to
+	 * @param new_id	unique id of the one they belong to now
 	 */
 	void (*ike_rekey)(vti_manager_t *this, uint32_t old_id, uint32_t new_id);
 
 	/**
 	 * The endpoints of an IKE_SA change (MOBIKE, NAT float).
+	 *
+	 * @param ike_id	its unique id
+	 * @param family	AF_INET or AF_INET6
+	 * @param local		new local address, network order
+	 * @param remote	new remote address, network order
 	 */
 	void (*ike_update)(vti_manager_t *this, uint32_t ike_id, int family,
 					   const uint8_t *local, const uint8_t *remote);
 
 	/**
 	 * Use new settings (for interfaces created from now on).
+	 *
+	 * @param config	settings, owned from now on
 	 */
 	void (*reload)(vti_manager_t *this, vti_config_t *config);
 
 	/**
-	 * Remove (or set down and adopt) interfaces a previous run left.
+	 * Compare the table with charon's CHILD_SAs and the kernel soon, and
+	 * repair what differs; at start, release what an earlier run left.
 	 */
-	void (*cleanup_stale)(vti_manager_t *this);
+	void (*resync)(vti_manager_t *this);
+
+	/**
+	 * Tell the resync where charon's CHILD_SAs are.
+	 *
+	 * @param source	source, NULL for none
+	 */
+	void (*set_source)(vti_manager_t *this, vti_source_t *source);
+
+	/**
+	 * Wait until the kernel worker has applied what was recorded so far.
+	 *
+	 * @param timeout_ms	longest wait
+	 * @return			FALSE if it was still busy then
+	 */
+	bool (*flush)(vti_manager_t *this, u_int timeout_ms);
 
 	/**
 	 * Number of interfaces in the table.
@@ -110,7 +161,11 @@ struct vti_manager_t {
 };
 
 /**
- * Create the manager; it owns config and backend.
+ * Create the manager and start its kernel worker (a job of charon's
+ * processor); it owns config and backend.
+ *
+ * @param config	settings
+ * @param backend	the kernel
  */
 vti_manager_t *vti_manager_create(vti_config_t *config,
 								  vti_backend_t *backend);

@@ -19,36 +19,40 @@ typedef struct vti_want_t vti_want_t;
 struct vti_want_t {
 	/** its name, from the template */
 	char name[IFNAMSIZ];
-	/** kind, keys or if_id, endpoints */
+	/** kind, keys or if_id, endpoints (no XFRM link) */
 	vti_params_t params;
-	/** MTU it needs */
-	uint32_t mtu;
 };
 
 /**
- * The interfaces a CHILD_SA wants; logs why it wants none.
+ * The interfaces a CHILD_SA wants; logs why it wants none. Asks nothing of
+ * the kernel.
  *
  * @param tunnel	the CHILD_SA
  * @param cfg		its connection's settings
- * @param backend	for the route to the peer (auto MTU, XFRM link)
  * @param wants		receives the interfaces
  * @param max		size of wants (2: distinct in and out if_ids)
  * @return			number of interfaces wanted
  */
 int vti_want(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
-			 vti_backend_t *backend, vti_want_t *wants, int max);
+			 vti_want_t *wants, int max);
 
 /**
- * The MTU of an interface for a tunnel: configured, or computed from the
- * route to the peer and the ESP overhead.
+ * The MTU an interface needs for a tunnel: that of the route to its peer
+ * less the outer headers and the ESP overhead.
  *
  * @param tunnel	the CHILD_SA
- * @param configured	configured MTU, 0 for auto
  * @param backend	for the route to the peer
- * @param link		receives the device of that route, NULL if not needed
  * @return			MTU
  */
-uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, uint32_t configured,
-					  vti_backend_t *backend, uint32_t *link);
+uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, vti_backend_t *backend);
+
+/**
+ * The device of the route to a tunnel's peer (an XFRM interface's link).
+ *
+ * @param tunnel	the CHILD_SA
+ * @param backend	for the route
+ * @return			ifindex, 0 if there is no route
+ */
+uint32_t vti_want_link(const vti_tunnel_t *tunnel, vti_backend_t *backend);
 
 #endif /** VTI_WANT_H_ @}*/

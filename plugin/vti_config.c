@@ -63,6 +63,9 @@ struct private_vti_config_t {
 	/** act on connections not listed */
 	bool auto_;
 
+	/** seconds between resyncs, 0 for none */
+	uint32_t resync;
+
 	/** connections.<name>, entry_t* */
 	array_t *conns;
 
@@ -428,6 +431,12 @@ METHOD(vti_config_t, create_netns_enumerator, enumerator_t*,
 									 (void*)array_destroy, names);
 }
 
+METHOD(vti_config_t, resync_interval, uint32_t,
+	private_vti_config_t *this)
+{
+	return this->resync;
+}
+
 METHOD(vti_config_t, errors, int,
 	private_vti_config_t *this)
 {
@@ -447,6 +456,33 @@ METHOD(vti_config_t, destroy, void,
 	free(this);
 }
 
+/**
+ * charon.plugins.vti.resync: seconds, 0 for none.
+ */
+static void parse_resync(private_vti_config_t *this, settings_t *settings,
+						 const char *ns)
+{
+	char *value, *end;
+	u_long seconds;
+
+	value = settings->get_str(settings, "%s.plugins.vti.resync", NULL, ns);
+	if (!value)
+	{
+		return;
+	}
+	errno = 0;
+	seconds = strtoul(value, &end, 10);
+	if (!*value || *end || errno || *value == '-' || seconds > 86400)
+	{
+		this->errors++;
+		DBG1(DBG_CFG, "vti: invalid value '%s' for charon.plugins.vti.resync "
+			 "(expected seconds from 0 to 86400), resyncing every %us",
+			 value, VTI_RESYNC_DEFAULT);
+		return;
+	}
+	this->resync = seconds;
+}
+
 /*
  * Described in header
  */
@@ -461,6 +497,7 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		.public = {
 			.lookup = _lookup,
 			.create_netns_enumerator = _create_netns_enumerator,
+			.resync_interval = _resync_interval,
 			.errors = _errors,
 			.destroy = _destroy,
 		},
@@ -470,6 +507,7 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 			},
 		},
 		.auto_ = TRUE,
+		.resync = VTI_RESYNC_DEFAULT,
 		.conns = array_create(0, 0),
 	);
 
@@ -480,6 +518,7 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		bad_value(this, &this->global, "auto", value, "expected yes or no");
 		this->auto_ = FALSE;
 	}
+	parse_resync(this, settings, ns);
 	enumerator = settings->create_section_enumerator(settings,
 										"%s.plugins.vti.connections", ns);
 	while (enumerator->enumerate(enumerator, &conn))

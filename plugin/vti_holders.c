@@ -160,6 +160,39 @@ METHOD(vti_holders_t, migrate, void,
 	}
 }
 
+METHOD(vti_holders_t, migrate_one, void,
+	private_vti_holders_t *this, vti_holder_t *holder, uint32_t ike_id)
+{
+	reassign(this, holder, holder->child_id, ike_id);
+}
+
+/**
+ * An enumerator over a copy of list's holders.
+ */
+static enumerator_t *enumerate_copy(array_t *copy)
+{
+	return enumerator_create_cleaner(array_create_enumerator(copy),
+									 (void*)array_destroy, copy);
+}
+
+METHOD(vti_holders_t, create_enumerator, enumerator_t*,
+	private_vti_holders_t *this)
+{
+	enumerator_t *enumerator;
+	vti_holder_t *holder;
+	array_t *copy;
+	void *key;
+
+	copy = array_create(0, this->by_child->get_count(this->by_child));
+	enumerator = this->by_child->create_enumerator(this->by_child);
+	while (enumerator->enumerate(enumerator, &key, &holder))
+	{
+		array_insert(copy, ARRAY_TAIL, holder);
+	}
+	enumerator->destroy(enumerator);
+	return enumerate_copy(copy);
+}
+
 METHOD(vti_holders_t, create_ike_enumerator, enumerator_t*,
 	private_vti_holders_t *this, uint32_t ike_id)
 {
@@ -174,8 +207,7 @@ METHOD(vti_holders_t, create_ike_enumerator, enumerator_t*,
 		array_get(list, i, &holder);
 		array_insert(copy, ARRAY_TAIL, holder);
 	}
-	return enumerator_create_cleaner(array_create_enumerator(copy),
-									 (void*)array_destroy, copy);
+	return enumerate_copy(copy);
 }
 
 METHOD(vti_holders_t, take_any, vti_holder_t*,
@@ -224,6 +256,8 @@ vti_holders_t *vti_holders_create()
 			.remove = _remove_,
 			.rekey = _rekey,
 			.migrate = _migrate,
+			.migrate_one = _migrate_one,
+			.create_enumerator = _create_enumerator,
 			.create_ike_enumerator = _create_ike_enumerator,
 			.take_any = _take_any,
 			.destroy = _destroy,

@@ -1,10 +1,12 @@
 /*
  * The life of one interface in the kernel: its claims say what it should
- * be, its kernel members what it is, vti_iface_sync() closes the gap one
+ * be, its kernel members what it is, vti_iface_apply() closes the gap one
  * operation at a time and records only what the kernel accepted.
  */
 
 #include "vti_iface.h"
+#include "vti_create.h"
+#include "vti_want.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
@@ -178,30 +180,6 @@ vti_claim_t *vti_iface_newest(vti_iface_t *this)
 	return newest;
 }
 
-/**
- * The MTU the claims need: the configured one, or the smallest.
- */
-static uint32_t wanted_mtu(vti_iface_t *this)
-{
-	vti_claim_t *claim;
-	uint32_t mtu = 0;
-	int i;
-
-	if (this->mtu_cfg)
-	{
-		return this->mtu_cfg;
-	}
-	for (i = 0; i < array_count(this->claims); i++)
-	{
-		array_get(this->claims, i, &claim);
-		if (!mtu || claim->mtu < mtu)
-		{
-			mtu = claim->mtu;
-		}
-	}
-	return mtu;
-}
-
 /*
  * Described in header
  */
@@ -243,7 +221,7 @@ static bool kernel_remove(vti_iface_t *this, vti_backend_t *backend,
 	rc = backend->remove(backend, this->netns, this->ifindex, &err);
 	if (rc < 0 && rc != -ENODEV)
 	{
-		DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: deleting %s failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -278,171 +256,13 @@ static bool release(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->set_state(backend, this->netns, this->ifindex, FALSE,
 						   &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting %s down failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: setting %s down failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
 	this->up = FALSE;
 	DBG1(DBG_CHD, "vti: %s: %s set down (%s), kept in namespace %s",
 		 this->conn, this->name, why, vti_iface_netns_str(this->netns));
-	return TRUE;
-}
-
-/**
- * Clear the name where the interface is made and where it goes: a link of
- * ours the table does not know (a crash left it) is deleted, anything
- * else stops us.
- */
-static bool clear_name(vti_iface_t *this, vti_backend_t *backend)
-{
-	char alias[IFALIASZ], found[IFALIASZ];
-	vti_err_t err = {};
-	const char *netns = this->netns;
-	int ifindex;
-
-	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
-	do
-	{
-		ifindex = backend->lookup(backend, netns, this->name, found,
-								  sizeof(found), &err);
-		if (ifindex == -ENODEV)
-		{
-			/* free */
-		}
-		else if (ifindex < 0)
-		{
-			DBG1(DBG_CHD, "vti: %s: looking up %s in namespace %s failed: "
-				 "%s", this->conn, this->name, vti_iface_netns_str(netns),
-				 err.msg);
-			return FALSE;
-		}
-		else if (!streq(found, alias))
-		{
-			DBG1(DBG_CHD, "vti: %s: interface %s exists in namespace %s and "
-				 "is not ours (%s), leaving it alone: the connection gets no "
-				 "interface", this->conn, this->name,
-				 vti_iface_netns_str(netns), *found ? found : "no alias");
-			return FALSE;
-		}
-		else
-		{
-			DBG1(DBG_CHD, "vti: %s: removing %s left over in namespace %s",
-				 this->conn, this->name, vti_iface_netns_str(netns));
-			ifindex = backend->remove(backend, netns, ifindex, &err);
-			if (ifindex < 0 && ifindex != -ENODEV)
-			{
-				DBG1(DBG_CHD, "vti: %s: deleting %s failed: %s", this->conn,
-					 this->name, err.msg);
-				return FALSE;
-			}
-		}
-		netns = *netns ? "" : NULL;
-	}
-	while (netns);
-	return TRUE;
-}
-
-/**
- * Remove a half-made link after a failed step.
- */
-static void undo_create(vti_iface_t *this, vti_backend_t *backend,
-						const char *netns, int ifindex)
-{
-	vti_err_t err = {};
-
-	if (backend->remove(backend, netns, ifindex, &err) < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: removing the half-made %s failed: %s",
-			 this->conn, this->name, err.msg);
-	}
-}
-
-/**
- * Move a new link into its namespace, configure it and bring it up.
- *
- * @return			its ifindex there, 0 on failure (logged, undone)
- */
-static int kernel_setup(vti_iface_t *this, vti_backend_t *backend,
-						int ifindex)
-{
-	vti_err_t err = {};
-	const char *netns = "";
-	int moved;
-
-	if (*this->netns)
-	{
-		moved = backend->move(backend, ifindex, this->name, this->netns, &err);
-		if (moved < 0)
-		{
-			DBG1(DBG_CHD, "vti: %s: moving %s into namespace %s failed: %s",
-				 this->conn, this->name, this->netns, err.msg);
-			undo_create(this, backend, netns, ifindex);
-			return 0;
-		}
-		ifindex = moved;
-		netns = this->netns;
-	}
-	if (backend->configure(backend, netns, ifindex, this->name,
-						   &this->settings, &err) < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
-			 this->name, err.msg);
-		undo_create(this, backend, netns, ifindex);
-		return 0;
-	}
-	if (backend->set_state(backend, netns, ifindex, TRUE, &err) < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
-			 this->name, err.msg);
-		undo_create(this, backend, netns, ifindex);
-		return 0;
-	}
-	return ifindex;
-}
-
-/**
- * Create, move, configure and bring up the link for params; leaves nothing
- * behind on failure.
- */
-static bool kernel_create(vti_iface_t *this, vti_backend_t *backend,
-						  const vti_params_t *params, uint32_t mtu)
-{
-	char alias[IFALIASZ], desc[256];
-	vti_err_t err = {};
-	int ifindex;
-
-	if (*this->netns && backend->netns_ensure(backend, this->netns,
-											  this->netns_create, &err) < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: namespace '%s' unusable: %s", this->conn,
-			 this->netns, err.msg);
-		return FALSE;
-	}
-	if (!clear_name(this, backend))
-	{
-		return FALSE;
-	}
-	snprintf(alias, sizeof(alias), VTI_ALIAS_PREFIX "%s", this->conn);
-	vti_iface_describe(this->name, params, desc, sizeof(desc));
-	ifindex = backend->create(backend, this->name, params, alias, &err);
-	if (ifindex < 0)
-	{
-		DBG1(DBG_CHD, "vti: %s: creating %s failed: %s", this->conn, desc,
-			 err.msg);
-		return FALSE;
-	}
-	this->settings.mtu = mtu;
-	ifindex = kernel_setup(this, backend, ifindex);
-	if (!ifindex)
-	{
-		return FALSE;
-	}
-	this->ifindex = ifindex;
-	this->kernel = *params;
-	this->known = this->up = TRUE;
-	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
-		 "address%s, up", this->conn, desc, vti_iface_netns_str(this->netns),
-		 mtu, this->settings.n_addrs, this->settings.n_addrs == 1 ? "" : "es");
 	return TRUE;
 }
 
@@ -464,7 +284,7 @@ static int kernel_change(vti_iface_t *this, vti_backend_t *backend,
 						 &err);
 	if (rc < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: changing %s in namespace %s to %s failed: %s",
+		DBG1(DBG_KNL, "vti: %s: changing %s in namespace %s to %s failed: %s",
 			 this->conn, this->name, vti_iface_netns_str(this->netns), desc,
 			 err.msg);
 		return rc;
@@ -487,7 +307,7 @@ static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 
 	if (backend->set_mtu(backend, this->netns, this->ifindex, mtu, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting the mtu of %s to %u failed: %s",
+		DBG1(DBG_KNL, "vti: %s: setting the mtu of %s to %u failed: %s",
 			 this->conn, this->name, mtu, err.msg);
 		return;
 	}
@@ -511,7 +331,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->configure(backend, this->netns, this->ifindex, this->name,
 						   &settings, &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: configuring %s failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -519,7 +339,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 	if (backend->set_state(backend, this->netns, this->ifindex, TRUE,
 						   &err) < 0)
 	{
-		DBG1(DBG_CHD, "vti: %s: setting %s up failed: %s", this->conn,
+		DBG1(DBG_KNL, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		return FALSE;
 	}
@@ -553,29 +373,26 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 	{
 		return FALSE;
 	}
-	return kernel_create(this, backend, params, mtu);
+	return vti_create_link(this, backend, params, mtu);
 }
 
 /*
  * Described in header
  */
-bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
-					const char *why)
+bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
+					 const vti_target_t *target, const char *why)
 {
-	vti_claim_t *newest = vti_iface_newest(this);
 	char desc[256];
-	uint32_t mtu;
 
-	if (!newest)
+	if (!target->held)
 	{
-		return this->pending_until || release(this, backend, why);
+		return target->keep || release(this, backend, why);
 	}
-	mtu = wanted_mtu(this);
 	if (this->ifindex && this->known &&
-		this->kernel.kind != newest->params.kind)
+		this->kernel.kind != target->params.kind)
 	{
 		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
-			 vti_iface_describe(this->name, &newest->params, desc,
+			 vti_iface_describe(this->name, &target->params, desc,
 								sizeof(desc)));
 		if (!kernel_remove(this, backend, "a link cannot change its kind"))
 		{
@@ -584,20 +401,121 @@ bool vti_iface_sync(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (!this->ifindex)
 	{
-		return kernel_create(this, backend, &newest->params, mtu);
+		return vti_create_link(this, backend, &target->params, target->mtu);
 	}
-	if (!this->known || !vti_params_equal(&this->kernel, &newest->params))
+	if (!this->known || !vti_params_equal(&this->kernel, &target->params))
 	{
-		if (!kernel_reidentify(this, backend, &newest->params, mtu))
+		if (!kernel_reidentify(this, backend, &target->params, target->mtu))
 		{
 			return FALSE;
 		}
 	}
-	else if (this->up && this->settings.mtu != mtu)
+	else if (this->up && this->settings.mtu != target->mtu)
 	{
-		kernel_mtu(this, backend, mtu);
+		kernel_mtu(this, backend, target->mtu);
 	}
-	return this->up || kernel_revive(this, backend, mtu);
+	if (this->up || this->held_down)
+	{
+		return TRUE;
+	}
+	return kernel_revive(this, backend, target->mtu);
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
+{
+	this->ifindex = copy->ifindex;
+	this->known = copy->known;
+	this->kernel = copy->kernel;
+	this->up = copy->up;
+	this->settings.mtu = copy->settings.mtu;
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
+{
+	vti_claim_t *claim, *last;
+	int i;
+
+	last = vti_iface_newest(iface);
+	*job = (vti_job_t){
+		.target = {
+			.held = last != NULL,
+			.keep = !last && iface->pending_until,
+			.mtu = iface->mtu_cfg,
+		},
+	};
+	if (!last)
+	{
+		return;
+	}
+	job->target.params = last->params;
+	job->newest = *last->tunnel;
+	job->unresolved = calloc(array_count(iface->claims), sizeof(vti_unresolved_t));
+	for (i = 0; !iface->mtu_cfg && i < array_count(iface->claims); i++)
+	{
+		array_get(iface->claims, i, &claim);
+		if (!claim->mtu)
+		{
+			job->unresolved[job->count++] = (vti_unresolved_t){
+				.seq = claim->seq,
+				.tunnel = *claim->tunnel,
+			};
+		}
+		else if (!job->target.mtu || claim->mtu < job->target.mtu)
+		{
+			job->target.mtu = claim->mtu;
+		}
+	}
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_resolve(vti_job_t *job, vti_backend_t *backend)
+{
+	vti_target_t *target = &job->target;
+	int i;
+
+	if (target->params.kind == VTI_KIND_XFRM)
+	{
+		target->params.link = vti_want_link(&job->newest, backend);
+	}
+	for (i = 0; i < job->count; i++)
+	{
+		job->unresolved[i].mtu = vti_want_mtu(&job->unresolved[i].tunnel,
+											  backend);
+		if (!target->mtu || job->unresolved[i].mtu < target->mtu)
+		{
+			target->mtu = job->unresolved[i].mtu;
+		}
+	}
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_remember(vti_iface_t *iface, vti_job_t *job)
+{
+	vti_claim_t *claim;
+	int i, j;
+
+	for (i = 0; i < job->count; i++)
+	{
+		for (j = 0; j < array_count(iface->claims); j++)
+		{
+			array_get(iface->claims, j, &claim);
+			if (claim->seq == job->unresolved[i].seq && !claim->mtu)
+			{
+				claim->mtu = job->unresolved[i].mtu;
+			}
+		}
+	}
+	free(job->unresolved);
 }
 
 /*

@@ -7,7 +7,7 @@
 #include "vti_manager.h"
 
 #include <daemon.h>
-#include <processing/jobs/callback_job.h>
+#include <collections/linked_list.h>
 
 /** Seconds an interface waits for the CHILD_SAs of a break-before-make
  * reauthentication we started */
@@ -30,6 +30,10 @@ struct private_vti_listener_t {
 	 */
 	vti_manager_t *manager;
 
+	/**
+	 * The CHILD_SAs charon has, for the manager's resyncs.
+	 */
+	vti_source_t source;
 };
 
 /**
@@ -106,15 +110,6 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	return TRUE;
 }
 
-/**
- * Release interfaces no reauthenticated CHILD_SA took over in time.
- */
-static job_requeue_t expire_pending(private_vti_listener_t *this)
-{
-	this->manager->expire_pending(this->manager, FALSE);
-	return JOB_REQUEUE_NONE;
-}
-
 METHOD(listener_t, child_updown, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	bool up)
@@ -139,12 +134,6 @@ METHOD(listener_t, child_updown, bool,
 	}
 	this->manager->child_down(this->manager, ike_sa->get_name(ike_sa),
 							  child_sa->get_unique_id(child_sa), grace);
-	if (grace)
-	{
-		lib->scheduler->schedule_job(lib->scheduler, (job_t*)
-				callback_job_create((callback_job_cb_t)expire_pending, this,
-									NULL, NULL), grace + 1);
-	}
 	return TRUE;
 }
 
@@ -202,6 +191,72 @@ METHOD(listener_t, ike_update, bool,
 	return TRUE;
 }
 
+/**
+ * Whether a CHILD_SA in this state is one its interface is for.
+ */
+static bool is_live(child_sa_state_t state)
+{
+	return state == CHILD_INSTALLED || state == CHILD_UPDATING ||
+		   state == CHILD_REKEYING;
+}
+
+static void tunnel_destroy(vti_tunnel_t *tunnel)
+{
+	free((char*)tunnel->conn);
+	free(tunnel);
+}
+
+/**
+ * The tunnels of an IKE_SA's live CHILD_SAs, copied into list.
+ */
+static void collect_tunnels(ike_sa_t *ike_sa, linked_list_t *list)
+{
+	enumerator_t *enumerator;
+	child_sa_t *child_sa;
+	vti_tunnel_t tunnel, *copy;
+
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (enumerator->enumerate(enumerator, &child_sa))
+	{
+		if (is_live(child_sa->get_state(child_sa)) &&
+			tunnel_of(ike_sa, child_sa, &tunnel))
+		{
+			INIT(copy);
+			*copy = tunnel;
+			copy->conn = strdup(tunnel.conn);
+			list->insert_last(list, copy);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+static void list_destroy(linked_list_t *list)
+{
+	list->destroy_function(list, (void*)tunnel_destroy);
+}
+
+/**
+ * Implements vti_source_t: the live CHILD_SAs of every IKE_SA, copied
+ * while each is checked out, so that none stays checked out meanwhile.
+ */
+static enumerator_t *create_tunnel_enumerator(vti_source_t *source)
+{
+	enumerator_t *enumerator;
+	linked_list_t *list;
+	ike_sa_t *ike_sa;
+
+	list = linked_list_create();
+	enumerator = charon->ike_sa_manager->create_enumerator(
+											charon->ike_sa_manager, TRUE);
+	while (enumerator->enumerate(enumerator, &ike_sa))
+	{
+		collect_tunnels(ike_sa, list);
+	}
+	enumerator->destroy(enumerator);
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list_destroy, list);
+}
+
 METHOD(vti_listener_t, reload, void,
 	private_vti_listener_t *this)
 {
@@ -216,6 +271,7 @@ METHOD(vti_listener_t, reload, void,
 METHOD(vti_listener_t, destroy, void,
 	private_vti_listener_t *this)
 {
+	this->manager->set_source(this->manager, NULL);
 	this->manager->destroy(this->manager);
 	free(this);
 }
@@ -240,6 +296,10 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 			.destroy = _destroy,
 		},
 		.manager = manager,
+		.source = {
+			.create_enumerator = create_tunnel_enumerator,
+		},
 	);
+	manager->set_source(manager, &this->source);
 	return &this->public;
 }

@@ -5,22 +5,20 @@
  * Each CHILD_SA is a holder with a claim on each interface it needs; an
  * interface is shared by the claims of its connection. The newest claim
  * decides keys and endpoints (a reauthentication's new CHILD_SA, a peer
- * back from another address), the smallest MTU wins; vti_iface_sync()
- * brings the kernel there. Every event runs whole, table and kernel work,
- * under one lock: no two kernel operations on an interface ever run at
- * once or out of order, whichever thread (bus, scheduler) raises them.
+ * back from another address), the smallest MTU wins. The bus only changes
+ * claims and queues the interfaces it touched; the kernel worker brings
+ * the kernel there, off the bus.
  */
 
 #include "vti_manager.h"
 #include "vti_iface.h"
 #include "vti_want.h"
 #include "vti_holders.h"
-#include "vti_stale.h"
+#include "vti_worker.h"
+#include "vti_claims.h"
 
-#include <time.h>
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
-#include <threading/mutex.h>
 #include <utils/debug.h>
 
 typedef struct private_vti_manager_t private_vti_manager_t;
@@ -33,251 +31,50 @@ struct private_vti_manager_t {
 	/** Public interface */
 	vti_manager_t public;
 
-	/** settings */
-	vti_config_t *config;
+	/** the interfaces, the settings and the lock, shared with the worker */
+	vti_table_t table;
 
-	/** the kernel */
-	vti_backend_t *backend;
-
-	/** vti_iface_t by key */
-	hashtable_t *ifaces;
-
-	/** the CHILD_SAs holding them */
+	/** the CHILD_SAs holding interfaces */
 	vti_holders_t *holders;
+
+	/** CHILD_SAs decided to get no interface, so that resyncs leave them */
+	hashtable_t *declined;
+
+	/** the kernel worker */
+	vti_worker_t *worker;
+
+	/** where resyncs learn of charon's CHILD_SAs, NULL for none */
+	vti_source_t *source;
 
 	/** order of claims */
 	uint64_t seq;
-
-	/** protects everything, held across kernel work */
-	mutex_t *mutex;
 };
 
-/**
- * Sync an interface; forget it once the kernel has no link of it left and
- * nothing holds it.
- */
-static bool sync_iface(private_vti_manager_t *this, vti_iface_t *iface,
-					   const char *why)
+static void *id_key(uint32_t id)
 {
-	bool ok;
-
-	ok = vti_iface_sync(iface, this->backend, why);
-	if (!iface->ifindex && !array_count(iface->claims))
-	{
-		this->ifaces->remove(this->ifaces, iface->key);
-		vti_iface_destroy(iface);
-	}
-	return ok;
+	return (void*)(uintptr_t)id;
 }
 
 /**
- * Withdraw a claim and sync what it leaves behind.
+ * A CHILD_SA up, with the lock held.
  *
- * @param grace		seconds an interface left unheld stays up, 0 for none
+ * @return			FALSE if it is declined an interface
  */
-static void withdraw(private_vti_manager_t *this, vti_claim_t *claim,
-					 uint32_t grace, const char *why)
+static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
-	vti_iface_t *iface = claim->iface;
-
-	vti_iface_unclaim(iface, claim);
-	if (array_count(iface->claims))
-	{
-		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} left %s, %u holders remain",
-			 iface->conn, claim->child_id, iface->name,
-			 array_count(iface->claims));
-	}
-	else if (grace && iface->up)
-	{
-		iface->pending_until = time_monotonic(NULL) + grace;
-		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
-			 "reauthentication", iface->conn, iface->name, grace);
-		return;
-	}
-	sync_iface(this, iface, why);
-}
-
-/**
- * An interface of conn whose claims come from another IKE_SA than ike_id
- * (or none) may take the identity of a new claim; one of the same IKE_SA
- * with another identity would lose its interface.
- */
-static bool same_ike_conflict(vti_iface_t *iface, uint32_t ike_id,
-							  const vti_params_t *params)
-{
-	vti_claim_t *claim;
-	int i;
-
-	for (i = 0; i < array_count(iface->claims); i++)
-	{
-		array_get(iface->claims, i, &claim);
-		if (claim->ike_id == ike_id && !vti_params_equal(&claim->params, params))
-		{
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/**
- * Our VTI the kernel would take as the same as params, NULL if none.
- */
-static vti_iface_t *find_endpoints(private_vti_manager_t *this,
-								   const vti_params_t *params)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface, *found = NULL;
-	void *key;
-
-	if (params->kind == VTI_KIND_XFRM)
-	{
-		return NULL;
-	}
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
-	{
-		if (vti_iface_same_endpoints(iface, params))
-		{
-			found = iface;
-			break;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * The interface a want of a CHILD_SA gets: its name's, or the VTI with its
- * endpoints, if its connection owns it, else a new entry. NULL (logged)
- * where it cannot have one.
- */
-static vti_iface_t *find_iface(private_vti_manager_t *this,
-							   const vti_tunnel_t *tunnel,
-							   const vti_conn_cfg_t *cfg, const vti_want_t *want)
-{
-	vti_iface_t *named, *iface;
-	char key[sizeof(iface->key)], desc[256];
-
-	named = NULL;
-	if (snprintf(key, sizeof(key), "%s/%s", cfg->netns,
-				 want->name) < (int)sizeof(key))
-	{
-		named = this->ifaces->get(this->ifaces, key);
-	}
-	iface = find_endpoints(this, &want->params) ?: named;
-	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
-	if (!iface)
-	{
-		iface = vti_iface_create(tunnel->conn, cfg, want->name,
-								 want->params.kind);
-		this->ifaces->put(this->ifaces, iface->key, iface);
-		return iface;
-	}
-	if (named && named != iface)
-	{
-		DBG1(DBG_CHD, "vti: %s: %s wants the endpoints of %s and the name of "
-			 "%s in namespace %s: the CHILD_SA gets no interface",
-			 tunnel->conn, desc, iface->name, named->name,
-			 vti_iface_netns_str(named->netns));
-		return NULL;
-	}
-	if (!streq(iface->conn, tunnel->conn))
-	{
-		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is already used by "
-			 "connection %s (wanted %s): the CHILD_SA gets no interface",
-			 tunnel->conn, iface->name, vti_iface_netns_str(iface->netns),
-			 iface->conn, desc);
-		return NULL;
-	}
-	if (same_ike_conflict(iface, tunnel->ike_id, &want->params))
-	{
-		DBG1(DBG_CHD, "vti: %s: %s already carries another CHILD_SA of the "
-			 "same IKE_SA with other keys or endpoints (wanted %s); the "
-			 "kernel tells VTIs apart by endpoints only, use if_ids: the "
-			 "CHILD_SA gets no interface", tunnel->conn, iface->name, desc);
-		return NULL;
-	}
-	return iface;
-}
-
-/**
- * Claim the interface of a want for a new CHILD_SA and bring the kernel
- * there. FALSE if it gets none.
- */
-static bool claim_iface(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
-						const vti_conn_cfg_t *cfg, const vti_want_t *want,
-						vti_claim_t *claim)
-{
-	vti_iface_t *iface;
-
-	iface = find_iface(this, tunnel, cfg, want);
-	if (!iface)
-	{
-		return FALSE;
-	}
-	*claim = (vti_claim_t){
-		.child_id = tunnel->child_id,
-		.ike_id = tunnel->ike_id,
-		.params = want->params,
-		.mtu = want->mtu,
-		.seq = ++this->seq,
-	};
-	if (!array_count(iface->claims))
-	{
-		if (iface->pending_until)
-		{
-			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
-				 "CHILD_SA {%u}", tunnel->conn, iface->name, tunnel->child_id);
-			iface->pending_until = 0;
-		}
-		else if (!iface->up)
-		{
-			/* kept down or adopted: made again with today's settings */
-			vti_iface_use_cfg(iface, cfg, want->params.kind);
-		}
-	}
-	vti_iface_claim(iface, claim);
-	DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} holds %s (%u holders)",
-		 tunnel->conn, tunnel->child_id, iface->name,
-		 array_count(iface->claims));
-	if (sync_iface(this, iface, "its CHILD_SA got no interface"))
-	{
-		return TRUE;
-	}
-	withdraw(this, claim, 0, "its CHILD_SA got no interface");
-	return FALSE;
-}
-
-/**
- * Monotonic microseconds, for the timing log of child_up.
- */
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-METHOD(vti_manager_t, child_up, void,
-	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
-{
-	uint64_t start = now_us();
 	vti_conn_cfg_t cfg;
 	vti_want_t wants[VTI_MAX_HELD];
 	vti_holder_t *holder;
 	int i, n;
 
-	this->mutex->lock(this->mutex);
 	if (this->holders->get(this->holders, tunnel->child_id) ||
-		!this->config->lookup(this->config, tunnel->conn, &cfg))
+		!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
 	{
-		this->mutex->unlock(this->mutex);
 		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} not managed by the plugin",
 			 tunnel->conn, tunnel->child_id);
-		return;
+		return FALSE;
 	}
-	n = vti_want(tunnel, &cfg, this->backend, wants, VTI_MAX_HELD);
+	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
 	INIT(holder,
 		.child_id = tunnel->child_id,
 		.ike_id = tunnel->ike_id,
@@ -286,30 +83,35 @@ METHOD(vti_manager_t, child_up, void,
 	holder->tunnel.conn = NULL;
 	for (i = 0; i < n; i++)
 	{
-		if (claim_iface(this, tunnel, &cfg, &wants[i],
-						&holder->claims[holder->count]))
-		{
-			holder->count++;
-		}
+		vti_claims_take(&this->table, this->worker, holder, tunnel, &cfg,
+						&wants[i], ++this->seq);
 	}
-	if (holder->count)
-	{
-		this->holders->add(this->holders, holder);
-		/* for bench/: the event and the interface ready, monotonic */
-		DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, %s ready at "
-			 "%llu us", tunnel->conn, tunnel->child_id,
-			 (unsigned long long)start, holder->claims[0].iface->name,
-			 (unsigned long long)now_us());
-	}
-	else
+	if (!holder->count)
 	{
 		free(holder);
+		return FALSE;
 	}
-	this->mutex->unlock(this->mutex);
+	this->holders->add(this->holders, holder);
+	return TRUE;
+}
+
+METHOD(vti_manager_t, child_up, void,
+	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	this->table.mutex->lock(this->table.mutex);
+	if (!up(this, tunnel))
+	{
+		this->declined->put(this->declined, id_key(tunnel->child_id),
+							id_key(tunnel->child_id));
+	}
+	this->table.mutex->unlock(this->table.mutex);
+	/* for bench/: the event, monotonic; the worker logs "ready" */
+	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us", tunnel->conn,
+		 tunnel->child_id, (unsigned long long)vti_worker_now_us());
 }
 
 /**
- * Drop a holder whose CHILD_SA is gone.
+ * Drop a holder whose CHILD_SA is gone, with the lock held.
  */
 static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 						   uint32_t grace, const char *why)
@@ -319,7 +121,7 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		withdraw(this, &holder->claims[i], grace, why);
+		vti_claims_withdraw(this->worker, &holder->claims[i], grace, why);
 	}
 	free(holder);
 }
@@ -330,68 +132,38 @@ METHOD(vti_manager_t, child_down, void,
 {
 	vti_holder_t *holder;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	this->declined->remove(this->declined, id_key(child_id));
 	holder = this->holders->get(this->holders, child_id);
 	if (holder)
 	{
 		holder_release(this, holder, grace, "its last CHILD_SA went down");
 	}
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, expire_pending, void,
 	private_vti_manager_t *this, bool all)
 {
 	enumerator_t *enumerator;
-	linked_list_t *expired;
 	vti_iface_t *iface;
 	time_t now = time_monotonic(NULL);
 	void *key;
 
-	expired = linked_list_create();
-	this->mutex->lock(this->mutex);
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	this->table.mutex->lock(this->table.mutex);
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
 		if (iface->pending_until && !array_count(iface->claims) &&
 			(all || now >= iface->pending_until))
 		{
 			iface->pending_until = 0;
-			expired->insert_last(expired, iface);
+			this->worker->queue(this->worker, iface, "no CHILD_SA came back "
+								"after reauthentication");
 		}
 	}
 	enumerator->destroy(enumerator);
-	while (expired->remove_first(expired, (void**)&iface) == SUCCESS)
-	{
-		sync_iface(this, iface, "no CHILD_SA came back after "
-				   "reauthentication");
-	}
-	this->mutex->unlock(this->mutex);
-	expired->destroy(expired);
-}
-
-/**
- * Recompute the MTUs a holder's claims need after its SA or path changed,
- * and sync its interfaces.
- */
-static void holder_resync(private_vti_manager_t *this, vti_holder_t *holder)
-{
-	vti_iface_t *iface;
-	int i;
-
-	for (i = 0; i < holder->count; i++)
-	{
-		iface = holder->claims[i].iface;
-		if (!iface->mtu_cfg)
-		{
-			holder->claims[i].mtu = vti_want_mtu(&holder->tunnel, 0,
-												 this->backend, NULL);
-		}
-	}
-	for (i = 0; i < holder->count; i++)
-	{
-		sync_iface(this, holder->claims[i].iface, "its CHILD_SA changed");
-	}
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, child_rekey, void,
@@ -400,7 +172,7 @@ METHOD(vti_manager_t, child_rekey, void,
 	vti_holder_t *holder;
 	uint32_t redundant;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	holder = this->holders->rekey(this->holders, old_id, tunnel->child_id,
 								  tunnel->ike_id, &redundant);
 	if (holder)
@@ -414,35 +186,17 @@ METHOD(vti_manager_t, child_rekey, void,
 		holder->tunnel = *tunnel;
 		holder->tunnel.conn = NULL;
 		/* the rekey may have negotiated another algorithm */
-		holder_resync(this, holder);
+		vti_claims_changed(this->worker, holder);
 	}
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	this->holders->migrate(this->holders, old_id, new_id);
-	this->mutex->unlock(this->mutex);
-}
-
-/**
- * Move a claim on a VTI to new endpoints; a shared one keeps remote any.
- */
-static void claim_move(vti_claim_t *claim, int family, const uint8_t *local,
-					   const uint8_t *remote)
-{
-	static const uint8_t zero[16];
-	bool any = !memcmp(claim->params.remote, zero, sizeof(zero));
-
-	claim->params.family = family;
-	claim->params.kind = family == AF_INET ? VTI_KIND_VTI : VTI_KIND_VTI6;
-	memcpy(claim->params.local, local, 16);
-	if (!any)
-	{
-		memcpy(claim->params.remote, remote, 16);
-	}
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, ike_update, void,
@@ -451,27 +205,16 @@ METHOD(vti_manager_t, ike_update, void,
 {
 	enumerator_t *enumerator;
 	vti_holder_t *holder;
-	int i;
 
-	this->mutex->lock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
 	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		holder->tunnel.family = family;
-		memcpy(holder->tunnel.local, local, 16);
-		memcpy(holder->tunnel.remote, remote, 16);
-		for (i = 0; i < holder->count; i++)
-		{
-			/* an XFRM interface has no endpoints to follow */
-			if (holder->claims[i].params.kind != VTI_KIND_XFRM)
-			{
-				claim_move(&holder->claims[i], family, local, remote);
-			}
-		}
-		holder_resync(this, holder);
+		vti_claims_move(holder, family, local, remote);
+		vti_claims_changed(this->worker, holder);
 	}
 	enumerator->destroy(enumerator);
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, reload, void,
@@ -479,19 +222,170 @@ METHOD(vti_manager_t, reload, void,
 {
 	vti_config_t *old;
 
-	this->mutex->lock(this->mutex);
-	old = this->config;
-	this->config = config;
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	old = this->table.config;
+	this->table.config = config;
+	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
 }
 
-METHOD(vti_manager_t, cleanup_stale, void,
+/**
+ * A copy of a tunnel for a resync.
+ */
+static vti_tunnel_t *tunnel_dup(const vti_tunnel_t *tunnel)
+{
+	vti_tunnel_t *copy;
+
+	INIT(copy);
+	*copy = *tunnel;
+	copy->conn = strdup(tunnel->conn);
+	return copy;
+}
+
+static void tunnel_destroy(vti_tunnel_t *tunnel)
+{
+	free((char*)tunnel->conn);
+	free(tunnel);
+}
+
+/**
+ * The CHILD_SAs charon has, as copies; without the lock (the source checks
+ * IKE_SAs out).
+ */
+static hashtable_t *live_tunnels(private_vti_manager_t *this)
+{
+	enumerator_t *enumerator;
+	vti_tunnel_t *tunnel;
+	hashtable_t *live;
+
+	live = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32);
+	enumerator = this->source->create_enumerator(this->source);
+	while (enumerator->enumerate(enumerator, &tunnel))
+	{
+		tunnel = live->put(live, id_key(tunnel->child_id), tunnel_dup(tunnel));
+		if (tunnel)
+		{
+			tunnel_destroy(tunnel);
+		}
+	}
+	enumerator->destroy(enumerator);
+	return live;
+}
+
+/**
+ * Release the holders of CHILD_SAs charon no longer has, forget declined
+ * ones it no longer has; with the lock held.
+ */
+static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
+{
+	enumerator_t *enumerator;
+	vti_holder_t *holder;
+	void *key, *value;
+
+	enumerator = this->holders->create_enumerator(this->holders);
+	while (enumerator->enumerate(enumerator, &holder))
+	{
+		if (!live->get(live, id_key(holder->child_id)))
+		{
+			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
+				 "interfaces", holder->child_id);
+			holder_release(this, holder, 0, "its CHILD_SA is gone");
+		}
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->declined->create_enumerator(this->declined);
+	while (enumerator->enumerate(enumerator, &key, &value))
+	{
+		if (!live->get(live, key))
+		{
+			this->declined->remove_at(this->declined, enumerator);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Give CHILD_SAs charon has what the bus failed to tell: an interface, the
+ * right IKE_SA, their endpoints; with the lock held.
+ */
+static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
+{
+	enumerator_t *enumerator;
+	vti_tunnel_t *tunnel;
+	vti_holder_t *holder;
+	void *key;
+
+	enumerator = live->create_enumerator(live);
+	while (enumerator->enumerate(enumerator, &key, &tunnel))
+	{
+		holder = this->holders->get(this->holders, tunnel->child_id);
+		if (!holder)
+		{
+			if (!this->declined->get(this->declined, key) &&
+				up(this, tunnel))
+			{
+				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
+					 "interface", tunnel->conn, tunnel->child_id);
+			}
+			continue;
+		}
+		if (holder->ike_id != tunnel->ike_id)
+		{
+			DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} belongs to IKE_SA "
+				 "#%u", tunnel->conn, tunnel->child_id, tunnel->ike_id);
+			this->holders->migrate_one(this->holders, holder, tunnel->ike_id);
+		}
+		if (holder->tunnel.family != tunnel->family ||
+			memcmp(holder->tunnel.local, tunnel->local, 16) ||
+			memcmp(holder->tunnel.remote, tunnel->remote, 16))
+		{
+			DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} moved to other "
+				 "endpoints", tunnel->conn, tunnel->child_id);
+			vti_claims_move(holder, tunnel->family, tunnel->local,
+							tunnel->remote);
+			vti_claims_changed(this->worker, holder);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * The CHILD_SA part of a resync, called by the worker.
+ */
+static void reconcile(private_vti_manager_t *this)
+{
+	hashtable_t *live;
+
+	if (!this->source)
+	{
+		return;
+	}
+	live = live_tunnels(this);
+	this->table.mutex->lock(this->table.mutex);
+	reconcile_gone(this, live);
+	reconcile_live(this, live);
+	this->table.mutex->unlock(this->table.mutex);
+	live->destroy_function(live, (void*)tunnel_destroy);
+}
+
+METHOD(vti_manager_t, resync, void,
 	private_vti_manager_t *this)
 {
-	this->mutex->lock(this->mutex);
-	vti_stale_cleanup(this->config, this->backend, this->ifaces);
-	this->mutex->unlock(this->mutex);
+	this->worker->resync(this->worker);
+}
+
+METHOD(vti_manager_t, set_source, void,
+	private_vti_manager_t *this, vti_source_t *source)
+{
+	this->table.mutex->lock(this->table.mutex);
+	this->source = source;
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, flush, bool,
+	private_vti_manager_t *this, u_int timeout_ms)
+{
+	return this->worker->flush(this->worker, timeout_ms);
 }
 
 METHOD(vti_manager_t, count, int,
@@ -499,22 +393,24 @@ METHOD(vti_manager_t, count, int,
 {
 	int n;
 
-	this->mutex->lock(this->mutex);
-	n = this->ifaces->get_count(this->ifaces);
-	this->mutex->unlock(this->mutex);
+	this->table.mutex->lock(this->table.mutex);
+	n = this->table.ifaces->get_count(this->table.ifaces);
+	this->table.mutex->unlock(this->table.mutex);
 	return n;
 }
 
-METHOD(vti_manager_t, destroy, void,
-	private_vti_manager_t *this)
+/**
+ * Release everything still held or kept up: charon brings every IKE_SA
+ * down before unloading plugins, so what is held here had no down event.
+ */
+static void release_all(private_vti_manager_t *this)
 {
 	enumerator_t *enumerator;
-	vti_iface_t *iface;
 	vti_holder_t *holder;
+	vti_iface_t *iface;
 	void *key;
 
-	/* charon brings every IKE_SA down before unloading plugins: what is
-	 * still held here had no down event */
+	this->table.mutex->lock(this->table.mutex);
 	while ((holder = this->holders->take_any(this->holders)))
 	{
 		while (holder->count--)
@@ -524,22 +420,30 @@ METHOD(vti_manager_t, destroy, void,
 		}
 		free(holder);
 	}
-	enumerator = this->ifaces->create_enumerator(this->ifaces);
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (iface->known && iface->up)
+		iface->pending_until = 0;
+		if (iface->ifindex && iface->up)
 		{
-			iface->pending_until = 0;
-			vti_iface_sync(iface, this->backend, "charon is stopping");
+			this->worker->queue(this->worker, iface, "charon is stopping");
 		}
-		vti_iface_destroy(iface);
 	}
 	enumerator->destroy(enumerator);
-	this->ifaces->destroy(this->ifaces);
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, destroy, void,
+	private_vti_manager_t *this)
+{
+	release_all(this);
+	this->worker->destroy(this->worker);
+	this->table.ifaces->destroy_function(this->table.ifaces,
+										 (void*)vti_iface_destroy);
 	this->holders->destroy(this->holders);
-	this->config->destroy(this->config);
-	this->backend->destroy(this->backend);
-	this->mutex->destroy(this->mutex);
+	this->declined->destroy(this->declined);
+	this->table.config->destroy(this->table.config);
+	this->table.mutex->destroy(this->table.mutex);
 	free(this);
 }
 
@@ -560,15 +464,24 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,
-			.cleanup_stale = _cleanup_stale,
+			.resync = _resync,
+			.set_source = _set_source,
+			.flush = _flush,
 			.count = _count,
 			.destroy = _destroy,
 		},
-		.config = config,
-		.backend = backend,
-		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str, 32),
+		.table = {
+			.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+			.ifaces = hashtable_create(hashtable_hash_str,
+									   hashtable_equals_str, 32),
+			.config = config,
+			.reconcile = (void*)reconcile,
+		},
 		.holders = vti_holders_create(),
-		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+									 8),
 	);
+	this->table.data = this;
+	this->worker = vti_worker_create(&this->table, backend);
 	return &this->public;
 }

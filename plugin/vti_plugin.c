@@ -38,6 +38,47 @@ METHOD(plugin_t, get_name, char*,
 }
 
 /**
+ * Whether a comma-separated list of interface names holds name.
+ */
+static bool list_has(const char *list, const char *name)
+{
+	enumerator_t *enumerator;
+	char *item;
+	bool found = FALSE;
+
+	enumerator = enumerator_create_token(list, ",", " ");
+	while (!found && enumerator->enumerate(enumerator, &item))
+	{
+		found = streq(item, name);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Warn if charon will take our interfaces leaving its namespace for lost
+ * ones: it then roams, and every MOBIKE IKE_SA updates its peer.
+ */
+static void check_ignored(void)
+{
+	char *use, *ignore;
+
+	use = lib->settings->get_str(lib->settings, "%s.interfaces_use", NULL,
+								 lib->ns);
+	ignore = lib->settings->get_str(lib->settings, "%s.interfaces_ignore",
+									NULL, lib->ns);
+	if ((use && !list_has(use, VTI_TEMP_NAME)) ||
+		(ignore && list_has(ignore, VTI_TEMP_NAME)))
+	{
+		return;
+	}
+	DBG1(DBG_CFG, "vti: %s.interfaces_ignore does not list %s: each "
+		 "interface moved into a namespace makes charon roam, and every "
+		 "MOBIKE peer gets an address update; add %s to it", lib->ns,
+		 VTI_TEMP_NAME, VTI_TEMP_NAME);
+}
+
+/**
  * Register or unregister the listener when the feature is (un)loaded.
  */
 static bool plugin_cb(private_vti_plugin_t *this,
@@ -47,9 +88,11 @@ static bool plugin_cb(private_vti_plugin_t *this,
 
 	if (reg)
 	{
+		check_ignored();
 		manager = vti_manager_create(vti_config_create(lib->settings, lib->ns),
 									 vti_netlink_create());
-		manager->cleanup_stale(manager);
+		/* at start, what an earlier run left is released */
+		manager->resync(manager);
 		this->listener = vti_listener_create(manager);
 		charon->bus->add_listener(charon->bus, &this->listener->listener);
 	}

@@ -13,23 +13,13 @@
 /*
  * Described in header
  */
-uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, uint32_t configured,
-					  vti_backend_t *backend, uint32_t *link)
+uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, vti_backend_t *backend)
 {
 	/* unknown algorithms: assume a large IV, block and ICV */
 	vti_esp_overhead_t esp = { .iv = 16, .align = 16, .icv = 32 };
-	uint32_t path = 0, mtu, min_mtu;
+	uint32_t path, mtu, min_mtu;
 
-	/* the route is only needed for an auto MTU or an XFRM link */
-	if (!configured || link)
-	{
-		path = backend->path_mtu(backend, tunnel->family, tunnel->remote,
-								 link);
-	}
-	if (configured)
-	{
-		return configured;
-	}
+	path = backend->path_mtu(backend, tunnel->family, tunnel->remote, NULL);
 	if (!path)
 	{
 		path = DEFAULT_PATH_MTU;
@@ -42,6 +32,17 @@ uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, uint32_t configured,
 	/* IPv6 needs 1280 on the tunnel: PMTUD fragments the outer packets */
 	min_mtu = tunnel->family == AF_INET ? 68 : 1280;
 	return max(mtu, min_mtu);
+}
+
+/*
+ * Described in header
+ */
+uint32_t vti_want_link(const vti_tunnel_t *tunnel, vti_backend_t *backend)
+{
+	uint32_t link = 0;
+
+	backend->path_mtu(backend, tunnel->family, tunnel->remote, &link);
+	return link;
 }
 
 /**
@@ -64,14 +65,14 @@ static void vti_params(const vti_tunnel_t *tunnel, vti_params_t *params)
 
 /**
  * The kernel identity of an XFRM interface: its id alone, as it carries
- * both families and needs no endpoints.
+ * both families and needs no endpoints; its link comes later, from the
+ * route to the peer.
  */
-static void xfrm_params(uint32_t if_id, uint32_t link, vti_params_t *params)
+static void xfrm_params(uint32_t if_id, vti_params_t *params)
 {
 	*params = (vti_params_t){
 		.kind = VTI_KIND_XFRM,
 		.if_id = if_id,
-		.link = link,
 	};
 }
 
@@ -130,9 +131,9 @@ static bool want_xfrm(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
  * Described in header
  */
 int vti_want(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
-			 vti_backend_t *backend, vti_want_t *wants, int max)
+			 vti_want_t *wants, int max)
 {
-	uint32_t ids[2], mtu, link = 0;
+	uint32_t ids[2];
 	bool xfrm, none;
 	int i, n = 0, count = 0;
 
@@ -141,7 +142,6 @@ int vti_want(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
 	{
 		return 0;
 	}
-	mtu = vti_want_mtu(tunnel, cfg->mtu, backend, xfrm ? &link : NULL);
 	if (xfrm)
 	{
 		/* an if_id of 0 is never used; distinct ids need an interface each */
@@ -162,7 +162,7 @@ int vti_want(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
 	{
 		if (xfrm)
 		{
-			xfrm_params(ids[i], link, &wants[count].params);
+			xfrm_params(ids[i], &wants[count].params);
 		}
 		else
 		{
@@ -171,7 +171,7 @@ int vti_want(const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
 		if (expand_name(cfg, wants[count].params.kind, ids[i], tunnel->conn,
 						wants[count].name))
 		{
-			wants[count++].mtu = mtu;
+			count++;
 		}
 	}
 	return count;

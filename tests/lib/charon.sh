@@ -16,13 +16,18 @@ charon_conf() {
 	extra=${2:-}
 	mkdir -p "$d"
 	vti_load="vti { load = no }"
+	ignore=
 	if [ -n "${VTI_PLUGIN:-}" ]; then
 		vti_load="include $VTI_SRCDIR/plugin/vti.conf"
+		# the name interfaces are born under: moving them away must not
+		# make charon roam (README, "Settings")
+		ignore="interfaces_ignore = strongswan-vti"
 	fi
 	cat > "$d/strongswan.conf" <<CONF
 charon {
 	load_modular = yes
 	install_routes = no
+	$ignore
 	# TCG guests on a loaded machine answer slowly: give them time
 	retransmit_tries = 4
 	retransmit_timeout = 1.0

@@ -23,6 +23,7 @@ static void start(const char *settings_text)
 
 	settings = settings_create_string((char*)settings_text);
 	fake = fake_backend_create();
+	test_threads();
 	manager = vti_manager_create(vti_config_create(settings, "charon"),
 								 &fake->backend);
 	settings->destroy(settings);
@@ -73,17 +74,22 @@ static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
 #define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
 							  "2001:db8:3::2")
 
+/* born in charon's namespace under the name charon is told to ignore,
+ * named in its own, found by its connection's name too */
 #define CREATED_VTI6 \
-	"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move vti6 private\n" \
+	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
+	"move strongswan-vti private\n" \
+	"rename private strongswan-vti vti6\n" \
 	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n" \
-	"up private vti6\n"
+	"up private vti6\n" \
+	"altname private vti6 V3-2\n"
 
 START_TEST(test_up_down)
 {
 	vti_tunnel_t t = V6(1, 1);
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert(!fake_backend_exists(fake, "", "vti6", NULL));
@@ -94,6 +100,7 @@ START_TEST(test_up_down)
 			  "private, mtu 1426"));
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(manager->count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -105,11 +112,14 @@ START_TEST(test_ipv4_is_vti)
 	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
-		"create vti vti5 ikey=5 okey=5 alias=strongswan-vti:v4\n"
-		"move vti5 private\n"
+		"create vti strongswan-vti ikey=5 okey=5 alias=strongswan-vti:v4\n"
+		"move strongswan-vti private\n"
+		"rename private strongswan-vti vti5\n"
 		"configure private vti5 mtu=1446 addrs=1 disable_xfrm=0\n"
-		"up private vti5\n");
+		"up private vti5\n"
+		"altname private vti5 v4\n");
 }
 END_TEST
 
@@ -121,10 +131,12 @@ START_TEST(test_no_netns)
 	fake_backend_free(fake);
 	start("charon { plugins { vti { mtu = 1500 } } }");
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0\n"
-		"up - vti6\n");
+		"up - vti6\n"
+		"altname - vti6 V3-2\n");
 }
 END_TEST
 
@@ -133,13 +145,17 @@ START_TEST(test_child_rekey)
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* a rekey raises child_rekey only; the old SA goes without down event */
 	manager->child_rekey(manager, 1, &rekeyed);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -149,9 +165,11 @@ START_TEST(test_rekey_changes_algorithm)
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128, &rekeyed.esp);
 	manager->child_rekey(manager, 1, &rekeyed);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "mtu private vti6 1406\n");
 	ck_assert(strstr(test_log, "mtu of vti6 changed from 1426 to 1406"));
 }
@@ -163,14 +181,18 @@ START_TEST(test_ike_rekey_then_down)
 	uint8_t local[16], remote[16];
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	manager->ike_rekey(manager, 1, 7);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* the children follow the new IKE_SA: its updates reach them */
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, "2001:db8:3::2", remote);
 	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->ike_update(manager, 7, AF_INET6, local, remote);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 					 "local=2001:db8:1::9 remote=2001:db8:3::2 mtu=1426\n");
 }
@@ -187,12 +209,18 @@ START_TEST(test_ike_update_only_its_children)
 	 * of the IKE_SA has remote "any" */
 	a2.remote_any = TRUE;
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	manager->child_up(manager, &b);
+	SETTLE(manager);
 	manager->child_up(manager, &a2);
+	SETTLE(manager);
 	manager->ike_rekey(manager, 1, 11);
+	SETTLE(manager);
 	manager->ike_rekey(manager, 2, 12);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->ike_update(manager, 11, AF_INET, local, remote);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"change private vti4 ikey=4 local=192.0.2.9 remote=192.0.2.2 mtu=1446\n"
 		"change private vti6 ikey=6 local=192.0.2.9 remote=0.0.0.0 mtu=1446\n");
@@ -200,10 +228,13 @@ START_TEST(test_ike_update_only_its_children)
 	a2.child_id = 4;
 	a2.ike_id = 11;
 	manager->child_rekey(manager, 3, &a2);
+	SETTLE(manager);
 	manager->child_down(manager, "a", 1, 0);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	local[3] = 10;
 	manager->ike_update(manager, 11, AF_INET, local, remote);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"change private vti6 ikey=6 local=192.0.2.10 remote=0.0.0.0 mtu=1446\n");
 }
@@ -214,14 +245,18 @@ START_TEST(test_make_before_break)
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
 	manager->child_up(manager, &old);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* the new IKE_SA's children come up before the old ones go down */
 	manager->child_up(manager, &new);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(manager->count(manager), 1);
 	manager->child_down(manager, "V3-2", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -231,9 +266,12 @@ START_TEST(test_break_before_make)
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
 	manager->child_up(manager, &old);
+	SETTLE(manager);
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &new);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -243,16 +281,22 @@ START_TEST(test_break_before_make_reauth_initiator)
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
 	manager->child_up(manager, &old);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* our IKE_SA reauthenticates: its children go down first */
 	manager->child_down(manager, "V3-2", 1, 30);
+	SETTLE(manager);
 	manager->expire_pending(manager, FALSE);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_up(manager, &new);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->expire_pending(manager, TRUE);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -262,11 +306,15 @@ START_TEST(test_reauth_never_returns)
 	vti_tunnel_t old = V6(1, 1);
 
 	manager->child_up(manager, &old);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 30);
+	SETTLE(manager);
 	manager->expire_pending(manager, FALSE);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->expire_pending(manager, TRUE);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(manager->count(manager), 0);
 }
@@ -278,12 +326,16 @@ START_TEST(test_ike_down_several_children)
 										  "2001:db8:3::3");
 
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	manager->child_up(manager, &b);
+	SETTLE(manager);
 	ck_assert_int_eq(manager->count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	manager->child_down(manager, "V3-2", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -296,15 +348,19 @@ START_TEST(test_roadwarriors_share)
 
 	a.remote_any = b.remote_any = TRUE;
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	ck_assert_int_eq(fake->last_params.remote[0], 0);
 	ck_assert_int_eq(fake->last_params.remote[3], 0);
 	manager->child_up(manager, &b);
+	SETTLE(manager);
 	ck_assert_int_eq(manager->count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
 	manager->child_down(manager, "rw", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "rw", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti9\n");
 }
 END_TEST
@@ -315,7 +371,9 @@ START_TEST(test_unique_marks)
 	vti_tunnel_t b = tunnel("u", 2, 2, 2, "192.0.2.1", "192.0.2.3");
 
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	manager->child_up(manager, &b);
+	SETTLE(manager);
 	ck_assert(fake_backend_exists(fake, "private", "vti1", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "vti2", NULL));
 }
@@ -331,20 +389,27 @@ START_TEST(test_same_name_other_peer)
 	 * waits for DPD: the new IKE_SA's endpoints are the ones that carry
 	 * traffic, the interface follows them in place */
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &b);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.3 mtu=1446\n");
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "x", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti4\n");
 	/* the new one going first gives the interface back to the old one */
 	manager->child_up(manager, &a);
+	SETTLE(manager);
 	manager->child_up(manager, &c);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 3, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.2 mtu=1446\n");
 	ck_assert_int_eq(manager->count(manager), 1);
@@ -358,11 +423,13 @@ START_TEST(test_foreign_interface_untouched)
 
 	fake_backend_add(fake, "private", "vti6", "", TRUE);
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
 					 "private and is not ours (no alias), leaving it alone"));
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_str_eq(fake->calls, "");
@@ -374,8 +441,11 @@ START_TEST(test_other_connections_interface)
 {
 	vti_tunnel_t t = V6(1, 1);
 
+	/* in charon's namespace the name is never used: only where it goes */
 	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", 0);
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "other", 0);
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "is not ours (strongswan-vti:other)"));
 }
@@ -388,6 +458,7 @@ START_TEST(test_leftover_replaced)
 	/* ours, same connection, but not in the table: a crash left it */
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", 0);
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n" CREATED_VTI6);
 }
 END_TEST
@@ -399,19 +470,23 @@ START_TEST(test_failure_leaves_nothing)
 	fake->fail_op = "configure";
 	fake->fail_errno = EINVAL;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move vti6 private\n"
+		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move strongswan-vti private\n"
+		"rename private strongswan-vti vti6\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"remove private vti6\n");
 	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
 					 "Invalid argument"));
-	ck_assert_int_eq(manager->count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
+	/* the table keeps the CHILD_SA's claim: a resync tries again */
+	ck_assert_int_eq(manager->count(manager), 1);
 	/* and the next SA tries again */
 	fake_backend_clear(fake);
 	t.child_id = 2;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -423,10 +498,11 @@ START_TEST(test_move_failure)
 	fake->fail_op = "move";
 	fake->fail_errno = ENOENT;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move vti6 private\n"
-		"remove - vti6\n");
+		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move strongswan-vti private\n"
+		"remove - strongswan-vti\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -441,12 +517,15 @@ START_TEST(test_down_action_down)
 	start("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &again);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "configure private vti6 mtu=1426 addrs=1 "
 					 "disable_xfrm=0\nup private vti6\n");
 	ck_assert(fake->last_settings.keep_addrs);
@@ -464,6 +543,7 @@ START_TEST(test_shutdown_removes)
 	vti_tunnel_t t = V6(1, 1);
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->destroy(manager);
 	manager = NULL;
@@ -476,11 +556,12 @@ START_TEST(test_cleanup_stale)
 	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", 0);
 	fake_backend_add(fake, "private", "vti2", VTI_ALIAS_PREFIX "b", TRUE);
 	fake_backend_add(fake, "private", "eth0", "", TRUE);
-	manager->cleanup_stale(manager);
+	manager->resync(manager);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove - vti1\nremove private vti2\n");
 	ck_assert(fake_backend_exists(fake, "private", "eth0", NULL));
-	ck_assert(strstr(test_log, "vti: b: deleted vti2 left by an earlier run in "
-					 "namespace private"));
+	ck_assert(strstr(test_log, "vti: b: deleted vti2 from namespace private "
+					 "(left by an earlier run)"));
 }
 END_TEST
 
@@ -494,12 +575,14 @@ START_TEST(test_cleanup_adopts_down)
 	start("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->cleanup_stale(manager);
+	manager->resync(manager);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
 	/* the next matching SA reuses it: same interface, new keys */
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 		"local=2001:db8:1::1 remote=2001:db8:3::2 mtu=1426\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
@@ -516,7 +599,9 @@ START_TEST(test_not_enabled)
 	start("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -527,16 +612,20 @@ START_TEST(test_reload)
 	settings_t *settings;
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	settings = settings_create_string(
 			"charon { plugins { vti { connections { V3-2 { enable = no } } } } }");
 	manager->reload(manager, vti_config_create(settings, "charon"));
+	SETTLE(manager);
 	settings->destroy(settings);
 	fake_backend_clear(fake);
 	/* existing interfaces stay; new SAs follow the new settings */
 	u.mark_in = u.mark_out = 8;
 	manager->child_up(manager, &u);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -550,6 +639,7 @@ START_TEST(test_bad_name)
 	fake_backend_free(fake);
 	start("charon { plugins { vti { name = vti-%conn } } }");
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "vti: a-long-connection-name: name template "
 					 "'vti-%conn' gives no valid interface name"));
@@ -563,6 +653,7 @@ START_TEST(test_path_mtu_natt)
 	fake->path_mtu = 1400;
 	t.natt = TRUE;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_int_eq(fake->last_settings.mtu, 1338);
 }
 END_TEST
@@ -582,10 +673,12 @@ static vti_tunnel_t xfrm_tunnel(const char *conn, uint32_t child, uint32_t ike,
 }
 
 #define CREATED_XFRM42 \
-	"create xfrm xfrm42 if_id=42 link=3 alias=strongswan-vti:x\n" \
-	"move xfrm42 private\n" \
+	"create xfrm strongswan-vti if_id=42 link=3 alias=strongswan-vti:x\n" \
+	"move strongswan-vti private\n" \
+	"rename private strongswan-vti xfrm42\n" \
 	"configure private xfrm42 mtu=1426 addrs=1 disable_xfrm=1\n" \
-	"up private xfrm42\n"
+	"up private xfrm42\n" \
+	"altname private xfrm42 x\n"
 
 START_TEST(test_xfrm_up_down)
 {
@@ -593,9 +686,11 @@ START_TEST(test_xfrm_up_down)
 								 "2001:db8::2");
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -608,15 +703,19 @@ START_TEST(test_xfrm_both_families_share)
 								  "192.0.2.2");
 
 	manager->child_up(manager, &v6);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* one XFRM interface carries IPv4 and IPv6, whatever the endpoints */
 	manager->child_up(manager, &v4);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	/* the MTU is the smallest its CHILD_SAs need: IPv6's leaves */
 	manager->child_down(manager, "x", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "mtu private xfrm42 1446\n");
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 2, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -628,6 +727,7 @@ START_TEST(test_xfrm_mark_and_if_id)
 
 	t.mark_in = t.mark_out = 6;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	ck_assert(strstr(test_log, "vti: x: CHILD_SA {1} has marks and if_ids, "
 					 "it gets an XFRM interface"));
@@ -644,6 +744,7 @@ START_TEST(test_xfrm_kind_vti)
 	start("charon { plugins { vti { connections { x { kind = vti } } } } }");
 	t.mark_in = t.mark_out = 6;
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert(strpfx(fake->calls, "create vti6 vti6 ikey=6 okey=6"));
 }
 END_TEST
@@ -656,6 +757,7 @@ START_TEST(test_xfrm_kind_without_if_id)
 	fake_backend_free(fake);
 	start("charon { plugins { vti { kind = xfrm } } }");
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "has no if_ids, kind = xfrm wants them"));
 }
@@ -667,11 +769,13 @@ START_TEST(test_xfrm_unique_dir)
 
 	/* %unique-dir: distinct in and out ids, an interface each */
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm7", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm8", NULL));
 	ck_assert_int_eq(manager->count(manager), 2);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private xfrm7\n"
 					 "remove private xfrm8\n");
 }
@@ -682,6 +786,7 @@ START_TEST(test_xfrm_if_id_zero_unused)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 0, 5, "192.0.2.1", "192.0.2.2");
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	ck_assert_int_eq(manager->count(manager), 1);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm5", NULL));
 	ck_assert(!fake_backend_exists(fake, "private", "xfrm0", NULL));
@@ -696,12 +801,15 @@ START_TEST(test_xfrm_reauth_unique)
 	/* make-before-break reauth allocates new %unique if_ids: the new
 	 * interface comes up before the old one goes */
 	manager->child_up(manager, &old);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->child_up(manager, &new);
-	ck_assert(strpfx(fake->calls, "create xfrm xfrm2 if_id=2"));
+	SETTLE(manager);
+	ck_assert(strpfx(fake->calls, "create xfrm strongswan-vti if_id=2"));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm1", NULL));
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 1, 0);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private xfrm1\n");
 	ck_assert(fake_backend_exists(fake, "private", "xfrm2", NULL));
 }
@@ -713,8 +821,10 @@ START_TEST(test_xfrm_endpoints_ignored)
 	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
 
 	manager->child_up(manager, &t);
+	SETTLE(manager);
 	fake_backend_clear(fake);
 	manager->ike_update(manager, 1, AF_INET, local, remote);
+	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST

@@ -6,6 +6,7 @@ build=${VTI_TOP_BUILDDIR:-$top}
 command -v valgrind > /dev/null || { echo "SKIP: no valgrind"; exit 77; }
 log=$(mktemp)
 CK_FORK=no valgrind --leak-check=full --show-leak-kinds=definite,indirect \
+	--child-silent-after-fork=yes \
 	--num-callers=30 --log-file="$log" "$build/tests/unit/vti_tests" > "$log.out" 2>&1
 status=$?
 cat "$log.out"

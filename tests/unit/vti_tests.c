@@ -36,6 +36,14 @@ static void test_dbg(debug_t group, level_t level, char *fmt, ...)
 	}
 }
 
+void test_threads(void)
+{
+	if (!lib->processor->get_total_threads(lib->processor))
+	{
+		lib->processor->set_threads(lib->processor, 2);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	char conf[] = "/tmp/vti-tests.XXXXXX";
@@ -62,11 +70,14 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, manager_suite_create());
 	srunner_add_suite(runner, nlmsg_suite_create());
 	srunner_add_suite(runner, orders_suite_create());
+	srunner_add_suite(runner, worker_suite_create());
 	srunner_add_suite(runner, netlink_suite_create());
 	srunner_add_suite(runner, listener_suite_create());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);
+	/* as charon does: the threads stop before the library goes */
+	lib->processor->cancel(lib->processor);
 	library_deinit();
 	return failed ? 1 : 0;
 }

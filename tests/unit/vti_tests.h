@@ -13,6 +13,7 @@ Suite *config_suite_create(void);
 Suite *manager_suite_create(void);
 Suite *nlmsg_suite_create(void);
 Suite *orders_suite_create(void);
+Suite *worker_suite_create(void);
 Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
 
@@ -22,5 +23,17 @@ Suite *listener_suite_create(void);
 extern char test_log[16384];
 
 void test_log_clear(void);
+
+/**
+ * Start threads of the processor (the kernel worker is one of its jobs)
+ * in this process: a forked test does not inherit the parent's.
+ */
+void test_threads(void);
+
+/**
+ * Wait until the manager's kernel worker applied what it was told.
+ */
+#define SETTLE(m) ck_assert_msg((m)->flush((m), 5000), \
+								"the kernel worker did not settle")
 
 #endif

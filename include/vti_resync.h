@@ -1,0 +1,51 @@
+/**
+ * @defgroup vti_resync vti_resync
+ * @{ @ingroup vti
+ *
+ * Comparing the table with what the kernel has: at start (what an earlier
+ * run left), periodically, and for link events of someone else's doing.
+ */
+
+#ifndef VTI_RESYNC_H_
+#define VTI_RESYNC_H_
+
+#include "vti_worker.h"
+
+/**
+ * Take what the kernel says of an interface of ours as the truth, logging
+ * each difference; with the table's lock held.
+ *
+ * @param iface		interface of the table
+ * @param link		what the kernel says of it
+ * @param how		how it came to differ, for the log ("by hand")
+ * @return			TRUE if it differs from what its claims want
+ */
+bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
+						const char *how);
+
+/**
+ * Take in a link event of someone else's doing (the worker filters out
+ * those of its own operations); with the table's lock held.
+ *
+ * @param table		the table
+ * @param worker	queue for repairs
+ * @param event		the event
+ * @return			the interface of ours it concerns, NULL if none
+ */
+vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+							  const vti_link_event_t *event);
+
+/**
+ * Compare every namespace in use with the table: links of ours the table
+ * does not know are adopted and released (deleted, or kept down with
+ * down_action = down), interfaces gone or changed are repaired; called by
+ * the worker's thread without the lock.
+ *
+ * @param table		the table
+ * @param backend	the kernel
+ * @param worker	queue for repairs
+ */
+void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
+					   vti_worker_t *worker);
+
+#endif /** VTI_RESYNC_H_ @}*/

@@ -1,0 +1,96 @@
+/**
+ * @defgroup vti_worker vti_worker
+ * @{ @ingroup vti
+ *
+ * The kernel worker: one thread that takes the kernel to what the table
+ * wants, an interface at a time, so that charon's bus never waits for the
+ * kernel; it expires reauthentication graces, follows link events and
+ * compares the table with the kernel (resync).
+ */
+
+#ifndef VTI_WORKER_H_
+#define VTI_WORKER_H_
+
+#include "vti_iface.h"
+
+#include <collections/hashtable.h>
+#include <threading/mutex.h>
+
+typedef struct vti_worker_t vti_worker_t;
+typedef struct vti_table_t vti_table_t;
+
+/**
+ * What the manager and its worker share.
+ */
+struct vti_table_t {
+
+	/** protects all of the table, held by neither across kernel work */
+	mutex_t *mutex;
+
+	/** vti_iface_t by key */
+	hashtable_t *ifaces;
+
+	/** settings */
+	vti_config_t *config;
+
+	/**
+	 * Compare the holders with the CHILD_SAs charon has and repair them;
+	 * called by the worker at a resync without the lock.
+	 *
+	 * @param data		data
+	 */
+	void (*reconcile)(void *data);
+
+	/** data for reconcile */
+	void *data;
+};
+
+/**
+ * The worker.
+ */
+struct vti_worker_t {
+
+	/**
+	 * Have an interface brought to what its claims want. With the table's
+	 * lock held.
+	 *
+	 * @param iface		interface of the table
+	 * @param why		reason logged if it is released
+	 */
+	void (*queue)(vti_worker_t *this, vti_iface_t *iface, const char *why);
+
+	/**
+	 * Compare the table with charon's CHILD_SAs and the kernel soon.
+	 */
+	void (*resync)(vti_worker_t *this);
+
+	/**
+	 * Wait until nothing is queued and no resync is due or running.
+	 *
+	 * @param timeout_ms	longest wait
+	 * @return			FALSE if the worker was still busy then
+	 */
+	bool (*flush)(vti_worker_t *this, u_int timeout_ms);
+
+	/**
+	 * Finish what is queued (or abandon it past a deadline, logged) and
+	 * stop the thread.
+	 */
+	void (*destroy)(vti_worker_t *this);
+};
+
+/**
+ * Monotonic microseconds, for the level 3 log lines bench/ reads.
+ */
+uint64_t vti_worker_now_us(void);
+
+/**
+ * Start the worker.
+ *
+ * @param table		the table, not owned
+ * @param backend	the kernel, used by the worker's thread only, owned
+ * @return			worker, NULL if its thread did not start
+ */
+vti_worker_t *vti_worker_create(vti_table_t *table, vti_backend_t *backend);
+
+#endif /** VTI_WORKER_H_ @}*/

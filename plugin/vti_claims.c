@@ -1,0 +1,229 @@
+/*
+ * Which interface a CHILD_SA's want gets, and its claims on it: the
+ * interface of its name, or for a VTI the one with its endpoints (the
+ * kernel tells VTIs apart by nothing else), if its connection owns it and
+ * no CHILD_SA of the same IKE_SA holds it with another identity.
+ */
+
+#include "vti_claims.h"
+
+#include <utils/debug.h>
+
+/*
+ * Described in header
+ */
+void vti_claims_withdraw(vti_worker_t *worker, vti_claim_t *claim,
+						 uint32_t grace, const char *why)
+{
+	vti_iface_t *iface = claim->iface;
+
+	vti_iface_unclaim(iface, claim);
+	if (array_count(iface->claims))
+	{
+		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} left %s, %u holders remain",
+			 iface->conn, claim->child_id, iface->name,
+			 array_count(iface->claims));
+	}
+	else if (grace && iface->up)
+	{
+		iface->pending_until = time_monotonic(NULL) + grace;
+		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
+			 "reauthentication", iface->conn, iface->name, grace);
+		return;
+	}
+	worker->queue(worker, iface, why);
+}
+
+/**
+ * An interface of conn whose claims come from another IKE_SA than ike_id
+ * (or none) may take the identity of a new claim; one of the same IKE_SA
+ * with another identity would lose its interface.
+ */
+static bool same_ike_conflict(vti_iface_t *iface, uint32_t ike_id,
+							  const vti_params_t *params)
+{
+	vti_claim_t *claim;
+	int i;
+
+	for (i = 0; i < array_count(iface->claims); i++)
+	{
+		array_get(iface->claims, i, &claim);
+		if (claim->ike_id == ike_id && !vti_params_equal(&claim->params, params))
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Our VTI the kernel would take as the same as params, NULL if none.
+ */
+static vti_iface_t *find_endpoints(vti_table_t *table,
+								   const vti_params_t *params)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface, *found = NULL;
+	void *key;
+
+	if (params->kind == VTI_KIND_XFRM)
+	{
+		return NULL;
+	}
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (vti_iface_same_endpoints(iface, params))
+		{
+			found = iface;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * The interface a want of a CHILD_SA gets: its name's, or the VTI with its
+ * endpoints, if its connection owns it, else a new entry. NULL (logged)
+ * where it cannot have one.
+ */
+static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
+							   const vti_conn_cfg_t *cfg, const vti_want_t *want)
+{
+	vti_iface_t *named, *iface;
+	char key[sizeof(iface->key)], desc[256];
+
+	named = NULL;
+	if (snprintf(key, sizeof(key), "%s/%s", cfg->netns,
+				 want->name) < (int)sizeof(key))
+	{
+		named = table->ifaces->get(table->ifaces, key);
+	}
+	iface = find_endpoints(table, &want->params) ?: named;
+	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
+	if (!iface)
+	{
+		iface = vti_iface_create(tunnel->conn, cfg, want->name,
+								 want->params.kind);
+		table->ifaces->put(table->ifaces, iface->key, iface);
+		return iface;
+	}
+	if (named && named != iface)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s wants the endpoints of %s and the name of "
+			 "%s in namespace %s: the CHILD_SA gets no interface",
+			 tunnel->conn, desc, iface->name, named->name,
+			 vti_iface_netns_str(named->netns));
+		return NULL;
+	}
+	if (!streq(iface->conn, tunnel->conn))
+	{
+		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is already used by "
+			 "connection %s (wanted %s): the CHILD_SA gets no interface",
+			 tunnel->conn, iface->name, vti_iface_netns_str(iface->netns),
+			 iface->conn, desc);
+		return NULL;
+	}
+	if (same_ike_conflict(iface, tunnel->ike_id, &want->params))
+	{
+		DBG1(DBG_CHD, "vti: %s: %s already carries another CHILD_SA of the "
+			 "same IKE_SA with other keys or endpoints (wanted %s); the "
+			 "kernel tells VTIs apart by endpoints only, use if_ids: the "
+			 "CHILD_SA gets no interface", tunnel->conn, iface->name, desc);
+		return NULL;
+	}
+	return iface;
+}
+
+/*
+ * Described in header
+ */
+bool vti_claims_take(vti_table_t *table, vti_worker_t *worker,
+					 vti_holder_t *holder, const vti_tunnel_t *tunnel,
+					 const vti_conn_cfg_t *cfg, const vti_want_t *want,
+					 uint64_t seq)
+{
+	vti_claim_t *claim = &holder->claims[holder->count];
+	vti_iface_t *iface;
+
+	iface = find_iface(table, tunnel, cfg, want);
+	if (!iface)
+	{
+		return FALSE;
+	}
+	*claim = (vti_claim_t){
+		.child_id = tunnel->child_id,
+		.ike_id = tunnel->ike_id,
+		.params = want->params,
+		.tunnel = &holder->tunnel,
+		.seq = seq,
+	};
+	if (!array_count(iface->claims))
+	{
+		iface->held_down = FALSE;
+		if (iface->pending_until)
+		{
+			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
+				 "CHILD_SA {%u}", tunnel->conn, iface->name, tunnel->child_id);
+			iface->pending_until = 0;
+		}
+		else if (!iface->up)
+		{
+			/* kept down or adopted: made again with today's settings */
+			vti_iface_use_cfg(iface, cfg, want->params.kind);
+		}
+	}
+	vti_iface_claim(iface, claim);
+	DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} holds %s (%u holders)",
+		 tunnel->conn, tunnel->child_id, iface->name,
+		 array_count(iface->claims));
+	worker->queue(worker, iface, "");
+	holder->count++;
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+void vti_claims_changed(vti_worker_t *worker, vti_holder_t *holder)
+{
+	int i;
+
+	for (i = 0; i < holder->count; i++)
+	{
+		holder->claims[i].mtu = 0;
+		worker->queue(worker, holder->claims[i].iface, "");
+	}
+}
+
+/*
+ * Described in header
+ */
+void vti_claims_move(vti_holder_t *holder, int family, const uint8_t *local,
+					 const uint8_t *remote)
+{
+	static const uint8_t zero[16];
+	vti_params_t *params;
+	int i;
+
+	holder->tunnel.family = family;
+	memcpy(holder->tunnel.local, local, 16);
+	memcpy(holder->tunnel.remote, remote, 16);
+	for (i = 0; i < holder->count; i++)
+	{
+		params = &holder->claims[i].params;
+		if (params->kind == VTI_KIND_XFRM)
+		{
+			continue;
+		}
+		params->family = family;
+		params->kind = family == AF_INET ? VTI_KIND_VTI : VTI_KIND_VTI6;
+		memcpy(params->local, local, 16);
+		if (memcmp(params->remote, zero, sizeof(zero)))
+		{
+			memcpy(params->remote, remote, 16);
+		}
+	}
+}
+

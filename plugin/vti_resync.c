@@ -1,0 +1,300 @@
+/*
+ * The table against the kernel's links: what differs is logged once and
+ * repaired by the worker.
+ */
+
+#include "vti_resync.h"
+
+#include <collections/linked_list.h>
+#include <utils/debug.h>
+
+/*
+ * Described in header
+ */
+bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
+						const char *how)
+{
+	char desc[256];
+	bool differs = FALSE;
+
+	if (iface->up && !link->up)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s was set down %s, leaving it down",
+			 iface->conn, iface->name, how);
+		iface->held_down = TRUE;
+	}
+	else if (!iface->up && link->up && iface->held_down)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s was set up again %s", iface->conn,
+			 iface->name, how);
+		iface->held_down = FALSE;
+	}
+	iface->up = link->up;
+	if (link->mtu != iface->settings.mtu)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s has mtu %u (set %s), not %u", iface->conn,
+			 iface->name, link->mtu, how, iface->settings.mtu);
+		iface->settings.mtu = link->mtu;
+		differs = TRUE;
+	}
+	if (link->known && iface->known &&
+		!vti_params_equal(&link->params, &iface->kernel))
+	{
+		DBG1(DBG_CHD, "vti: %s: %s was changed %s to %s", iface->conn,
+			 iface->name, how, vti_iface_describe(iface->name, &link->params,
+												  desc, sizeof(desc)));
+		differs = TRUE;
+	}
+	if (link->known)
+	{
+		iface->kernel = link->params;
+		iface->known = TRUE;
+	}
+	return differs && array_count(iface->claims);
+}
+
+/**
+ * The interface of ours in netns with ifindex, NULL if none.
+ */
+static vti_iface_t *find_index(vti_table_t *table, const char *netns,
+							   int ifindex)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface, *found = NULL;
+	void *key;
+
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->ifindex == ifindex && streq(iface->netns, netns))
+		{
+			found = iface;
+			break;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/*
+ * Described in header
+ */
+vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+							  const vti_link_event_t *event)
+{
+	vti_iface_t *iface;
+
+	iface = find_index(table, event->netns, event->link.ifindex);
+	if (!iface)
+	{
+		return NULL;
+	}
+	if (event->deleted || !streq(event->link.name, iface->name))
+	{
+		iface->ifindex = 0;
+		iface->up = FALSE;
+		if (event->deleted && !event->moved)
+		{
+			DBG1(DBG_CHD, "vti: %s: %s was deleted in namespace %s by hand%s",
+				 iface->conn, iface->name, vti_iface_netns_str(iface->netns),
+				 array_count(iface->claims) ? ", making it again" : "");
+			if (array_count(iface->claims))
+			{
+				worker->queue(worker, iface, "");
+			}
+			return iface;
+		}
+		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours",
+			 iface->conn, iface->name, event->deleted ?
+			 "moved out of its namespace" : "renamed");
+		return iface;
+	}
+	if (vti_resync_compare(iface, &event->link, "by hand"))
+	{
+		worker->queue(worker, iface, "");
+	}
+	return iface;
+}
+
+/**
+ * The namespaces to look at: the settings' and those of the table.
+ */
+static linked_list_t *namespaces(vti_table_t *table)
+{
+	enumerator_t *enumerator;
+	linked_list_t *list;
+	vti_iface_t *iface;
+	char *netns;
+	void *key;
+
+	list = linked_list_create();
+	table->mutex->lock(table->mutex);
+	enumerator = table->config->create_netns_enumerator(table->config);
+	while (enumerator->enumerate(enumerator, &netns))
+	{
+		list->insert_last(list, strdup(netns));
+	}
+	enumerator->destroy(enumerator);
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (!list->find_first(list, (void*)streq, NULL, iface->netns))
+		{
+			list->insert_last(list, strdup(iface->netns));
+		}
+	}
+	enumerator->destroy(enumerator);
+	table->mutex->unlock(table->mutex);
+	return list;
+}
+
+static void collect_link(array_t *links, const vti_link_info_t *link)
+{
+	vti_link_info_t *copy;
+
+	INIT(copy);
+	*copy = *link;
+	array_insert(links, ARRAY_TAIL, copy);
+}
+
+static void free_link(void *link, int idx, void *user)
+{
+	free(link);
+}
+
+/**
+ * The link of ifindex in links, taken out of it; NULL if none.
+ */
+static vti_link_info_t *take_link(array_t *links, int ifindex)
+{
+	vti_link_info_t *link;
+	int i;
+
+	for (i = 0; i < array_count(links); i++)
+	{
+		array_get(links, i, &link);
+		if (link->ifindex == ifindex)
+		{
+			array_remove(links, i, NULL);
+			return link;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * Compare the interfaces of the table in netns with its links, taking
+ * those the table knows out of links.
+ */
+static void compare_known(vti_table_t *table, vti_worker_t *worker,
+						  const char *netns, array_t *links)
+{
+	enumerator_t *enumerator;
+	vti_link_info_t *link;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (!streq(iface->netns, netns) || iface->queued)
+		{
+			continue;
+		}
+		link = iface->ifindex ? take_link(links, iface->ifindex) : NULL;
+		if (iface->ifindex && (!link || !streq(link->name, iface->name)))
+		{
+			DBG1(DBG_CHD, "vti: %s: %s is %s in namespace %s", iface->conn,
+				 iface->name, link ? "renamed" : "gone",
+				 vti_iface_netns_str(netns));
+			iface->ifindex = 0;
+			iface->up = FALSE;
+		}
+		else if (link && vti_resync_compare(iface, link, "behind our back"))
+		{
+			worker->queue(worker, iface, "");
+		}
+		free(link);
+		if (!iface->ifindex && array_count(iface->claims))
+		{
+			worker->queue(worker, iface, "");
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Adopt a link of ours the table does not know, to be released: deleted,
+ * or kept down if its connection wants that in this namespace.
+ */
+static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
+				  vti_link_info_t *link)
+{
+	const char *conn = link->alias + strlen(VTI_ALIAS_PREFIX);
+	vti_conn_cfg_t cfg;
+	vti_iface_t *iface;
+
+	iface = vti_iface_adopt(conn, netns, link->name, link->ifindex);
+	if (table->ifaces->get(table->ifaces, iface->key))
+	{
+		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is ours but its name is "
+			 "taken in the table, leaving it", conn, link->name,
+			 vti_iface_netns_str(netns));
+		vti_iface_destroy(iface);
+		return;
+	}
+	if (streq(link->name, VTI_TEMP_NAME) ||
+		!table->config->lookup(table->config, conn, &cfg) ||
+		cfg.down_action != VTI_DOWN_SET_DOWN || !streq(cfg.netns, netns))
+	{
+		iface->down_action = VTI_DOWN_DELETE;
+	}
+	iface->up = link->up;
+	iface->settings.mtu = link->mtu;
+	iface->known = link->known;
+	iface->kernel = link->params;
+	table->ifaces->put(table->ifaces, iface->key, iface);
+	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
+		 "run", conn, link->name, vti_iface_netns_str(netns));
+	worker->queue(worker, iface, "left by an earlier run");
+}
+
+/*
+ * Described in header
+ */
+void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
+					   vti_worker_t *worker)
+{
+	linked_list_t *list;
+	array_t *links;
+	vti_link_info_t *link;
+	vti_err_t err = {};
+	char *netns;
+
+	list = namespaces(table);
+	while (list->remove_first(list, (void**)&netns) == SUCCESS)
+	{
+		links = array_create(0, 0);
+		if (backend->list(backend, netns, (vti_found_cb_t)collect_link,
+						  links, &err) < 0)
+		{
+			/* a namespace not made yet, most likely: nothing to compare */
+			DBG2(DBG_KNL, "vti: listing the links of namespace %s: %s",
+				 vti_iface_netns_str(netns), err.msg);
+		}
+		else
+		{
+			table->mutex->lock(table->mutex);
+			compare_known(table, worker, netns, links);
+			while (array_remove(links, ARRAY_HEAD, &link))
+			{
+				adopt(table, worker, netns, link);
+				free(link);
+			}
+			table->mutex->unlock(table->mutex);
+		}
+		array_destroy_function(links, free_link, NULL);
+		free(netns);
+	}
+	list->destroy(list);
+}

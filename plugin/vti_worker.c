@@ -1,0 +1,496 @@
+/*
+ * The kernel worker. Bus events only change the table and queue the
+ * interfaces they touch; this thread takes each to what its claims want,
+ * outside the table's lock, one at a time: no two kernel operations on an
+ * interface ever overlap or run out of order, and changes that cancel out
+ * before it gets to them cost nothing.
+ */
+
+#include "vti_worker.h"
+#include "vti_resync.h"
+
+#include <errno.h>
+#include <time.h>
+#include <collections/linked_list.h>
+#include <threading/condvar.h>
+#include <processing/jobs/callback_job.h>
+#include <utils/debug.h>
+
+/** Longest a shutdown waits for queued changes, in seconds */
+#define STOP_DEADLINE 10
+
+typedef struct private_vti_worker_t private_vti_worker_t;
+
+/**
+ * Private data of the worker.
+ */
+struct private_vti_worker_t {
+
+	/** Public interface */
+	vti_worker_t public;
+
+	/** the table, its lock guards all but backend and paths */
+	vti_table_t *table;
+
+	/** the kernel, this thread's alone */
+	vti_backend_t *backend;
+
+	/** vti_iface_t* to apply, each once (iface->queued) */
+	linked_list_t *queue;
+
+	/** signalled whenever the worker runs out of work */
+	condvar_t *idle;
+
+	/** applying an interface or resyncing, outside the lock */
+	bool busy;
+
+	/** a resync is wanted */
+	bool resync_due;
+
+	/** when the next periodic resync is due, 0 for none */
+	time_t next_resync;
+
+	/** stop once the queue is empty, or at the deadline */
+	bool stopping;
+
+	/** deadline of a stop */
+	time_t deadline;
+
+	/** the job running the loop is destroyed (it ran or not) */
+	bool job_gone;
+};
+
+/*
+ * Described in header
+ */
+uint64_t vti_worker_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+METHOD(vti_worker_t, queue, void,
+	private_vti_worker_t *this, vti_iface_t *iface, const char *why)
+{
+	iface->why = why;
+	if (!iface->queued)
+	{
+		iface->queued = TRUE;
+		this->queue->insert_last(this->queue, iface);
+		this->backend->wakeup(this->backend);
+	}
+}
+
+METHOD(vti_worker_t, resync, void,
+	private_vti_worker_t *this)
+{
+	this->table->mutex->lock(this->table->mutex);
+	this->resync_due = TRUE;
+	this->backend->wakeup(this->backend);
+	this->table->mutex->unlock(this->table->mutex);
+}
+
+/**
+ * An entry nothing holds, queues or links to any more leaves the table.
+ */
+static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
+{
+	if (!iface->queued && !iface->ifindex && !iface->pending_until &&
+		!array_count(iface->claims))
+	{
+		this->table->ifaces->remove(this->table->ifaces, iface->key);
+		vti_iface_destroy(iface);
+	}
+}
+
+/**
+ * Have the link events of a namespace reported (once per namespace).
+ */
+static void watch(private_vti_worker_t *this, const char *netns)
+{
+	vti_err_t err = {};
+
+	if (this->backend->watch(this->backend, netns, &err) < 0)
+	{
+		DBG1(DBG_KNL, "vti: following the links of namespace %s failed: %s",
+			 vti_iface_netns_str(netns), err.msg);
+	}
+}
+
+/**
+ * Collect the events wait_events() reports.
+ */
+static void collect_event(linked_list_t *events, const vti_link_event_t *event)
+{
+	vti_link_event_t *copy;
+
+	INIT(copy,
+		.netns = strdup(event->netns),
+		.deleted = event->deleted,
+		.moved = event->moved,
+		.link = event->link,
+	);
+	events->insert_last(events, copy);
+}
+
+/**
+ * Wait for link events (or drain them, timeout 0), without the lock.
+ *
+ * @param lost		set if events were lost (the caller resyncs)
+ * @return			list of vti_link_event_t the caller handles
+ */
+static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
+								  bool *lost)
+{
+	linked_list_t *events = linked_list_create();
+
+	*lost = this->backend->wait_events(this->backend, timeout_ms,
+						(vti_event_cb_t)collect_event, events) == -ENOBUFS;
+	if (*lost)
+	{
+		DBG1(DBG_KNL, "vti: link events were lost (ENOBUFS), resyncing");
+	}
+	return events;
+}
+
+/**
+ * Handle events with the lock held, but those our own apply of iface
+ * caused (its link before and after, the temporary name); destroy them.
+ */
+static void handle_events(private_vti_worker_t *this, linked_list_t *events,
+						  vti_iface_t *iface, int before, int after)
+{
+	vti_link_event_t *event;
+	vti_iface_t *ours;
+
+	while (events->remove_first(events, (void**)&event) == SUCCESS)
+	{
+		if (!(iface && streq(event->netns, iface->netns) &&
+			  (event->link.ifindex == before ||
+			   event->link.ifindex == after)) &&
+			!streq(event->link.name, VTI_TEMP_NAME))
+		{
+			ours = vti_resync_event(this->table, &this->public, event);
+			if (ours)
+			{
+				forget_if_unused(this, ours);
+			}
+		}
+		free((char*)event->netns);
+		free(event);
+	}
+	events->destroy(events);
+}
+
+/**
+ * Apply the first queued interface; with the lock held, released meanwhile.
+ */
+static void apply_next(private_vti_worker_t *this)
+{
+	vti_iface_t *iface, copy;
+	linked_list_t *events;
+	vti_job_t job;
+	int before;
+	bool ok, lost;
+
+	this->queue->remove_first(this->queue, (void**)&iface);
+	iface->queued = FALSE;
+	vti_iface_snapshot(iface, &job);
+	copy = *iface;
+	before = iface->ifindex;
+	this->busy = TRUE;
+	this->table->mutex->unlock(this->table->mutex);
+
+	if (job.target.held)
+	{
+		vti_iface_resolve(&job, this->backend);
+	}
+	ok = vti_iface_apply(&copy, this->backend, &job.target, copy.why);
+	if (copy.ifindex)
+	{
+		watch(this, copy.netns);
+	}
+	if (ok && copy.ifindex && !before)
+	{
+		/* for bench/: the interface is ready, monotonic */
+		DBG3(DBG_CHD, "vti: %s: %s ready at %llu us", copy.conn, copy.name,
+			 (unsigned long long)vti_worker_now_us());
+	}
+	/* the kernel queued the events of our requests before it acked them */
+	events = wait_events(this, 0, &lost);
+
+	this->table->mutex->lock(this->table->mutex);
+	this->busy = FALSE;
+	this->resync_due |= lost;
+	vti_iface_commit(iface, &copy);
+	vti_iface_remember(iface, &job);
+	handle_events(this, events, iface, before, copy.ifindex);
+	forget_if_unused(this, iface);
+}
+
+/**
+ * Queue the interfaces whose reauthentication grace has passed; with the
+ * lock held.
+ *
+ * @return			seconds to the next grace's end, -1 for none
+ */
+static int expire_pending(private_vti_worker_t *this, time_t now)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+	int next = -1;
+
+	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (!iface->pending_until || array_count(iface->claims))
+		{
+			iface->pending_until = 0;
+			continue;
+		}
+		if (now >= iface->pending_until)
+		{
+			iface->pending_until = 0;
+			queue(this, iface, "no CHILD_SA came back after "
+				  "reauthentication");
+		}
+		else if (next < 0 || iface->pending_until - now < next)
+		{
+			next = iface->pending_until - now;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return next;
+}
+
+/**
+ * How long to wait for events, with the lock held: until the next grace
+ * ends or the next resync is due.
+ */
+static int wait_ms(private_vti_worker_t *this, time_t now)
+{
+	int next, resync;
+
+	next = expire_pending(this, now);
+	if (this->next_resync)
+	{
+		resync = this->next_resync > now ? this->next_resync - now : 0;
+		next = next < 0 ? resync : min(next, resync);
+	}
+	return next < 0 ? -1 : next * 1000 + 100;
+}
+
+/**
+ * Resync, with the lock held, released meanwhile.
+ */
+static void run_resync(private_vti_worker_t *this)
+{
+	this->resync_due = FALSE;
+	this->busy = TRUE;
+	this->table->mutex->unlock(this->table->mutex);
+	if (this->table->reconcile)
+	{
+		this->table->reconcile(this->table->data);
+	}
+	vti_resync_kernel(this->table, this->backend, &this->public);
+	this->table->mutex->lock(this->table->mutex);
+	this->busy = FALSE;
+}
+
+/**
+ * Whether to stop now; with the lock held. Logs what a deadline abandons.
+ */
+static bool stop_now(private_vti_worker_t *this, time_t now)
+{
+	vti_iface_t *iface;
+
+	if (!this->stopping)
+	{
+		return FALSE;
+	}
+	if (this->queue->get_count(this->queue) && now < this->deadline)
+	{
+		return FALSE;
+	}
+	while (this->queue->remove_first(this->queue, (void**)&iface) == SUCCESS)
+	{
+		DBG1(DBG_CHD, "vti: %s: stopping after %us, %s is left as it is",
+			 iface->conn, STOP_DEADLINE, iface->name);
+		iface->queued = FALSE;
+	}
+	return TRUE;
+}
+
+/**
+ * The worker's loop, run by a thread of charon's processor (it has the
+ * capabilities charon keeps), or at a stop by the thread stopping it.
+ */
+static job_requeue_t run(private_vti_worker_t *this)
+{
+	linked_list_t *events;
+	uint32_t interval;
+	time_t now;
+	int timeout;
+	bool lost;
+
+	this->table->mutex->lock(this->table->mutex);
+	while (TRUE)
+	{
+		now = time_monotonic(NULL);
+		if (stop_now(this, now))
+		{
+			break;
+		}
+		interval = this->table->config->resync_interval(this->table->config);
+		if (!interval)
+		{
+			this->next_resync = 0;
+		}
+		else if (!this->next_resync)
+		{
+			this->next_resync = now + interval;
+		}
+		else if (now >= this->next_resync)
+		{
+			this->resync_due = TRUE;
+			this->next_resync = now + interval;
+		}
+		if (this->resync_due && !this->stopping)
+		{
+			run_resync(this);
+			continue;
+		}
+		if (this->queue->get_count(this->queue))
+		{
+			apply_next(this);
+			continue;
+		}
+		timeout = wait_ms(this, now);
+		if (this->queue->get_count(this->queue) || this->stopping)
+		{
+			continue;
+		}
+		this->idle->broadcast(this->idle);
+		this->table->mutex->unlock(this->table->mutex);
+		events = wait_events(this, timeout, &lost);
+		this->table->mutex->lock(this->table->mutex);
+		this->resync_due |= lost;
+		handle_events(this, events, NULL, 0, 0);
+	}
+	this->idle->broadcast(this->idle);
+	this->table->mutex->unlock(this->table->mutex);
+	return JOB_REQUEUE_NONE;
+}
+
+/**
+ * Stop the loop: it finishes the queue first, up to the deadline.
+ */
+static bool cancel(private_vti_worker_t *this)
+{
+	this->table->mutex->lock(this->table->mutex);
+	if (!this->stopping)
+	{
+		this->stopping = TRUE;
+		this->deadline = time_monotonic(NULL) + STOP_DEADLINE;
+	}
+	this->backend->wakeup(this->backend);
+	this->table->mutex->unlock(this->table->mutex);
+	return TRUE;
+}
+
+/**
+ * The job is destroyed, whether it ran or not.
+ */
+static void job_gone(private_vti_worker_t *this)
+{
+	this->table->mutex->lock(this->table->mutex);
+	this->job_gone = TRUE;
+	this->idle->broadcast(this->idle);
+	this->table->mutex->unlock(this->table->mutex);
+}
+
+METHOD(vti_worker_t, flush, bool,
+	private_vti_worker_t *this, u_int timeout_ms)
+{
+	timeval_t until;
+	bool done;
+
+	time_monotonic(&until);
+	timeval_add_ms(&until, timeout_ms);
+	this->table->mutex->lock(this->table->mutex);
+	while (!(done = !this->busy && !this->resync_due &&
+			 !this->queue->get_count(this->queue)))
+	{
+		this->backend->wakeup(this->backend);
+		if (this->idle->timed_wait_abs(this->idle, this->table->mutex, until))
+		{
+			done = !this->busy && !this->resync_due &&
+				   !this->queue->get_count(this->queue);
+			break;
+		}
+	}
+	this->table->mutex->unlock(this->table->mutex);
+	return done;
+}
+
+METHOD(vti_worker_t, destroy, void,
+	private_vti_worker_t *this)
+{
+	timeval_t until;
+	bool gone;
+
+	cancel(this);
+	time_monotonic(&until);
+	timeval_add_ms(&until, (STOP_DEADLINE + 5) * 1000);
+	this->table->mutex->lock(this->table->mutex);
+	while (!this->job_gone &&
+		   !this->idle->timed_wait_abs(this->idle, this->table->mutex, until))
+	{
+	}
+	gone = this->job_gone;
+	this->table->mutex->unlock(this->table->mutex);
+	if (!gone)
+	{
+		/* a job still queued could run later: leave it its data */
+		DBG1(DBG_CHD, "vti: the kernel worker did not stop, leaving it");
+		return;
+	}
+	/* what came after the processor stopped (charon's shutdown) */
+	this->table->mutex->lock(this->table->mutex);
+	this->deadline = time_monotonic(NULL) + STOP_DEADLINE;
+	this->table->mutex->unlock(this->table->mutex);
+	run(this);
+	this->queue->destroy(this->queue);
+	this->idle->destroy(this->idle);
+	this->backend->destroy(this->backend);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+vti_worker_t *vti_worker_create(vti_table_t *table, vti_backend_t *backend)
+{
+	private_vti_worker_t *this;
+
+	INIT(this,
+		.public = {
+			.queue = _queue,
+			.resync = _resync,
+			.flush = _flush,
+			.destroy = _destroy,
+		},
+		.table = table,
+		.backend = backend,
+		.queue = linked_list_create(),
+		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
+	);
+	lib->processor->queue_job(lib->processor,
+		(job_t*)callback_job_create_with_prio((callback_job_cb_t)run, this,
+				(callback_job_cleanup_t)job_gone,
+				(callback_job_cancel_t)cancel, JOB_PRIO_CRITICAL));
+	return &this->public;
+}

@@ -1,0 +1,385 @@
+/*
+ * The kernel worker: the bus never waits for the kernel, changes that
+ * cancel out cost nothing, link events of someone else's doing and resyncs
+ * repair the table and the kernel.
+ */
+
+#include "vti_tests.h"
+#include "vti_manager.h"
+#include "fake_backend.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <collections/linked_list.h>
+#include <threading/semaphore.h>
+#include <crypto/crypters/crypter.h>
+#include <crypto/signers/signer.h>
+
+static fake_backend_t *fake;
+static vti_manager_t *manager;
+
+static void start(const char *settings_text)
+{
+	settings_t *settings;
+
+	settings = settings_create_string((char*)settings_text);
+	fake = fake_backend_create();
+	test_threads();
+	manager = vti_manager_create(vti_config_create(settings, "charon"),
+								 &fake->backend);
+	settings->destroy(settings);
+	test_log_clear();
+}
+
+#define PRIVATE "charon { plugins { vti { netns = private\n" \
+				"addresses = 2001:db8:ff::6/127 } } }"
+
+static void setup(void)
+{
+	start(PRIVATE);
+}
+
+static void teardown(void)
+{
+	if (manager)
+	{
+		manager->destroy(manager);
+		manager = NULL;
+	}
+	fake_backend_free(fake);
+}
+
+/**
+ * A CHILD_SA of conn "c" with mark between 2001:db8:1::1 and 2001:db8:3::N.
+ */
+static vti_tunnel_t tunnel(uint32_t child, uint32_t ike, uint32_t mark,
+						   int peer)
+{
+	vti_tunnel_t t = {
+		.conn = "c",
+		.child_id = child,
+		.ike_id = ike,
+		.mark_in = mark,
+		.mark_out = mark,
+		.family = AF_INET6,
+	};
+	char remote[64];
+
+	snprintf(remote, sizeof(remote), "2001:db8:3::%d", peer);
+	inet_pton(AF_INET6, "2001:db8:1::1", t.local);
+	inet_pton(AF_INET6, remote, t.remote);
+	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
+									   &t.esp);
+	return t;
+}
+
+/**
+ * Poll until cond holds, 2 s at most.
+ */
+#define WAIT_FOR(cond) ({ \
+	int _i; \
+	for (_i = 0; _i < 200 && !(cond); _i++) { usleep(10000); } \
+	(cond); })
+
+/**
+ * The worker blocked inside a kernel operation.
+ */
+typedef struct {
+	semaphore_t *paused;
+	semaphore_t *resume;
+} blocker_t;
+
+static void block(blocker_t *blocker)
+{
+	blocker->paused->post(blocker->paused);
+	blocker->resume->wait(blocker->resume);
+}
+
+static blocker_t *block_at(const char *op)
+{
+	blocker_t *blocker;
+
+	INIT(blocker,
+		.paused = semaphore_create(0),
+		.resume = semaphore_create(0),
+	);
+	fake_backend_pause(fake, op, (void*)block, blocker);
+	return blocker;
+}
+
+static void unblock(blocker_t *blocker)
+{
+	blocker->resume->post(blocker->resume);
+	SETTLE(manager);
+	blocker->paused->destroy(blocker->paused);
+	blocker->resume->destroy(blocker->resume);
+	free(blocker);
+}
+
+START_TEST(test_bus_never_waits)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	blocker_t *blocker = block_at("create vti6");
+
+	manager->child_up(manager, &a);
+	blocker->paused->wait(blocker->paused);
+	/* the worker is inside the kernel: events still return at once */
+	manager->child_up(manager, &b);
+	manager->child_down(manager, "c", 2, 0);
+	manager->child_rekey(manager, 1, &a);
+	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
+	unblock(blocker);
+	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
+}
+END_TEST
+
+START_TEST(test_cancelled_costs_nothing)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 7, 7);
+	blocker_t *blocker = block_at("create vti6");
+
+	manager->child_up(manager, &a);
+	blocker->paused->wait(blocker->paused);
+	/* an up and a down before the worker gets to them: nothing */
+	manager->child_up(manager, &b);
+	manager->child_down(manager, "c", 2, 0);
+	unblock(blocker);
+	ck_assert_msg(!strstr(fake->calls, "vti7"), "calls: %s", fake->calls);
+	ck_assert_int_eq(manager->count(manager), 1);
+}
+END_TEST
+
+START_TEST(test_down_up_keeps_it)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), again = tunnel(2, 2, 5, 5);
+	vti_tunnel_t other = tunnel(3, 3, 9, 9);
+	blocker_t *blocker;
+	fake_link_t before, after;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
+	fake_backend_clear(fake);
+	blocker = block_at("lookup");
+	manager->child_up(manager, &other);
+	blocker->paused->wait(blocker->paused);
+	/* down and up again of vti5 while the worker is busy elsewhere */
+	manager->child_down(manager, "c", 1, 0);
+	manager->child_up(manager, &again);
+	unblock(blocker);
+	ck_assert(!strstr(fake->calls, "vti5"));
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert_int_eq(after.ifindex, before.ifindex);
+	ck_assert(after.up);
+}
+END_TEST
+
+START_TEST(test_deleted_by_hand)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_watched(fake, "private"));
+	ck_assert(fake_backend_del(fake, "private", "vti5"));
+	ck_assert(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", NULL)));
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: c: vti5 was deleted in namespace "
+					 "private by hand, making it again"));
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+START_TEST(test_set_down_by_hand)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), rekeyed = tunnel(2, 1, 5, 5);
+	bool up = TRUE;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
+							  "leaving it down")));
+	/* not fought: a rekey leaves it down */
+	manager->child_rekey(manager, 1, &rekeyed);
+	SETTLE(manager);
+	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && !up);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set up again by "
+							  "hand")));
+}
+END_TEST
+
+START_TEST(test_renamed_by_hand)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
+							  "it is no longer ours")));
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert(!strstr(fake->calls, "remove"));
+	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+}
+END_TEST
+
+START_TEST(test_moved_by_hand)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was moved out of its "
+							  "namespace by hand, it is no longer ours")));
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+/**
+ * The CHILD_SAs a test says charon has.
+ */
+typedef struct {
+	vti_source_t public;
+	vti_tunnel_t tunnels[4];
+	int count;
+} source_t;
+
+static enumerator_t *source_enumerate(source_t *this)
+{
+	linked_list_t *list = linked_list_create();
+	int i;
+
+	for (i = 0; i < this->count; i++)
+	{
+		list->insert_last(list, &this->tunnels[i]);
+	}
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list->destroy, list);
+}
+
+START_TEST(test_resync_missing_interface)
+{
+	source_t source = {
+		.public = { .create_enumerator = (void*)source_enumerate },
+	};
+
+	source.tunnels[source.count++] = tunnel(1, 1, 5, 5);
+	manager->set_source(manager, &source.public);
+	/* the bus never told of CHILD_SA 1 */
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
+	ck_assert(strstr(test_log, "vti: c: resync: CHILD_SA {1} had no "
+					 "interface"));
+	/* and it went without an event */
+	source.count = 0;
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
+	ck_assert(strstr(test_log, "vti: resync: CHILD_SA {1} is gone"));
+	manager->set_source(manager, NULL);
+}
+END_TEST
+
+START_TEST(test_resync_repairs_kernel)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	fake_link_t link;
+	vti_err_t err;
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	/* changed behind our back, no event: the next resync sets it right */
+	ck_assert_int_eq(fake->backend.set_mtu(&fake->backend, "private",
+										   link.ifindex, 1300, &err), 0);
+	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
+	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
+										  link.ifindex, &err), 0);
+	fake_backend_add(fake, "private", "vti9", VTI_ALIAS_PREFIX "c", TRUE);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_int_eq(link.mtu, 1426);
+	ck_assert(strstr(test_log, "vti: c: vti5 has mtu 1300 (set behind our "
+					 "back), not 1426"));
+	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
+	ck_assert(link.up);
+	ck_assert(strstr(test_log, "vti: c: vti6 is gone in namespace private"));
+	ck_assert(!fake_backend_exists(fake, "private", "vti9", NULL));
+	ck_assert(strstr(test_log, "vti: c: deleted vti9 from namespace private "
+					 "(left by an earlier run)"));
+}
+END_TEST
+
+START_TEST(test_events_lost)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+	fake_link_t link;
+	vti_err_t err;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
+										  link.ifindex, &err), 0);
+	/* an overrun of the event socket: resync at once */
+	fake_backend_overrun(fake);
+	ck_assert(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", NULL)));
+}
+END_TEST
+
+START_TEST(test_shutdown_drains)
+{
+	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+}
+END_TEST
+
+Suite *worker_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("worker");
+	tc = tcase_create("off the bus");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_bus_never_waits);
+	tcase_add_test(tc, test_cancelled_costs_nothing);
+	tcase_add_test(tc, test_down_up_keeps_it);
+	tcase_add_test(tc, test_shutdown_drains);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("self-healing");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_deleted_by_hand);
+	tcase_add_test(tc, test_set_down_by_hand);
+	tcase_add_test(tc, test_renamed_by_hand);
+	tcase_add_test(tc, test_moved_by_hand);
+	tcase_add_test(tc, test_resync_missing_interface);
+	tcase_add_test(tc, test_resync_repairs_kernel);
+	tcase_add_test(tc, test_events_lost);
+	suite_add_tcase(s, tc);
+	return s;
+}
