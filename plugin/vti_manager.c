@@ -98,16 +98,25 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 METHOD(vti_manager_t, child_up, void,
 	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
+	uint64_t at = vti_worker_now_us();
+	vti_holder_t *holder;
+	char name[IFNAMSIZ] = "";
+
 	this->table.mutex->lock(this->table.mutex);
 	if (!up(this, tunnel))
 	{
 		this->declined->put(this->declined, id_key(tunnel->child_id),
 							id_key(tunnel->child_id));
 	}
+	holder = this->holders->get(this->holders, tunnel->child_id);
+	if (holder)
+	{
+		snprintf(name, sizeof(name), "%s", holder->claims[0].iface->name);
+	}
 	this->table.mutex->unlock(this->table.mutex);
-	/* for bench/: the event, monotonic; the worker logs "ready" */
-	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us", tunnel->conn,
-		 tunnel->child_id, (unsigned long long)vti_worker_now_us());
+	/* for bench/: the event, monotonic; the worker logs "NAME ready at" */
+	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, wants %s",
+		 tunnel->conn, tunnel->child_id, (unsigned long long)at, name);
 }
 
 /**
@@ -225,6 +234,11 @@ METHOD(vti_manager_t, reload, void,
 	this->table.mutex->lock(this->table.mutex);
 	old = this->table.config;
 	this->table.config = config;
+	/* what was declined an interface may get one now: the next resync
+	 * decides again */
+	this->declined->destroy(this->declined);
+	this->declined = hashtable_create(hashtable_hash_ptr,
+									  hashtable_equals_ptr, 8);
 	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
 }
