@@ -255,7 +255,9 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 	iface->kernel = link->params;
 	table->ifaces->put(table->ifaces, iface->key, iface);
 	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
-		 "run", conn, link->name, vti_iface_netns_str(netns));
+		 "run (down_action = %N)", conn, link->name,
+		 vti_iface_netns_str(netns), vti_down_action_names,
+		 iface->down_action);
 	worker->queue(worker, iface, "left by an earlier run");
 }
 
