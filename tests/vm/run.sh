@@ -23,6 +23,15 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "usage: $0 [-t SECONDS] [-r RESULTS] COMMAND..." >&2; exit 2; }
 
+# one guest at a time on this machine (2 cores, TCG): wait for the one
+# running, with a deadline; the lock goes with this process
+exec 9> "${VTI_TESTBED_LOCK:-/tmp/vti-testbed.lock}"
+if ! flock -n 9; then
+	echo "test bed: waiting for the guest running now" >&2
+	flock -w "${VTI_TESTBED_WAIT:-3600}" 9 ||
+		{ echo "test bed: still busy after ${VTI_TESTBED_WAIT:-3600}s" >&2; exit 1; }
+fi
+
 kdir=$("$here/kernel.sh")
 kver=$(cat "$kdir/.ready")
 [ -n "$results" ] || results=$(mktemp -d /tmp/vti-vm.XXXXXX)
