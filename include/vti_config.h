@@ -123,11 +123,12 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns);
  * @param id		the inbound mark (or if_id)
  * @param conn		the connection name
  * @param buf		receives the name
+ * @param why		receives why not, if not NULL
  * @return			FALSE if the name is not a valid interface name (longer
  *					than 15 bytes, '/', ':' or white space, empty)
  */
 bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
-							char buf[IFNAMSIZ]);
+							char buf[IFNAMSIZ], const char **why);
 
 /**
  * Whether several peers may share the marks of a connection: its remote

@@ -537,8 +537,10 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
  * Described in header
  */
 bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
-							char buf[IFNAMSIZ])
+							char buf[IFNAMSIZ], const char **why)
 {
+	const char *dummy;
+
 	char out[256];
 	size_t len = 0;
 	int written;
@@ -563,6 +565,8 @@ bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
 		len = min(len + written, sizeof(out) - 1);
 	}
 	out[len] = '\0';
+	why = why ?: &dummy;
+	*why = "at most 15 bytes, no '/', ':' or spaces";
 	if (!len || len >= IFNAMSIZ || streq(out, ".") || streq(out, ".."))
 	{
 		return FALSE;

@@ -82,17 +82,17 @@ static void xfrm_params(uint32_t if_id, vti_params_t *params)
 static bool expand_name(const vti_conn_cfg_t *cfg, vti_kind_t kind,
 						uint32_t id, const char *conn, char name[IFNAMSIZ])
 {
-	const char *tpl = cfg->name;
+	const char *tpl = cfg->name, *why;
 
 	if (!*tpl)
 	{
 		tpl = kind == VTI_KIND_XFRM ? "xfrm%id" : "vti%id";
 	}
-	if (!vti_config_expand_name(tpl, id, conn, name))
+	if (!vti_config_expand_name(tpl, id, conn, name, &why))
 	{
 		DBG1(DBG_CHD, "vti: %s: name template '%s' gives no valid interface "
-			 "name for %u (at most 15 bytes, no '/', ':' or spaces), the "
-			 "connection gets no interface", conn, tpl, id);
+			 "name for %u (%s), the connection gets no interface", conn, tpl,
+			 id, why);
 		return FALSE;
 	}
 	return TRUE;

@@ -105,6 +105,16 @@ START_TEST(test_auto_no)
 }
 END_TEST
 
+/**
+ * Whether text occurs exactly once in the log.
+ */
+static bool logged_once(const char *text)
+{
+	char *pos = strstr(test_log, text);
+
+	return pos && !strstr(pos + 1, text);
+}
+
 static struct {
 	const char *key;
 	const char *value;
@@ -120,7 +130,7 @@ static struct {
 	{ "addresses", "2001:db8::1", "needs its prefix length" },
 	{ "addresses", "foo/24", "not an address" },
 	{ "addresses", "192.0.2.1/33", "not an address" },
-	{ "netns", "a/b", "not a name" },
+	{ "netns", "a/b", "not a name under /run/netns: '/'" },
 	{ "enable", "perhaps", "expected yes or no" },
 	{ "kind", "gre", "expected auto, vti or xfrm" },
 };
@@ -147,6 +157,207 @@ START_TEST(test_bad_connection_value)
 }
 END_TEST
 
+/**
+ * Hostile values: text is what strongswan.conf says (quoted where it has
+ * white space), value what the log quotes.
+ */
+static struct {
+	const char *key;
+	const char *text;
+	const char *value;
+	const char *reason;
+} hostile[] = {
+	/* a namespace is a file under /run/netns, opened as root */
+	{ "netns", "..", "..", "'.' and '..'" },
+	{ "netns", ".", ".", "'.' and '..'" },
+	{ "netns", "../../etc/passwd", "../../etc/passwd", "'/' would reach" },
+	{ "netns", "/proc/1/ns/net", "/proc/1/ns/net", "'/' would reach" },
+	{ "netns", "\"   \"", "   ", "empty once white space is trimmed" },
+	{ "netns", "\"\t\"", "\t", "empty once white space is trimmed" },
+	{ "netns", "\" priv\"", " priv", "white space or control characters" },
+	{ "netns", "\"a\\nb\"", "a\nb", "white space or control characters" },
+	{ "netns", "x123456789012345678901234567890123456789012345678901234567890123",
+	  "x123456789012345678901234567890123456789012345678901234567890123",
+	  "longer than 63 bytes" },
+	/* names the kernel refuses (dev_valid_name(), sysctl directories) */
+	{ "name", "vti/%id", "vti/%id", "'/', ':' or white space" },
+	{ "name", "vti:%id", "vti:%id", "'/', ':' or white space" },
+	{ "name", "\"vti %id\"", "vti %id", "'/', ':' or white space" },
+	{ "name", "\"vti\\t%id\"", "vti\t%id", "'/', ':' or white space" },
+	{ "name", ".", ".", "'.' and '..'" },
+	{ "name", "..", "..", "'.' and '..'" },
+	{ "name", "all", "all", "/proc/sys/net/ipv4/conf/all" },
+	{ "name", "default", "default", "/proc/sys/net/ipv4/conf/default" },
+	{ "name", "averyveryverylong", "averyveryverylong",
+	  "longer than 15 bytes" },
+	{ "name", "averyverylong%id", "averyverylong%id",
+	  "longer than 15 bytes whatever the id" },
+	/* the kernel's own devices, one per namespace, and the name every new
+	 * interface is born under */
+	{ "name", "ip_vti0", "ip_vti0", "fallback device" },
+	{ "name", "ip6_vti0", "ip6_vti0", "fallback device" },
+	{ "name", "ip6tnl0", "ip6tnl0", "fallback device" },
+	{ "name", "strongswan-vti", "strongswan-vti", "temporary name" },
+	/* %conn of a listed connection is known: broken */
+	{ "name", "%conn-suffix-id", "%conn-suffix-id",
+	  "longer than 15 bytes" },
+	/* addresses, strictly */
+	{ "addresses", "192.0.2.1/24x", "192.0.2.1/24x", "prefix length" },
+	{ "addresses", "192.0.2.1/+24", "192.0.2.1/+24", "prefix length" },
+	{ "addresses", "192.0.2.1/024", "192.0.2.1/024", "prefix length" },
+	{ "addresses", "192.0.2.1/0", "192.0.2.1/0", "prefix length" },
+	{ "addresses", "2001:db8::1/129", "2001:db8::1/129", "prefix length" },
+	{ "addresses", "2001:db8::1/0", "2001:db8::1/0", "prefix length" },
+	{ "addresses", "192.0.2.1/99999999999999999999999",
+	  "192.0.2.1/99999999999999999999999", "prefix length" },
+	{ "addresses", "192.0.2.1x/24", "192.0.2.1x/24", "not an IPv4 or IPv6" },
+	{ "addresses", "%any/0", "%any/0", "not an IPv4 or IPv6" },
+	{ "addresses", "%any6/64", "%any6/64", "not an IPv4 or IPv6" },
+	{ "addresses", "192.0.2.1/24/8", "192.0.2.1/24/8", "prefix length" },
+	{ "addresses", "0.0.0.0/8", "0.0.0.0/8", "not a unicast address" },
+	{ "addresses", "::/64", "::/64", "not a unicast address" },
+	{ "addresses", "224.0.0.1/24", "224.0.0.1/24", "not a unicast address" },
+	{ "addresses", "ff02::1/64", "ff02::1/64", "not a unicast address" },
+	{ "addresses", "255.255.255.255/32", "255.255.255.255/32",
+	  "not a unicast address" },
+	{ "addresses", "\"192.0.2.1/24,,192.0.2.2/24\"",
+	  "192.0.2.1/24,,192.0.2.2/24", "empty element" },
+	{ "addresses", "\"192.0.2.1/24,\"", "192.0.2.1/24,", "empty element" },
+	{ "addresses", "\",\"", ",", "empty element" },
+	{ "addresses", "\"192.0.2.1/24, 192.0.2.1/30\"",
+	  "192.0.2.1/24, 192.0.2.1/30", "listed twice" },
+	{ "addresses",
+	  "2001:0db8:0000:0000:0000:0000:0000:0001xxxxxxxxxxxxxxxxxxxxxxxxxx/64",
+	  "2001:0db8:0000:0000:0000:0000:0000:0001xxxxxxxxxxxxxxxxxxxxxxxxxx/64",
+	  "not an IPv4 or IPv6" },
+	/* numbers are digits */
+	{ "mtu", "+1400", "+1400", "expected auto or a number" },
+};
+
+START_TEST(test_hostile_connection_value)
+{
+	vti_conn_cfg_t cfg;
+	char text[512], expected[256];
+
+	snprintf(text, sizeof(text), "charon { plugins { vti { connections {\n"
+			 " broken { %s = %s }\n good { }\n} } } }", hostile[_i].key,
+			 hostile[_i].text);
+	parse(text);
+	ck_assert_msg(config->errors(config) == 1, "errors %d, log: %s",
+				  config->errors(config), test_log);
+	ck_assert(!config->lookup(config, "broken", &cfg));
+	ck_assert(config->lookup(config, "good", &cfg));
+	snprintf(expected, sizeof(expected), "connection 'broken': invalid value "
+			 "'%s' for charon.plugins.vti.connections.broken.%s (",
+			 hostile[_i].value, hostile[_i].key);
+	ck_assert_msg(strstr(test_log, expected), "log: %s", test_log);
+	ck_assert_msg(strstr(strstr(test_log, expected), hostile[_i].reason),
+				  "log: %s", test_log);
+	ck_assert_msg(strstr(test_log, "), the connection gets no interface"),
+				  "log: %s", test_log);
+	/* logged once */
+	ck_assert(!strstr(strstr(test_log, expected) + 1, expected));
+}
+END_TEST
+
+START_TEST(test_hostile_global_value)
+{
+	vti_conn_cfg_t cfg;
+	char text[512], expected[256];
+
+	snprintf(text, sizeof(text), "charon { plugins { vti {\n %s = %s\n"
+			 " connections { inherits { } }\n} } }", hostile[_i].key,
+			 hostile[_i].text);
+	parse(text);
+	if (strstr(hostile[_i].value, "%conn"))
+	{	/* the globals' %conn is any connection's name: judged per name */
+		ck_assert_int_eq(config->errors(config), 1);
+		ck_assert(!config->lookup(config, "inherits", &cfg));
+		ck_assert(config->lookup(config, "unlisted", &cfg));
+		ck_assert_msg(strstr(test_log, "connection 'inherits': invalid value"),
+					  "log: %s", test_log);
+		return;
+	}
+	ck_assert_msg(config->errors(config) == 1, "errors %d, log: %s",
+				  config->errors(config), test_log);
+	ck_assert(!config->lookup(config, "unlisted", &cfg));
+	ck_assert(!config->lookup(config, "inherits", &cfg));
+	snprintf(expected, sizeof(expected), "vti: invalid value '%s' for "
+			 "charon.plugins.vti.%s (", hostile[_i].value, hostile[_i].key);
+	ck_assert_msg(strstr(test_log, expected), "log: %s", test_log);
+	ck_assert_msg(strstr(strstr(test_log, expected), hostile[_i].reason),
+				  "log: %s", test_log);
+	/* once, not again for the connection inheriting it */
+	ck_assert_msg(!strstr(strstr(test_log, expected) + strlen(expected),
+						  "invalid value"), "log: %s", test_log);
+}
+END_TEST
+
+/**
+ * Values that look odd and are fine.
+ */
+static struct {
+	const char *settings;
+	const char *netns;
+	const char *name;
+	int n_addrs;
+} odd_but_fine[] = {
+	/* an address with host bits is what ip addr add takes */
+	{ "addresses = 2001:db8:ff::7/127, 198.51.100.7/31, 10.1.2.3/8", "", "", 3 },
+	{ "addresses = 192.0.2.1/32, 2001:db8::1/128", "", "", 2 },
+	{ "addresses = ::ffff:192.0.2.1/128", "", "", 1 },
+	{ "addresses = \" 192.0.2.1/24 ,\t192.0.2.9/24 \"", "", "", 2 },
+	/* empty: none (a connection may clear the globals') */
+	{ "addresses = \"\"", "", "", 0 },
+	{ "netns = \"\"", "", "", 0 },
+	{ "netns = priv-1.x_y", "priv-1.x_y", "", 0 },
+	{ "netns = ...", "...", "", 0 },
+	{ "netns = x12345678901234567890123456789012345678901234567890123456789012",
+	  "x12345678901234567890123456789012345678901234567890123456789012", "", 0 },
+	{ "name = ip_vti%id", "", "ip_vti%id", 0 },
+	{ "name = vti.%id", "", "vti.%id", 0 },
+	{ "name = ...", "", "...", 0 },
+	{ "name = 123456789012345", "", "123456789012345", 0 },
+	{ "name = abcdefghijklmn%id", "", "abcdefghijklmn%id", 0 },
+	{ "name = %conn", "", "%conn", 0 },
+};
+
+START_TEST(test_odd_but_fine)
+{
+	vti_conn_cfg_t cfg;
+	char text[512];
+
+	snprintf(text, sizeof(text), "charon { plugins { vti { connections {\n"
+			 " x { %s }\n} } } }", odd_but_fine[_i].settings);
+	parse(text);
+	ck_assert_msg(config->lookup(config, "x", &cfg), "log: %s", test_log);
+	ck_assert_int_eq(config->errors(config), 0);
+	ck_assert_str_eq(cfg.netns, odd_but_fine[_i].netns);
+	ck_assert_str_eq(cfg.name, odd_but_fine[_i].name);
+	ck_assert_int_eq(cfg.n_addrs, odd_but_fine[_i].n_addrs);
+}
+END_TEST
+
+START_TEST(test_global_conn_template)
+{
+	vti_conn_cfg_t cfg;
+
+	/* the globals' %conn judged with each listed connection's name */
+	parse("charon { plugins { vti {\n name = vti-%conn\n connections {\n"
+		  "  ok { }\n  a-long-connection { }\n  own { name = v%id }\n"
+		  "} } } }");
+	ck_assert_int_eq(config->errors(config), 1);
+	ck_assert(config->lookup(config, "ok", &cfg));
+	ck_assert(config->lookup(config, "own", &cfg));
+	ck_assert(!config->lookup(config, "a-long-connection", &cfg));
+	ck_assert_msg(logged_once("vti: connection 'a-long-connection': invalid "
+				  "value 'vti-%conn' for charon.plugins.vti.name ("),
+				  "log: %s", test_log);
+	ck_assert_msg(strstr(test_log, "longer than 15 bytes"), "log: %s",
+				  test_log);
+}
+END_TEST
+
 START_TEST(test_bad_global_value)
 {
 	vti_conn_cfg_t cfg;
@@ -165,16 +376,6 @@ END_TEST
 
 #define IPV6_REASON "(an interface with IPv6 addresses needs at least 1280: " \
 	"the kernel turns IPv6 off below)"
-
-/**
- * Whether text occurs exactly once in the log.
- */
-static bool logged_once(const char *text)
-{
-	char *pos = strstr(test_log, text);
-
-	return pos && !strstr(pos + 1, text);
-}
 
 static struct {
 	const char *settings;
@@ -322,23 +523,53 @@ static struct {
 	{ "%conn", 1, "a/b", NULL },
 	{ "%conn", 1, "a:b", NULL },
 	{ "%conn", 1, "", NULL },
+	{ "%conn", 1, ".", NULL },
+	{ "%conn", 1, "..", NULL },
+	{ "%conn", 1, "...", "..." },
+	{ "ip_vti%id", 1, "x", "ip_vti1" },
+	/* the kernel's fallback devices for vti, vti6 (and ip6_tunnel, which
+	 * vti6 loads) */
+	{ "ip_vti%id", 0, "x", NULL },
+	{ "ip6_vti%id", 0, "x", NULL },
+	{ "ip6tnl%id", 0, "x", NULL },
+	{ "%conn", 0, "ip_vti0", NULL },
+	/* sysctl directories: the kernel refuses links of these names */
+	{ "%conn", 1, "all", NULL },
+	{ "%conn", 1, "default", NULL },
+	{ "%conn%id", 1, "all", "all1" },
+	/* every new interface's temporary name */
+	{ "%conn", 1, "strongswan-vti", NULL },
+	/* the kernel's isspace() includes 0xa0 */
+	{ "%conn", 1, "a\xa0" "b", NULL },
+	{ "%conn", 1, "a\x01" "b", NULL },
+	{ "%conn", 1, "a\x7f" "b", NULL },
+	{ "%conn", 1, "a\tb", NULL },
+	{ "%conn", 1, "\xc3\xa9t\xc3\xa9", "\xc3\xa9t\xc3\xa9" },
+	/* a '%' makes the kernel pick a free name by the pattern (a%d: a0) */
+	{ "%conn", 1, "a%d", NULL },
+	{ "%conn", 1, "a%", NULL },
+	{ "v%id", 1, "%id", "v1" },
+	{ "%conn%id", 12345, "a-conn-name", NULL },
+	{ "%conn%id", 1234, "a-conn-name", "a-conn-name1234" },
 };
 
 START_TEST(test_expand_name)
 {
 	char buf[IFNAMSIZ] = "unchanged";
+	const char *why = NULL;
 
 	if (names[_i].name)
 	{
-		ck_assert(vti_config_expand_name(names[_i].tpl, names[_i].id,
-										 names[_i].conn, buf));
+		ck_assert_msg(vti_config_expand_name(names[_i].tpl, names[_i].id,
+							names[_i].conn, buf, &why), "%s", why);
 		ck_assert_str_eq(buf, names[_i].name);
 	}
 	else
 	{
 		ck_assert(!vti_config_expand_name(names[_i].tpl, names[_i].id,
-										  names[_i].conn, buf));
+										  names[_i].conn, buf, &why));
 		ck_assert_str_eq(buf, "unchanged");
+		ck_assert(why && *why);
 	}
 }
 END_TEST
@@ -380,6 +611,11 @@ Suite *config_suite_create()
 	tcase_add_test(tc, test_connection_overrides);
 	tcase_add_test(tc, test_auto_no);
 	tcase_add_loop_test(tc, test_bad_connection_value, 0, countof(bad));
+	tcase_add_loop_test(tc, test_hostile_connection_value, 0,
+						countof(hostile));
+	tcase_add_loop_test(tc, test_hostile_global_value, 0, countof(hostile));
+	tcase_add_loop_test(tc, test_odd_but_fine, 0, countof(odd_but_fine));
+	tcase_add_test(tc, test_global_conn_template);
 	tcase_add_test(tc, test_bad_global_value);
 	tcase_add_loop_test(tc, test_mtu_ipv6_connection, 0, countof(ipv6_mtus));
 	tcase_add_test(tc, test_mtu_ipv6_global_mtu);
