@@ -128,8 +128,8 @@ static struct {
 	{ "down_action", "maybe", "expected delete or down" },
 	{ "name", "vti%x", "only %id and %conn" },
 	{ "addresses", "2001:db8::1", "needs its prefix length" },
-	{ "addresses", "foo/24", "not an address" },
-	{ "addresses", "192.0.2.1/33", "not an address" },
+	{ "addresses", "foo/24", "not an IPv4 or IPv6 address" },
+	{ "addresses", "192.0.2.1/33", "not a prefix length from 1 to 32" },
 	{ "netns", "a/b", "not a name under /run/netns: '/'" },
 	{ "enable", "perhaps", "expected yes or no" },
 	{ "kind", "gre", "expected auto, vti or xfrm" },
@@ -190,7 +190,7 @@ static struct {
 	{ "name", "default", "default", "/proc/sys/net/ipv4/conf/default" },
 	{ "name", "averyveryverylong", "averyveryverylong",
 	  "longer than 15 bytes" },
-	{ "name", "averyverylong%id", "averyverylong%id",
+	{ "name", "averylongername%id", "averylongername%id",
 	  "longer than 15 bytes whatever the id" },
 	/* the kernel's own devices, one per namespace, and the name every new
 	 * interface is born under */
