@@ -69,4 +69,66 @@ if command -v valgrind > /dev/null; then
 	fi
 fi
 
+# The plugin built with AddressSanitizer and UBSan in the real charon,
+# which is not: the ASan runtime preloaded (it must come first),
+# LeakSanitizer at charon's exit. Charon and the libraries it loads have
+# findings of their own (libcrypto leaks what it keeps until exit): judge
+# only reports with a frame in the plugin.
+. "$top/tests/lib/sanitize.sh"
+asan_so=$san_out/plugin/libstrongswan-vti.so
+asan_rt=$($san_cc -print-file-name=libasan.so 2>/dev/null)
+if ! san_build_plugin "$asan_so"; then
+	cat "$asan_so.log"
+	fail "ASan: the plugin builds with -fsanitize=address,undefined ($san_cc)"
+elif [ ! -f "$asan_rt" ]; then
+	fail "ASan: no ASan runtime to preload ($san_cc -print-file-name=libasan.so)"
+else
+	as="$work/asan"
+	charon_conf "$as"
+	# printf: strongSwan's own %N, %H... are no errors; leaks are judged
+	# from the report, charon's exit status is its own
+	CHARON="env LD_PRELOAD=$(readlink -f "$asan_rt")
+		ASAN_OPTIONS=log_path=$as/asan:detect_leaks=1:check_printf=0
+		LSAN_OPTIONS=exitcode=0
+		UBSAN_OPTIONS=log_path=$as/ubsan:print_stacktrace=1
+		/usr/lib/ipsec/charon"
+	if VTI_PLUGIN=$asan_so charon_start "$as" "$ns"; then
+		ran=
+		swanctl_in "$as" --stats | grep '^loaded plugins:' | grep -qw vti ||
+			ran="$ran, the plugin not loaded"
+		# a reload with hostile values: logged, charon runs on
+		cat >> "$as/strongswan.conf" <<CONF
+charon { plugins { vti { netns = ../../etc
+	connections { x { name = ip_vti0 }
+		y { addresses = "192.0.2.1/24,,%any/0" } } } } }
+CONF
+		swanctl_in "$as" --reload-settings > /dev/null
+		sleep 0.5
+		swanctl_in "$as" --stats > /dev/null ||
+			ran="$ran, no answer after a reload"
+		grep -q "invalid value 'ip_vti0' for charon.plugins.vti.connections.x.name" \
+			"$as/charon.log" || ran="$ran, hostile settings not logged"
+		status=$(charon_stop "$as" 60)
+		[ "$status" = 0 ] || ran="$ran, exit status ${status:-none}"
+		reports=$(cat "$as"/asan.* "$as"/ubsan.* 2>/dev/null)
+		ours=$(printf '%s\n' "$reports" | awk -f "$top/tests/lib/asan-ours.awk")
+		others=$(printf '%s\n' "$reports" | sed -n 's/^SUMMARY: AddressSanitizer: //p')
+		if printf '%s\n' "$reports" | grep -q 'ERROR: AddressSanitizer\|runtime error:'; then
+			printf '%s\n' "$reports" | head -n 60
+			ran="$ran, a memory error"
+		elif [ -n "$ours" ]; then
+			printf '%s\n' "$ours" | head -n 60
+			ran="$ran, leaks in the plugin"
+		fi
+		if [ -z "$ran" ]; then
+			pass "ASan: the plugin built with ASan and UBSan in charon (ASan runtime preloaded): loaded, hostile settings reloaded and logged, clean exit, no finding in the plugin${others:+ (outside it, LeakSanitizer: $others)}"
+		else
+			fail "ASan: the plugin built with ASan and UBSan in charon: ${ran#, }"
+		fi
+	else
+		fail "ASan: charon starts with the ASan runtime preloaded"
+		head -n 20 "$as/charon.out" 2>/dev/null
+	fi
+fi
+san_done
 summary
