@@ -15,9 +15,9 @@
 # package. VTI_DEB_VERSION overrides it (the package test
 # builds an older one to upgrade from). The build runs on a copy of the tree
 # (dpkg-buildpackage cleans and reconfigures what it builds in), with the
-# strongSwan source scripts/strongswan-source.sh caches; scripts/setup.sh
-# installs what it needs. Fails when lintian reports an error or a warning
-# (VTI_LINTIAN=no skips lintian).
+# strongSwan source scripts/strongswan-source.sh fetches and caches; what
+# it needs is installed with apt when missing. Fails when lintian reports an
+# error or a warning (VTI_LINTIAN=no skips lintian).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build
@@ -33,11 +33,19 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 log() { echo "build-deb: $*" >&2; }
 
-for p in debhelper dpkg-dev build-essential libmnl-dev check pkg-config \
-		libstrongswan strongswan-libcharon; do
+# what building needs (Build-Depends and the tools), installed when missing
+missing=
+for p in debhelper dpkg-dev build-essential autoconf automake libtool \
+		libmnl-dev check pkg-config libstrongswan strongswan-libcharon lintian; do
 	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		{ log "$p is not installed: run scripts/setup.sh"; exit 1; }
+		missing="$missing $p"
 done
+if [ -n "$missing" ]; then
+	log "installing$missing"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$missing > /dev/null
+fi
 ss_src=$("$top/scripts/strongswan-source.sh")
 ss_version=$(dpkg-query -W -f '${Version}' libstrongswan)
 base=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
