@@ -1,8 +1,10 @@
 #!/bin/sh
-# Every test: installs what it needs, builds, runs the unit tests (Check),
-# the load test against the real charon, make distcheck and the integration
-# scenarios (the package group builds the .deb and installs it in a guest),
-# and ends with one line counting every check.
+# Every test: installs what it needs, builds, runs the unit tests (Check,
+# then under valgrind and built with ASan/UBSan), the load test against the
+# real charon (the plugin plain, under valgrind and built with ASan), the
+# fuzz targets (VTI_FUZZ_SECONDS each, 30 by default), make distcheck and
+# the integration scenarios (the package group builds the .deb and installs
+# it in a guest), and ends with one line counting every check.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -12,7 +14,8 @@ cd "$top"
 status=0
 printf '\n==> unit and load tests (make check)\n'
 make -s check > make-check.out 2>&1 || status=1
-for t in tests/unit/vti_tests tests/unit/valgrind.sh tests/load/load-test.sh; do
+for t in tests/unit/vti_tests tests/unit/valgrind.sh tests/unit/sanitize.sh \
+		tests/load/load-test.sh; do
 	echo "--- $t"
 	cat "$t.log" 2>/dev/null
 done
@@ -24,7 +27,7 @@ set -- ${unit:-0 0 1}
 passed=$(($1 - $2 - $3))
 failed=$(($2 + $3))
 # the shell tests: a PASS: or FAIL: line per check
-for t in tests/unit/valgrind.sh tests/load/load-test.sh; do
+for t in tests/unit/valgrind.sh tests/unit/sanitize.sh tests/load/load-test.sh; do
 	if [ -f "$t.log" ]; then
 		passed=$((passed + $(grep -c '^PASS: ' "$t.log")))
 		failed=$((failed + $(grep -c '^FAIL: ' "$t.log")))
@@ -32,6 +35,18 @@ for t in tests/unit/valgrind.sh tests/load/load-test.sh; do
 		failed=$((failed + 1))
 	fi
 done
+
+printf '\n==> fuzzing (libFuzzer with ASan and UBSan, %s s per target)\n' \
+	"${VTI_FUZZ_SECONDS:-30}"
+tests/fuzz/run.sh "${VTI_FUZZ_SECONDS:-30}" > fuzz.out 2>&1 || status=1
+cat fuzz.out
+# a PASS: or FAIL: line per target
+if grep -q '^\(PASS\|FAIL\): fuzz' fuzz.out; then
+	passed=$((passed + $(grep -c '^PASS: fuzz' fuzz.out)))
+	failed=$((failed + $(grep -c '^FAIL: fuzz' fuzz.out)))
+else
+	failed=$((failed + 1))
+fi
 
 printf '\n==> make distcheck (the tarball builds and passes make check)\n'
 if make -s distcheck > distcheck.log 2>&1; then
