@@ -11,7 +11,8 @@ packages="build-essential autoconf automake libtool pkg-config libmnl-dev
 	check valgrind strongswan-charon strongswan-swanctl
 	libstrongswan-standard-plugins iproute2 tcpdump dpkg-dev binutils
 	qemu-system-x86 busybox-static kmod cpio iputils-ping bird2
-	clang libclang-rt-14-dev llvm"
+	clang libclang-rt-14-dev llvm
+	charon-systemd strongswan-starter debhelper lintian"
 missing=
 for p in $packages; do
 	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
