@@ -36,7 +36,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /**
  * What the backend needs of a link the kernel describes.
  */
-static void check_info(vti_link_info_t *info)
+static void check_info(const vti_link_info_t *info)
 {
 	FUZZ_ASSERT(memchr(info->name, '\0', sizeof(info->name)));
 	FUZZ_ASSERT(memchr(info->alias, '\0', sizeof(info->alias)));
@@ -77,7 +77,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	}
 }
 
-static void event_cb(void *data, vti_link_event_t *event)
+static void event_cb(void *data, const vti_link_event_t *event)
 {
 	int *count = data;
 

@@ -5,7 +5,9 @@
 # tests/fuzz/TARGET/; prints a PASS or FAIL line per target with libFuzzer's
 # final figures (executions, cov, ft, corpus) and fails on a crash, a
 # broken invariant, a leak or a timeout, keeping the input that did it
-# (and printing it in base64).
+# (and printing it in base64). Where llvm-profdata and llvm-cov are, it
+# also reports the share of the plugin source's lines the corpus reached
+# (replayed once by a build with clang's source-based coverage).
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]     targets: config names
 #                                               addresses nlreply
@@ -32,8 +34,11 @@ command -v "$cc" > /dev/null || { echo "FAIL: fuzz: no $cc (apt install clang)";
 mk() { sed -n "s/^$1 = //p" "$build/Makefile"; }
 cppflags="$(mk STRONGSWAN_CPPFLAGS) -I$top/include -I$top/tests/fuzz"
 libdir=$(mk STRONGSWAN_LIBDIR)
+warn="-Wall -Werror -Wno-unused-parameter -Wno-unused-function"
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-	-fno-sanitize-recover=all -Wall -Wno-unused-parameter -Wno-unused-function"
+	-fno-sanitize-recover=all $warn"
+covflags="-g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
+	$warn"
 libs="-L$libdir -Wl,-rpath,$libdir -lstrongswan $(mk MNL_LIBS)"
 
 sources() {
@@ -49,6 +54,27 @@ max_len() {
 		addresses) echo 1024 ;;
 		nlreply) echo 4096 ;;
 	esac
+}
+
+# lines_covered TARGET SOURCE CORPUS...: "NN.NN% of the lines of SOURCE"
+# reached by the inputs of CORPUS..., or nothing without the tools
+lines_covered() {
+	command -v llvm-profdata > /dev/null && command -v llvm-cov > /dev/null ||
+		return 0
+	cov="$out/bin/cov_$1"
+	src=$2
+	shift 2
+	# shellcheck disable=SC2086
+	$cc $covflags $cppflags -o "$cov" "$top/tests/fuzz/fuzz_$t.c" $src \
+		$libs > "$out/build-cov-$t.log" 2>&1 || return 0
+	rm -f "$out/$t.profraw"
+	LLVM_PROFILE_FILE="$out/$t.profraw" "$cov" -runs=0 "$@" > /dev/null 2>&1
+	llvm-profdata merge -o "$out/$t.profdata" "$out/$t.profraw" 2> /dev/null ||
+		return 0
+	# the Lines Cover column of the source's row
+	llvm-cov report "$cov" -instr-profile="$out/$t.profdata" "$src" 2> /dev/null |
+		awk -v f="$src" '$1 == f { print $10 " of the lines of " f }' |
+		sed "s|$top/||"
 }
 
 mkdir -p "$out/bin"
@@ -101,7 +127,8 @@ for t in $targets; do
 	figures="${execs:-?} executions in ${took} s, cov ${cov:-?} ft ${ft:-?}, corpus ${corp:-?}"
 	kept=$(ls "$crashes" 2>/dev/null)
 	if [ $status -eq 0 ] && [ -z "$kept" ]; then
-		echo "PASS: fuzz $t: $figures"
+		lines=$(lines_covered "$t" "$src" "$corpus" "$top/tests/fuzz/$t")
+		echo "PASS: fuzz $t: $figures${lines:+, $lines}"
 		passed=$((passed + 1))
 	else
 		grep -E -A 30 '^(==[0-9]+==ERROR|.*runtime error|.*invariant broken|ALARM|==[0-9]+== ERROR)' "$log" | head -n 60
