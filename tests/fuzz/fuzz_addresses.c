@@ -2,7 +2,9 @@
  * libFuzzer target: the addresses setting (a comma-separated ADDR/LEN list)
  * as any bytes, set in the settings directly (no strongswan.conf syntax in
  * the way), for the globals and for a connection; what is accepted must
- * print back to what was written.
+ * print back to what was written. The same bytes as a connection's
+ * remote_addrs, which vti_config_remote_is_shared() reads (a list, a
+ * range, a subnet, %any).
  */
 
 #include "fuzz.h"
@@ -80,6 +82,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		check_prefixes(value, &cfg);
 	}
+	/* a list, a subnet or %any are shared; one address is not */
+	if (strchr(value, ',') || strchr(value, '/') || !*value)
+	{
+		FUZZ_ASSERT(vti_config_remote_is_shared(value));
+	}
+	vti_config_remote_is_shared(value);
 	/* both read the same value: both accept it or neither */
 	FUZZ_ASSERT(config->lookup(config, "unlisted", &cfg) ==
 				config->lookup(config, "c", &cfg));

@@ -88,6 +88,9 @@ for name, value in {
     'mapped': '::ffff:192.0.2.1/128',
     'garbage': '192.0.2.1/24x,,%any/0',
     'long': '2001:0db8:0000:0000:0000:0000:0000:0001/64',
+    # as remote_addrs
+    'range': '192.0.2.10-192.0.2.20',
+    'dns': 'gw-1.example.com',
 }.items():
     write('addresses', name, value)
 
