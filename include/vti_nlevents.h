@@ -1,3 +1,8 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
 /**
  * @defgroup vti_nlevents vti_nlevents
  * @{ @ingroup vti

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Which interface a CHILD_SA's want gets, and its claims on it: the
  * interface of its name, or for a VTI the one with its endpoints (the
  * kernel tells VTIs apart by nothing else), if its connection owns it and

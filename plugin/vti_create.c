@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Making a new interface: born in charon's namespace (under the temporary
  * name where it moves), moved, named, configured, brought up, given its
  * connection's name as an alternative one. Kernel failures are logged in

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The holders of interfaces, by CHILD_SA, by IKE_SA, and by the CHILD_SA
  * their last rekey replaced.
  */

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The life of one interface in the kernel: its claims say what it should
  * be, its kernel members what it is, vti_iface_apply() closes the gap one
  * operation at a time and records only what the kernel accepted.

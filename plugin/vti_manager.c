@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The table of interfaces: which CHILD_SAs hold which interface, and every
  * decision to create, keep, reconfigure or remove one.
  *

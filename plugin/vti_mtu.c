@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * ESP overhead arithmetic (RFC 4303): outer IP header, optional UDP, ESP
  * header (SPI, sequence number), IV, payload plus 2 bytes of trailer padded
  * to the cipher's alignment, ICV.

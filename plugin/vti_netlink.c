@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The kernel backend: rtnetlink through libmnl. Requests go out on one
  * kept socket per namespace in use (vti_nlsock: setns() into a named one
  * only to open it), back to back for one interface; watch() and

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Named network namespaces. A netlink socket belongs to the namespace it
  * was opened in, and /proc/sys/net shows the namespace of whoever opens it,
  * so entering one takes setns() on the calling thread for the socket() or

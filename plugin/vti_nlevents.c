@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Link events of watched namespaces (see the header). An overrun of an
  * event socket (ENOBUFS: the kernel dropped events) or a socket reopened
  * after an error is reported as -ENOBUFS, for the caller to resync.

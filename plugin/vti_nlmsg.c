@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * rtnetlink requests, in the attribute order of iproute2's ip/iplink.c,
  * link_vti.c, link_vti6.c, link_xfrm.c and ipaddress.c.
  */

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Reading what the kernel sends: the answers to our requests (ACKs, errors
  * with the extended ACK text, dumps) and link messages, on received
  * buffers, without reading past them.

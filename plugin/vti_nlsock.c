@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Kept rtnetlink request sockets, one per namespace in use (see the
  * header). A socket error closes the socket; it is opened again on next
  * use. Failures handled here are logged (DBG_KNL, level 1); those of a

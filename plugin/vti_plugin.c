@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The vti plugin: wires the listener, the manager and the kernel backend
  * together and hooks them into charon's bus.
  */

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The kernel worker. Bus events only change the table and queue the
  * interfaces they touch; this thread takes each to what its claims want,
  * outside the table's lock, one at a time: no two kernel operations on an

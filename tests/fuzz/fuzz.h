@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Shared by the libFuzzer targets: libstrongswan set up once, with an empty
  * strongswan.conf, and a log hook that formats every message (so that the
  * code's format strings and arguments run too) into a buffer nobody reads.

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * libFuzzer target: the addresses setting (a comma-separated ADDR/LEN list)
  * as any bytes, set in the settings directly (no strongswan.conf syntax in
  * the way), for the globals and for a connection; what is accepted must

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * libFuzzer target: arbitrary strongswan.conf text through vti_config, the
  * way charon reads it at start and on every reload: parsed, every
  * connection listed (and a few not) looked up, the namespaces enumerated,

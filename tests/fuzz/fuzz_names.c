@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * libFuzzer target: name templates, expanded for an id and a connection
  * name (vti_config_expand_name, at every CHILD_SA), and checked as the
  * globals' template of a listed connection (when the settings are read).

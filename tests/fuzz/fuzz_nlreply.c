@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * libFuzzer target: arbitrary bytes as what the kernel sends back, through
  * the pure parsers of vti_nlreply.c: vti_nlmsg_reply() after a request
  * (acks, errors with and without extended ACK, dumps in parts, interrupted

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * A fake kernel backend for the manager's unit tests (what it models: see
  * fake_backend.h).
  */

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * A fake kernel for the manager: keeps interfaces per namespace, records
  * every call in order, fails a chosen operation on request, and refuses what
  * Debian's 6.1 kernel refuses.

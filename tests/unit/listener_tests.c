@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The bus listener: which manager calls each bus event gives, driven with
  * fake IKE_SAs, CHILD_SAs and configs and a manager that records its calls.
  */

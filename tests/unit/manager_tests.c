@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The manager driven through a fake kernel, in the order the bus emits
  * events: up, rekeys, make-before-break reauthentication, IKE_SA down,
  * roadwarriors sharing marks, restarts, failures.

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * ESP overhead and inner MTU, checked against the kernel's own arithmetic
  * (esp4_get_mtu/esp6_get_mtu) worked out by hand for each row.
  */

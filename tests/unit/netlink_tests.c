@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The kernel side: sysctl writes through vti_netns on files that fail, the
  * parsing of netlink replies on crafted buffers, and the netlink backend on
  * real sockets in namespaces of the test's own.

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The requests the backend sends, byte for byte against what iproute2 6.1
  * sent for the same ip command (captured with strace -e write=3, sequence
  * numbers as captured), and the parsing of the link messages the kernel

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The manager through the fake kernel in the exact orders the bus emits
  * events in around rekey collisions, reauthentications, %unique marks, kept
  * interfaces and races with expire_pending (issue 10). Each test checks what

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * Runs every unit test suite of the vti plugin with Check.
  */
 

@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The kernel worker: the bus never waits for the kernel, changes that
  * cancel out cost nothing, link events of someone else's doing and resyncs
  * repair the table and the kernel.
