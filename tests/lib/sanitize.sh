@@ -13,7 +13,9 @@ printf 'print-%%:\n\t@echo $($*)\n' > "$san_mk"
 
 # san_var NAME: the value of a variable of the build's Makefile
 san_var() {
-	make -s -C "$build" -f Makefile -f "$san_mk" "print-$1"
+	# a make inside make (distcheck) passes -w in MAKEFLAGS: its "Entering
+	# directory" lines would join the value
+	MAKEFLAGS= MAKELEVEL= make -s --no-print-directory -C "$build" -f Makefile -f "$san_mk" "print-$1"
 }
 
 # san_sources TARGET_SOURCES_VAR: its .c files, as paths
