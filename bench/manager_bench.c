@@ -34,13 +34,21 @@ static int by_value(const void *a, const void *b)
 }
 
 /**
+ * Index of the nearest-rank percentile p (in percent) of n sorted values.
+ */
+static int rank(int p, int n)
+{
+	return (p * n + 99) / 100 - 1;
+}
+
+/**
  * Print p50, p99 and max of n call durations in seconds, as microseconds.
  */
 static void print_holds(const char *what, double *holds, int n)
 {
 	qsort(holds, n, sizeof(double), by_value);
 	printf("hold %s n=%d p50_us=%.1f p99_us=%.1f max_us=%.1f\n", what, n,
-		   holds[n / 2] * 1e6, holds[(n * 99) / 100] * 1e6,
+		   holds[rank(50, n)] * 1e6, holds[rank(99, n)] * 1e6,
 		   holds[n - 1] * 1e6);
 }
 
@@ -64,6 +72,13 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	n = atoi(argv[1]);
+	if (n < 1)
+	{
+		fprintf(stderr, "N must be at least 1\n");
+		return 2;
+	}
+	/* the figures must survive whatever happens after them */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	holds = calloc(n, sizeof(double));
 	/* the kernel worker is a job of the processor, as in charon */
 	lib->processor->set_threads(lib->processor, 2);
@@ -123,6 +138,8 @@ int main(int argc, char *argv[])
 		   (deleted - created) * 1e6 / n, heap / n);
 	manager->destroy(manager);
 	free(holds);
+	/* as charon does: the threads stop before the library goes */
+	lib->processor->cancel(lib->processor);
 	library_deinit();
 	return 0;
 }
