@@ -41,6 +41,10 @@ check "$SCENARIO: vti6 in the private namespace" \
 check "$SCENARIO: vti6 is UP" link_is_up priv1 vti6
 check "$SCENARIO: vti6 carries the plugin's alias" \
 	text_has "$link" "alias strongswan-vti:net"
+check "$SCENARIO: the connection's name is its altname" \
+	text_has "$link" "altname net"
+check "$SCENARIO: ip link show finds it by the connection's name" \
+	test "$(ifindex priv1 net)" = "$(ifindex priv1 vti6)" -a -n "$(ifindex priv1 net)"
 check "$SCENARIO: vti6 has the configured address" \
 	link_has_addr priv1 vti6 2001:db8:ff::6/127
 check "$SCENARIO: not left in the public namespace" link_absent pub1 vti6
