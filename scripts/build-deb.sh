@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian package strongswan-vti from this tree, for the installed
 # strongSwan, checks it with lintian and prints the path of the .deb.
 #

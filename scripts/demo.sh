@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job: installs what it needs, builds the plugin and brings up the
 # article's redundant three-site network in the test bed (a qemu guest
 # running Debian's kernel where this machine's lacks VTI): 6 gateways, 12

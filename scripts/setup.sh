@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what building and testing the plugin needs on Debian 12, obtains
 # the matching strongSwan source and builds the plugin in this tree.
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints the path of a configured strongSwan source tree matching the installed
 # charon, obtaining and configuring it first when the cache has none.
 #

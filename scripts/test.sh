@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every test: installs what it needs, builds, runs the unit tests (Check,
 # then under valgrind and built with ASan/UBSan), the load test against the
 # real charon (the plugin plain, under valgrind and built with ASan), the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Writes the configuration of the article's three-site network, one set of
 # files per gateway V<site>-<n>:
 #   V1-1.conf       swanctl: its four tunnels, one to each gateway of the

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes the seed corpora of the fuzz targets (tests/fuzz/TARGET/*): a
 handful of small inputs each, valid and broken, so that libFuzzer starts
 from the shapes the parsers are made for. Run it again after changing it;

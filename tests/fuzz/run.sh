@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (clang -fsanitize=fuzzer,address,undefined,
 # against the configured strongSwan source and the installed libstrongswan)
 # and runs each for SECONDS (default 30) from its seed corpus in

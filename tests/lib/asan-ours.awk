@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints the sanitizer reports (ASan errors, LeakSanitizer leak records,
 # UBSan runtime errors) that have a frame in the plugin; exits 0 when there
 # are none. Records start at a line "Direct leak", "Indirect leak",

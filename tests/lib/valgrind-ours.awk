@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints valgrind's error and loss records that have a frame in the plugin;
 # exits 0 when there are none. Records are separated by "==PID== " lines.
 /^==[0-9]+== $/ {

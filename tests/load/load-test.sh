@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Loads the built plugin into the real, installed charon, isolated from any
 # other charon, and checks it loads cleanly, shows in swanctl --stats and
 # leaves a clean exit; then once more under valgrind.

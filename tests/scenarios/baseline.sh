@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The article's manual configuration, without the plugin: a tunnel interface
 # made by hand in the public namespace, moved into the private one, and a
 # connection whose mark (or if_id) matches it, negotiated by two charons.

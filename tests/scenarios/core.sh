@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The plugin's core, live: interfaces made only by the plugin from marked
 # CHILD_SAs, in the article's V3-2 configuration and around it.
 . "$(dirname "$0")/common.sh"

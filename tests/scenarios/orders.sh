@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Event orders a real charon produces around the plugin's interfaces:
 # simultaneous CHILD_SA rekeys (a collision), make-before-break
 # reauthentication with %unique marks, MOBIKE moving an IKE_SA whose

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package, installed the way a gateway operator installs it.
 #
 # On the host (always, whatever the test bed): builds the .deb with

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test bed's own checks: the baseline scenarios pass, and a scenario
 # broken on purpose (wrong PSK) fails within its deadline and shows both
 # charons' logs.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The article's redundant VPNs between three sites, live: two gateways per
 # site, an IKEv2 tunnel from every gateway to each gateway of the other
 # sites, every tunnel interface made by the plugin, BIRD speaking eBGP over

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # XFRM interfaces made by the plugin from CHILD_SAs with if_ids.
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The unit tests once more, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (gcc; -fno-sanitize-recover: the first
 # finding ends the run) in a directory of their own (BUILDDIR/sanitize),

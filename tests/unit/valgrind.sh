@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The unit tests once more under valgrind, in one process: no invalid
 # access and no leak in the plugin's code.
 top=${VTI_TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
