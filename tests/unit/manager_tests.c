@@ -12,6 +12,7 @@
 #include "vti_tests.h"
 #include "vti_manager.h"
 #include "fake_backend.h"
+#include "manager_fixture.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
@@ -19,61 +20,12 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-static fake_backend_t *fake;
-static vti_manager_t *manager;
-
-static void start(const char *settings_text)
-{
-	settings_t *settings;
-
-	settings = settings_create_string((char*)settings_text);
-	fake = fake_backend_create();
-	test_threads();
-	manager = vti_manager_create(vti_config_create(settings, "charon"),
-								 &fake->backend);
-	settings->destroy(settings);
-	test_log_clear();
-}
-
 #define PRIVATE "charon { plugins { vti { netns = private\n" \
 				"addresses = 2001:db8:ff::6/127 } } }"
 
 static void setup(void)
 {
-	start(PRIVATE);
-}
-
-static void teardown(void)
-{
-	if (manager)
-	{
-		manager->destroy(manager);
-		manager = NULL;
-	}
-	fake_backend_free(fake);
-}
-
-/**
- * A CHILD_SA of conn with mark, between two addresses.
- */
-static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
-						   uint32_t mark, const char *local,
-						   const char *remote)
-{
-	vti_tunnel_t t = {
-		.conn = conn,
-		.child_id = child,
-		.ike_id = ike,
-		.mark_in = mark,
-		.mark_out = mark,
-		.family = strchr(local, ':') ? AF_INET6 : AF_INET,
-	};
-
-	inet_pton(t.family, local, t.local);
-	inet_pton(t.family, remote, t.remote);
-	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
-									   &t.esp);
-	return t;
+	fixture_start(PRIVATE);
 }
 
 #define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
@@ -132,9 +84,7 @@ START_TEST(test_no_netns)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { mtu = 1500 } } }");
+	fixture_restart("charon { plugins { vti { mtu = 1500 } } }");
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
@@ -517,9 +467,7 @@ START_TEST(test_down_action_down)
 	vti_tunnel_t t = V6(1, 1), again = V6(2, 2);
 	bool up;
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { netns = private\n down_action = down\n"
+	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	manager->child_up(manager, &t);
 	SETTLE(manager);
@@ -575,9 +523,7 @@ START_TEST(test_cleanup_adopts_down)
 	vti_tunnel_t t = V6(1, 1);
 	bool up;
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { netns = private\n down_action = down\n"
+	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
 	manager->resync(manager);
@@ -599,9 +545,7 @@ START_TEST(test_not_enabled)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { auto = no\n"
+	fixture_restart("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
 	manager->child_up(manager, &t);
 	SETTLE(manager);
@@ -640,9 +584,7 @@ START_TEST(test_bad_name)
 	vti_tunnel_t t = tunnel("a-long-connection-name", 1, 1, 6, "192.0.2.1",
 							"192.0.2.2");
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { name = vti-%conn } } }");
+	fixture_restart("charon { plugins { vti { name = vti-%conn } } }");
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
@@ -744,9 +686,7 @@ START_TEST(test_xfrm_kind_vti)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
 								 "2001:db8::2");
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { connections { x { kind = vti } } } } }");
+	fixture_restart("charon { plugins { vti { connections { x { kind = vti } } } } }");
 	t.mark_in = t.mark_out = 6;
 	manager->child_up(manager, &t);
 	SETTLE(manager);
@@ -758,9 +698,7 @@ START_TEST(test_xfrm_kind_without_if_id)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start("charon { plugins { vti { kind = xfrm } } }");
+	fixture_restart("charon { plugins { vti { kind = xfrm } } }");
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
@@ -841,7 +779,7 @@ Suite *manager_suite_create()
 
 	s = suite_create("manager");
 	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_up_down);
 	tcase_add_test(tc, test_ipv4_is_vti);
 	tcase_add_test(tc, test_no_netns);
@@ -864,7 +802,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("safety");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_foreign_interface_untouched);
 	tcase_add_test(tc, test_other_connections_interface);
 	tcase_add_test(tc, test_leftover_replaced);
@@ -873,7 +811,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("xfrm");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_xfrm_up_down);
 	tcase_add_test(tc, test_xfrm_both_families_share);
 	tcase_add_test(tc, test_xfrm_mark_and_if_id);
@@ -886,7 +824,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restarts");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_down_action_down);
 	tcase_add_test(tc, test_shutdown_removes);
 	tcase_add_test(tc, test_cleanup_stale);

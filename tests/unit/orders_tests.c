@@ -23,6 +23,7 @@
 #include "vti_tests.h"
 #include "vti_manager.h"
 #include "fake_backend.h"
+#include "manager_fixture.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -31,30 +32,6 @@
 #include <sys/socket.h>
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
-
-static fake_backend_t *fake;
-static vti_manager_t *manager;
-
-static void start(const char *settings_text)
-{
-	settings_t *settings;
-
-	settings = settings_create_string((char*)settings_text);
-	fake = fake_backend_create();
-	test_threads();
-	manager = vti_manager_create(vti_config_create(settings, "charon"),
-								 &fake->backend);
-	settings->destroy(settings);
-	test_log_clear();
-}
-
-/** start() again with other settings */
-static void restart(const char *settings_text)
-{
-	manager->destroy(manager);
-	fake_backend_free(fake);
-	start(settings_text);
-}
 
 #define PRIVATE "charon { plugins { vti { netns = private\n" \
 				"addresses = 2001:db8:ff::6/127 } } }"
@@ -65,40 +42,7 @@ static void restart(const char *settings_text)
 
 static void setup(void)
 {
-	start(PRIVATE);
-}
-
-static void teardown(void)
-{
-	if (manager)
-	{
-		manager->destroy(manager);
-		manager = NULL;
-	}
-	fake_backend_free(fake);
-}
-
-/**
- * A CHILD_SA of conn with mark, between two addresses (AES-GCM-16).
- */
-static vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
-						   uint32_t mark, const char *local,
-						   const char *remote)
-{
-	vti_tunnel_t t = {
-		.conn = conn,
-		.child_id = child,
-		.ike_id = ike,
-		.mark_in = mark,
-		.mark_out = mark,
-		.family = strchr(local, ':') ? AF_INET6 : AF_INET,
-	};
-
-	inet_pton(t.family, local, t.local);
-	inet_pton(t.family, remote, t.remote);
-	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
-									   &t.esp);
-	return t;
+	fixture_start(PRIVATE);
 }
 
 #define A6 "2001:db8:1::1"
@@ -275,7 +219,7 @@ START_TEST(test_unique_marks_new_goes_first)
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
 	int ifindex;
 
-	restart(UNIQUE);
+	fixture_restart(UNIQUE);
 	manager->child_up(manager, &old);
 	SETTLE(manager);
 	ifindex = link_of("private", "u1").ifindex;
@@ -300,7 +244,7 @@ START_TEST(test_same_ike_other_marks)
 	vti_tunnel_t second = tunnel("u", 2, 1, 2, A6, B6);
 	int ifindex;
 
-	restart(UNIQUE);
+	fixture_restart(UNIQUE);
 	manager->child_up(manager, &first);
 	SETTLE(manager);
 	ifindex = link_of("private", "u1").ifindex;
@@ -331,7 +275,7 @@ START_TEST(test_unique_marks_make_before_break)
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
 	int ifindex;
 
-	restart(UNIQUE);
+	fixture_restart(UNIQUE);
 	manager->child_up(manager, &old);
 	SETTLE(manager);
 	ifindex = link_of("private", "u1").ifindex;
@@ -357,7 +301,7 @@ START_TEST(test_unique_marks_break_before_make)
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
 	int ifindex;
 
-	restart(UNIQUE);
+	fixture_restart(UNIQUE);
 	manager->child_up(manager, &old);
 	SETTLE(manager);
 	ifindex = link_of("private", "u1").ifindex;
@@ -390,7 +334,7 @@ START_TEST(test_kept_new_endpoints)
 	fake_link_t l;
 	int ifindex;
 
-	restart(KEPT);
+	fixture_restart(KEPT);
 	manager->child_up(manager, &first);
 	SETTLE(manager);
 	ifindex = link_of("private", "dvti").ifindex;
@@ -423,7 +367,7 @@ START_TEST(test_kept_kind_changes)
 	vti_tunnel_t again = tunnel("d6", 2, 2, 6, "192.0.2.1", "192.0.2.2");
 	fake_link_t l;
 
-	restart(KEPT);
+	fixture_restart(KEPT);
 	manager->child_up(manager, &first);
 	SETTLE(manager);
 	manager->child_down(manager, "d6", 1, 0);
@@ -456,7 +400,7 @@ START_TEST(test_adopted_change_fails)
 	fake_link_t l;
 	bool remade;
 
-	restart(PRIVATE_DOWN);
+	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
 	manager->resync(manager);
 	SETTLE(manager);
@@ -585,7 +529,7 @@ START_TEST(test_expire_races_child_up_down)
 	racer_t racer = { .tunnel = V6(2, 2) };
 	fake_link_t l;
 
-	restart(PRIVATE_DOWN);
+	fixture_restart(PRIVATE_DOWN);
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	manager->child_down(manager, "V3-2", 1, 30);
@@ -799,14 +743,14 @@ Suite *orders_suite_create()
 
 	s = suite_create("orders");
 	tc = tcase_create("rekey collisions");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_rekey_collision_won);
 	tcase_add_test(tc, test_rekey_collision_lost);
 	tcase_add_test(tc, test_rekey_delete_collision);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reused interfaces");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_unique_marks_make_before_break);
 	tcase_add_test(tc, test_unique_marks_break_before_make);
 	tcase_add_test(tc, test_kept_new_endpoints);
@@ -815,13 +759,13 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("races");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_expire_races_child_up);
 	tcase_add_test(tc, test_expire_races_child_up_down);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mtu");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_mobike_keeps_mtu);
 	tcase_add_test(tc, test_mobike_new_path_mtu);
 	tcase_add_test(tc, test_shared_mtu_nat_second);
@@ -829,7 +773,7 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel errors");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_lookup_error);
 	tcase_add_test(tc, test_unique_marks_new_goes_first);
 	tcase_add_test(tc, test_same_ike_other_marks);

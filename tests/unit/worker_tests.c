@@ -12,6 +12,7 @@
 #include "vti_tests.h"
 #include "vti_manager.h"
 #include "fake_backend.h"
+#include "manager_fixture.h"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -21,44 +22,18 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-static fake_backend_t *fake;
-static vti_manager_t *manager;
-
-static void start(const char *settings_text)
-{
-	settings_t *settings;
-
-	settings = settings_create_string((char*)settings_text);
-	fake = fake_backend_create();
-	test_threads();
-	manager = vti_manager_create(vti_config_create(settings, "charon"),
-								 &fake->backend);
-	settings->destroy(settings);
-	test_log_clear();
-}
-
 #define PRIVATE "charon { plugins { vti { netns = private\n" \
 				"addresses = 2001:db8:ff::6/127 } } }"
 
 static void setup(void)
 {
-	start(PRIVATE);
-}
-
-static void teardown(void)
-{
-	if (manager)
-	{
-		manager->destroy(manager);
-		manager = NULL;
-	}
-	fake_backend_free(fake);
+	fixture_start(PRIVATE);
 }
 
 /**
  * A CHILD_SA of conn "c" with mark between 2001:db8:1::1 and 2001:db8:3::N.
  */
-static vti_tunnel_t tunnel(uint32_t child, uint32_t ike, uint32_t mark,
+static vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
 						   int peer)
 {
 	vti_tunnel_t t = {
@@ -124,7 +99,7 @@ static void unblock(blocker_t *blocker)
 
 START_TEST(test_bus_never_waits)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
 	blocker_t *blocker = block_at("create vti6");
 
 	manager->child_up(manager, &a);
@@ -141,7 +116,7 @@ END_TEST
 
 START_TEST(test_cancelled_costs_nothing)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 7, 7);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 7, 7);
 	blocker_t *blocker = block_at("create vti6");
 
 	manager->child_up(manager, &a);
@@ -157,8 +132,8 @@ END_TEST
 
 START_TEST(test_down_up_keeps_it)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), again = tunnel(2, 2, 5, 5);
-	vti_tunnel_t other = tunnel(3, 3, 9, 9);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), again = peer_tunnel(2, 2, 5, 5);
+	vti_tunnel_t other = peer_tunnel(3, 3, 9, 9);
 	blocker_t *blocker;
 	fake_link_t before, after;
 
@@ -182,7 +157,7 @@ END_TEST
 
 START_TEST(test_deleted_by_hand)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
@@ -200,7 +175,7 @@ END_TEST
 
 START_TEST(test_set_down_by_hand)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), rekeyed = tunnel(2, 1, 5, 5);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), rekeyed = peer_tunnel(2, 1, 5, 5);
 	bool up = TRUE;
 
 	manager->child_up(manager, &a);
@@ -220,7 +195,7 @@ END_TEST
 
 START_TEST(test_renamed_by_hand)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
@@ -239,7 +214,7 @@ END_TEST
 
 START_TEST(test_moved_by_hand)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
@@ -283,7 +258,7 @@ START_TEST(test_resync_missing_interface)
 		.public = { .create_enumerator = (void*)source_enumerate },
 	};
 
-	source.tunnels[source.count++] = tunnel(1, 1, 5, 5);
+	source.tunnels[source.count++] = peer_tunnel(1, 1, 5, 5);
 	manager->set_source(manager, &source.public);
 	/* the bus never told of CHILD_SA 1 */
 	manager->resync(manager);
@@ -303,7 +278,7 @@ END_TEST
 
 START_TEST(test_resync_repairs_kernel)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
 	fake_link_t link;
 	vti_err_t err;
 
@@ -335,7 +310,7 @@ END_TEST
 
 START_TEST(test_events_lost)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link;
 	vti_err_t err;
 
@@ -352,7 +327,7 @@ END_TEST
 
 START_TEST(test_shutdown_drains)
 {
-	vti_tunnel_t a = tunnel(1, 1, 5, 5), b = tunnel(2, 2, 6, 6);
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
 
 	manager->child_up(manager, &a);
 	manager->child_up(manager, &b);
@@ -369,7 +344,7 @@ Suite *worker_suite_create()
 
 	s = suite_create("worker");
 	tc = tcase_create("off the bus");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_bus_never_waits);
 	tcase_add_test(tc, test_cancelled_costs_nothing);
 	tcase_add_test(tc, test_down_up_keeps_it);
@@ -377,7 +352,7 @@ Suite *worker_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("self-healing");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
 	tcase_add_test(tc, test_renamed_by_hand);
