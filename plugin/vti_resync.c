@@ -20,7 +20,7 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 						const char *how)
 {
 	char desc[256];
-	bool differs = FALSE;
+	bool differs = FALSE, revive = FALSE;
 
 	if (iface->up && !link->up)
 	{
@@ -33,8 +33,11 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 		DBG1(DBG_CHD, "vti: %s: %s was set up again %s", iface->conn,
 			 iface->name, how);
 		iface->held_down = FALSE;
+		/* the kernel dropped its IPv6 addresses while it was down: taken
+		 * as down, the worker configures it again */
+		revive = TRUE;
 	}
-	iface->up = link->up;
+	iface->up = link->up && !revive;
 	if (link->mtu != iface->settings.mtu)
 	{
 		DBG1(DBG_CHD, "vti: %s: %s has mtu %u (set %s), not %u", iface->conn,
@@ -55,7 +58,7 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 		iface->kernel = link->params;
 		iface->known = TRUE;
 	}
-	return differs && array_count(iface->claims);
+	return (differs || revive) && array_count(iface->claims);
 }
 
 /**
@@ -97,7 +100,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 	if (event->deleted || !streq(event->link.name, iface->name))
 	{
 		iface->ifindex = 0;
-		iface->up = FALSE;
+		iface->up = iface->held_down = FALSE;
 		if (event->deleted && !event->moved)
 		{
 			DBG1(DBG_CHD, "vti: %s: %s was deleted in namespace %s by hand%s",

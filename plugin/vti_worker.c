@@ -161,6 +161,30 @@ static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
 }
 
 /**
+ * Whether a later event of the batch deletes the link of event: a link
+ * deleted goes down first, which is no setting down by hand.
+ */
+static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
+{
+	enumerator_t *enumerator;
+	vti_link_event_t *later;
+	bool found = FALSE;
+
+	if (event->deleted)
+	{
+		return FALSE;
+	}
+	enumerator = events->create_enumerator(events);
+	while (!found && enumerator->enumerate(enumerator, &later))
+	{
+		found = later->deleted && later->link.ifindex == event->link.ifindex &&
+				streq(later->netns, event->netns);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
  * Handle events with the lock held, but those our own apply of iface
  * caused (its link before and after, the temporary name); destroy them.
  */
@@ -175,7 +199,8 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 		if (!(iface && streq(event->netns, iface->netns) &&
 			  (event->link.ifindex == before ||
 			   event->link.ifindex == after)) &&
-			!streq(event->link.name, VTI_TEMP_NAME))
+			!streq(event->link.name, VTI_TEMP_NAME) &&
+			!deleted_later(events, event))
 		{
 			ours = vti_resync_event(this->table, &this->public, event);
 			if (ours)

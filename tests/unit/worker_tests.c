@@ -193,6 +193,46 @@ START_TEST(test_set_down_by_hand)
 }
 END_TEST
 
+START_TEST(test_deleted_is_no_set_down)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), other = peer_tunnel(2, 2, 6, 6);
+	blocker_t *blocker;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	/* a link deleted goes down first: both events come in one batch */
+	blocker = block_at("create");
+	manager->child_up(manager, &other);
+	blocker->paused->wait(blocker->paused);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(fake_backend_del(fake, "private", "vti5"));
+	unblock(blocker);
+	ck_assert(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", NULL)));
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti5 was deleted in namespace private by "
+					 "hand, making it again"));
+	ck_assert_msg(!strstr(test_log, "vti5 was set down"), "log: %s", test_log);
+}
+END_TEST
+
+START_TEST(test_set_up_again_configures)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	/* the kernel dropped its IPv6 addresses while it was down */
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
+	ck_assert(WAIT_FOR(strstr(fake->calls, "configure private vti5")));
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti5 was set up again by hand"));
+}
+END_TEST
+
 START_TEST(test_renamed_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -355,6 +395,8 @@ Suite *worker_suite_create()
 	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
+	tcase_add_test(tc, test_deleted_is_no_set_down);
+	tcase_add_test(tc, test_set_up_again_configures);
 	tcase_add_test(tc, test_renamed_by_hand);
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
