@@ -10,7 +10,10 @@ CHARON=${CHARON:-/usr/lib/ipsec/charon}
 VTI_SRCDIR=${VTI_SRCDIR:-$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)}
 
 # charon_conf D [EXTRA]: write D/strongswan.conf; EXTRA is appended inside
-# the charon section (plugin settings, install_routes, ...).
+# the charon section (plugin settings, install_routes, ...). With the
+# plugin, charon.interfaces_ignore is strongswan-vti, or
+# CHARON_INTERFACES_IGNORE where that is set; set but empty, the setting
+# is left out (to show what charon does without it).
 charon_conf() {
 	d=$1
 	extra=${2:-}
@@ -20,8 +23,9 @@ charon_conf() {
 	if [ -n "${VTI_PLUGIN:-}" ]; then
 		vti_load="include $VTI_SRCDIR/plugin/vti.conf"
 		# the name interfaces are born under: moving them away must not
-		# make charon roam (README, "Settings")
-		ignore="interfaces_ignore = strongswan-vti"
+		# make charon roam (README, "Charon and the interfaces it sees")
+		ignore=${CHARON_INTERFACES_IGNORE-strongswan-vti}
+		[ -n "$ignore" ] && ignore="interfaces_ignore = $ignore"
 	fi
 	cat > "$d/strongswan.conf" <<CONF
 charon {
