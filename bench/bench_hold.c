@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * bench-hold: a charon plugin of the benchmark's own (never installed) that
  * measures how long charon's bus is held per CHILD_SA event by the
  * listeners that act on it. It registers two listeners: "first" when the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs every measurement of the benchmark in one kernel (the test-bed
 # guest, or natively) and writes, into VTI_RESULTS:
 #   bench.csv        section,what,n,round,value,unit,note (one figure a row)

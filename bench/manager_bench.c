@@ -1,4 +1,9 @@
 /*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
  * The plugin's own cost without IKE: the manager and the real netlink
  * backend create, move, configure and bring up N vti6 interfaces, then
  * delete them. Prints the time per interface of each phase (until the

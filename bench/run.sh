@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The benchmark: what it costs to get a usable tunnel interface, measured in
 # one run in the test bed (the qemu guest where this machine's kernel lacks
 # VTI). Prints the table of figures against the project's targets and

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Turns a benchmark run's bench.csv and conditions.txt (bench/guest.sh) into
 # the table (stdout and table.txt) and bench.json, with the targets.
 #

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What users run today: a strongSwan updown script that makes the article's
 # vti6 by hand for each CHILD_SA (PLUTO_* variables as the updown plugin
 # sets them), into the namespace given as its argument.
