@@ -21,6 +21,9 @@
 #include <processing/jobs/callback_job.h>
 #include <utils/debug.h>
 
+/** How long events of someone else's doing wait for those that follow */
+#define FOLLOW_UP_MS 100
+
 /** Longest a shutdown waits for queued changes, in seconds */
 #define STOP_DEADLINE 10
 
@@ -360,11 +363,12 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
  */
 static job_requeue_t run(private_vti_worker_t *this)
 {
-	linked_list_t *events;
+	linked_list_t *events, *more;
 	uint32_t interval;
 	time_t now;
+	void *event;
 	int timeout;
-	bool lost;
+	bool lost, lost_more;
 
 	this->table->mutex->lock(this->table->mutex);
 	while (TRUE)
@@ -406,6 +410,17 @@ static job_requeue_t run(private_vti_worker_t *this)
 		this->idle->broadcast(this->idle);
 		this->table->mutex->unlock(this->table->mutex);
 		events = wait_events(this, timeout, &lost);
+		if (events->get_count(events))
+		{
+			/* a link deleted goes down first: see what follows */
+			more = wait_events(this, FOLLOW_UP_MS, &lost_more);
+			while (more->remove_first(more, &event) == SUCCESS)
+			{
+				events->insert_last(events, event);
+			}
+			more->destroy(more);
+			lost |= lost_more;
+		}
 		this->table->mutex->lock(this->table->mutex);
 		this->resync_due |= lost;
 		handle_events(this, events, NULL, 0, 0);

@@ -139,10 +139,13 @@ heal_times() (
 			del = sub(/^Deleted /, "", line)
 			split(line, f, " ")
 			name = f[2]; sub(/:$/, "", name); sub(/@.*/, "", name)
-			if (name != dev) next
+			# ip names an address by the name it cached for the index:
+			# the new link was born under the temporary one
+			if (name != dev && !(newidx && f[1] == newidx)) next
 			islink = f[3] ~ /^</
 			if (!t_del) { if (del && islink) t_del = ts; next }
 			if (del) next
+			if (islink && name == dev) newidx = f[1]
 			if (!t_ex) t_ex = ts
 			fl = f[3]; gsub(/[<>]/, "", fl)
 			if (islink && ("," fl ",") ~ /,UP,/ && !t_up) t_up = ts

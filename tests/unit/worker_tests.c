@@ -215,6 +215,23 @@ START_TEST(test_deleted_is_no_set_down)
 }
 END_TEST
 
+START_TEST(test_deleted_apart_is_no_set_down)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	/* the kernel's two events 20 ms apart, as seen in the guest */
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	usleep(20000);
+	ck_assert(fake_backend_del(fake, "private", "vti5"));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was deleted in namespace "
+							  "private by hand, making it again")));
+	SETTLE(manager);
+	ck_assert_msg(!strstr(test_log, "vti5 was set down"), "log: %s", test_log);
+}
+END_TEST
+
 START_TEST(test_set_up_again_configures)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -396,6 +413,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
 	tcase_add_test(tc, test_deleted_is_no_set_down);
+	tcase_add_test(tc, test_deleted_apart_is_no_set_down);
 	tcase_add_test(tc, test_set_up_again_configures);
 	tcase_add_test(tc, test_renamed_by_hand);
 	tcase_add_test(tc, test_moved_by_hand);
