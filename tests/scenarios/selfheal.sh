@@ -20,6 +20,17 @@ fresh_scenario() {
 	rm -f "$LOG1" "$LOG2"
 }
 
+# reload_conf N: load site N's swanctl.conf again
+reload_conf() {
+	swanctl_in "$(site_dir "$1")" --load-all --noprompt \
+		--file "$(site_dir "$1")/swanctl.conf" > /dev/null
+}
+
+# reload_settings N: site N's charon reads its strongswan.conf again
+reload_settings() {
+	swanctl_in "$(site_dir "$1")" --reload-settings > /dev/null
+}
+
 # now_ms: monotonic enough for intervals, in milliseconds
 now_ms() {
 	echo $(( $(date +%s%N) / 1000000 ))
@@ -278,9 +289,7 @@ two_sites 6 "resync = 2"
 charon_stop "$(site_dir 1)" > /dev/null
 site_charon 1 "$(vti_conf 1 "resync = 2
 		connections { net { enable = no } }")"
-check "$SCENARIO: site 1 loads its connection" \
-	swanctl_in "$(site_dir 1)" --load-all --noprompt --file "$(site_dir 1)/swanctl.conf" \
-	> /dev/null
+check "$SCENARIO: site 1 loads its connection" reload_conf 1
 check "$SCENARIO: CHILD_SA installed" initiate
 uid=$(child_uid 1)
 check "$SCENARIO: site 2 gives it an interface" wait_for 5 link_is_up priv2 vti6
@@ -290,8 +299,7 @@ sleep 3
 check "$SCENARIO: site 1 has no interface after a resync" ours_is priv1 0
 sed -i 's/connections { net { enable = no } }/connections { net { enable = yes } }/' \
 	"$(site_dir 1)/strongswan.conf"
-check "$SCENARIO: settings reloaded" \
-	swanctl_in "$(site_dir 1)" --reload-settings > /dev/null
+check "$SCENARIO: settings reloaded" reload_settings 1
 check "$SCENARIO: within 5 s site 1 has vti6, up" wait_for 5 link_is_up priv1 vti6
 check "$SCENARIO: the resync logs CHILD_SA {$uid} had no interface" \
 	logged "$LOG1" "vti: net: resync: CHILD_SA {$uid} had no interface"
