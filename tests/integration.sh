@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the integration scenarios against a kernel that has VTI, XFRM
 # interfaces and ESP: natively when the machine's kernel has them, otherwise
 # in a qemu guest booting Debian's kernel, one guest per group of scenarios.

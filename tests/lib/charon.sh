@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs real charon daemons isolated from any other charon on the machine.
 # Source it; set VTI_PLUGIN to the built libstrongswan-vti.so to load it.
 #

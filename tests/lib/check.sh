@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Counting checks: a line per check, one summary line at the end.
 VTI_PASSED=0
 VTI_FAILED=0

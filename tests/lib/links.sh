@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Predicates on network links, one meaning each, for check and wait_for.
 # They read one line per link (ip -o link show), never a multi-line
 # listing, and a namespace they cannot read is never taken for an empty

@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Helpers for scenarios with the plugin: sites whose charon moves the
 # interfaces it makes into privN. Needs common.sh sourced first.
 : "${VTI_PLUGIN:?the plugin to test}"

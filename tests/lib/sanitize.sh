@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds with AddressSanitizer and UndefinedBehaviorSanitizer (gcc, or
 # VTI_SANITIZE_CC), from the sources and flags automake has for the
 # targets. Source it with top and build set; uses $build/sanitize.

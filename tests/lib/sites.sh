@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A scenario library: sites joined over a shared "wan" segment.
 #
 # Site N has a public namespace pubN (charon runs there, ESP flows there;

@@ -1,3 +1,5 @@
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by every scenario: libraries, a work folder, results on failure.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)

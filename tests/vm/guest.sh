@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs inside the guest, on the host's filesystem: prepares a small system
 # (own /run, /dev/pts, loopback) and runs the job the host wrote into the
 # results share, then records its exit status and powers off.

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Prints a folder holding Debian's own kernel (boot/vmlinuz-*, lib/modules),
 # downloaded with apt and unpacked with dpkg-deb, never installed: it has
 # the ip_vti, ip6_vti, xfrm_interface, esp4/esp6 and 9p modules the

@@ -1,4 +1,6 @@
 #!/bin/sh
+# Copyright (C) 2026 The strongswan-vti authors
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boots Debian's kernel under qemu with the machine's own root filesystem
 # (read-only over 9p, under a tmpfs overlay) and runs COMMAND inside it.
 #
