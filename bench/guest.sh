@@ -122,26 +122,34 @@ floor() {
 	rm -f "$b" "$c" "$d"
 }
 
-# ours N ROUND: the manager and netlink backend without IKE
+# ours N ROUND [WHAT RESYNC TIMEOUT]: the manager and netlink backend
+# without IKE; the rounds run with the periodic resync off (RESYNC 0): see
+# ours_default_resync for why
 ours() {
-	n=$1
+	n=$1 what=${3:-ours}
 	fresh_ns
-	res=$(ip netns exec bench-pub "$top/bench/manager_bench" "$n" bench-priv 2> "$out/raw/manager-$n-$2.err")
+	err="$out/raw/manager-$what-$n-$2.err"
+	res=$(ip netns exec bench-pub "$top/bench/manager_bench" "$n" bench-priv ${4:-0} ${5:-600} 2> "$err")
 	rc=$?
-	[ $rc = 0 ] || echo "manager_bench $n: exit status $rc" | tee -a "$out/raw/manager-$n-$2.err"
-	line=$(echo "$res" | grep '^ours')
-	if [ -z "$line" ]; then
-		row ours create_per_if "$n" "$2" nan us "failed: $(tail -n 1 "$out/raw/manager-$n-$2.err")"
-		return
-	fi
+	[ $rc = 0 ] || echo "manager_bench $n: exit status $rc" >> "$err"
 	get() { echo "$1" | sed -n "s/.* $2=\([0-9.]*\).*/\1/p"; }
-	row ours create_per_if "$n" "$2" "$(get "$line" create_us_per_if)" us
-	row ours delete_per_if "$n" "$2" "$(get "$line" delete_us_per_if)" us
-	row ours heap_per_tunnel "$n" "$2" "$(get "$line" heap_bytes_per_tunnel)" B
-	for what in child_up child_down; do
-		h=$(echo "$res" | grep "^hold $what ")
+	made=$(echo "$res" | grep '^ours_create')
+	gone=$(echo "$res" | grep '^ours ')
+	stuck=$(echo "$res" | grep '^stuck')
+	why=
+	if [ -n "$stuck" ]; then
+		why="$stuck; the table's namespace listed $(grep -c 'is ours but its name is taken' "$err") times over by resyncs"
+	elif [ $rc != 0 ]; then
+		why="exit status $rc: $(tail -n 1 "$err")"
+	fi
+	row "$what" create_per_if "$n" "$2" "$( [ -n "$made" ] && get "$made" create_us_per_if || echo nan)" us "$why"
+	row "$what" delete_per_if "$n" "$2" "$( [ -n "$gone" ] && get "$gone" delete_us_per_if || echo nan)" us "$why"
+	[ -n "$made" ] && row "$what" heap_per_tunnel "$n" "$2" "$(get "$made" heap_bytes_per_tunnel)" B
+	for w in child_up child_down; do
+		h=$(echo "$res" | grep "^hold $w ")
+		[ -n "$h" ] || continue
 		for p in p50 p99 max; do
-			row ours "hold_${what}_$p" "$n" "$2" "$(get "$h" "${p}_us")" us "calls=$n"
+			row "$what" "hold_${w}_$p" "$n" "$2" "$(get "$h" "${p}_us")" us "calls=$n"
 		done
 	done
 }
@@ -161,7 +169,7 @@ why() {
 	command -v strace > /dev/null || { echo "  (no strace: no call counts)"; return; }
 	fresh_ns
 	strace -f -qq -c -o "$out/raw/strace-ours.txt" \
-		ip netns exec bench-pub "$top/bench/manager_bench" "$n" bench-priv > /dev/null 2>&1
+		ip netns exec bench-pub "$top/bench/manager_bench" "$n" bench-priv 0 > /dev/null 2>&1
 	fresh_ns
 	b=$(mktemp) c=$(mktemp) d=$(mktemp)
 	for i in $(seq 1 "$n"); do
@@ -183,6 +191,13 @@ why() {
 		row why "${who}_syscalls_per_if" "$n" 1 "$(awk -v a="${total:-0}" -v n="$n" 'BEGIN { printf "%.1f", a / n }')" count "create and delete"
 	done
 }
+# the largest N once more with the plugin's default resync (60 s): a resync
+# in the run, as charon would have one, bounded to 180 s a phase
+big=$(echo $SIZES | tr ' ' '\n' | sort -n | tail -n 1)
+echo "== ours without IKE, N=$big, the default resync"
+ours "$big" 1 ours_default_resync - 180
+sleep 5
+
 echo "== system calls per interface (strace -c)"
 why
 
@@ -301,7 +316,7 @@ CHARON_COMMON="dos_protection = no
 # why a burst fell short: the commonest failure lines of both charons
 reasons() {
 	cat "$1/init/charon.log" "$1/resp/charon.log" 2>/dev/null |
-		grep -E 'giving up|failed|retransmit [0-9]+ of|error|refused|timed out|unable|vti: .*(fail|cannot|declin)' |
+		grep -E 'giving up|failed|retransmit [0-9]+ of|error|refused|timed out|unable|vti: .*(fail|cannot|declin|name is taken)' |
 		sed 's/^[0-9:]* //; s/<[^>]*>//g; s/{[0-9]*}//g; s/[0-9a-f:.]*:[0-9a-f:.]*//g; s/[0-9][0-9]*/N/g' |
 		sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' '|'
 }
@@ -321,12 +336,15 @@ ike_run() {
 	fi
 	vti_conf=
 	VTI_PLUGIN=
-	if [ "$how" = ours ] || [ "$how" = ours_quiet ]; then
+	case $how in
+	ours*)
 		VTI_PLUGIN=$top/.libs/libstrongswan-vti.so
 		vti_conf="plugins { vti { netns = bench-priv
 			mtu = 1426
-			addresses = 2001:db8:ff::6/127 } }"
-	fi
+			addresses = 2001:db8:ff::6/127
+			$([ "$how" = ours_noresync ] && echo "resync = 0") } }"
+		;;
+	esac
 	charon_conf "$w/init" "$CHARON_COMMON
 	filelog { vtilog { chd = $chd } }
 	$hold_conf
@@ -382,7 +400,7 @@ ike_run() {
 	awk '/^up / { print $3 }' "$w/hold.txt" > "$out/raw/hold-up-$tag.txt" 2>/dev/null
 	last_child=$(awk -v t0="${t0_mono:-0}" '/^up / && $2 > m { m = $2 } END { if (m) printf "%.2f", (m - t0) / 1e6; else print "nan" }' "$w/hold.txt" 2>/dev/null)
 	case $how in
-	ours)
+	ours|ours_noresync)
 		# event to interface ready, by name, from the plugin's two lines
 		sed -n 's/.*CHILD_SA {[0-9]*} up at \([0-9]*\) us, wants \([^ ][^ ]*\).*/up \2 \1/p
 			s/.*vti: [^ ]*: \([^ ]*\) ready at \([0-9]*\) us.*/ready \1 \2/p' "$w/init/charon.log" |
@@ -417,9 +435,11 @@ ike_run() {
 	row charon "${how}_last_child_s" "$n" "$r" "$last_child" s
 	[ -n "$last_if" ] && row charon "${how}_last_if_s" "$n" "$r" "$last_if" s
 	stat_rows charon "${how}_hold_up" "$n" "$r" us "$out/raw/hold-up-$tag.txt" 0.001
-	if [ "$how" = ours ]; then
-		stat_rows charon ours_e2r "$n" "$r" us "$out/raw/e2r-$tag.txt"
-		row charon ours_worker_per_if "$n" "$r" "$worker" us "first to last interface ready / (N-1)"
+	if [ "$how" = ours ] || [ "$how" = ours_noresync ]; then
+		stat_rows charon "${how}_e2r" "$n" "$r" us "$out/raw/e2r-$tag.txt"
+		row charon "${how}_worker_per_if" "$n" "$r" "$worker" us "first to last interface ready / (N-1)"
+		# a resync in the burst, and how many times it listed the namespace
+		row charon "${how}_resync_name_taken_lines" "$n" "$r" "$(grep -c 'is ours but its name is taken' "$w/init/charon.log")" count
 	fi
 	row charon "${how}_mobike_updates" "$n" "$r" "$mobike" count
 	row charon "${how}_ifaces_deleted" "$n" "$r" "$deleted" count
@@ -456,22 +476,31 @@ echo "== through charon: N IKE_SAs with marks, started at once"
 # a warm-up burst, not counted: the first charons read everything from disk
 ike_run ours 10 0 > /dev/null
 sed -i '/^charon,[a-z_]*,10,0,/d' "$csv"
+# from NORESYNC_FROM on, the rounds run ours with the periodic resync off
+# (see ours_default_resync) and ours as it comes (resync every 60 s) once,
+# after them
+NORESYNC_FROM=${VTI_BENCH_NORESYNC_FROM:-1000}
 for n in $IKE_SIZES; do
 	for r in $(seq 1 "$IKE_ROUNDS"); do
 		burst none "$n" "$r"
-		burst ours "$n" "$r"
-		burst ours_quiet "$n" "$r"
+		if [ "$n" -ge "$NORESYNC_FROM" ]; then
+			burst ours_noresync "$n" "$r"
+		else
+			burst ours "$n" "$r"
+			burst ours_quiet "$n" "$r"
+		fi
 		if [ "$r" = 1 ] && [ "$n" -le "$UPDOWN_MAX" ]; then
 			burst updown "$n" "$r"
 		fi
 	done
+	[ "$n" -ge "$NORESYNC_FROM" ] && burst ours "$n" 1
 	# pooled over the rounds that brought every tunnel up
-	for how in none ours ours_quiet updown; do
+	for how in none ours ours_noresync ours_quiet updown; do
 		files= e2r=
 		for r in $(seq 1 "$IKE_ROUNDS"); do
 			grep -q "^charon,${how}_complete,$n,$r,1," "$csv" || continue
 			files="$files $out/raw/hold-up-$how-$n-$r.txt"
-			[ "$how" = ours ] && e2r="$e2r $out/raw/e2r-$how-$n-$r.txt"
+			case $how in ours|ours_noresync) e2r="$e2r $out/raw/e2r-$how-$n-$r.txt" ;; esac
 		done
 		if [ -n "$files" ]; then
 			# shellcheck disable=SC2086
@@ -481,7 +510,7 @@ for n in $IKE_SIZES; do
 		if [ -n "$e2r" ]; then
 			# shellcheck disable=SC2086
 			cat $e2r > "$out/raw/e2r-$how-$n-all.txt"
-			stat_rows charon ours_e2r "$n" all us "$out/raw/e2r-$how-$n-all.txt"
+			stat_rows charon "${how}_e2r" "$n" all us "$out/raw/e2r-$how-$n-all.txt"
 		fi
 		for what in last_child_s last_if_s; do
 			m=$(awk -F, -v w="${how}_$what" -v n="$n" '$2 == w && $3 == n && $4 != "all" && $5 != "nan" { print $4, $5 }' "$csv" |

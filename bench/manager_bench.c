@@ -9,14 +9,20 @@
  * delete them. Prints the time per interface of each phase (until the
  * kernel worker is done), how long each child_up()/child_down() call held
  * the caller (what charon's bus waits for: p50, p99, max), and the heap the
- * manager keeps per tunnel (mallinfo2 delta while they exist).
+ * manager keeps per tunnel (mallinfo2 delta while they exist). The
+ * creation figures are printed before the deletion starts.
  *
- *   manager_bench N NETNS
+ *   manager_bench N NETNS [RESYNC [TIMEOUT]]
+ *
+ * RESYNC sets charon.plugins.vti.resync (seconds, 0 off; the plugin's
+ * default when left out or -); TIMEOUT is how long each phase may take, in
+ * seconds (600): a worker still busy then is left, the process exits 3.
  */
 
 #include "vti_manager.h"
 
 #include <malloc.h>
+#include <unistd.h>
 #include <time.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -66,15 +72,23 @@ int main(int argc, char *argv[])
 		.family = AF_INET6,
 		.mark_in = 0,
 	};
-	char text[256];
+	char text[512], resync[64] = "";
 	size_t heap;
 	double start, created, deleted, call, *holds;
-	int n, i;
+	int n, i, timeout = 600;
 
-	if (argc != 3 || !library_init(NULL, "vti-bench"))
+	if (argc < 3 || argc > 5 || !library_init(NULL, "vti-bench"))
 	{
-		fprintf(stderr, "usage: %s N NETNS\n", argv[0]);
+		fprintf(stderr, "usage: %s N NETNS [RESYNC [TIMEOUT]]\n", argv[0]);
 		return 2;
+	}
+	if (argc > 3 && !streq(argv[3], "-"))
+	{
+		snprintf(resync, sizeof(resync), "resync = %d\n", atoi(argv[3]));
+	}
+	if (argc > 4)
+	{
+		timeout = atoi(argv[4]);
 	}
 	n = atoi(argv[1]);
 	if (n < 1)
@@ -88,7 +102,8 @@ int main(int argc, char *argv[])
 	/* the kernel worker is a job of the processor, as in charon */
 	lib->processor->set_threads(lib->processor, 2);
 	snprintf(text, sizeof(text), "charon { plugins { vti { netns = %s\n"
-			 "mtu = 1426\n addresses = 2001:db8:ff::6/127 } } }", argv[2]);
+			 "mtu = 1426\n addresses = 2001:db8:ff::6/127\n %s} } }", argv[2],
+			 resync);
 	settings = settings_create_string(text);
 	manager = vti_manager_create(vti_config_create(settings, "charon"),
 								 vti_netlink_create());
@@ -111,10 +126,11 @@ int main(int argc, char *argv[])
 		manager->child_up(manager, &t);
 		holds[i - 1] = now() - call;
 	}
-	if (!manager->flush(manager, 600000))
+	if (!manager->flush(manager, timeout * 1000))
 	{
-		fprintf(stderr, "the worker did not finish within 600 s\n");
-		return 1;
+		/* the worker's job is still running: destroying would wait for it */
+		printf("stuck phase=create after_s=%d\n", timeout);
+		_exit(3);
 	}
 	created = now();
 	print_holds("child_up", holds, n);
@@ -125,16 +141,19 @@ int main(int argc, char *argv[])
 				manager->count(manager), n);
 		return 1;
 	}
+	printf("ours_create n=%d create_us_per_if=%.1f heap_bytes_per_tunnel=%zu\n",
+		   n, (created - start) * 1e6 / n, heap / n);
 	for (i = 1; i <= n; i++)
 	{
 		call = now();
 		manager->child_down(manager, "bench", i, 0);
 		holds[i - 1] = now() - call;
 	}
-	if (!manager->flush(manager, 600000))
+	if (!manager->flush(manager, timeout * 1000))
 	{
-		fprintf(stderr, "the worker did not finish within 600 s\n");
-		return 1;
+		printf("stuck phase=delete after_s=%d left=%d\n", timeout,
+			   manager->count(manager));
+		_exit(3);
 	}
 	deleted = now();
 	print_holds("child_down", holds, n);
