@@ -124,8 +124,17 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 	return iface;
 }
 
+CALLBACK(netns_equals, bool,
+	char *listed, va_list args)
+{
+	char *netns;
+
+	VA_ARGS_VGET(args, netns);
+	return streq(listed, netns);
+}
+
 /**
- * The namespaces to look at: the settings' and those of the table.
+ * The namespaces to look at, each once: the settings' and those of the table.
  */
 static linked_list_t *namespaces(vti_table_t *table)
 {
@@ -146,7 +155,7 @@ static linked_list_t *namespaces(vti_table_t *table)
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (!list->find_first(list, (void*)streq, NULL, iface->netns))
+		if (!list->find_first(list, netns_equals, NULL, iface->netns))
 		{
 			list->insert_last(list, strdup(iface->netns));
 		}

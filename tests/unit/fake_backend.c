@@ -40,6 +40,8 @@ typedef struct {
 	/** watched namespaces */
 	char watched[MAX_WATCHED][64];
 	int n_watched;
+	/** list() calls made so far */
+	int lists;
 	/** queued events, and whether events were lost or a wakeup is due */
 	queued_t events[MAX_EVENTS];
 	int n_events;
@@ -550,6 +552,7 @@ METHOD(vti_backend_t, list, int,
 
 	found = calloc(MAX_LINKS, sizeof(*found));
 	lock(this);
+	this->lists++;
 	if (call(this, TRUE, "list %s", ns(netns)))
 	{
 		free(found);
@@ -1000,6 +1003,17 @@ int fake_backend_links(fake_backend_t *fake, fake_link_t *out, int max)
 	}
 	unlock(this);
 	return n;
+}
+
+int fake_backend_lists(fake_backend_t *fake)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	int lists;
+
+	lock(this);
+	lists = this->lists;
+	unlock(this);
+	return lists;
 }
 
 int fake_backend_count(fake_backend_t *fake)

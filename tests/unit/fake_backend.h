@@ -191,6 +191,11 @@ int fake_backend_links(fake_backend_t *fake, fake_link_t *out, int max);
 int fake_backend_count(fake_backend_t *fake);
 
 /**
+ * Number of list() calls made so far (a dump of a namespace's links).
+ */
+int fake_backend_lists(fake_backend_t *fake);
+
+/**
  * Forget the calls recorded so far.
  */
 void fake_backend_clear(fake_backend_t *fake);

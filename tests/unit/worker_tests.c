@@ -365,6 +365,31 @@ START_TEST(test_resync_repairs_kernel)
 }
 END_TEST
 
+/* a namespace is listed once per resync, however many interfaces it holds */
+START_TEST(test_resync_lists_namespace_once)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
+	vti_tunnel_t c = peer_tunnel(3, 3, 7, 7);
+	int before, one, three;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	before = fake_backend_lists(fake);
+	manager->resync(manager);
+	SETTLE(manager);
+	one = fake_backend_lists(fake) - before;
+	manager->child_up(manager, &b);
+	manager->child_up(manager, &c);
+	SETTLE(manager);
+	before = fake_backend_lists(fake);
+	manager->resync(manager);
+	SETTLE(manager);
+	three = fake_backend_lists(fake) - before;
+	ck_assert_int_ge(one, 1);
+	ck_assert_int_eq(three, one);
+}
+END_TEST
+
 START_TEST(test_events_lost)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -419,6 +444,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);
+	tcase_add_test(tc, test_resync_lists_namespace_once);
 	tcase_add_test(tc, test_events_lost);
 	suite_add_tcase(s, tc);
 	return s;
