@@ -24,7 +24,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 /**
  * What the kernel takes as a name as it is, and is none of its own; kept
- * apart from vti_config.c's checks on purpose.
+ * apart from vti_config_values.c's checks on purpose.
  */
 static bool name_ok(const char *name)
 {

@@ -45,7 +45,8 @@ libs="-L$libdir -Wl,-rpath,$libdir -lstrongswan $(mk MNL_LIBS)"
 
 sources() {
 	case $1 in
-		config|names|addresses) echo "$top/plugin/vti_config.c" ;;
+		config|names|addresses)
+			echo "$top/plugin/vti_config.c $top/plugin/vti_config_values.c" ;;
 		nlreply) echo "$top/plugin/vti_nlreply.c" ;;
 	esac
 }
@@ -58,8 +59,9 @@ max_len() {
 	esac
 }
 
-# lines_covered TARGET SOURCE CORPUS...: "NN.NN% of the lines of SOURCE"
-# reached by the inputs of CORPUS..., or nothing without the tools
+# lines_covered TARGET "SOURCE..." CORPUS...: "NN.NN% of the lines of SOURCE"
+# for each SOURCE, reached by the inputs of CORPUS..., or nothing without
+# the tools
 lines_covered() {
 	command -v llvm-profdata > /dev/null && command -v llvm-cov > /dev/null ||
 		return 0
@@ -73,10 +75,12 @@ lines_covered() {
 	LLVM_PROFILE_FILE="$out/$t.profraw" "$cov" -runs=0 "$@" > /dev/null 2>&1
 	llvm-profdata merge -o "$out/$t.profdata" "$out/$t.profraw" 2> /dev/null ||
 		return 0
-	# the Lines Cover column of the source's row
-	llvm-cov report "$cov" -instr-profile="$out/$t.profdata" "$src" 2> /dev/null |
-		awk -v f="$src" '$1 == f { print $10 " of the lines of " f }' |
-		sed "s|$top/||"
+	# the Lines Cover column of each source's row
+	for f in $src; do
+		llvm-cov report "$cov" -instr-profile="$out/$t.profdata" "$f" 2> /dev/null |
+			awk -v f="$f" '$1 == f { print $10 " of the lines of " f }' |
+			sed "s|$top/||"
+	done | paste -sd, - | sed 's/,/, /g'
 }
 
 mkdir -p "$out/bin"

@@ -1,0 +1,93 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/**
+ * @defgroup vti_config_values vti_config_values
+ * @{ @ingroup vti
+ *
+ * The values of charon.plugins.vti's keys, parsed strictly: pure functions
+ * behind vti_config, which logs what they refuse.
+ */
+
+#ifndef VTI_CONFIG_VALUES_H_
+#define VTI_CONFIG_VALUES_H_
+
+#include "vti_config.h"
+
+/**
+ * Parse a boolean the way strongswan.conf spells them.
+ *
+ * @param str		the value
+ * @param out		receives the boolean
+ * @return			FALSE if str is none of yes/no, true/false,
+ *					enabled/disabled, 1/0
+ */
+bool vti_value_bool(const char *str, bool *out);
+
+/**
+ * Parse an MTU: "auto" (0) or a number from 68 to 65535.
+ *
+ * @param str		the value
+ * @param mtu		receives the MTU, 0 for auto
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_mtu(const char *str, uint32_t *mtu, const char **why);
+
+/**
+ * Parse a namespace name. A namespace is the file /run/netns/NAME, opened
+ * as root: NAME must be one file name there, and one an operator can type
+ * ("" is charon's own).
+ *
+ * @param str		the value
+ * @param out		receives the name, VTI_NETNS_MAX bytes
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_netns(const char *str, char *out, const char **why);
+
+/**
+ * Check what a name template fixes of the names it gives. The names must
+ * fit 15 bytes with a one-digit id and a one-byte connection name, have no
+ * byte the kernel refuses, and, once fixed entirely, be no name the kernel
+ * keeps for itself.
+ *
+ * @param str		the template
+ * @param conn		the connection's name (%conn), NULL where any
+ *					connection's (the globals)
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_check_template(const char *str, const char *conn,
+							  const char **why);
+
+/**
+ * Parse a name template: only %id and %conn may follow a '%', and
+ * vti_value_check_template() must accept it.
+ *
+ * @param str		the value
+ * @param conn		as for vti_value_check_template()
+ * @param out		receives the template, VTI_TEMPLATE_MAX bytes
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_template(const char *str, const char *conn, char *out,
+						const char **why);
+
+/**
+ * Parse a comma-separated list of ADDR/LEN (white space around each; empty
+ * for none) into cfg's addresses, strictly: inet_pton() addresses, unicast,
+ * a decimal prefix length from 1 to the family's bits, each once, at most
+ * VTI_MAX_ADDRS.
+ *
+ * @param str		the value
+ * @param cfg		receives addrs and n_addrs
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_addresses(const char *str, vti_conn_cfg_t *cfg,
+						 const char **why);
+
+#endif /** VTI_CONFIG_VALUES_H_ @}*/
