@@ -88,14 +88,39 @@ ours_is() {
 	[ "$(ours "$1")" = "$2" ]
 }
 
-# monitor_start NS FILE: link events in NS into FILE, in the background
-# until monitor_stop; its PID joins MONITORS (MONITOR: the last one's)
+# monitor_listening NS FILE: returns once the monitor writing FILE has
+# seen an event of NS: lo's MTU lowered by one and set back (again every
+# second); fails if it has not within 10 s. Until then a monitor may not
+# listen yet, and "it saw no event" would prove nothing.
+monitor_listening() {
+	ml_mtu=$(ip -n "$1" -o link show dev lo | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+	[ -n "$ml_mtu" ] || return 1
+	ml_i=0
+	while [ $ml_i -lt 100 ]; do
+		if [ $((ml_i % 10)) = 0 ]; then
+			ip -n "$1" link set dev lo mtu $((ml_mtu - 1))
+			ip -n "$1" link set dev lo mtu "$ml_mtu"
+		fi
+		grep -q ": lo: .* mtu $((ml_mtu - 1)) " "$2" && return 0
+		ml_i=$((ml_i + 1))
+		sleep 0.1
+	done
+	return 1
+}
+
+# monitor_start NS FILE [OBJECT...]: events of the OBJECTs (link if none)
+# in NS, each line after the time ip saw it ("[2026-...] "), into FILE in
+# the background until monitor_stop; its PID joins MONITORS. Returns once
+# it listens (monitor_listening), fails if it does not.
 MONITORS=
 monitor_start() {
-	ip -n "$1" monitor link > "$2" 2>&1 &
-	MONITOR=$!
+	ms_ns=$1
+	ms_file=$2
+	shift 2
+	[ $# -gt 0 ] || set -- link
+	ip -ts -n "$ms_ns" monitor "$@" > "$ms_file" 2>&1 &
 	MONITORS="$MONITORS $!"
-	sleep 0.5
+	monitor_listening "$ms_ns" "$ms_file"
 }
 
 # monitor_stop: stop every monitor monitor_start started, each by its PID,
@@ -127,8 +152,10 @@ rekey_keeps() {
 	shift
 	i1=$(ifindex priv1 "$ifn") i2=$(ifindex priv2 "$ifn")
 	before=$(sa_ids 1)
-	monitor_start priv1 "$WORK/monitor1"
-	monitor_start priv2 "$WORK/monitor2"
+	check "$SCENARIO: $what: a link monitor listens in priv1" \
+		monitor_start priv1 "$WORK/monitor1"
+	check "$SCENARIO: $what: a link monitor listens in priv2" \
+		monitor_start priv2 "$WORK/monitor2"
 	swanctl_in "$(site_dir 1)" --rekey "$@" > /dev/null 2>&1
 	check "$SCENARIO: $what completes" wait_for 30 rekeyed 1 "$before"
 	# break-before-make reauthentication needs a moment for the new SAs

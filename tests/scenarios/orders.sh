@@ -105,14 +105,15 @@ sa_local_is() (
 )
 
 # monitor_lines FILE DEV: the link lines (not their continuation lines)
-# that a monitor wrote into FILE about DEV; fails if there are none
+# that a monitor wrote into FILE about DEV, without their time; fails if
+# there are none
 monitor_lines() (
 	[ -f "$1" ] || exit 1
 	awk -v dev="$2" '
-		{ l = $0; sub(/^Deleted /, "", l) }
-		l ~ /^[0-9]+: / {
-			split(l, f, " "); name = f[2]; sub(/:$/, "", name); sub(/@.*/, "", name)
-			if (name == dev) { print; found = 1 }
+		{ l = $0; sub(/^\[[^]]*\] /, "", l); n = l; sub(/^Deleted /, "", n) }
+		n ~ /^[0-9]+: / {
+			split(n, f, " "); name = f[2]; sub(/:$/, "", name); sub(/@.*/, "", name)
+			if (name == dev) { print l; found = 1 }
 		}
 		END { exit !found }' "$1"
 )
@@ -250,8 +251,10 @@ mobike_moves() {
 	check "$SCENARIO: the IKE_SA runs from $old" sa_local_is 1 "$old"
 	i1=$(ifindex priv1 vti6) i2=$(ifindex priv2 vti6)
 	m1=$(link_mtu priv1 vti6) m2=$(link_mtu priv2 vti6)
-	monitor_start priv1 "$WORK/monitor1"
-	monitor_start priv2 "$WORK/monitor2"
+	check "$SCENARIO: a link monitor listens in priv1" \
+		monitor_start priv1 "$WORK/monitor1"
+	check "$SCENARIO: a link monitor listens in priv2" \
+		monitor_start priv2 "$WORK/monitor2"
 	ip -n pub1 addr del "$old/$len" dev wan0
 	check "$SCENARIO: site 1's IKE_SA moves to $new" \
 		wait_for 40 sa_local_is 1 "$new"

@@ -105,30 +105,11 @@ ours_up_is() {
 	[ "$(ours_up "$1")" = "$2" ]
 }
 
-# monitor_ts_start NS FILE: link and address events in NS, each with the
-# time ip saw it, into FILE until monitor_stop (plugin.sh); returns once
-# the monitor has seen an address put on lo and taken off (it listens),
-# fails if it has not within 10 s
-monitor_ts_start() {
-	ip -ts -n "$1" monitor link address > "$2" 2>&1 &
-	MONITORS="$MONITORS $!"
-	mt_i=0
-	while [ $mt_i -lt 100 ]; do
-		if [ $((mt_i % 10)) = 0 ]; then
-			ip -n "$1" addr add 2001:db8:fe::1/128 dev lo nodad
-			ip -n "$1" addr del 2001:db8:fe::1/128 dev lo
-		fi
-		grep -q "Deleted .* lo .*2001:db8:fe::1/128" "$2" && return 0
-		mt_i=$((mt_i + 1))
-		sleep 0.1
-	done
-	return 1
-}
-
-# heal_times FILE DEV ADDR: from what a monitor_ts_start FILE saw, the
-# milliseconds from DEV's deletion until DEV, a link again, was up and had
-# ADDR: "TOTAL EXISTS UP ADDR" (EXISTS: its first event under its name);
-# fails if the monitor saw no deletion of DEV, or not all of these after it
+# heal_times FILE DEV ADDR: from what a monitor_start FILE saw (of links
+# and addresses), the milliseconds from DEV's deletion until DEV, a link
+# again, was up and had ADDR: "TOTAL EXISTS UP ADDR" (EXISTS: its first
+# event under its name); fails if the monitor saw no deletion of DEV, or
+# not all of these after it
 heal_times() (
 	[ -f "$1" ] || exit 1
 	awk -v dev="$2" -v addr="$3" '
@@ -199,7 +180,7 @@ check "$SCENARIO: vti6 is up with its address" \
 	back_up priv1 vti6 0 2001:db8:ff::6/127
 old=$(ifindex priv1 vti6)
 check "$SCENARIO: a link monitor listens in priv1" \
-	monitor_ts_start priv1 "$WORK/monitor1"
+	monitor_start priv1 "$WORK/monitor1" link address
 t0=$(now_ms)
 ip -n priv1 link del vti6
 t_del=$(( $(now_ms) - t0 ))
