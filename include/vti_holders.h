@@ -119,6 +119,16 @@ struct vti_holders_t {
 	enumerator_t *(*create_enumerator)(vti_holders_t *this);
 
 	/**
+	 * Sizes of the index, for the log.
+	 *
+	 * @param retired	receives the number of holders kept by the CHILD_SA
+	 *					they replaced (for a rekey collision)
+	 * @param ikes		receives the number of IKE_SAs with holders
+	 * @return			number of holders
+	 */
+	u_int (*get_count)(vti_holders_t *this, u_int *retired, u_int *ikes);
+
+	/**
 	 * Unregister and return any holder, for the shutdown.
 	 *
 	 * @return			holder the caller frees, NULL if none is left

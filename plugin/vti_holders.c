@@ -215,6 +215,14 @@ METHOD(vti_holders_t, create_ike_enumerator, enumerator_t*,
 	return enumerate_copy(copy);
 }
 
+METHOD(vti_holders_t, get_count, u_int,
+	private_vti_holders_t *this, u_int *retired, u_int *ikes)
+{
+	*retired = this->retired->get_count(this->retired);
+	*ikes = this->by_ike->get_count(this->by_ike);
+	return this->by_child->get_count(this->by_child);
+}
+
 METHOD(vti_holders_t, take_any, vti_holder_t*,
 	private_vti_holders_t *this)
 {
@@ -264,6 +272,7 @@ vti_holders_t *vti_holders_create()
 			.migrate_one = _migrate_one,
 			.create_enumerator = _create_enumerator,
 			.create_ike_enumerator = _create_ike_enumerator,
+			.get_count = _get_count,
 			.take_any = _take_any,
 			.destroy = _destroy,
 		},

@@ -369,6 +369,22 @@ static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
 }
 
 /**
+ * The sizes of the table after a resync (a soak watches them not grow);
+ * with the lock held.
+ */
+static void log_sizes(private_vti_manager_t *this, hashtable_t *live)
+{
+	u_int holders, retired, ikes;
+
+	holders = this->holders->get_count(this->holders, &retired, &ikes);
+	DBG2(DBG_CHD, "vti: resync: charon has %u CHILD_SAs for interfaces, the "
+		 "table %u holders (%u retired, %u IKE_SAs), %u interfaces, %u "
+		 "declined", live->get_count(live), holders, retired, ikes,
+		 this->table.ifaces->get_count(this->table.ifaces),
+		 this->declined->get_count(this->declined));
+}
+
+/**
  * The CHILD_SA part of a resync, called by the worker.
  */
 static void reconcile(private_vti_manager_t *this)
@@ -383,6 +399,7 @@ static void reconcile(private_vti_manager_t *this)
 	this->table.mutex->lock(this->table.mutex);
 	reconcile_gone(this, live);
 	reconcile_live(this, live);
+	log_sizes(this, live);
 	this->table.mutex->unlock(this->table.mutex);
 	live->destroy_function(live, (void*)tunnel_destroy);
 }

@@ -13,21 +13,23 @@
 #include <unistd.h>
 
 char test_log[16384];
+level_t test_log_level = 1;
 
 void test_log_clear(void)
 {
 	test_log[0] = '\0';
+	test_log_level = 1;
 }
 
 /**
- * Keeps the level 1 log lines for assertions, prints them too.
+ * Keeps the log lines up to test_log_level for assertions.
  */
 static void test_dbg(debug_t group, level_t level, char *fmt, ...)
 {
 	size_t len = strlen(test_log);
 	va_list args;
 
-	if (level > 1)
+	if (level > test_log_level)
 	{
 		return;
 	}

@@ -23,9 +23,16 @@ Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
 
 /**
- * What the code under test logged at level 1 since test_log_clear().
+ * What the code under test logged (up to test_log_level) since
+ * test_log_clear().
  */
 extern char test_log[16384];
+
+/**
+ * The highest level test_log keeps, 1 unless a test raises it; reset by
+ * test_log_clear().
+ */
+extern level_t test_log_level;
 
 void test_log_clear(void);
 

@@ -317,12 +317,16 @@ START_TEST(test_resync_missing_interface)
 
 	source.tunnels[source.count++] = peer_tunnel(1, 1, 5, 5);
 	manager->set_source(manager, &source.public);
+	test_log_level = 2;
 	/* the bus never told of CHILD_SA 1 */
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 	ck_assert(strstr(test_log, "vti: c: resync: CHILD_SA {1} had no "
 					 "interface"));
+	ck_assert(strstr(test_log, "vti: resync: charon has 1 CHILD_SAs for "
+					 "interfaces, the table 1 holders (0 retired, 1 IKE_SAs), "
+					 "1 interfaces, 0 declined"));
 	/* and it went without an event */
 	source.count = 0;
 	manager->resync(manager);
