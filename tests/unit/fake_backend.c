@@ -307,6 +307,85 @@ static const char *ns(const char *netns)
 	return *netns ? netns : "-";
 }
 
+/**
+ * The index of an address of l the kernel would take as prefix (IPv6: the
+ * address whatever its length, IPv4: address and length), -1 if none.
+ */
+static int addr_index(const fake_link_t *l, const vti_prefix_t *prefix)
+{
+	int i;
+
+	for (i = 0; i < l->n_addrs; i++)
+	{
+		if (l->addrs[i].family == prefix->family &&
+			!memcmp(l->addrs[i].addr, prefix->addr, sizeof(prefix->addr)) &&
+			(prefix->family == AF_INET6 || l->addrs[i].len == prefix->len))
+		{
+			return i;
+		}
+	}
+	return -1;
+}
+
+/**
+ * Add an address unless the kernel would refuse it (EEXIST) or l is full.
+ */
+static bool addr_add(fake_link_t *l, const vti_prefix_t *prefix)
+{
+	if (addr_index(l, prefix) >= 0 || l->n_addrs == FAKE_ADDRS)
+	{
+		return FALSE;
+	}
+	l->addrs[l->n_addrs++] = *prefix;
+	return TRUE;
+}
+
+static void addr_remove(fake_link_t *l, int i)
+{
+	memmove(&l->addrs[i], &l->addrs[i + 1],
+			(l->n_addrs - i - 1) * sizeof(l->addrs[0]));
+	l->n_addrs--;
+}
+
+/**
+ * Set a link up or down; down, it loses its IPv6 addresses unless told to
+ * keep them.
+ */
+static void set_link_up(fake_link_t *l, bool up)
+{
+	int i;
+
+	l->up = up;
+	for (i = l->n_addrs - 1; !up && !l->keep_addrs && i >= 0; i--)
+	{
+		if (l->addrs[i].family == AF_INET6)
+		{
+			addr_remove(l, i);
+		}
+	}
+}
+
+/**
+ * "ADDR/LEN" as a prefix.
+ */
+static bool parse_prefix(const char *text, vti_prefix_t *prefix)
+{
+	char buf[64], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	slash = strchr(buf, '/');
+	if (!slash)
+	{
+		return FALSE;
+	}
+	*slash = '\0';
+	*prefix = (vti_prefix_t){
+		.family = strchr(buf, ':') ? AF_INET6 : AF_INET,
+		.len = atoi(slash + 1),
+	};
+	return inet_pton(prefix->family, buf, prefix->addr) == 1;
+}
+
 METHOD(vti_backend_t, create, int,
 	private_fake_t *this, const char *name, const vti_params_t *params,
 	const char *alias, vti_err_t *err)
@@ -382,6 +461,7 @@ METHOD(vti_backend_t, configure, int,
 	const vti_settings_t *settings, vti_err_t *err)
 {
 	fake_link_t *l;
+	int i;
 
 	lock(this);
 	l = find(this, netns, ifindex, NULL);
@@ -401,6 +481,11 @@ METHOD(vti_backend_t, configure, int,
 	if (settings->mtu)
 	{
 		l->mtu = settings->mtu;
+	}
+	l->keep_addrs |= settings->keep_addrs;
+	for (i = 0; i < settings->n_addrs; i++)
+	{
+		addr_add(l, &settings->addrs[i]);
 	}
 	unlock(this);
 	return 0;
@@ -446,7 +531,7 @@ METHOD(vti_backend_t, set_state, int,
 	{
 		return fail(this, err, ENODEV);
 	}
-	l->up = up;
+	set_link_up(l, up);
 	unlock(this);
 	return 0;
 }
@@ -866,7 +951,7 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 	l = find(this, netns, 0, name);
 	if (l)
 	{
-		l->up = up;
+		set_link_up(l, up);
 		queue_event(this, l, FALSE, FALSE);
 	}
 	unlock(this);
@@ -901,6 +986,63 @@ int fake_backend_rename(fake_backend_t *fake, const char *netns,
 	}
 	unlock(this);
 	return ret;
+}
+
+bool fake_backend_add_addr(fake_backend_t *fake, const char *netns,
+						   const char *name, const char *prefix)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	vti_prefix_t p;
+	fake_link_t *l;
+	bool added = FALSE;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l && parse_prefix(prefix, &p))
+	{
+		added = addr_add(l, &p);
+	}
+	unlock(this);
+	return added;
+}
+
+bool fake_backend_del_addr(fake_backend_t *fake, const char *netns,
+						   const char *name, const char *prefix)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	vti_prefix_t p;
+	fake_link_t *l;
+	int i = -1;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l && parse_prefix(prefix, &p))
+	{
+		i = addr_index(l, &p);
+		if (i >= 0 && l->addrs[i].len == p.len)
+		{
+			addr_remove(l, i);
+		}
+		else
+		{
+			i = -1;
+		}
+	}
+	unlock(this);
+	return i >= 0;
+}
+
+bool fake_link_has_addr(const fake_link_t *link, const char *prefix)
+{
+	vti_prefix_t p;
+	int i;
+
+	if (!parse_prefix(prefix, &p))
+	{
+		return FALSE;
+	}
+	i = addr_index(link, &p);
+	return i >= 0 && link->addrs[i].len == p.len;
 }
 
 bool fake_backend_move_away(fake_backend_t *fake, const char *netns,

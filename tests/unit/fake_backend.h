@@ -31,7 +31,14 @@
  *    or altname; add_altname: -EEXIST likewise; lookups find altnames too,
  *    altnames move with their link;
  *  - list() reports ifindex, name, alias, state, MTU and, for links made by
- *    create(), their params (known).
+ *    create(), their params (known);
+ *  - addresses: configure() adds those of its settings a link lacks (one
+ *    the kernel would refuse with EEXIST, as the netlink backend ignores
+ *    it: an IPv6 address present with any prefix length, an IPv4 one with
+ *    the same), and records keep_addrs; a link set down (by set_state()
+ *    or fake_backend_set_up()) loses its IPv6 addresses unless keep_addrs
+ *    was configured, as addrconf_ifdown() drops them; list_addrs() reports
+ *    the addresses of every link of a namespace, ours or not.
  * Links put there with fake_backend_add() have no known params: they never
  * clash, and any change() sets theirs.
  *
@@ -54,6 +61,9 @@
 /** Most altnames a fake link keeps */
 #define FAKE_ALTNAMES 4
 
+/** Most addresses a fake link keeps */
+#define FAKE_ADDRS 12
+
 typedef struct fake_backend_t fake_backend_t;
 typedef struct fake_link_t fake_link_t;
 
@@ -64,8 +74,9 @@ struct fake_backend_t {
 
 	/** every call so far, one line each ("create vti6 ...", "rename NS OLD
 	 * NEW", "altname NS NAME ALT"; NS is - for charon's), \n separated;
-	 * lookups, list, watch and wait_events are not recorded (but fail_op
-	 * and pauses match "lookup NS NAME", "list NS", "watch NS") */
+	 * lookups, list, list_addrs, watch and wait_events are not recorded
+	 * (but fail_op and pauses match "lookup NS NAME", "list NS",
+	 * "addrs NS", "watch NS") */
 	char calls[8192];
 
 	/** fail the first call whose line starts with this, with fail_errno */
@@ -97,6 +108,11 @@ struct fake_link_t {
 	char alias[IFALIASZ];
 	/** altnames, "" where unused */
 	char altnames[FAKE_ALTNAMES][VTI_ALTNAME_MAX + 1];
+	/** its addresses */
+	vti_prefix_t addrs[FAKE_ADDRS];
+	int n_addrs;
+	/** keep_addr_on_down was configured */
+	bool keep_addrs;
 };
 
 /**
@@ -138,6 +154,33 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
  */
 int fake_backend_rename(fake_backend_t *fake, const char *netns,
 						const char *name, const char *newname);
+
+/**
+ * Add an address to an interface by hand (ip addr add PREFIX dev NAME), no
+ * event (addresses have none the worker follows).
+ *
+ * @param prefix	"ADDR/LEN"
+ * @return			FALSE if there is no such link or no room
+ */
+bool fake_backend_add_addr(fake_backend_t *fake, const char *netns,
+						   const char *name, const char *prefix);
+
+/**
+ * Delete an address of an interface by hand (ip addr del PREFIX dev NAME),
+ * no event.
+ *
+ * @param prefix	"ADDR/LEN"
+ * @return			FALSE if there is no such link or address
+ */
+bool fake_backend_del_addr(fake_backend_t *fake, const char *netns,
+						   const char *name, const char *prefix);
+
+/**
+ * Whether a link has an address (the same family, address and length).
+ *
+ * @param prefix	"ADDR/LEN"
+ */
+bool fake_link_has_addr(const fake_link_t *link, const char *prefix);
 
 /**
  * Move an interface away by hand (ip link set netns elsewhere): it leaves
