@@ -14,6 +14,10 @@
 #   VTI_BENCH_ROUNDS      rounds of the floor and ours without IKE
 #   VTI_BENCH_IKE_ROUNDS  rounds of the bursts without plugin and with ours
 #   VTI_BENCH_UPDOWN_MAX  largest burst the updown plugin runs (once)
+#   VTI_BENCH_QUIET_MAX   largest burst ours runs with CHD at level 1 too
+#   VTI_BENCH_NORESYNC_FROM  from this N on, the IKE rounds run ours with
+#                         resync = 0 and ours as it comes once after them
+#                         (default: never; the plugin as users run it)
 #   VTI_BENCH_HOLD_PLUGIN libstrongswan-bench-hold.so (bench/bench_hold.c)
 #   VTI_BENCH_BUDGET      seconds the bursts may take in all: a burst that
 #                         would not fit (judged by the last one of its kind)
@@ -31,6 +35,8 @@ IKE_SIZES=${VTI_BENCH_IKE_SIZES:-100 1000}
 ROUNDS=${VTI_BENCH_ROUNDS:-3}
 IKE_ROUNDS=${VTI_BENCH_IKE_ROUNDS:-3}
 UPDOWN_MAX=${VTI_BENCH_UPDOWN_MAX:-100}
+QUIET_MAX=${VTI_BENCH_QUIET_MAX:-100}
+NORESYNC_FROM=${VTI_BENCH_NORESYNC_FROM:-}
 HOLD_PLUGIN=${VTI_BENCH_HOLD_PLUGIN:-}
 BUDGET=${VTI_BENCH_BUDGET:-4500}
 HOLD_SO=/usr/lib/ipsec/plugins/libstrongswan-bench-hold.so
@@ -84,6 +90,10 @@ median() { sort -g | awk '{ v[n++] = $1 } END { if (!n) print "nan"; else if (n 
 	echo "rounds=$ROUNDS"
 	echo "ike_rounds=$IKE_ROUNDS"
 	echo "updown_max=$UPDOWN_MAX"
+	echo "quiet_max=$QUIET_MAX"
+	echo "noresync_from=${NORESYNC_FROM:-never}"
+	echo "budget_s=$BUDGET"
+	echo "clocksource=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 } > "$out/conditions.txt"
 sed 's/^/  /' "$out/conditions.txt"
 
@@ -154,11 +164,23 @@ ours() {
 	done
 }
 
+# hold_only N ROUND: child_up() alone, the kernel worker never running
+# (nothing contends for the table's lock): what ours costs the bus by itself
+hold_only() {
+	fresh_ns
+	res=$(VTI_BENCH_HOLD_ONLY=1 ip netns exec bench-pub "$top/bench/manager_bench" "$1" bench-priv 0 2> /dev/null)
+	h=$(echo "$res" | grep '^hold child_up ')
+	for p in p50 p99 max; do
+		row ours_hold_only "hold_child_up_$p" "$1" "$2" "$(echo "$h" | sed -n "s/.* ${p}_us=\([0-9.]*\).*/\1/p")" us "calls=$1; no worker"
+	done
+}
+
 echo "== floor (ip -batch) and ours without IKE (bench/manager_bench), $ROUNDS rounds"
 for r in $(seq 1 "$ROUNDS"); do
 	for n in $SIZES; do
 		floor "$n" "$r"
 		ours "$n" "$r"
+		hold_only "$n" "$r"
 	done
 done
 
@@ -476,24 +498,24 @@ echo "== through charon: N IKE_SAs with marks, started at once"
 # a warm-up burst, not counted: the first charons read everything from disk
 ike_run ours 10 0 > /dev/null
 sed -i '/^charon,[a-z_]*,10,0,/d' "$csv"
-# from NORESYNC_FROM on, the rounds run ours with the periodic resync off
-# (see ours_default_resync) and ours as it comes (resync every 60 s) once,
-# after them
-NORESYNC_FROM=${VTI_BENCH_NORESYNC_FROM:-1000}
+# ours runs as it comes (resync every 60 s); from NORESYNC_FROM on (if
+# set), the rounds run ours with the periodic resync off and ours as it
+# comes once, after them
+noresync() { [ -n "$NORESYNC_FROM" ] && [ "$1" -ge "$NORESYNC_FROM" ]; }
 for n in $IKE_SIZES; do
 	for r in $(seq 1 "$IKE_ROUNDS"); do
 		burst none "$n" "$r"
-		if [ "$n" -ge "$NORESYNC_FROM" ]; then
+		if noresync "$n"; then
 			burst ours_noresync "$n" "$r"
 		else
 			burst ours "$n" "$r"
-			burst ours_quiet "$n" "$r"
+			[ "$n" -le "$QUIET_MAX" ] && burst ours_quiet "$n" "$r"
 		fi
 		if [ "$r" = 1 ] && [ "$n" -le "$UPDOWN_MAX" ]; then
 			burst updown "$n" "$r"
 		fi
 	done
-	[ "$n" -ge "$NORESYNC_FROM" ] && burst ours "$n" 1
+	noresync "$n" && burst ours "$n" 1
 	# pooled over the rounds that brought every tunnel up
 	for how in none ours ours_noresync ours_quiet updown; do
 		files= e2r=

@@ -66,8 +66,8 @@ END {
 	line(sprintf("Run %s, %s: kernel %s, %s CPUs (%s), %s MB; strongSwan %s, iproute2 %s, commit %s",
 		C["date"], C["where"], C["kernel"], C["cpus"], C["cpu"], C["memory_mb"], C["strongswan"],
 		C["iproute2"], C["commit"]))
-	line(sprintf("rounds: %s of floor/ours per N, %s of each IKE burst (updown once, N <= %s); run took %s s in the guest, %s s on the host",
-		C["rounds"], C["ike_rounds"], C["updown_max"], C["run_seconds"], C["host_wall_seconds"]))
+	line(sprintf("rounds: %s of floor/ours per N, %s of each IKE burst (updown once, N <= %s; ours with CHD at level 1 N <= %s); run took %s s in the guest, %s s on the host; clock %s",
+		C["rounds"], C["ike_rounds"], C["updown_max"], C["quiet_max"], C["run_seconds"], C["host_wall_seconds"], C["clocksource"]))
 
 	big = sizes[ns]
 	line("")
@@ -77,6 +77,13 @@ END {
 		line(sprintf("  ours, manager_bench child_up, N=%-5s (median of rounds) %9s %9s %9s  %s", n,
 			fmt(med("ours", "hold_child_up_p50", n), 1), fmt(med("ours", "hold_child_up_p99", n), 1),
 			fmt(med("ours", "hold_child_up_max", n), 1), n))
+	}
+	for (i = 1; i <= ns; i++) {
+		n = sizes[i]
+		if (med("ours_hold_only", "hold_child_up_p50", n) == "") continue
+		line(sprintf("  ours alone, no worker running, N=%-5s (median of rounds) %9s %9s %9s  %s", n,
+			fmt(med("ours_hold_only", "hold_child_up_p50", n), 1), fmt(med("ours_hold_only", "hold_child_up_p99", n), 1),
+			fmt(med("ours_hold_only", "hold_child_up_max", n), 1), n))
 	}
 	for (j = 1; j <= ni; j++) {
 		n = ike[j]
