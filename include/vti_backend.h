@@ -148,6 +148,15 @@ struct vti_link_event_t {
 typedef void (*vti_found_cb_t)(void *data, const vti_link_info_t *link);
 
 /**
+ * Callback for list_addrs(): an address of a link.
+ *
+ * @param ifindex	the link's ifindex
+ * @param prefix	the address and its prefix length
+ */
+typedef void (*vti_addr_cb_t)(void *data, int ifindex,
+							  const vti_prefix_t *prefix);
+
+/**
  * Callback for wait_events(): a link event.
  */
 typedef void (*vti_event_cb_t)(void *data, const vti_link_event_t *event);
@@ -226,6 +235,19 @@ struct vti_backend_t {
 	 */
 	int (*list)(vti_backend_t *this, const char *netns, vti_found_cb_t cb,
 				void *data, vti_err_t *err);
+
+	/**
+	 * Call cb for every IPv4 and IPv6 address of every link in netns, ours
+	 * or not, as ip -n NETNS addr show lists them (one dump).
+	 *
+	 * @param netns		namespace, "" for charon's
+	 * @param cb		called per address with its link's ifindex
+	 * @param data		passed to cb
+	 * @param err		receives the reason of a failure
+	 * @return			0, or -errno (cb was not called)
+	 */
+	int (*list_addrs)(vti_backend_t *this, const char *netns,
+					  vti_addr_cb_t cb, void *data, vti_err_t *err);
 
 	/**
 	 * Rename an interface (it must be down).

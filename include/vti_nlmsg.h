@@ -103,6 +103,11 @@ struct nlmsghdr *vti_nlmsg_getlink(void *buf, uint32_t seq, const char *name,
 struct nlmsghdr *vti_nlmsg_dumplinks(void *buf, uint32_t seq);
 
 /**
+ * ip addr show (a dump of the addresses of both families, every link)
+ */
+struct nlmsghdr *vti_nlmsg_dumpaddrs(void *buf, uint32_t seq);
+
+/**
  * ip route get DST
  */
 struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,

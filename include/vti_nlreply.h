@@ -77,6 +77,26 @@ bool vti_nlmsg_link_info(const struct nlmsghdr *nlh, vti_link_info_t *info,
 						 bool *moved);
 
 /**
+ * What an RTM_NEWADDR message says of its address: the ifindex of its link
+ * and the address of its own with the prefix length, IFA_LOCAL where it
+ * has one (an IPv4 address, an IPv6 one with a peer: IFA_ADDRESS is the
+ * peer's then), IFA_ADDRESS else, as ip addr show prints it. Attributes
+ * of another length than the family's addresses are skipped; one that is
+ * truncated, or claims more than the message holds, ends the parsing
+ * there: nothing past nlh->nlmsg_len is read.
+ *
+ * @param nlh		a message whose nlmsg_len bytes are all readable
+ * @param ifindex	receives the link's ifindex
+ * @param prefix	receives the address, zeroed first
+ * @return			FALSE if nlh is no RTM_NEWADDR, too short for its
+ *					ifaddrmsg, of another family than AF_INET and AF_INET6,
+ *					with a prefix length beyond the family's, or without
+ *					an address
+ */
+bool vti_nlmsg_addr_info(const struct nlmsghdr *nlh, int *ifindex,
+						 vti_prefix_t *prefix);
+
+/**
  * Report the link messages of a buffer received on an RTNLGRP_LINK socket
  * to cb, as events of namespace netns; other messages are skipped. Reads
  * nothing past buf + len.

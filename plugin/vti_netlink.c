@@ -52,6 +52,16 @@ struct private_vti_netlink_t {
 };
 
 /**
+ * An address of a dump.
+ */
+typedef struct {
+	/** its link */
+	int ifindex;
+	/** the address */
+	vti_prefix_t prefix;
+} addr_t;
+
+/**
  * What a reply callback fills in.
  */
 typedef struct {
@@ -64,6 +74,8 @@ typedef struct {
 	uint32_t route_mtu;
 	/** links of a dump carrying our alias, vti_link_info_t, if not NULL */
 	array_t *links;
+	/** addresses of a dump, addr_t, if not NULL */
+	array_t *addrs;
 } reply_t;
 
 static int metrics_attr(const struct nlattr *attr, void *data)
@@ -100,6 +112,7 @@ static int route_attr(const struct nlattr *attr, void *data)
 static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	reply_t *reply = data;
+	addr_t addr;
 	bool moved;
 
 	switch (nlh->nlmsg_type)
@@ -113,6 +126,13 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 			if (reply->links && strpfx(reply->link.alias, VTI_ALIAS_PREFIX))
 			{
 				array_insert(reply->links, ARRAY_TAIL, &reply->link);
+			}
+			break;
+		case RTM_NEWADDR:
+			if (reply->addrs &&
+				vti_nlmsg_addr_info(nlh, &addr.ifindex, &addr.prefix))
+			{
+				array_insert(reply->addrs, ARRAY_TAIL, &addr);
 			}
 			break;
 		case RTM_NEWROUTE:
@@ -350,60 +370,90 @@ static void check_replaced(private_vti_netlink_t *this, const char *netns)
 }
 
 /**
- * The links of a dump reach cb only once a whole dump went through
- * unchanged: an interrupted one (NLM_F_DUMP_INTR: links came or went while
- * the kernel dumped them) or one that ended in an error (NLMSG_DONE) is
- * started again, DUMP_TRIES times in all.
+ * A dump in a namespace into the arrays of reply, whose items count only
+ * once a whole dump went through unchanged: an interrupted one
+ * (NLM_F_DUMP_INTR: links or addresses came or went while the kernel
+ * dumped them) or one that ended in an error (NLMSG_DONE) is started
+ * again, DUMP_TRIES times in all.
+ *
+ * @param build		builds the request
+ * @param what		what is dumped, for err ("links")
+ * @param reply		its arrays (links, addrs) receive the items
  */
-METHOD(vti_backend_t, list, int,
-	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
-	void *data, vti_err_t *err)
+static int request_dump(private_vti_netlink_t *this, const char *netns,
+						struct nlmsghdr *(*build)(void *buf, uint32_t seq),
+						const char *what, reply_t *reply, vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF];
-	vti_link_info_t link;
+	char buf[VTI_NLMSG_BUF], op[32];
 	vti_dump_t dump;
-	array_t *links;
-	reply_t reply;
 	size_t len;
-	int ret, tries, i;
+	int ret, tries;
 
 	check_replaced(this, netns);
-	links = array_create(sizeof(vti_link_info_t), 0);
+	snprintf(op, sizeof(op), "listing %s", what);
 	for (tries = 1; ; tries++)
 	{
-		reply = (reply_t){ .links = links };
-		ret = vti_nlsock_request(this->sock, netns,
-						vti_nlmsg_dumplinks(buf, next_seq(this)),
-						"listing links", reply_cb, &reply, &dump, err);
+		*reply = (reply_t){ .links = reply->links, .addrs = reply->addrs };
+		ret = vti_nlsock_request(this->sock, netns, build(buf, next_seq(this)),
+								 op, reply_cb, reply, &dump, err);
 		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
 		{
 			break;
 		}
-		DBG2(DBG_KNL, "vti: %s, listing links again", err->msg);
-		while (array_remove(links, ARRAY_TAIL, NULL))
+		DBG2(DBG_KNL, "vti: %s, %s again", err->msg, op);
+		while (array_remove(reply->links, ARRAY_TAIL, NULL) ||
+			   array_remove(reply->addrs, ARRAY_TAIL, NULL))
 		{
 		}
 	}
-	if (ret < 0)
+	if (ret < 0 && dump == VTI_DUMP_INTERRUPTED)
 	{
-		if (dump == VTI_DUMP_INTERRUPTED)
-		{
-			snprintf(err->msg, sizeof(err->msg), "listing links: the link "
-					 "dump was interrupted %d times", tries);
-		}
-		else if (dump == VTI_DUMP_FAILED)
-		{
-			len = strlen(err->msg);
-			snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
-					 tries);
-		}
+		snprintf(err->msg, sizeof(err->msg), "%s: the dump was interrupted "
+				 "%d times", op, tries);
 	}
-	for (i = 0; ret >= 0 && i < array_count(links); i++)
+	else if (ret < 0 && dump == VTI_DUMP_FAILED)
 	{
-		array_get(links, i, &link);
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
+				 tries);
+	}
+	return ret;
+}
+
+METHOD(vti_backend_t, list, int,
+	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
+	void *data, vti_err_t *err)
+{
+	reply_t reply = { .links = array_create(sizeof(vti_link_info_t), 0) };
+	vti_link_info_t link;
+	int ret, i;
+
+	ret = request_dump(this, netns, vti_nlmsg_dumplinks, "links", &reply, err);
+	for (i = 0; ret >= 0 && i < array_count(reply.links); i++)
+	{
+		array_get(reply.links, i, &link);
 		cb(data, &link);
 	}
-	array_destroy(links);
+	array_destroy(reply.links);
+	return ret;
+}
+
+METHOD(vti_backend_t, list_addrs, int,
+	private_vti_netlink_t *this, const char *netns, vti_addr_cb_t cb,
+	void *data, vti_err_t *err)
+{
+	reply_t reply = { .addrs = array_create(sizeof(addr_t), 0) };
+	addr_t addr;
+	int ret, i;
+
+	ret = request_dump(this, netns, vti_nlmsg_dumpaddrs, "addresses", &reply,
+					   err);
+	for (i = 0; ret >= 0 && i < array_count(reply.addrs); i++)
+	{
+		array_get(reply.addrs, i, &addr);
+		cb(data, addr.ifindex, &addr.prefix);
+	}
+	array_destroy(reply.addrs);
 	return ret;
 }
 
@@ -507,6 +557,7 @@ vti_backend_t *vti_netlink_create()
 			.remove = _remove_,
 			.lookup = _lookup,
 			.list = _list,
+			.list_addrs = _list_addrs,
 			.rename = _rename_,
 			.add_altname = _add_altname,
 			.watch = _watch,

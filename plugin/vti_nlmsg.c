@@ -218,6 +218,23 @@ struct nlmsghdr *vti_nlmsg_altname(void *buf, uint32_t seq, int ifindex,
 	return nlh;
 }
 
+/**
+ * A request header plus ifaddrmsg.
+ */
+static struct nlmsghdr *addr_request(void *buf, uint32_t seq, uint16_t type,
+									 uint16_t flags, struct ifaddrmsg **ifa)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, VTI_NLMSG_BUF);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	*ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifa));
+	return nlh;
+}
+
 struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 								const vti_prefix_t *prefix)
 {
@@ -225,12 +242,8 @@ struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 	struct ifaddrmsg *ifa;
 	int len = prefix->family == AF_INET ? 4 : 16;
 
-	memset(buf, 0, VTI_NLMSG_BUF);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	nlh = addr_request(buf, seq, RTM_NEWADDR,
+					   NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &ifa);
 	ifa->ifa_family = prefix->family;
 	ifa->ifa_prefixlen = prefix->len;
 	ifa->ifa_index = ifindex;
@@ -255,6 +268,14 @@ struct nlmsghdr *vti_nlmsg_getlink(void *buf, uint32_t seq, const char *name,
 struct nlmsghdr *vti_nlmsg_dumplinks(void *buf, uint32_t seq)
 {
 	return link_request(buf, seq, RTM_GETLINK, NLM_F_DUMP, 0);
+}
+
+struct nlmsghdr *vti_nlmsg_dumpaddrs(void *buf, uint32_t seq)
+{
+	struct ifaddrmsg *ifa;
+
+	/* AF_UNSPEC, ifindex 0: every address of every link */
+	return addr_request(buf, seq, RTM_GETADDR, NLM_F_DUMP, &ifa);
 }
 
 struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,

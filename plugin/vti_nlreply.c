@@ -417,6 +417,57 @@ bool vti_nlmsg_link_info(const struct nlmsghdr *nlh, vti_link_info_t *info,
 	return TRUE;
 }
 
+bool vti_nlmsg_addr_info(const struct nlmsghdr *nlh, int *ifindex,
+						 vti_prefix_t *prefix)
+{
+	const struct ifaddrmsg *ifa;
+	const struct nlattr *attr, *local = NULL, *address = NULL;
+	const char *pos, *end;
+	size_t len;
+
+	*prefix = (vti_prefix_t){};
+	if (nlh->nlmsg_type != RTM_NEWADDR ||
+		nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*ifa))
+	{
+		return FALSE;
+	}
+	ifa = mnl_nlmsg_get_payload(nlh);
+	len = ifa->ifa_family == AF_INET ? 4 : 16;
+	if ((ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
+		ifa->ifa_prefixlen > len * 8)
+	{
+		return FALSE;
+	}
+	pos = (const char*)ifa + MNL_ALIGN(sizeof(*ifa));
+	end = (const char*)nlh + nlh->nlmsg_len;
+	while ((attr = attr_next(&pos, end)))
+	{
+		if (mnl_attr_get_payload_len(attr) != len)
+		{
+			continue;
+		}
+		switch (mnl_attr_get_type(attr))
+		{
+			case IFA_LOCAL:
+				local = attr;
+				break;
+			case IFA_ADDRESS:
+				address = attr;
+				break;
+		}
+	}
+	attr = local ?: address;
+	if (!attr)
+	{
+		return FALSE;
+	}
+	prefix->family = ifa->ifa_family;
+	prefix->len = ifa->ifa_prefixlen;
+	memcpy(prefix->addr, mnl_attr_get_payload(attr), len);
+	*ifindex = ifa->ifa_index;
+	return TRUE;
+}
+
 int vti_nlmsg_link_events(const void *buf, size_t len, const char *netns,
 						  vti_event_cb_t cb, void *data)
 {

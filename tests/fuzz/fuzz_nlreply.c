@@ -8,13 +8,15 @@
  * the pure parsers of vti_nlreply.c: vti_nlmsg_reply() after a request
  * (acks, errors with and without extended ACK, dumps in parts, interrupted
  * dumps, truncated buffers, late answers), with the backend's callback
- * reading each link message (vti_nlmsg_link_info()), and
- * vti_nlmsg_link_events() as on a link event socket.
+ * reading each link message (vti_nlmsg_link_info()) and address message
+ * (vti_nlmsg_addr_info()), and vti_nlmsg_link_events() as on a link event
+ * socket.
  *
  * Input: 4 bytes of control, then the buffer as recv() returned it (copied
  * to a buffer of exactly its size, aligned as recv()'s are):
  *   [0] & 3: 0 a request without NLM_F_ACK, 1 with, 2 the link event
- *            parser, 3 vti_nlmsg_link_info() on one message
+ *            parser, 3 vti_nlmsg_link_info() and vti_nlmsg_addr_info() on
+ *            one message
  *   [1]      what the callback returns: 0 OK, 1 STOP, 2 ERROR (errno
  *            EINVAL), 3 ERROR without errno; more: OK
  *   [2]      size of the extended ACK text buffer: 0, 1, 16 or 256 (& 3)
@@ -54,6 +56,22 @@ static void check_info(const vti_link_info_t *info)
 	}
 }
 
+/**
+ * What the backend needs of an address the kernel lists, if it read one.
+ */
+static void check_addr(const struct nlmsghdr *nlh)
+{
+	vti_prefix_t prefix;
+	int ifindex;
+
+	if (vti_nlmsg_addr_info(nlh, &ifindex, &prefix))
+	{
+		FUZZ_ASSERT(nlh->nlmsg_type == RTM_NEWADDR);
+		FUZZ_ASSERT(prefix.family == AF_INET || prefix.family == AF_INET6);
+		FUZZ_ASSERT(prefix.len <= (prefix.family == AF_INET ? 32 : 128));
+	}
+}
+
 static int cb_result;
 
 static int reply_cb(const struct nlmsghdr *nlh, void *data)
@@ -67,6 +85,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	{
 		check_info(&info);
 	}
+	check_addr(nlh);
 	switch (cb_result)
 	{
 		case 1:
@@ -167,6 +186,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				{
 					check_info(&info);
 				}
+				check_addr((struct nlmsghdr*)buf);
 			}
 			break;
 	}

@@ -164,3 +164,25 @@ write('nlreply', 'events', b'\2\0\0\0' +
            seq=0, pid=0))
 write('nlreply', 'one-link', b'\3\0\0\0' +
       link(RTM_NEWLINK, 0, 8, 'xfrm1', 'xfrm', xfrm))
+
+RTM_NEWADDR = 20
+
+
+def address(family, prefixlen, index, addr=None, local=None):
+    ifa = struct.pack('=BBBBI', family, prefixlen, 0x80, 0, index)
+    attrs = b''
+    if addr:
+        attrs += attr(1, addr)
+    if local:
+        attrs += attr(2, local)
+    attrs += attr(8, struct.pack('=I', 0x80))
+    return nlmsg(RTM_NEWADDR, F_MULTI, ifa + attrs)
+
+
+# ip addr show: IPv4 with a peer (IFA_ADDRESS the peer's), IPv6 without
+write('nlreply', 'addr-dump', b'\0\0\0\1' +
+      address(2, 30, 5, bytes([10, 1, 0, 2]), bytes([10, 1, 0, 1])) +
+      address(10, 127, 5, bytes(15) + b'\6') +
+      nlmsg(NLMSG_DONE, F_MULTI, struct.pack('=i', 0)))
+write('nlreply', 'one-addr', b'\3\0\0\0' +
+      address(10, 64, 6, bytes(15) + b'\7', bytes(15) + b'\6'))

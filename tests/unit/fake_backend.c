@@ -662,6 +662,39 @@ METHOD(vti_backend_t, list, int,
 	return 0;
 }
 
+METHOD(vti_backend_t, list_addrs, int,
+	private_fake_t *this, const char *netns, vti_addr_cb_t cb, void *data,
+	vti_err_t *err)
+{
+	fake_link_t *found;
+	int i, j, n = 0;
+
+	found = calloc(MAX_LINKS, sizeof(*found));
+	lock(this);
+	if (call(this, TRUE, "addrs %s", ns(netns)))
+	{
+		free(found);
+		return failed(this, err);
+	}
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		if (this->links[i].used && streq(this->links[i].link.netns, netns))
+		{
+			found[n++] = this->links[i].link;
+		}
+	}
+	unlock(this);
+	for (i = 0; i < n; i++)
+	{
+		for (j = 0; j < found[i].n_addrs; j++)
+		{
+			cb(data, found[i].ifindex, &found[i].addrs[j]);
+		}
+	}
+	free(found);
+	return 0;
+}
+
 /**
  * With the lock held: -EEXIST if a link of netns other than self has name
  * as its name or an altname, or self has it as an altname.
@@ -878,6 +911,7 @@ fake_backend_t *fake_backend_create()
 				.remove = _remove_,
 				.lookup = _lookup,
 				.list = _list,
+				.list_addrs = _list_addrs,
 				.rename = _rename_,
 				.add_altname = _add_altname,
 				.watch = _watch,

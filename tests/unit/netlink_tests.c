@@ -637,6 +637,26 @@ static int list_links(vti_backend_t *backend, const char *netns,
 	return backend->list(backend, netns, found_cb, NULL, err) ?: n_listed;
 }
 
+/** addresses list_addrs() reported, "IFINDEX ADDR/LEN " each */
+static char addrs_seen[1024];
+
+static void addr_cb(void *data, int ifindex, const vti_prefix_t *prefix)
+{
+	size_t len = strlen(addrs_seen);
+	char text[64];
+
+	inet_ntop(prefix->family, prefix->addr, text, sizeof(text));
+	snprintf(addrs_seen + len, sizeof(addrs_seen) - len, "%d %s/%u ",
+			 ifindex, text, prefix->len);
+}
+
+static int list_addrs(vti_backend_t *backend, const char *netns,
+					  vti_err_t *err)
+{
+	addrs_seen[0] = '\0';
+	return backend->list_addrs(backend, netns, addr_cb, NULL, err);
+}
+
 /**
  * Set the alias of a link, which the backend does only in create().
  */
@@ -764,6 +784,12 @@ static bool real_ops(void)
 	/* the addresses exist already: fine */
 	REQUIRE(backend->configure(backend, "", 1, "lo2", &settings, &err) == 0);
 	REQUIRE(list_links(backend, "", &err) == 1 && listed[0].mtu == 1300);
+	/* as ip addr show lists them */
+	REQUIRE(list_addrs(backend, "", &err) == 0);
+	REQUIRE(strstr(addrs_seen, "1 198.51.100.6/31 ") ||
+			!printf("addresses: %s\n", addrs_seen));
+	REQUIRE(strstr(addrs_seen, "1 2001:db8:ff::6/127 ") ||
+			!printf("addresses: %s\n", addrs_seen));
 
 	/* one socket, kept: no descriptor per operation */
 	REQUIRE(count_fds() == fds + 3);
@@ -994,6 +1020,19 @@ START_TEST(test_fake_list)
 	fake->fail_op = "list -";
 	fake->fail_errno = EIO;
 	ck_assert_int_eq(list_links(B, "", &err), -EIO);
+	/* every address of the namespace, ours or not */
+	ck_assert(fake_backend_add_addr(fake, "", "other", "192.0.2.1/24"));
+	ck_assert(fake_backend_add_addr(fake, "", "byhand", "2001:db8::1/64"));
+	ck_assert_int_eq(list_addrs(B, "", &err), 0);
+	/* 10, 11 and 12 as the fake numbers its links */
+	ck_assert_int_eq(ifindex, 10);
+	ck_assert_str_eq(addrs_seen, "11 2001:db8::1/64 12 192.0.2.1/24 ");
+	ck_assert_int_eq(list_addrs(B, "other", &err), 0);
+	ck_assert_str_eq(addrs_seen, "");
+	fake->fail_op = "addrs -";
+	fake->fail_errno = EIO;
+	ck_assert_int_eq(list_addrs(B, "", &err), -EIO);
+	ck_assert_str_eq(addrs_seen, "");
 	ck_assert_str_eq(fake->calls, "create xfrm xfrm7 if_id=7 link=3 "
 					 "alias=strongswan-vti:a\n");
 }

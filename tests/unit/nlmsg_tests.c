@@ -30,6 +30,9 @@
 #define SEQ2 0x6b0af31e
 /* the rename and altname captures (in a user namespace of its own) */
 #define SEQ3 0x6b0d3a56
+/* the ip addr show captures (iproute2 6.1, kernel 6.18) */
+#define SEQ4 0x6b0d6c7a
+#define SEQ5 0x6b0d6c7d
 
 static char buf[VTI_NLMSG_BUF];
 
@@ -155,6 +158,15 @@ START_TEST(test_addr)
 	assert_bytes(vti_nlmsg_addr(buf, SEQ2, 1, &v4),
 		"28000000140005061ef30a6b00000000021f00000100000008000200c633640608"
 		"000100c6336406");
+}
+END_TEST
+
+START_TEST(test_dumpaddrs)
+{
+	/* ip addr show (ip -n NS addr show sends it on a socket of NS): 24
+	 * bytes, iproute2 sends its whole buffer's 152 but nlmsg_len says 24 */
+	assert_bytes(vti_nlmsg_dumpaddrs(buf, SEQ4),
+		"18000000160001037a6c0d6b000000000000000000000000");
 }
 END_TEST
 
@@ -701,6 +713,204 @@ START_TEST(test_link_malformed)
 }
 END_TEST
 
+/*
+ * Address messages: what the kernel (6.18) answered ip addr show dev lo,
+ * as recv() returned it (inet_fill_ifaddr(): IFA_ADDRESS, IFA_LOCAL,
+ * IFA_LABEL, IFA_FLAGS, IFA_CACHEINFO; inet6_fill_ifaddr(): IFA_ADDRESS,
+ * IFA_CACHEINFO, IFA_FLAGS), and crafted ones.
+ */
+
+static const char lo_addrs[] =
+	"4c000000140022007d6c0d6b22260000"
+	"020880fe01000000080001007f000001"
+	"080002007f000001070003006c6f0000"
+	"080008008000000014000600ffffffff"
+	"ffffffff68f6000068f6000048000000"
+	"140022007d6c0d6b222600000a8080fe"
+	"01000000140001000000000000000000"
+	"000000000000000114000600ffffffff"
+	"ffffffff68f6000068f6000008000800"
+	"80000000";
+
+/**
+ * Hex into msg, its length.
+ */
+static size_t from_hex(const char *hex)
+{
+	size_t i, len = strlen(hex) / 2;
+	unsigned int byte;
+
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < len; i++)
+	{
+		sscanf(hex + 2 * i, "%2x", &byte);
+		msg[i] = byte;
+	}
+	return len;
+}
+
+/**
+ * An RTM_NEWADDR of family with local and address (either may be NULL).
+ */
+static struct nlmsghdr *kernel_addr(int family, uint8_t prefixlen,
+									int ifindex, const char *local,
+									const char *address)
+{
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	uint8_t addr[16];
+	int len = family == AF_INET ? 4 : 16;
+
+	memset(msg, 0, sizeof(msg));
+	nlh = mnl_nlmsg_put_header(msg);
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_prefixlen = prefixlen;
+	ifa->ifa_index = ifindex;
+	if (address)
+	{
+		inet_pton(family, address, addr);
+		mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+	}
+	if (local)
+	{
+		inet_pton(family, local, addr);
+		mnl_attr_put(nlh, IFA_LOCAL, len, addr);
+	}
+	mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_PERMANENT);
+	return nlh;
+}
+
+/**
+ * The address of a message as "ifindex ADDR/LEN", "-" if none is read.
+ */
+static char *addr_of(const struct nlmsghdr *nlh)
+{
+	static char out[128];
+	char text[64];
+	vti_prefix_t prefix;
+	int ifindex = -1;
+
+	if (!vti_nlmsg_addr_info(nlh, &ifindex, &prefix))
+	{
+		return "-";
+	}
+	inet_ntop(prefix.family, prefix.addr, text, sizeof(text));
+	snprintf(out, sizeof(out), "%d %s/%u", ifindex, text, prefix.len);
+	return out;
+}
+
+START_TEST(test_addr_captured)
+{
+	struct nlmsghdr *nlh;
+	size_t len;
+
+	len = from_hex(lo_addrs);
+	ck_assert_int_eq(len, 148);
+	nlh = (struct nlmsghdr*)msg;
+	ck_assert_int_eq(nlh->nlmsg_seq, SEQ5);
+	ck_assert_str_eq(addr_of(nlh), "1 127.0.0.1/8");
+	nlh = (struct nlmsghdr*)(msg + NLMSG_ALIGN(nlh->nlmsg_len));
+	ck_assert_str_eq(addr_of(nlh), "1 ::1/128");
+}
+END_TEST
+
+START_TEST(test_addr_peer)
+{
+	/* ip addr add 10.1.0.1 peer 10.1.0.2/30: IFA_ADDRESS is the peer */
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET, 30, 7, "10.1.0.1",
+										 "10.1.0.2")), "7 10.1.0.1/30");
+	/* IPv6 with a peer: IFA_LOCAL is ours, after IFA_ADDRESS */
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET6, 127, 7, "2001:db8:ff::6",
+										 "2001:db8:ff::7")),
+					 "7 2001:db8:ff::6/127");
+	/* without: IFA_ADDRESS alone */
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET6, 64, 8, NULL,
+										 "2001:db8::1")), "8 2001:db8::1/64");
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET, 32, 8, "192.0.2.1", NULL)),
+					 "8 192.0.2.1/32");
+}
+END_TEST
+
+START_TEST(test_addr_rejected)
+{
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+	struct nlattr *attr;
+
+	/* no address */
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET, 24, 7, NULL, NULL)), "-");
+	/* not RTM_NEWADDR */
+	nlh = kernel_addr(AF_INET, 24, 7, "192.0.2.1", NULL);
+	nlh->nlmsg_type = RTM_DELADDR;
+	ck_assert_str_eq(addr_of(nlh), "-");
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ck_assert_str_eq(addr_of(nlh), "-");
+	/* too short for its ifaddrmsg */
+	nlh = kernel_addr(AF_INET, 24, 7, "192.0.2.1", NULL);
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(struct ifaddrmsg) - 1;
+	ck_assert_str_eq(addr_of(nlh), "-");
+	/* another family, a prefix length beyond the family's */
+	nlh = kernel_addr(AF_INET, 24, 7, "192.0.2.1", NULL);
+	ifa = mnl_nlmsg_get_payload(nlh);
+	ifa->ifa_family = AF_PACKET;
+	ck_assert_str_eq(addr_of(nlh), "-");
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET, 33, 7, "192.0.2.1", NULL)),
+					 "-");
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET6, 129, 7, "2001:db8::1",
+										 NULL)), "-");
+	ck_assert_str_eq(addr_of(kernel_addr(AF_INET6, 128, 7, "2001:db8::1",
+										 NULL)), "7 2001:db8::1/128");
+	/* an IPv6 family with an IPv4 sized address: skipped */
+	nlh = kernel_addr(AF_INET, 24, 7, "192.0.2.1", NULL);
+	ifa = mnl_nlmsg_get_payload(nlh);
+	ifa->ifa_family = AF_INET6;
+	ck_assert_str_eq(addr_of(nlh), "-");
+	/* IFA_LOCAL of 5 bytes is skipped, IFA_ADDRESS taken */
+	nlh = kernel_addr(AF_INET, 24, 7, NULL, "192.0.2.1");
+	mnl_attr_put(nlh, IFA_LOCAL, 5, "\xc0\x00\x02\x09\x09");
+	ck_assert_str_eq(addr_of(nlh), "7 192.0.2.1/24");
+	/* an attribute claiming more than the message holds ends the parsing */
+	nlh = kernel_addr(AF_INET, 24, 7, NULL, "192.0.2.1");
+	attr = (struct nlattr*)((char*)mnl_nlmsg_get_payload(nlh) +
+							MNL_ALIGN(sizeof(*ifa)));
+	attr->nla_len = 200;
+	ck_assert_str_eq(addr_of(nlh), "-");
+}
+END_TEST
+
+START_TEST(test_addr_truncated)
+{
+	struct nlmsghdr *copy;
+	size_t full, len;
+	vti_prefix_t prefix;
+	int ifindex;
+	bool ok;
+
+	/* cut anywhere, from a heap copy of exactly that size */
+	full = kernel_addr(AF_INET6, 127, 7, "2001:db8:ff::6",
+					   "2001:db8:ff::7")->nlmsg_len;
+	for (len = NLMSG_HDRLEN; len <= full; len++)
+	{
+		copy = malloc(len);
+		memcpy(copy, msg, len);
+		copy->nlmsg_len = len;
+		ok = vti_nlmsg_addr_info(copy, &ifindex, &prefix);
+		free(copy);
+		if (ok)
+		{
+			ck_assert_int_eq(ifindex, 7);
+			ck_assert_int_eq(prefix.len, 127);
+			/* the peer's while IFA_LOCAL is cut off, then ours */
+			ck_assert(prefix.addr[15] == 7 || prefix.addr[15] == 6);
+		}
+	}
+	ck_assert(ok && prefix.addr[15] == 6);
+}
+END_TEST
+
 static char events_seen[512];
 
 static void event_cb(void *data, const vti_link_event_t *event)
@@ -767,6 +977,7 @@ Suite *nlmsg_suite_create()
 	tcase_add_test(tc, test_delete);
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_alias);
+	tcase_add_test(tc, test_dumpaddrs);
 	tcase_add_test(tc, test_rename);
 	tcase_add_test(tc, test_altname);
 	suite_add_tcase(s, tc);
@@ -783,6 +994,12 @@ Suite *nlmsg_suite_create()
 	tcase_add_test(tc, test_link_truncated);
 	tcase_add_test(tc, test_link_malformed);
 	tcase_add_test(tc, test_link_events);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("address messages");
+	tcase_add_test(tc, test_addr_captured);
+	tcase_add_test(tc, test_addr_peer);
+	tcase_add_test(tc, test_addr_rejected);
+	tcase_add_test(tc, test_addr_truncated);
 	suite_add_tcase(s, tc);
 	return s;
 }
