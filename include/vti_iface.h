@@ -60,8 +60,9 @@ struct vti_target_t {
 };
 
 /**
- * An interface of ours. ifindex, known, kernel, up and settings.mtu say
- * what the kernel has, and change only when a kernel operation succeeded.
+ * An interface of ours. ifindex, known, kernel, up, lacks_addrs and
+ * settings.mtu say what the kernel has, and change only when a kernel
+ * operation succeeded (or a resync saw the kernel).
  */
 struct vti_iface_t {
 	/** table key, "netns/name" */
@@ -90,6 +91,9 @@ struct vti_iface_t {
 	bool up;
 	/** set down by an operator: not brought up again until seen up */
 	bool held_down;
+	/** the link lacks addresses of settings (removed behind our back):
+	 * configured again while up */
+	bool lacks_addrs;
 	/** unheld, kept up until then for a reauthentication; 0 if not */
 	time_t pending_until;
 	/** vti_claim_t* of the CHILD_SAs holding it */
@@ -187,8 +191,8 @@ void vti_iface_remember(vti_iface_t *this, vti_job_t *job);
 
 /**
  * Bring the kernel to target: create, replace, change keys, endpoints or
- * MTU, bring up; unheld (and not kept), delete or set down per
- * down_action. Called on a copy of the table's entry, without its lock;
+ * MTU, put back addresses it lacks, bring up; unheld (and not kept),
+ * delete or set down per down_action. Called on a copy of the table's entry, without its lock;
  * only the members saying what the kernel has change.
  *
  * @param backend	the kernel

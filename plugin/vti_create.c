@@ -213,6 +213,7 @@ bool vti_create_link(vti_iface_t *this, vti_backend_t *backend,
 	this->ifindex = ifindex;
 	this->kernel = *params;
 	this->known = this->up = TRUE;
+	this->lacks_addrs = FALSE;
 	kernel_altname(this, backend);
 	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
 		 "address%s, up", this->conn, desc, vti_iface_netns_str(this->netns),

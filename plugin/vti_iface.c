@@ -322,6 +322,28 @@ static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 }
 
 /**
+ * Put back the addresses of its settings an up link lacks: configure() adds
+ * them all, those it has are refused and taken as there. Same link, same
+ * MTU (the kernel's).
+ */
+static bool kernel_readdress(vti_iface_t *this, vti_backend_t *backend)
+{
+	vti_err_t err = {};
+
+	if (backend->configure(backend, this->netns, this->ifindex, this->name,
+						   &this->settings, &err) < 0)
+	{
+		DBG1(DBG_KNL, "vti: %s: putting the addresses of %s back failed: %s",
+			 this->conn, this->name, err.msg);
+		return FALSE;
+	}
+	this->lacks_addrs = FALSE;
+	DBG2(DBG_CHD, "vti: %s: addresses of %s put back", this->conn,
+		 this->name);
+	return TRUE;
+}
+
+/**
  * Configure a kept or adopted link again and bring it up: the kernel may
  * have dropped addresses while it was down, an adopted one may miss
  * settings.
@@ -341,6 +363,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 		return FALSE;
 	}
 	this->settings.mtu = mtu;
+	this->lacks_addrs = FALSE;
 	if (backend->set_state(backend, this->netns, this->ifindex, TRUE,
 						   &err) < 0)
 	{
@@ -419,6 +442,10 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	{
 		kernel_mtu(this, backend, target->mtu);
 	}
+	if (this->up && this->lacks_addrs && !kernel_readdress(this, backend))
+	{
+		return FALSE;
+	}
 	if (this->up || this->held_down)
 	{
 		return TRUE;
@@ -435,6 +462,7 @@ void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
 	this->known = copy->known;
 	this->kernel = copy->kernel;
 	this->up = copy->up;
+	this->lacks_addrs = copy->lacks_addrs;
 	this->settings.mtu = copy->settings.mtu;
 }
 

@@ -4,8 +4,8 @@
  */
 
 /*
- * The table against the kernel's links: what differs is logged once and
- * repaired by the worker.
+ * The table against the kernel's links and their addresses: what differs
+ * is logged once and repaired by the worker.
  */
 
 #include "vti_resync.h"
@@ -200,15 +200,124 @@ static vti_link_info_t *take_link(array_t *links, int ifindex)
 }
 
 /**
- * Compare the interfaces of the table in netns with its links, taking
- * those the table knows out of links.
+ * An address the kernel has.
+ */
+typedef struct {
+	/** its link */
+	int ifindex;
+	/** the address */
+	vti_prefix_t prefix;
+} kernel_addr_t;
+
+static void collect_addr(array_t *addrs, int ifindex,
+						 const vti_prefix_t *prefix)
+{
+	kernel_addr_t addr = {
+		.ifindex = ifindex,
+		.prefix = *prefix,
+	};
+
+	array_insert(addrs, ARRAY_TAIL, &addr);
+}
+
+/**
+ * Order kernel_addr_t by ifindex, for array_sort() and array_bsearch().
+ */
+static int addr_order(const kernel_addr_t *x, const kernel_addr_t *y)
+{
+	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
+}
+
+static int addr_cmp(const void *a, const void *b, void *user)
+{
+	return addr_order(a, b);
+}
+
+static int addr_find(const void *key, const void *elem)
+{
+	return addr_order(key, elem);
+}
+
+/**
+ * Whether the link ifindex has the address of prefix, whatever its length
+ * (the kernel takes no IPv6 address twice, with another length neither).
+ *
+ * @param addrs		kernel_addr_t sorted by ifindex
+ */
+static bool has_addr(array_t *addrs, int ifindex, const vti_prefix_t *prefix)
+{
+	kernel_addr_t key = { .ifindex = ifindex }, addr;
+	int i;
+
+	i = array_bsearch(addrs, &key, addr_find, NULL);
+	/* one of the link's: back to its first */
+	while (i > 0 && array_get(addrs, i - 1, &addr) && addr.ifindex == ifindex)
+	{
+		i--;
+	}
+	while (i >= 0 && array_get(addrs, i++, &addr) && addr.ifindex == ifindex)
+	{
+		if (addr.prefix.family == prefix->family &&
+			!memcmp(addr.prefix.addr, prefix->addr, sizeof(prefix->addr)))
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/**
+ * Whether the link of an interface up and held lacks addresses of its
+ * settings, each logged; with the table's lock held. Addresses it has
+ * besides are the operator's, left alone. A link down is not looked at:
+ * the kernel drops IPv6 addresses while down, one set down by hand stays
+ * so, one set up again is configured anew anyway.
+ *
+ * @param addrs		the namespace's addresses, sorted; NULL if unknown
+ */
+static bool compare_addrs(vti_iface_t *iface, array_t *addrs)
+{
+	vti_prefix_t *prefix;
+	host_t *host;
+	bool lacks = FALSE;
+	int i;
+
+	if (!addrs || !iface->up || !array_count(iface->claims))
+	{
+		return FALSE;
+	}
+	for (i = 0; i < iface->settings.n_addrs; i++)
+	{
+		prefix = &iface->settings.addrs[i];
+		if (has_addr(addrs, iface->ifindex, prefix))
+		{
+			continue;
+		}
+		host = host_create_from_chunk(prefix->family,
+					chunk_create(prefix->addr, prefix->family == AF_INET ?
+								 4 : 16), 0);
+		DBG1(DBG_CHD, "vti: %s: %s lacks %H/%u (removed behind our back)",
+			 iface->conn, iface->name, host, prefix->len);
+		DESTROY_IF(host);
+		lacks = TRUE;
+	}
+	iface->lacks_addrs = lacks;
+	return lacks;
+}
+
+/**
+ * Compare the interfaces of the table in netns with its links and their
+ * addresses, taking those the table knows out of links.
+ *
+ * @param addrs		the namespace's addresses, sorted; NULL if unknown
  */
 static void compare_known(vti_table_t *table, vti_worker_t *worker,
-						  const char *netns, array_t *links)
+						  const char *netns, array_t *links, array_t *addrs)
 {
 	enumerator_t *enumerator;
 	vti_link_info_t *link;
 	vti_iface_t *iface;
+	bool differs;
 	void *key;
 
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
@@ -227,9 +336,13 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			iface->ifindex = 0;
 			iface->up = FALSE;
 		}
-		else if (link && vti_resync_compare(iface, link, "behind our back"))
+		else if (link)
 		{
-			worker->queue(worker, iface, "");
+			differs = vti_resync_compare(iface, link, "behind our back");
+			if (compare_addrs(iface, addrs) || differs)
+			{
+				worker->queue(worker, iface, "");
+			}
 		}
 		free(link);
 		if (!iface->ifindex && array_count(iface->claims))
@@ -238,6 +351,28 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 		}
 	}
 	enumerator->destroy(enumerator);
+}
+
+/**
+ * The addresses of netns sorted by ifindex, NULL if the kernel gave none
+ * (logged).
+ */
+static array_t *list_addrs(vti_backend_t *backend, const char *netns)
+{
+	vti_err_t err = {};
+	array_t *addrs;
+
+	addrs = array_create(sizeof(kernel_addr_t), 0);
+	if (backend->list_addrs(backend, netns, (vti_addr_cb_t)collect_addr,
+							addrs, &err) < 0)
+	{
+		DBG1(DBG_KNL, "vti: listing the addresses of namespace %s failed, "
+			 "not comparing them: %s", vti_iface_netns_str(netns), err.msg);
+		array_destroy(addrs);
+		return NULL;
+	}
+	array_sort(addrs, addr_cmp, NULL);
+	return addrs;
 }
 
 /**
@@ -285,7 +420,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 					   vti_worker_t *worker)
 {
 	linked_list_t *list;
-	array_t *links;
+	array_t *links, *addrs;
 	vti_link_info_t *link;
 	vti_err_t err = {};
 	char *netns;
@@ -303,14 +438,16 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 		}
 		else
 		{
+			addrs = list_addrs(backend, netns);
 			table->mutex->lock(table->mutex);
-			compare_known(table, worker, netns, links);
+			compare_known(table, worker, netns, links, addrs);
 			while (array_remove(links, ARRAY_HEAD, &link))
 			{
 				adopt(table, worker, netns, link);
 				free(link);
 			}
 			table->mutex->unlock(table->mutex);
+			array_destroy(addrs);
 		}
 		array_destroy_function(links, free_link, NULL);
 		free(netns);

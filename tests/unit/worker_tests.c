@@ -14,6 +14,7 @@
 #include "fake_backend.h"
 #include "manager_fixture.h"
 
+#include <errno.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -369,6 +370,119 @@ START_TEST(test_resync_repairs_kernel)
 }
 END_TEST
 
+#define ADDRESSES "charon { plugins { vti { netns = private\n" \
+				  "addresses = 10.1.0.1/30, 2001:db8:ff::6/127 } } }"
+
+START_TEST(test_resync_restores_addresses)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	fake_link_t before, after;
+
+	fixture_restart(ADDRESSES);
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
+	ck_assert(fake_link_has_addr(&before, "10.1.0.1/30"));
+	ck_assert(fake_link_has_addr(&before, "2001:db8:ff::6/127"));
+	/* ip addr del behind our back (no event), and one of the operator's */
+	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
+	ck_assert(fake_backend_add_addr(fake, "private", "vti5", "192.0.2.9/24"));
+	fake_backend_clear(fake);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert(fake_link_has_addr(&after, "10.1.0.1/30"));
+	ck_assert(fake_link_has_addr(&after, "2001:db8:ff::6/127"));
+	/* not made again, not set down */
+	ck_assert_int_eq(after.ifindex, before.ifindex);
+	ck_assert(after.up);
+	ck_assert_msg(!strstr(fake->calls, "create") &&
+				  !strstr(fake->calls, "remove") &&
+				  !strstr(fake->calls, "down"), "calls: %s", fake->calls);
+	ck_assert_msg(strstr(test_log, "vti: c: vti5 lacks 10.1.0.1/30 (removed "
+						 "behind our back)"), "log: %s", test_log);
+	ck_assert(!strstr(test_log, "2001:db8:ff::6/127 ("));
+	/* the operator's address is left alone, and nothing differs now */
+	ck_assert(fake_link_has_addr(&after, "192.0.2.9/24"));
+	test_log_clear();
+	fake_backend_clear(fake);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
+}
+END_TEST
+
+START_TEST(test_resync_addresses_per_link)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
+	fake_link_t link;
+
+	fixture_restart(ADDRESSES);
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	/* the same addresses on both: each link's own count */
+	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
+	ck_assert(fake_backend_del_addr(fake, "private", "vti6",
+									"2001:db8:ff::6/127"));
+	/* a dump the kernel refuses: not compared this time */
+	fake->fail_op = "addrs private";
+	fake->fail_errno = ENOBUFS;
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(strstr(test_log, "vti: listing the addresses of namespace "
+						 "private failed, not comparing them: fake: "),
+				  "log: %s", test_log);
+	ck_assert(!strstr(test_log, "lacks"));
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: c: vti5 lacks 10.1.0.1/30 (removed "
+					 "behind our back)"));
+	ck_assert(strstr(test_log, "vti: c: vti6 lacks 2001:db8:ff::6/127 "
+					 "(removed behind our back)"));
+	ck_assert(!strstr(test_log, "vti5 lacks 2001:db8:ff::6/127"));
+	ck_assert(!strstr(test_log, "vti6 lacks 10.1.0.1/30"));
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(fake_link_has_addr(&link, "10.1.0.1/30"));
+	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
+	ck_assert(fake_link_has_addr(&link, "2001:db8:ff::6/127"));
+}
+END_TEST
+
+START_TEST(test_resync_held_down_addresses)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	fake_link_t link;
+
+	fixture_restart(ADDRESSES);
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	/* set down by hand: the kernel drops its IPv6 addresses */
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(!fake_link_has_addr(&link, "2001:db8:ff::6/127"));
+	/* and held down: not repaired */
+	fake_backend_clear(fake);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
+	/* set up again, it is configured again */
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
+	ck_assert(WAIT_FOR(strstr(fake->calls, "configure private vti5")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(fake_link_has_addr(&link, "2001:db8:ff::6/127"));
+	test_log_clear();
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
+}
+END_TEST
+
 /* a namespace is listed once per resync, however many interfaces it holds */
 START_TEST(test_resync_lists_namespace_once)
 {
@@ -448,6 +562,9 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);
+	tcase_add_test(tc, test_resync_restores_addresses);
+	tcase_add_test(tc, test_resync_addresses_per_link);
+	tcase_add_test(tc, test_resync_held_down_addresses);
 	tcase_add_test(tc, test_resync_lists_namespace_once);
 	tcase_add_test(tc, test_events_lost);
 	suite_add_tcase(s, tc);
