@@ -3,10 +3,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Self-healing with real charons (README, "Self-healing" and "Charon and
 # the interfaces it sees"): an interface deleted by hand comes back at once,
-# one set down by hand stays down, a resync repairs what no event told, a
-# burst of interfaces moving into their namespace makes no MOBIKE IKE_SA
-# roam (and does without interfaces_ignore), and charon answers swanctl
-# while 200 interfaces come up.
+# one set down by hand stays down, a resync repairs what no event told (an
+# MTU, a CHILD_SA declined, an address deleted), a burst of interfaces
+# moving into their namespace makes no MOBIKE IKE_SA roam (and does without
+# interfaces_ignore), and charon answers swanctl while 200 interfaces come
+# up.
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"
 
@@ -285,6 +286,35 @@ check "$SCENARIO: within 5 s site 1 has vti6, up" wait_for 5 link_is_up priv1 vt
 check "$SCENARIO: the resync logs CHILD_SA {$uid} had no interface" \
 	logged "$LOG1" "vti: net: resync: CHILD_SA {$uid} had no interface"
 check "$SCENARIO: with its address" link_has_addr priv1 vti6 2001:db8:ff::6/127
+check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
+scenario_end
+
+# --- 3c. an address deleted by hand is put back by the next resync ---
+fresh_scenario "selfheal-address"
+two_sites 6 "resync = 2"
+check "$SCENARIO: CHILD_SA installed" initiate
+check "$SCENARIO: vti6 has its address" \
+	link_has_addr priv1 vti6 2001:db8:ff::6/127
+i1=$(ifindex priv1 vti6)
+# no link event for an address: only a resync (every 2 s here) sees it
+check "$SCENARIO: the address is deleted by hand" \
+	ip -n priv1 addr del 2001:db8:ff::6/127 dev vti6
+check "$SCENARIO: an address of the operator's is added" \
+	ip -n priv1 addr add 2001:db8:ee::1/64 dev vti6 nodad
+check "$SCENARIO: within 6 s the address is back" \
+	wait_for 6 link_has_addr priv1 vti6 2001:db8:ff::6/127
+ip -n priv1 addr show dev vti6 | sed 's/^/    | /'
+check "$SCENARIO: the same link" link_has_ifindex priv1 vti6 "$i1"
+check "$SCENARIO: vti6 is up" link_is_up priv1 vti6
+check "$SCENARIO: the repair is logged" logged "$LOG1" \
+	"vti: net: vti6 lacks 2001:db8:ff::6/127 (removed behind our back)"
+log=$(cat "$LOG1")
+check "$SCENARIO: no other address is said to lack" \
+	text_lacks "$log" -e "vti6 lacks 198.51.100.6/31" -e "vti6 lacks 2001:db8:ee::"
+check "$SCENARIO: the operator's address is left alone" \
+	link_has_addr priv1 vti6 2001:db8:ee::1/64
+check "$SCENARIO: the IPv4 address is still there" \
+	link_has_addr priv1 vti6 198.51.100.6/31
 check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
 scenario_end
 
