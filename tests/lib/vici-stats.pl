@@ -9,43 +9,20 @@
 # within 10 s, or an answer other than CMD_RESPONSE).
 use strict;
 use warnings;
-use IO::Socket::UNIX;
-use Socket qw(SOCK_STREAM);
+use File::Basename qw(dirname);
+use lib dirname(__FILE__);
+use Vici;
 use Time::HiRes qw(time sleep);
 
 my ($path, $interval, $stop, $seconds) = @ARGV;
 die "usage: $0 SOCKET INTERVAL STOPFILE SECONDS\n" unless defined $seconds;
 $| = 1;
 
-# read exactly n bytes, undef on end of file or error
-sub read_n {
-	my ($sock, $n) = @_;
-	my $buf = '';
-	while (length $buf < $n) {
-		my $r = sysread($sock, $buf, $n - length $buf, length $buf);
-		return undef unless $r;
-	}
-	return $buf;
-}
-
-# one request: true if charon answered with CMD_RESPONSE (1)
+# one request: true if charon answered
 sub stats {
-	my $sock = IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => $path)
-		or return 0;
-	# CMD_REQUEST (0), the command's name with its length byte, no message
-	my $req = pack('C C/a*', 0, 'stats');
-	my $ok = 0;
-	eval {
-		local $SIG{ALRM} = sub { die "timeout\n" };
-		alarm 10;
-		if (syswrite($sock, pack('N', length $req) . $req)) {
-			my $len = read_n($sock, 4);
-			my $msg = defined $len ? read_n($sock, unpack('N', $len)) : undef;
-			$ok = defined $msg && length $msg && unpack('C', $msg) == 1;
-		}
-		alarm 0;
-	};
-	close $sock;
+	my $v = Vici->new($path) or return 0;
+	my $ok = defined $v->request('stats');
+	$v->close;
 	return $ok;
 }
 
