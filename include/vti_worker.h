@@ -18,11 +18,25 @@
 
 #include "vti_iface.h"
 
+#include <collections/array.h>
 #include <collections/hashtable.h>
 #include <threading/mutex.h>
 
 typedef struct vti_worker_t vti_worker_t;
 typedef struct vti_table_t vti_table_t;
+typedef struct vti_link_ref_t vti_link_ref_t;
+
+/**
+ * A link, by namespace and ifindex.
+ */
+struct vti_link_ref_t {
+	/** namespace, "" for charon's */
+	char netns[VTI_NETNS_MAX];
+	/** its ifindex there */
+	int ifindex;
+	/** seen by the resync running now */
+	bool seen;
+};
 
 /**
  * What the manager and its worker share.
@@ -37,6 +51,12 @@ struct vti_table_t {
 
 	/** settings */
 	vti_config_t *config;
+
+	/**
+	 * Links renamed by hand: no longer ours though they keep our alias
+	 * (vti_link_ref_t*), forgotten once gone
+	 */
+	array_t *disowned;
 
 	/**
 	 * Compare the holders with the CHILD_SAs charon has and repair them;

@@ -529,6 +529,16 @@ void vti_iface_resolve(vti_job_t *job, vti_backend_t *backend)
 	}
 }
 
+/**
+ * Whether the MTU computed for tunnel a holds for tunnel b.
+ */
+static bool same_mtu_inputs(const vti_tunnel_t *a, const vti_tunnel_t *b)
+{
+	return a->family == b->family && memeq(a->remote, b->remote, 16) &&
+		   a->natt == b->natt && a->esp_known == b->esp_known &&
+		   (!a->esp_known || memeq(&a->esp, &b->esp, sizeof(a->esp)));
+}
+
 /*
  * Described in header
  */
@@ -542,7 +552,9 @@ void vti_iface_remember(vti_iface_t *iface, vti_job_t *job)
 		for (j = 0; j < array_count(iface->claims); j++)
 		{
 			array_get(iface->claims, j, &claim);
-			if (claim->seq == job->unresolved[i].seq && !claim->mtu)
+			/* a rekey or an address change meanwhile computes it anew */
+			if (claim->seq == job->unresolved[i].seq && !claim->mtu &&
+				same_mtu_inputs(claim->tunnel, &job->unresolved[i].tunnel))
 			{
 				claim->mtu = job->unresolved[i].mtu;
 			}

@@ -51,6 +51,19 @@ struct private_vti_manager_t {
 	/** where resyncs learn of charon's CHILD_SAs, NULL for none */
 	vti_source_t *source;
 
+	/**
+	 * While a resync reads charon's CHILD_SAs (NULL otherwise): the
+	 * CHILD_SAs the bus told of meanwhile, which the resync's view may
+	 * predate and so leaves alone
+	 */
+	hashtable_t *touched_children;
+
+	/** likewise the IKE_SAs, non-NULL with touched_children */
+	hashtable_t *touched_ikes;
+
+	/** charon is stopping: resyncs change nothing */
+	bool stopping;
+
 	/** order of claims */
 	uint64_t seq;
 };
@@ -58,6 +71,40 @@ struct private_vti_manager_t {
 static void *id_key(uint32_t id)
 {
 	return (void*)(uintptr_t)id;
+}
+
+/**
+ * A bus event about a CHILD_SA and its IKE_SA (either 0 if not known),
+ * with the lock held: a resync reading charon now leaves both alone.
+ */
+static void touch(private_vti_manager_t *this, uint32_t child_id,
+				  uint32_t ike_id)
+{
+	if (!this->touched_children)
+	{
+		return;
+	}
+	if (child_id)
+	{
+		this->touched_children->put(this->touched_children,
+									id_key(child_id), this);
+	}
+	if (ike_id)
+	{
+		this->touched_ikes->put(this->touched_ikes, id_key(ike_id), this);
+	}
+}
+
+/**
+ * Whether the bus told of the CHILD_SA or its IKE_SA while a resync read
+ * charon; with the lock held.
+ */
+static bool touched(private_vti_manager_t *this, uint32_t child_id,
+					uint32_t ike_id)
+{
+	return this->touched_children->get(this->touched_children,
+									   id_key(child_id)) ||
+		   this->touched_ikes->get(this->touched_ikes, id_key(ike_id));
 }
 
 /**
@@ -108,6 +155,7 @@ METHOD(vti_manager_t, child_up, void,
 	char name[IFNAMSIZ] = "";
 
 	this->table.mutex->lock(this->table.mutex);
+	touch(this, tunnel->child_id, tunnel->ike_id);
 	if (!up(this, tunnel))
 	{
 		this->declined->put(this->declined, id_key(tunnel->child_id),
@@ -149,6 +197,7 @@ METHOD(vti_manager_t, child_down, void,
 	this->table.mutex->lock(this->table.mutex);
 	this->declined->remove(this->declined, id_key(child_id));
 	holder = this->holders->get(this->holders, child_id);
+	touch(this, child_id, holder ? holder->ike_id : 0);
 	if (holder)
 	{
 		holder_release(this, holder, grace, "its last CHILD_SA went down");
@@ -187,6 +236,8 @@ METHOD(vti_manager_t, child_rekey, void,
 	uint32_t redundant;
 
 	this->table.mutex->lock(this->table.mutex);
+	touch(this, old_id, tunnel->ike_id);
+	touch(this, tunnel->child_id, 0);
 	holder = this->holders->rekey(this->holders, old_id, tunnel->child_id,
 								  tunnel->ike_id, &redundant);
 	if (holder)
@@ -209,6 +260,8 @@ METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
 	this->table.mutex->lock(this->table.mutex);
+	touch(this, 0, old_id);
+	touch(this, 0, new_id);
 	this->holders->migrate(this->holders, old_id, new_id);
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -221,6 +274,7 @@ METHOD(vti_manager_t, ike_update, void,
 	vti_holder_t *holder;
 
 	this->table.mutex->lock(this->table.mutex);
+	touch(this, 0, ike_id);
 	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
@@ -304,7 +358,8 @@ static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
 	enumerator = this->holders->create_enumerator(this->holders);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		if (!live->get(live, id_key(holder->child_id)))
+		if (!live->get(live, id_key(holder->child_id)) &&
+			!touched(this, holder->child_id, holder->ike_id))
 		{
 			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
 				 "interfaces", holder->child_id);
@@ -315,7 +370,8 @@ static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
 	enumerator = this->declined->create_enumerator(this->declined);
 	while (enumerator->enumerate(enumerator, &key, &value))
 	{
-		if (!live->get(live, key))
+		if (!live->get(live, key) &&
+			!this->touched_children->get(this->touched_children, key))
 		{
 			this->declined->remove_at(this->declined, enumerator);
 		}
@@ -337,6 +393,10 @@ static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
 	enumerator = live->create_enumerator(live);
 	while (enumerator->enumerate(enumerator, &key, &tunnel))
 	{
+		if (touched(this, tunnel->child_id, tunnel->ike_id))
+		{
+			continue;
+		}
 		holder = this->holders->get(this->holders, tunnel->child_id);
 		if (!holder)
 		{
@@ -391,15 +451,28 @@ static void reconcile(private_vti_manager_t *this)
 {
 	hashtable_t *live;
 
-	if (!this->source)
+	this->table.mutex->lock(this->table.mutex);
+	if (!this->source || this->stopping)
 	{
+		this->table.mutex->unlock(this->table.mutex);
 		return;
 	}
+	this->touched_children = hashtable_create(hashtable_hash_ptr,
+											  hashtable_equals_ptr, 8);
+	this->touched_ikes = hashtable_create(hashtable_hash_ptr,
+										  hashtable_equals_ptr, 8);
+	this->table.mutex->unlock(this->table.mutex);
 	live = live_tunnels(this);
 	this->table.mutex->lock(this->table.mutex);
-	reconcile_gone(this, live);
-	reconcile_live(this, live);
-	log_sizes(this, live);
+	if (!this->stopping)
+	{
+		reconcile_gone(this, live);
+		reconcile_live(this, live);
+		log_sizes(this, live);
+	}
+	this->touched_children->destroy(this->touched_children);
+	this->touched_ikes->destroy(this->touched_ikes);
+	this->touched_children = this->touched_ikes = NULL;
 	this->table.mutex->unlock(this->table.mutex);
 	live->destroy_function(live, (void*)tunnel_destroy);
 }
@@ -447,6 +520,7 @@ static void release_all(private_vti_manager_t *this)
 	void *key;
 
 	this->table.mutex->lock(this->table.mutex);
+	this->stopping = TRUE;
 	while ((holder = this->holders->take_any(this->holders)))
 	{
 		while (holder->count--)
@@ -460,10 +534,8 @@ static void release_all(private_vti_manager_t *this)
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
 		iface->pending_until = 0;
-		if (iface->ifindex && iface->up)
-		{
-			this->worker->queue(this->worker, iface, "charon is stopping");
-		}
+		/* also one set down by hand, and one the worker is making now */
+		this->worker->queue(this->worker, iface, "charon is stopping");
 	}
 	enumerator->destroy(enumerator);
 	this->table.mutex->unlock(this->table.mutex);
@@ -479,6 +551,7 @@ METHOD(vti_manager_t, destroy, void,
 	this->holders->destroy(this->holders);
 	this->declined->destroy(this->declined);
 	this->table.config->destroy(this->table.config);
+	array_destroy_function(this->table.disowned, (void*)free, NULL);
 	this->table.mutex->destroy(this->table.mutex);
 	free(this);
 }
@@ -511,6 +584,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.ifaces = hashtable_create(hashtable_hash_str,
 									   hashtable_equals_str, 32),
 			.config = config,
+			.disowned = array_create(0, 0),
 			.reconcile = (void*)reconcile,
 		},
 		.holders = vti_holders_create(),

@@ -84,6 +84,67 @@ static vti_iface_t *find_index(vti_table_t *table, const char *netns,
 	return found;
 }
 
+/**
+ * The entry of a link renamed by hand, NULL if none; with the lock held.
+ */
+static vti_link_ref_t *disowned(vti_table_t *table, const char *netns,
+								int ifindex)
+{
+	vti_link_ref_t *ref;
+	int i;
+
+	for (i = 0; i < array_count(table->disowned); i++)
+	{
+		array_get(table->disowned, i, &ref);
+		if (ref->ifindex == ifindex && streq(ref->netns, netns))
+		{
+			return ref;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * A link renamed by hand keeps our alias: resyncs must leave it alone.
+ */
+static void disown(vti_table_t *table, const char *netns, int ifindex)
+{
+	vti_link_ref_t *ref;
+
+	if (!disowned(table, netns, ifindex))
+	{
+		INIT(ref,
+			.ifindex = ifindex,
+		);
+		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
+		array_insert(table->disowned, ARRAY_TAIL, ref);
+	}
+}
+
+/**
+ * Forget the renamed links of netns a resync did not see (gone).
+ */
+static void forget_unseen(vti_table_t *table, const char *netns)
+{
+	vti_link_ref_t *ref;
+	int i;
+
+	for (i = array_count(table->disowned) - 1; i >= 0; i--)
+	{
+		array_get(table->disowned, i, &ref);
+		if (streq(ref->netns, netns))
+		{
+			if (!ref->seen)
+			{
+				array_remove(table->disowned, i, NULL);
+				free(ref);
+				continue;
+			}
+			ref->seen = FALSE;
+		}
+	}
+}
+
 /*
  * Described in header
  */
@@ -112,9 +173,18 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 			}
 			return iface;
 		}
-		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours",
+		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours%s",
 			 iface->conn, iface->name, event->deleted ?
-			 "moved out of its namespace" : "renamed");
+			 "moved out of its namespace" : "renamed",
+			 array_count(iface->claims) ? ", making another" : "");
+		if (!event->deleted)
+		{
+			disown(table, event->netns, event->link.ifindex);
+		}
+		if (array_count(iface->claims))
+		{
+			worker->queue(worker, iface, "");
+		}
 		return iface;
 	}
 	if (vti_resync_compare(iface, &event->link, "by hand"))
@@ -323,8 +393,14 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (!streq(iface->netns, netns) || iface->queued)
+		if (!streq(iface->netns, netns))
 		{
+			continue;
+		}
+		if (iface->queued)
+		{
+			/* the worker will see to it: its link is no left-over */
+			free(iface->ifindex ? take_link(links, iface->ifindex) : NULL);
 			continue;
 		}
 		link = iface->ifindex ? take_link(links, iface->ifindex) : NULL;
@@ -422,6 +498,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 	linked_list_t *list;
 	array_t *links, *addrs;
 	vti_link_info_t *link;
+	vti_link_ref_t *ref;
 	vti_err_t err = {};
 	char *netns;
 
@@ -443,9 +520,18 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 			compare_known(table, worker, netns, links, addrs);
 			while (array_remove(links, ARRAY_HEAD, &link))
 			{
-				adopt(table, worker, netns, link);
+				ref = disowned(table, netns, link->ifindex);
+				if (ref)
+				{
+					ref->seen = TRUE;
+				}
+				else
+				{
+					adopt(table, worker, netns, link);
+				}
 				free(link);
 			}
+			forget_unseen(table, netns);
 			table->mutex->unlock(table->mutex);
 			array_destroy(addrs);
 		}

@@ -188,8 +188,33 @@ static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
 }
 
 /**
+ * Whether our own apply of iface caused event: its link before or after
+ * (but a deletion of the link it left, which was someone else's), or the
+ * temporary name.
+ */
+static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
+					  int before, int after)
+{
+	int ifindex = event->link.ifindex;
+
+	if (streq(event->link.name, VTI_TEMP_NAME))
+	{
+		return TRUE;
+	}
+	if (!iface || !streq(event->netns, iface->netns))
+	{
+		return FALSE;
+	}
+	if (after && ifindex == after && event->deleted && !event->moved)
+	{
+		return FALSE;
+	}
+	return ifindex == before || ifindex == after;
+}
+
+/**
  * Handle events with the lock held, but those our own apply of iface
- * caused (its link before and after, the temporary name); destroy them.
+ * caused; destroy them.
  */
 static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 						  vti_iface_t *iface, int before, int after)
@@ -199,10 +224,7 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 
 	while (events->remove_first(events, (void**)&event) == SUCCESS)
 	{
-		if (!(iface && streq(event->netns, iface->netns) &&
-			  (event->link.ifindex == before ||
-			   event->link.ifindex == after)) &&
-			!streq(event->link.name, VTI_TEMP_NAME) &&
+		if (!own_event(event, iface, before, after) &&
 			!deleted_later(events, event))
 		{
 			ours = vti_resync_event(this->table, &this->public, event);

@@ -21,6 +21,7 @@ Suite *orders_suite_create(void);
 Suite *worker_suite_create(void);
 Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
+Suite *races_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since

@@ -273,17 +273,24 @@ END_TEST
 START_TEST(test_moved_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	fake_link_t link, again;
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was moved out of its "
-							  "namespace by hand, it is no longer ours")));
+							  "namespace by hand, it is no longer ours, "
+							  "making another")));
 	SETTLE(manager);
+	/* the CHILD_SA still needs one: a new link, the moved one left alone */
+	ck_assert(fake_backend_link(fake, "private", "vti5", &again));
+	ck_assert_int_ne(again.ifindex, link.ifindex);
+	ck_assert(again.up);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "c", 1, 0);
 	SETTLE(manager);
-	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(fake->calls, "remove private vti5"));
 	ck_assert_int_eq(manager->count(manager), 0);
 }
 END_TEST

@@ -1,0 +1,554 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
+ * Races between the bus, the worker, resyncs, hands on the kernel and
+ * charon stopping, found by an adversarial review: each test failed on the
+ * code it was written against (7d8a6a1) before the fix it goes with.
+ */
+
+#include "vti_tests.h"
+#include "vti_manager.h"
+#include "fake_backend.h"
+#include "manager_fixture.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <collections/linked_list.h>
+#include <threading/semaphore.h>
+#include <crypto/crypters/crypter.h>
+#include <crypto/signers/signer.h>
+
+#define PRIVATE "charon { plugins { vti { netns = private\n" \
+				"addresses = 2001:db8:ff::6/127 } } }"
+
+static void setup(void)
+{
+	fixture_start(PRIVATE);
+}
+
+/**
+ * A CHILD_SA of conn "c" with mark between 2001:db8:1::1 and 2001:db8:3::N.
+ */
+static vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
+								int peer)
+{
+	vti_tunnel_t t = {
+		.conn = "c",
+		.child_id = child,
+		.ike_id = ike,
+		.mark_in = mark,
+		.mark_out = mark,
+		.family = AF_INET6,
+	};
+	char remote[64];
+
+	snprintf(remote, sizeof(remote), "2001:db8:3::%d", peer);
+	inet_pton(AF_INET6, "2001:db8:1::1", t.local);
+	inet_pton(AF_INET6, remote, t.remote);
+	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
+									   &t.esp);
+	return t;
+}
+
+/** the same CHILD_SA with AES-CBC/HMAC-SHA2-256: more ESP overhead */
+static vti_tunnel_t cbc(vti_tunnel_t t)
+{
+	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128,
+									   &t.esp);
+	return t;
+}
+
+#define WAIT_FOR(cond) ({ \
+	int _i; \
+	for (_i = 0; _i < 200 && !(cond); _i++) { usleep(10000); } \
+	(cond); })
+
+/*
+ * The CHILD_SAs charon has, as a resync's reconcile() reads them; what the
+ * bus does after charon's IKE_SAs were read and before reconcile() takes
+ * the table's lock is played by "meanwhile" (on the worker's thread, which
+ * holds no lock there, as charon's bus thread would run it).
+ */
+typedef struct {
+	vti_source_t public;
+	vti_tunnel_t tunnels[4];
+	int count;
+	void (*meanwhile)(void *data);
+	void *data;
+} source_t;
+
+static void list_free(linked_list_t *list)
+{
+	list->destroy_function(list, free);
+}
+
+static enumerator_t *source_enumerate(source_t *this)
+{
+	linked_list_t *list = linked_list_create();
+	vti_tunnel_t *copy;
+	int i;
+
+	for (i = 0; i < this->count; i++)
+	{
+		INIT(copy);
+		*copy = this->tunnels[i];
+		list->insert_last(list, copy);
+	}
+	if (this->meanwhile)
+	{
+		this->meanwhile(this->data);
+		this->meanwhile = NULL;
+	}
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list_free, list);
+}
+
+static source_t *source_create(void)
+{
+	source_t *source;
+
+	INIT(source,
+		.public = { .create_enumerator = (void*)source_enumerate },
+	);
+	return source;
+}
+
+static void source_done(source_t *source)
+{
+	manager->set_source(manager, NULL);
+	free(source);
+}
+
+/* ---- 1. reconcile() applies a view of charon older than the bus ------- */
+
+static vti_tunnel_t racing;
+
+static void up_meanwhile(void *data)
+{
+	manager->child_up(manager, &racing);
+}
+
+/*
+ * A CHILD_SA comes up (child_updown) after the resync read charon's
+ * IKE_SAs: reconcile_gone() takes it for gone and deletes the interface of
+ * a CHILD_SA that is installed; nothing makes it again before the next
+ * resync (60 s).
+ */
+START_TEST(test_resync_releases_new_child)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	source->tunnels[source->count++] = a;
+	racing = peer_tunnel(2, 2, 6, 6);
+	source->meanwhile = up_meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	/* charon has CHILD_SA 2 installed; the bus told us so */
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL),
+				  "vti6 of the installed CHILD_SA {2} is missing after a "
+				  "resync that raced its child_updown; log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
+static void rekey_meanwhile(void *data)
+{
+	manager->child_rekey(manager, 1, &racing);
+}
+
+/*
+ * A CHILD_SA rekey (child_rekey 1 -> 2) after the resync read charon's
+ * IKE_SAs (1 still CHILD_REKEYING, 2 not installed yet): the holder, now 2,
+ * is released as gone and the dead 1 takes the interface again. charon
+ * deletes the rekeyed 1 without a child_updown (child_delete.c:339), so
+ * the table keeps a holder for a CHILD_SA that no longer exists; when 2 is
+ * deleted (child_updown down) the manager knows no holder 2: the interface
+ * stays up with no CHILD_SA until the next resync.
+ */
+START_TEST(test_resync_rekey_in_window)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	source->tunnels[source->count++] = a;
+	racing = peer_tunnel(2, 1, 5, 5);
+	source->meanwhile = rekey_meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	/* the rekeyed 1 is deleted silently; then 2 goes down */
+	manager->child_down(manager, "c", 2, 0);
+	SETTLE(manager);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 is still there after its only CHILD_SA {2} went "
+				  "down (the resync gave it back to the rekeyed {1}); log:\n%s",
+				  test_log);
+	source_done(source);
+}
+END_TEST
+
+static void down_meanwhile(void *data)
+{
+	manager->child_down(manager, "c", 1, 0);
+}
+
+/*
+ * A CHILD_SA goes down after the resync read charon's IKE_SAs:
+ * reconcile_live() finds it without holder and not declined and gives it
+ * its interface again (logged "had no interface"): a tunnel interface up
+ * for a dead CHILD_SA until the next resync.
+ */
+START_TEST(test_resync_revives_dead_child)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	source->tunnels[source->count++] = a;
+	source->meanwhile = down_meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 is up after its only CHILD_SA {1} went down during "
+				  "a resync; log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
+static void ike_rekey_meanwhile(void *data)
+{
+	manager->ike_rekey(manager, 1, 7);
+}
+
+/*
+ * An IKE_SA rekey (#1 -> #7) after the resync read charon's IKE_SAs:
+ * reconcile_live() moves the holder back to the dead #1 ("belongs to IKE_SA
+ * #1"); a MOBIKE update of #7 then finds no holder and the VTI keeps the
+ * old endpoints until the next resync.
+ */
+START_TEST(test_resync_ike_rekey_in_window)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), moved = peer_tunnel(1, 7, 5, 9);
+	fake_link_t link;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	source->tunnels[source->count++] = a;
+	source->meanwhile = ike_rekey_meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	/* MOBIKE on the new IKE_SA: the peer is now 2001:db8:3::9 */
+	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_msg(!memcmp(link.params.remote, moved.remote, 16),
+				  "vti5 kept its old remote after a MOBIKE update of the "
+				  "rekeyed IKE_SA #7; log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
+/* ---- 2. a claim's MTU changed while the worker resolved it ------------ */
+
+typedef struct {
+	semaphore_t *paused;
+	semaphore_t *resume;
+} blocker_t;
+
+static void block(blocker_t *blocker)
+{
+	blocker->paused->post(blocker->paused);
+	blocker->resume->wait(blocker->resume);
+}
+
+static blocker_t *block_at(const char *op)
+{
+	blocker_t *blocker;
+
+	INIT(blocker,
+		.paused = semaphore_create(0),
+		.resume = semaphore_create(0),
+	);
+	fake_backend_pause(fake, op, (void*)block, blocker);
+	return blocker;
+}
+
+static void blocker_free(blocker_t *blocker)
+{
+	blocker->paused->destroy(blocker->paused);
+	blocker->resume->destroy(blocker->resume);
+	free(blocker);
+}
+
+/*
+ * A rekey negotiates another algorithm (vti_claims_changed() zeroes the
+ * claim's MTU) while the worker is creating the interface with the MTU it
+ * resolved from the old algorithm: vti_iface_remember() matches the claim
+ * by seq and mtu == 0 and stores the stale MTU, so the next apply sees no
+ * unresolved claim and keeps the old MTU. A resync compares the link with
+ * settings.mtu only: nothing sets it right.
+ */
+START_TEST(test_mtu_change_during_apply_lost)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(3, 3, 6, 6);
+	vti_tunnel_t a2 = cbc(peer_tunnel(2, 1, 5, 5));
+	vti_tunnel_t b2 = cbc(peer_tunnel(4, 3, 6, 6));
+	fake_link_t racy, calm;
+	blocker_t *blocker;
+
+	/* the reference: the same rekey once the interface is made */
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	manager->child_rekey(manager, 3, &b2);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti6", &calm));
+
+	blocker = block_at("create vti6");
+	manager->child_up(manager, &a);
+	blocker->paused->wait(blocker->paused);
+	manager->child_rekey(manager, 1, &a2);
+	blocker->resume->post(blocker->resume);
+	SETTLE(manager);
+	blocker_free(blocker);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &racy));
+	ck_assert_msg(racy.mtu == calm.mtu, "vti5 has mtu %u after a rekey to "
+				  "AES-CBC/SHA256 during its creation, the same rekey later "
+				  "gives %u", racy.mtu, calm.mtu);
+}
+END_TEST
+
+/* ---- 2b. link events during our own operation ---------------------- */
+
+static void delete_by_hand(void *data)
+{
+	fake_backend_del(fake, "private", "vti5");
+}
+
+/*
+ * An operator deletes vti5 (ip link del) while the worker changes its MTU
+ * (a rekey to another algorithm): set_mtu fails with ENODEV, which
+ * kernel_mtu() only logs, and handle_events() drops the RTM_DELLINK as one
+ * of our own operation's (its ifindex is "before"): the table keeps the
+ * ifindex of a link that is gone and the CHILD_SA has no interface until
+ * the next resync, where the README promises "made again at once".
+ */
+START_TEST(test_deleted_during_own_op)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	vti_tunnel_t a2 = cbc(peer_tunnel(2, 1, 5, 5));
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	fake_backend_pause(fake, "mtu private vti5", delete_by_hand, NULL);
+	manager->child_rekey(manager, 1, &a2);
+	SETTLE(manager);
+	/* the worker's follow-up window and a second look */
+	usleep(300000);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 deleted by hand during our MTU change is not made "
+				  "again; log:\n%s", test_log);
+}
+END_TEST
+
+/* ---- 2c. a resync while interfaces are queued -------------------------- */
+
+/*
+ * run() resyncs before it applies the queue; compare_known() skips queued
+ * interfaces without taking their link out of the list, so adopt() takes
+ * each for a left-over and logs at level 1 that it is "ours but its name is
+ * taken in the table, leaving it": one false alarm per queued interface
+ * (a burst at resync time).
+ */
+START_TEST(test_resync_with_queue_false_alarm)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(3, 3, 6, 6);
+	vti_tunnel_t a2 = peer_tunnel(2, 1, 5, 5);
+	blocker_t *blocker;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	blocker = block_at("create vti6");
+	manager->child_up(manager, &b);
+	blocker->paused->wait(blocker->paused);
+	/* vti5 queued (a rekey), a resync due, behind vti6's creation */
+	manager->child_rekey(manager, 1, &a2);
+	manager->resync(manager);
+	blocker->resume->post(blocker->resume);
+	SETTLE(manager);
+	blocker_free(blocker);
+	ck_assert_msg(!strstr(test_log, "is ours but its name is taken"),
+				  "a resync with vti5 queued logged:\n%s", test_log);
+}
+END_TEST
+
+/* ---- 2d. renamed by hand, then a resync --------------------------------- */
+
+/*
+ * README: "renamed, or moved to another namespace: logged, no longer ours:
+ * never touched again". The renamed link keeps our alias, so the next
+ * resync finds a link of ours the table does not know and adopt()s it as
+ * a left-over of an earlier run: deleted (down_action = delete).
+ */
+START_TEST(test_renamed_then_resync)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
+							  "it is no longer ours") != NULL));
+	SETTLE(manager);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
+				  "the link renamed by hand (no longer ours) was deleted by "
+				  "the next resync; log:\n%s", test_log);
+}
+END_TEST
+
+/* ---- 3. shutdown ------------------------------------------------------- */
+
+static void *destroy_manager(void *data)
+{
+	manager->destroy(manager);
+	return NULL;
+}
+
+/*
+ * charon stops while the worker creates an interface: release_all() looks
+ * at the table, where the link has no ifindex yet (the worker commits it
+ * after the kernel acked) and the interface is no longer queued, so it
+ * queues nothing; the worker then commits the new link and stops with an
+ * empty queue: the interface outlives charon.
+ */
+START_TEST(test_shutdown_during_create)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	blocker_t *blocker;
+	pthread_t thread;
+
+	blocker = block_at("create vti6");
+	manager->child_up(manager, &a);
+	blocker->paused->wait(blocker->paused);
+	ck_assert(!pthread_create(&thread, NULL, destroy_manager, NULL));
+	/* let release_all() run and the worker be cancelled */
+	usleep(200000);
+	blocker->resume->post(blocker->resume);
+	pthread_join(thread, NULL);
+	manager = NULL;
+	blocker_free(blocker);
+	ck_assert_msg(fake_backend_count(fake) == 0, "%d interface(s) left after "
+				  "charon stopped during a creation; calls:\n%s",
+				  fake_backend_count(fake), fake->calls);
+}
+END_TEST
+
+static pthread_t stopper;
+
+static void stop_meanwhile(void *data)
+{
+	ck_assert(!pthread_create(&stopper, NULL, destroy_manager, NULL));
+	/* release_all() runs, the worker is told to stop */
+	usleep(300000);
+}
+
+/*
+ * charon stops while a resync reads its IKE_SAs: release_all() drops every
+ * holder, then reconcile() applies the view it read before, making holders
+ * and claims again (up()); the worker drains that queue, stops, and the
+ * manager frees a table whose interfaces are still held: they outlive
+ * charon.
+ */
+START_TEST(test_shutdown_during_resync)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	source->tunnels[source->count++] = a;
+	source->meanwhile = stop_meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	ck_assert(WAIT_FOR(source->meanwhile == NULL));
+	pthread_join(stopper, NULL);
+	manager = NULL;
+	free(source);
+	ck_assert_msg(fake_backend_count(fake) == 0, "%d interface(s) left after "
+				  "charon stopped during a resync; log:\n%s",
+				  fake_backend_count(fake), test_log);
+}
+END_TEST
+
+/*
+ * An interface an operator set down (down_action = delete): release_all()
+ * queues only interfaces that are up, so at shutdown it stays in the
+ * kernel, though the README says the plugin removes what it made.
+ */
+START_TEST(test_shutdown_leaves_set_down)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
+							  "leaving it down") != NULL));
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 (set down by hand, down_action = delete) is left "
+				  "after charon stopped; calls:\n%s", fake->calls);
+}
+END_TEST
+
+Suite *races_suite_create()
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("races");
+	tc = tcase_create("resync races the bus");
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_test(tc, test_resync_releases_new_child);
+	tcase_add_test(tc, test_resync_rekey_in_window);
+	tcase_add_test(tc, test_resync_revives_dead_child);
+	tcase_add_test(tc, test_resync_ike_rekey_in_window);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("worker races the bus");
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_test(tc, test_mtu_change_during_apply_lost);
+	tcase_add_test(tc, test_deleted_during_own_op);
+	tcase_add_test(tc, test_resync_with_queue_false_alarm);
+	tcase_add_test(tc, test_renamed_then_resync);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shutdown");
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_test(tc, test_shutdown_during_create);
+	tcase_add_test(tc, test_shutdown_during_resync);
+	tcase_add_test(tc, test_shutdown_leaves_set_down);
+	suite_add_tcase(s, tc);
+	return s;
+}
