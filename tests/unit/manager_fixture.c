@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <collections/linked_list.h>
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
@@ -65,4 +66,87 @@ vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
 	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
 									   &t.esp);
 	return t;
+}
+
+vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
+						 int peer)
+{
+	char remote[64];
+
+	snprintf(remote, sizeof(remote), "2001:db8:3::%d", peer);
+	return tunnel("c", child, ike, mark, "2001:db8:1::1", remote);
+}
+
+static void block(blocker_t *blocker)
+{
+	blocker->paused->post(blocker->paused);
+	blocker->resume->wait(blocker->resume);
+}
+
+blocker_t *block_at(const char *op)
+{
+	blocker_t *blocker;
+
+	INIT(blocker,
+		.paused = semaphore_create(0),
+		.resume = semaphore_create(0),
+	);
+	fake_backend_pause(fake, op, (void*)block, blocker);
+	return blocker;
+}
+
+void blocker_free(blocker_t *blocker)
+{
+	blocker->paused->destroy(blocker->paused);
+	blocker->resume->destroy(blocker->resume);
+	free(blocker);
+}
+
+void unblock(blocker_t *blocker)
+{
+	blocker->resume->post(blocker->resume);
+	SETTLE(manager);
+	blocker_free(blocker);
+}
+
+static void list_free(linked_list_t *list)
+{
+	list->destroy_function(list, free);
+}
+
+static enumerator_t *source_enumerate(source_t *this)
+{
+	linked_list_t *list = linked_list_create();
+	vti_tunnel_t *copy;
+	int i;
+
+	for (i = 0; i < this->count; i++)
+	{
+		INIT(copy);
+		*copy = this->tunnels[i];
+		list->insert_last(list, copy);
+	}
+	if (this->meanwhile)
+	{
+		this->meanwhile(this->data);
+		this->meanwhile = NULL;
+	}
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list_free, list);
+}
+
+source_t *source_create(void)
+{
+	source_t *source;
+
+	INIT(source,
+		.public = { .create_enumerator = (void*)source_enumerate },
+	);
+	return source;
+}
+
+void source_done(source_t *source)
+{
+	manager->set_source(manager, NULL);
+	free(source);
 }

@@ -14,6 +14,9 @@
 #include "vti_manager.h"
 #include "fake_backend.h"
 
+#include <unistd.h>
+#include <threading/semaphore.h>
+
 /** the fake kernel of the running test */
 extern fake_backend_t *fake;
 
@@ -40,5 +43,66 @@ void fixture_restart(const char *settings_text);
  */
 vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
 					uint32_t mark, const char *local, const char *remote);
+
+/**
+ * A CHILD_SA of conn "c" with mark between 2001:db8:1::1 and
+ * 2001:db8:3::PEER, AES-GCM-16.
+ */
+vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
+						 int peer);
+
+/**
+ * Poll until cond holds, 2 s at most; the value of cond then.
+ */
+#define WAIT_FOR(cond) ({ \
+	int _i; \
+	for (_i = 0; _i < 200 && !(cond); _i++) { usleep(10000); } \
+	(cond); })
+
+/**
+ * The worker blocked inside a kernel operation: it posts paused, then
+ * waits for resume.
+ */
+typedef struct {
+	semaphore_t *paused;
+	semaphore_t *resume;
+} blocker_t;
+
+/**
+ * Block the worker in the next fake kernel call starting with op.
+ */
+blocker_t *block_at(const char *op);
+
+/**
+ * Let the worker go on, wait until it is idle, free the blocker.
+ */
+void unblock(blocker_t *blocker);
+
+/**
+ * Free a blocker the worker is done with.
+ */
+void blocker_free(blocker_t *blocker);
+
+/**
+ * The CHILD_SAs a test says charon has, for resyncs: meanwhile (if set)
+ * runs once, after they were read, as a bus event of that moment would.
+ */
+typedef struct {
+	vti_source_t public;
+	vti_tunnel_t tunnels[4];
+	int count;
+	void (*meanwhile)(void *data);
+	void *data;
+} source_t;
+
+/**
+ * A source with no CHILD_SAs; the manager does not use it yet.
+ */
+source_t *source_create(void);
+
+/**
+ * Take the source from the manager and free it.
+ */
+void source_done(source_t *source);
 
 #endif

@@ -31,97 +31,12 @@ static void setup(void)
 	fixture_start(PRIVATE);
 }
 
-/**
- * A CHILD_SA of conn "c" with mark between 2001:db8:1::1 and 2001:db8:3::N.
- */
-static vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
-								int peer)
-{
-	vti_tunnel_t t = {
-		.conn = "c",
-		.child_id = child,
-		.ike_id = ike,
-		.mark_in = mark,
-		.mark_out = mark,
-		.family = AF_INET6,
-	};
-	char remote[64];
-
-	snprintf(remote, sizeof(remote), "2001:db8:3::%d", peer);
-	inet_pton(AF_INET6, "2001:db8:1::1", t.local);
-	inet_pton(AF_INET6, remote, t.remote);
-	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_GCM_ICV16, AUTH_UNDEFINED,
-									   &t.esp);
-	return t;
-}
-
 /** the same CHILD_SA with AES-CBC/HMAC-SHA2-256: more ESP overhead */
 static vti_tunnel_t cbc(vti_tunnel_t t)
 {
 	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128,
 									   &t.esp);
 	return t;
-}
-
-#define WAIT_FOR(cond) ({ \
-	int _i; \
-	for (_i = 0; _i < 200 && !(cond); _i++) { usleep(10000); } \
-	(cond); })
-
-/*
- * The CHILD_SAs charon has, as a resync's reconcile() reads them; what the
- * bus does after charon's IKE_SAs were read and before reconcile() takes
- * the table's lock is played by "meanwhile" (on the worker's thread, which
- * holds no lock there, as charon's bus thread would run it).
- */
-typedef struct {
-	vti_source_t public;
-	vti_tunnel_t tunnels[4];
-	int count;
-	void (*meanwhile)(void *data);
-	void *data;
-} source_t;
-
-static void list_free(linked_list_t *list)
-{
-	list->destroy_function(list, free);
-}
-
-static enumerator_t *source_enumerate(source_t *this)
-{
-	linked_list_t *list = linked_list_create();
-	vti_tunnel_t *copy;
-	int i;
-
-	for (i = 0; i < this->count; i++)
-	{
-		INIT(copy);
-		*copy = this->tunnels[i];
-		list->insert_last(list, copy);
-	}
-	if (this->meanwhile)
-	{
-		this->meanwhile(this->data);
-		this->meanwhile = NULL;
-	}
-	return enumerator_create_cleaner(list->create_enumerator(list),
-									 (void*)list_free, list);
-}
-
-static source_t *source_create(void)
-{
-	source_t *source;
-
-	INIT(source,
-		.public = { .create_enumerator = (void*)source_enumerate },
-	);
-	return source;
-}
-
-static void source_done(source_t *source)
-{
-	manager->set_source(manager, NULL);
-	free(source);
 }
 
 /* ---- 1. reconcile() applies a view of charon older than the bus ------- */
@@ -265,36 +180,6 @@ END_TEST
 
 /* ---- 2. a claim's MTU changed while the worker resolved it ------------ */
 
-typedef struct {
-	semaphore_t *paused;
-	semaphore_t *resume;
-} blocker_t;
-
-static void block(blocker_t *blocker)
-{
-	blocker->paused->post(blocker->paused);
-	blocker->resume->wait(blocker->resume);
-}
-
-static blocker_t *block_at(const char *op)
-{
-	blocker_t *blocker;
-
-	INIT(blocker,
-		.paused = semaphore_create(0),
-		.resume = semaphore_create(0),
-	);
-	fake_backend_pause(fake, op, (void*)block, blocker);
-	return blocker;
-}
-
-static void blocker_free(blocker_t *blocker)
-{
-	blocker->paused->destroy(blocker->paused);
-	blocker->resume->destroy(blocker->resume);
-	free(blocker);
-}
-
 /*
  * A rekey negotiates another algorithm (vti_claims_changed() zeroes the
  * claim's MTU) while the worker is creating the interface with the MTU it
@@ -396,33 +281,6 @@ START_TEST(test_resync_with_queue_false_alarm)
 	blocker_free(blocker);
 	ck_assert_msg(!strstr(test_log, "is ours but its name is taken"),
 				  "a resync with vti5 queued logged:\n%s", test_log);
-}
-END_TEST
-
-/* ---- 2d. renamed by hand, then a resync --------------------------------- */
-
-/*
- * README: "renamed, or moved to another namespace: logged, no longer ours:
- * never touched again". The renamed link keeps our alias, so the next
- * resync finds a link of ours the table does not know and adopt()s it as
- * a left-over of an earlier run: deleted (down_action = delete).
- */
-START_TEST(test_renamed_then_resync)
-{
-	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
-
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
-							  "it is no longer ours") != NULL));
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
-	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
-				  "the link renamed by hand (no longer ours) was deleted by "
-				  "the next resync; log:\n%s", test_log);
 }
 END_TEST
 
@@ -541,7 +399,6 @@ Suite *races_suite_create()
 	tcase_add_test(tc, test_mtu_change_during_apply_lost);
 	tcase_add_test(tc, test_deleted_during_own_op);
 	tcase_add_test(tc, test_resync_with_queue_false_alarm);
-	tcase_add_test(tc, test_renamed_then_resync);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shutdown");
