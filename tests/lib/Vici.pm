@@ -40,7 +40,7 @@ sub new {
 
 sub close {
 	my ($self) = @_;
-	close $self->{sock} if $self->{sock};
+	CORE::close($self->{sock}) if $self->{sock};
 	$self->{sock} = undef;
 }
 
@@ -251,6 +251,88 @@ sub ok {
 	my ($r) = @_;
 	return 0 unless $r;
 	return !defined $r->{success} || $r->{success} eq 'yes';
+}
+
+# ikes(SOCKET): the charon's IKE_SAs (hashes of list-sas)
+sub ikes {
+	my ($path) = @_;
+	my $v = Vici->new($path) or return ();
+	my ($events) = $v->stream('list-sas', 'list-sa', { noblock => 'yes' });
+	$v->close;
+	return grep { ref $_ eq 'HASH' } map { values %$_ } @$events;
+}
+
+# ike_ids(SOCKET, REMOTE_ID): unique ids of the IKE_SAs with that peer
+# identity (* for any)
+sub ike_ids {
+	my ($path, $rid) = @_;
+	return map { $_->{uniqueid} }
+		grep { $rid eq '*' || ($_->{'remote-id'} // '') eq $rid } ikes($path);
+}
+
+# child_up(SOCKET, NAME): the charon has an installed CHILD_SA NAME
+sub child_up {
+	my ($path, $name) = @_;
+	return grep { $_->{name} eq $name && $_->{state} eq 'INSTALLED' }
+		map { values %{$_->{'child-sas'} || {}} } ikes($path);
+}
+
+# run(ARGS): requests as vici.pl takes them (SOCKET COMMAND KEY=VALUE...
+# [-- SOCKET COMMAND ...]), each sent before any answer is read: (a line
+# per answer, "SOCKET COMMAND: ok" or "... failed: why"; 0 if all
+# succeeded)
+sub run {
+	my @groups = ([]);
+	for (@_) {
+		if ($_ eq '--') { push @groups, []; next }
+		push @{$groups[-1]}, $_;
+	}
+	my (@sent, @out);
+	my $status = 0;
+	for my $g (@groups) {
+		my ($path, $cmd, @kv) = @$g;
+		unless (defined $cmd) {
+			push @out, "usage: SOCKET COMMAND [KEY=VALUE...] [-- ...]";
+			return (\@out, 2);
+		}
+		my %msg;
+		my ($match, $unless);
+		for (@kv) {
+			my ($k, $val) = split /=/, $_, 2;
+			if ($k eq 'match-remote-id') { $match = $val; next }
+			if ($k eq 'unless-child') { $unless = $val; next }
+			$msg{$k} = $val;
+		}
+		if (defined $unless && child_up($path, $unless)) {
+			push @out, "$path $cmd: skipped: $unless is up";
+			next;
+		}
+		my @msgs = (\%msg);
+		if (defined $match) {
+			@msgs = map { +{ %msg, 'ike-id' => $_ } } ike_ids($path, $match);
+		}
+		for my $m (@msgs) {
+			my $v = Vici->new($path);
+			if ($v && $v->send_request($cmd, $m)) {
+				push @sent, [$v, $path, $cmd];
+			} else {
+				push @out, "$path $cmd: failed: $error";
+				$status = 1;
+			}
+		}
+	}
+	for (@sent) {
+		my ($v, $path, $cmd) = @$_;
+		my $r = $v->read_response($cmd);
+		$v->close;
+		if (ok($r)) {
+			push @out, "$path $cmd: ok";
+		} else {
+			push @out, "$path $cmd: failed: " . ($r ? $r->{errmsg} // '?' : $error);
+			$status = 1;
+		}
+	}
+	return (\@out, $status);
 }
 
 1;
