@@ -62,8 +62,9 @@ void vti_claims_changed(vti_worker_t *worker, vti_holder_t *holder);
  * @param family	AF_INET or AF_INET6
  * @param local		local address, network order
  * @param remote	remote address, network order
+ * @param natt		ESP in UDP now (the MTU follows)
  */
 void vti_claims_move(vti_holder_t *holder, int family, const uint8_t *local,
-					 const uint8_t *remote);
+					 const uint8_t *remote, bool natt);
 
 #endif /** VTI_CLAIMS_H_ @}*/

@@ -33,6 +33,11 @@ struct vti_holder_t {
 	uint32_t ike_id;
 	/** the CHILD_SA it replaced in its last rekey, 0 if none */
 	uint32_t rekeyed_from;
+	/**
+	 * the CHILD_SA that lost a rekey collision to it, 0 if none: IKEv1
+	 * may keep that one and retire this one silently
+	 */
+	uint32_t redundant;
 	/** what its MTU is computed from (conn is NULL) */
 	vti_tunnel_t tunnel;
 	/** number of claims */
@@ -73,7 +78,10 @@ struct vti_holders_t {
 	 * reports a rekey twice for the same old CHILD_SA when our rekey wins a
 	 * collision after answering the peer's (child_rekey.c); the peer's
 	 * CHILD_SA then goes without an event (child_delete.c): the second
-	 * report moves the holder from it.
+	 * report moves the holder from it. IKEv1 keeps both CHILD_SAs of a
+	 * collision and later retires one of them without an event
+	 * (task_manager_v1.c): a rekey of the one that lost moves the holder
+	 * back to that line.
 	 *
 	 * @param old_id	the CHILD_SA rekeyed
 	 * @param child_id	the one replacing it

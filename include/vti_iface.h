@@ -94,6 +94,8 @@ struct vti_iface_t {
 	/** the link lacks addresses of settings (removed behind our back):
 	 * configured again while up */
 	bool lacks_addrs;
+	/** the last apply failed (logged): the next resync tries again */
+	bool failed;
 	/** unheld, kept up until then for a reauthentication; 0 if not */
 	time_t pending_until;
 	/** vti_claim_t* of the CHILD_SAs holding it */

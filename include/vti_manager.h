@@ -47,6 +47,11 @@ struct vti_tunnel_t {
 	vti_esp_overhead_t esp;
 	/** ESP in UDP (NAT-T) */
 	bool natt;
+	/**
+	 * its if_ids come from %unique: the CHILD_SAs of a reauthentication
+	 * get others, and so another XFRM interface
+	 */
+	bool if_id_unique;
 };
 
 /**
@@ -122,9 +127,11 @@ struct vti_manager_t {
 	 * @param family	AF_INET or AF_INET6
 	 * @param local		new local address, network order
 	 * @param remote	new remote address, network order
+	 * @param natt		whether its CHILD_SAs are in UDP (a NAT on the path)
 	 */
 	void (*ike_update)(vti_manager_t *this, uint32_t ike_id, int family,
-					   const uint8_t *local, const uint8_t *remote);
+					   const uint8_t *local, const uint8_t *remote,
+					   bool natt);
 
 	/**
 	 * Use new settings (for interfaces created from now on).

@@ -206,12 +206,13 @@ void vti_claims_changed(vti_worker_t *worker, vti_holder_t *holder)
  * Described in header
  */
 void vti_claims_move(vti_holder_t *holder, int family, const uint8_t *local,
-					 const uint8_t *remote)
+					 const uint8_t *remote, bool natt)
 {
 	static const uint8_t zero[16];
 	vti_params_t *params;
 	int i;
 
+	holder->tunnel.natt = natt;
 	holder->tunnel.family = family;
 	memcpy(holder->tunnel.local, local, 16);
 	memcpy(holder->tunnel.remote, remote, 16);

@@ -86,17 +86,25 @@ static void unindex(private_vti_holders_t *this, vti_holder_t *holder)
 }
 
 /**
- * Forget what a holder's last rekey replaced.
+ * Forget a CHILD_SA id a holder answered for.
+ */
+static void unretire_id(private_vti_holders_t *this, vti_holder_t *holder,
+						uint32_t id)
+{
+	if (id && this->retired->get(this->retired, id_key(id)) == holder)
+	{
+		this->retired->remove(this->retired, id_key(id));
+	}
+}
+
+/**
+ * Forget what a holder's last rekey replaced, or lost to it.
  */
 static void unretire(private_vti_holders_t *this, vti_holder_t *holder)
 {
-	if (holder->rekeyed_from &&
-		this->retired->get(this->retired,
-						   id_key(holder->rekeyed_from)) == holder)
-	{
-		this->retired->remove(this->retired, id_key(holder->rekeyed_from));
-	}
-	holder->rekeyed_from = 0;
+	unretire_id(this, holder, holder->rekeyed_from);
+	unretire_id(this, holder, holder->redundant);
+	holder->rekeyed_from = holder->redundant = 0;
 }
 
 METHOD(vti_holders_t, remove_, void,
@@ -133,20 +141,24 @@ METHOD(vti_holders_t, rekey, vti_holder_t*,
 
 	*redundant = 0;
 	holder = get(this, old_id);
-	if (holder)
+	if (!holder)
 	{
-		unretire(this, holder);
-		holder->rekeyed_from = old_id;
-		this->retired->put(this->retired, id_key(old_id), holder);
-	}
-	else
-	{
+		/* a second report of a rekey of old_id (a collision), or, IKEv1,
+		 * a rekey of the CHILD_SA that lost one and was kept */
 		holder = this->retired->get(this->retired, id_key(old_id));
 		if (!holder)
 		{
 			return NULL;
 		}
 		*redundant = holder->child_id;
+	}
+	unretire(this, holder);
+	holder->rekeyed_from = old_id;
+	this->retired->put(this->retired, id_key(old_id), holder);
+	if (*redundant)
+	{
+		holder->redundant = *redundant;
+		this->retired->put(this->retired, id_key(*redundant), holder);
 	}
 	reassign(this, holder, child_id, ike_id);
 	return holder;

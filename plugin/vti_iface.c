@@ -303,9 +303,9 @@ static int kernel_change(vti_iface_t *this, vti_backend_t *backend,
 }
 
 /**
- * Set the MTU; a failure is logged and left for the next sync.
+ * Set the MTU; a failure is logged and left for the next resync.
  */
-static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
+static bool kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 					   uint32_t mtu)
 {
 	vti_err_t err = {};
@@ -314,11 +314,12 @@ static void kernel_mtu(vti_iface_t *this, vti_backend_t *backend,
 	{
 		DBG1(DBG_KNL, "vti: %s: setting the mtu of %s to %u failed: %s",
 			 this->conn, this->name, mtu, err.msg);
-		return;
+		return FALSE;
 	}
 	DBG1(DBG_CHD, "vti: %s: mtu of %s changed from %u to %u", this->conn,
 		 this->name, this->settings.mtu, mtu);
 	this->settings.mtu = mtu;
+	return TRUE;
 }
 
 /**
@@ -411,6 +412,7 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 					 const vti_target_t *target, const char *why)
 {
 	char desc[256];
+	bool mtu_set = TRUE;
 
 	if (!target->held)
 	{
@@ -440,7 +442,7 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	}
 	else if (this->up && this->settings.mtu != target->mtu)
 	{
-		kernel_mtu(this, backend, target->mtu);
+		mtu_set = kernel_mtu(this, backend, target->mtu);
 	}
 	if (this->up && this->lacks_addrs && !kernel_readdress(this, backend))
 	{
@@ -448,9 +450,9 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (this->up || this->held_down)
 	{
-		return TRUE;
+		return mtu_set;
 	}
-	return kernel_revive(this, backend, target->mtu);
+	return kernel_revive(this, backend, target->mtu) && mtu_set;
 }
 
 /*
@@ -463,6 +465,7 @@ void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
 	this->kernel = copy->kernel;
 	this->up = copy->up;
 	this->lacks_addrs = copy->lacks_addrs;
+	this->failed = copy->failed;
 	this->settings.mtu = copy->settings.mtu;
 }
 

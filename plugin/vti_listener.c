@@ -98,6 +98,9 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	cfg_mark = child_cfg->get_mark(child_cfg, TRUE);
 	tunnel->remote_any = !MARK_IS_UNIQUE(cfg_mark.value) && ike_cfg &&
 			vti_config_remote_is_shared(ike_cfg->get_other_addr(ike_cfg));
+	tunnel->if_id_unique =
+			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, TRUE)) ||
+			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, FALSE));
 
 	proposal = child_sa->get_proposal(child_sa);
 	if (proposal &&
@@ -191,8 +194,10 @@ METHOD(listener_t, ike_update, bool,
 	}
 	copy_addr(local, l);
 	copy_addr(remote, r);
+	/* NAT detection ran before: the condition is the new one */
 	this->manager->ike_update(this->manager, ike_sa->get_unique_id(ike_sa),
-							  local->get_family(local), l, r);
+							  local->get_family(local), l, r,
+							  ike_sa->has_condition(ike_sa, COND_NAT_ANY));
 	return TRUE;
 }
 

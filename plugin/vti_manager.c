@@ -183,7 +183,12 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		vti_claims_withdraw(this->worker, &holder->claims[i], grace, why);
+		/* no reauthentication comes back to an XFRM interface of a
+		 * %unique if_id: its new CHILD_SAs get another */
+		vti_claims_withdraw(this->worker, &holder->claims[i],
+							holder->tunnel.if_id_unique &&
+							holder->claims[i].params.kind == VTI_KIND_XFRM ?
+							0 : grace, why);
 	}
 	free(holder);
 }
@@ -244,9 +249,9 @@ METHOD(vti_manager_t, child_rekey, void,
 	{
 		if (redundant)
 		{
-			DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} won a rekey collision, it "
-				 "replaces the redundant {%u} on its interfaces",
-				 tunnel->conn, tunnel->child_id, redundant);
+			DBG1(DBG_CHD, "vti: %s: CHILD_SA {%u} replaces {%u} on its "
+				 "interfaces, after a rekey collision", tunnel->conn,
+				 tunnel->child_id, redundant);
 		}
 		holder->tunnel = *tunnel;
 		holder->tunnel.conn = NULL;
@@ -268,7 +273,7 @@ METHOD(vti_manager_t, ike_rekey, void,
 
 METHOD(vti_manager_t, ike_update, void,
 	private_vti_manager_t *this, uint32_t ike_id, int family,
-	const uint8_t *local, const uint8_t *remote)
+	const uint8_t *local, const uint8_t *remote, bool natt)
 {
 	enumerator_t *enumerator;
 	vti_holder_t *holder;
@@ -278,7 +283,7 @@ METHOD(vti_manager_t, ike_update, void,
 	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		vti_claims_move(holder, family, local, remote);
+		vti_claims_move(holder, family, local, remote, natt);
 		vti_claims_changed(this->worker, holder);
 	}
 	enumerator->destroy(enumerator);
@@ -416,12 +421,14 @@ static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
 		}
 		if (holder->tunnel.family != tunnel->family ||
 			memcmp(holder->tunnel.local, tunnel->local, 16) ||
-			memcmp(holder->tunnel.remote, tunnel->remote, 16))
+			memcmp(holder->tunnel.remote, tunnel->remote, 16) ||
+			holder->tunnel.natt != tunnel->natt)
 		{
 			DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} moved to other "
-				 "endpoints", tunnel->conn, tunnel->child_id);
+				 "endpoints or %s UDP encapsulation", tunnel->conn,
+				 tunnel->child_id, tunnel->natt ? "into" : "out of");
 			vti_claims_move(holder, tunnel->family, tunnel->local,
-							tunnel->remote);
+							tunnel->remote, tunnel->natt);
 			vti_claims_changed(this->worker, holder);
 		}
 	}

@@ -421,7 +421,12 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			}
 		}
 		free(link);
-		if (!iface->ifindex && array_count(iface->claims))
+		if (iface->failed && iface->ifindex && array_count(iface->claims))
+		{
+			DBG1(DBG_CHD, "vti: %s: resync: trying again what failed on %s",
+				 iface->conn, iface->name);
+		}
+		if ((!iface->ifindex || iface->failed) && array_count(iface->claims))
 		{
 			worker->queue(worker, iface, "");
 		}

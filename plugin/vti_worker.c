@@ -263,6 +263,7 @@ static void apply_next(private_vti_worker_t *this)
 		vti_iface_resolve(&job, this->backend);
 	}
 	ok = vti_iface_apply(&copy, this->backend, &job.target, copy.why);
+	copy.failed = !ok;
 	if (copy.ifindex)
 	{
 		watch(this, copy.netns);

@@ -10,15 +10,11 @@
 
 #include "vti_tests.h"
 #include "vti_listener.h"
+#include "fake_sa.h"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <sa/ike_sa.h>
-#include <sa/child_sa.h>
-#include <config/child_cfg.h>
-#include <config/ike_cfg.h>
-#include <crypto/proposal/proposal.h>
 #include <processing/scheduler.h>
 #include <daemon.h>
 
@@ -136,13 +132,14 @@ static void m_ike_rekey(vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 }
 
 static void m_ike_update(vti_manager_t *this, uint32_t ike_id, int family,
-						 const uint8_t *local, const uint8_t *remote)
+						 const uint8_t *local, const uint8_t *remote,
+						 bool natt)
 {
 	char l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
 
-	record("ike_update(ike=%u %s %s %s)", ike_id,
+	record("ike_update(ike=%u %s %s %s%s)", ike_id,
 		   family == AF_INET ? "v4" : "v6", addr_str(family, local, l),
-		   addr_str(family, remote, r));
+		   addr_str(family, remote, r), natt ? " natt" : "");
 }
 
 static void m_reload(vti_manager_t *this, vti_config_t *config)
@@ -199,150 +196,6 @@ static vti_manager_t manager = {
 	.destroy = m_destroy,
 };
 
-/*
- * The fakes: zeroed structs of function pointers with only the methods the
- * listener calls set; any other call crashes the test.
- */
-
-typedef struct {
-	ike_cfg_t public;
-	char *other_addr;
-} fake_ike_cfg_t;
-
-static char *ike_cfg_get_other_addr(ike_cfg_t *this)
-{
-	return ((fake_ike_cfg_t*)this)->other_addr;
-}
-
-typedef struct {
-	child_cfg_t public;
-	/** as configured: %unique is MARK_UNIQUE */
-	mark_t mark_in, mark_out;
-} fake_child_cfg_t;
-
-static mark_t child_cfg_get_mark(child_cfg_t *this, bool inbound)
-{
-	fake_child_cfg_t *cfg = (fake_child_cfg_t*)this;
-
-	return inbound ? cfg->mark_in : cfg->mark_out;
-}
-
-typedef struct {
-	proposal_t public;
-	uint16_t encr, integ;
-} fake_proposal_t;
-
-static bool proposal_get_algorithm(proposal_t *this, transform_type_t type,
-								   uint16_t *alg, uint16_t *key_size)
-{
-	fake_proposal_t *proposal = (fake_proposal_t*)this;
-	uint16_t value;
-
-	switch (type)
-	{
-		case ENCRYPTION_ALGORITHM:
-			value = proposal->encr;
-			break;
-		case INTEGRITY_ALGORITHM:
-			value = proposal->integ;
-			break;
-		default:
-			return FALSE;
-	}
-	if (value == 0)
-	{
-		return FALSE;
-	}
-	*alg = value;
-	*key_size = 0;
-	return TRUE;
-}
-
-typedef struct {
-	child_sa_t public;
-	uint32_t unique;
-	ipsec_mode_t mode;
-	/** resolved */
-	mark_t mark_in, mark_out;
-	uint32_t if_id_in, if_id_out;
-	child_cfg_t *cfg;
-	proposal_t *proposal;
-} fake_child_sa_t;
-
-static uint32_t child_get_unique_id(child_sa_t *this)
-{
-	return ((fake_child_sa_t*)this)->unique;
-}
-
-static ipsec_mode_t child_get_mode(child_sa_t *this)
-{
-	return ((fake_child_sa_t*)this)->mode;
-}
-
-static mark_t child_get_mark(child_sa_t *this, bool inbound)
-{
-	fake_child_sa_t *child = (fake_child_sa_t*)this;
-
-	return inbound ? child->mark_in : child->mark_out;
-}
-
-static uint32_t child_get_if_id(child_sa_t *this, bool inbound)
-{
-	fake_child_sa_t *child = (fake_child_sa_t*)this;
-
-	return inbound ? child->if_id_in : child->if_id_out;
-}
-
-static child_cfg_t *child_get_config(child_sa_t *this)
-{
-	return ((fake_child_sa_t*)this)->cfg;
-}
-
-static proposal_t *child_get_proposal(child_sa_t *this)
-{
-	return ((fake_child_sa_t*)this)->proposal;
-}
-
-typedef struct {
-	ike_sa_t public;
-	char *name;
-	uint32_t unique;
-	host_t *me, *other;
-	/** the conditions set, a mask of ike_condition_t */
-	u_int conditions;
-	ike_cfg_t *ike_cfg;
-} fake_ike_sa_t;
-
-static char *ike_get_name(ike_sa_t *this)
-{
-	return ((fake_ike_sa_t*)this)->name;
-}
-
-static uint32_t ike_get_unique_id(ike_sa_t *this)
-{
-	return ((fake_ike_sa_t*)this)->unique;
-}
-
-static host_t *ike_get_my_host(ike_sa_t *this)
-{
-	return ((fake_ike_sa_t*)this)->me;
-}
-
-static host_t *ike_get_other_host(ike_sa_t *this)
-{
-	return ((fake_ike_sa_t*)this)->other;
-}
-
-static bool ike_has_condition(ike_sa_t *this, ike_condition_t condition)
-{
-	return (((fake_ike_sa_t*)this)->conditions & condition) != 0;
-}
-
-static ike_cfg_t *ike_get_ike_cfg(ike_sa_t *this)
-{
-	return ((fake_ike_sa_t*)this)->ike_cfg;
-}
-
 /**
  * A fake scheduler in place of lib->scheduler, keeping what it is given.
  */
@@ -377,46 +230,6 @@ static fake_proposal_t proposal;
 static fake_child_sa_t child, child2;
 static fake_ike_sa_t ike, ike2;
 
-static void init_child(fake_child_sa_t *c, uint32_t unique, uint32_t mark)
-{
-	*c = (fake_child_sa_t){
-		.public = {
-			.get_unique_id = child_get_unique_id,
-			.get_mode = child_get_mode,
-			.get_mark = child_get_mark,
-			.get_if_id = child_get_if_id,
-			.get_config = child_get_config,
-			.get_proposal = child_get_proposal,
-		},
-		.unique = unique,
-		.mode = MODE_TUNNEL,
-		.mark_in = { .value = mark, .mask = 0xffffffff },
-		.mark_out = { .value = mark, .mask = 0xffffffff },
-		.cfg = &child_cfg.public,
-		.proposal = &proposal.public,
-	};
-}
-
-static void init_ike(fake_ike_sa_t *i, uint32_t unique, char *me, char *other)
-{
-	*i = (fake_ike_sa_t){
-		.public = {
-			.get_name = ike_get_name,
-			.get_unique_id = ike_get_unique_id,
-			.get_my_host = ike_get_my_host,
-			.get_other_host = ike_get_other_host,
-			.has_condition = ike_has_condition,
-			.get_ike_cfg = ike_get_ike_cfg,
-		},
-		.name = "V3-2",
-		.unique = unique,
-		.me = host_create_from_string(me, 500),
-		.other = host_create_from_string(other, 500),
-		.ike_cfg = &ike_cfg.public,
-	};
-	ck_assert(i->me && i->other);
-}
-
 /**
  * A tunnel-mode CHILD_SA (5) with the fixed mark 42 under IKE_SA 3 between
  * 192.0.2.1 and 192.0.2.2, AES-GCM-16: what every test starts from.
@@ -425,23 +238,15 @@ static void setup(void)
 {
 	calls[0] = '\0';
 	manager_destroyed = FALSE;
-	ike_cfg = (fake_ike_cfg_t){
-		.public = { .get_other_addr = ike_cfg_get_other_addr },
-		.other_addr = "192.0.2.2",
-	};
-	child_cfg = (fake_child_cfg_t){
-		.public = { .get_mark = child_cfg_get_mark },
-		.mark_in = { .value = 42, .mask = 0xffffffff },
-		.mark_out = { .value = 42, .mask = 0xffffffff },
-	};
-	proposal = (fake_proposal_t){
-		.public = { .get_algorithm = proposal_get_algorithm },
-		.encr = ENCR_AES_GCM_ICV16,
-	};
-	init_child(&child, 5, 42);
-	init_child(&child2, 6, 42);
-	init_ike(&ike, 3, "192.0.2.1", "192.0.2.2");
-	init_ike(&ike2, 7, "192.0.2.1", "192.0.2.2");
+	fake_ike_cfg_init(&ike_cfg, "192.0.2.2");
+	fake_child_cfg_init(&child_cfg);
+	child_cfg.mark_in = child_cfg.mark_out =
+			(mark_t){ .value = 42, .mask = 0xffffffff };
+	fake_proposal_init(&proposal, ENCR_AES_GCM_ICV16, 0);
+	fake_child_init(&child, 5, 42, 0, &child_cfg, &proposal);
+	fake_child_init(&child2, 6, 42, 0, &child_cfg, &proposal);
+	fake_ike_init(&ike, "V3-2", 3, "192.0.2.1", "192.0.2.2", &ike_cfg);
+	fake_ike_init(&ike2, "V3-2", 7, "192.0.2.1", "192.0.2.2", &ike_cfg);
 
 	/* the unit test process has libstrongswan's scheduler (library_init
 	 * creates it) but no worker threads to run what it is given: a fake one
@@ -470,10 +275,8 @@ static void teardown(void)
 		listener->destroy(listener);
 		listener = NULL;
 	}
-	ike.me->destroy(ike.me);
-	ike.other->destroy(ike.other);
-	ike2.me->destroy(ike2.me);
-	ike2.other->destroy(ike2.other);
+	fake_ike_free(&ike);
+	fake_ike_free(&ike2);
 }
 
 #define L (&listener->listener)

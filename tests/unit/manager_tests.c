@@ -143,10 +143,10 @@ START_TEST(test_ike_rekey_then_down)
 	/* the children follow the new IKE_SA: its updates reach them */
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, "2001:db8:3::2", remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote);
+	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->ike_update(manager, 7, AF_INET6, local, remote);
+	manager->ike_update(manager, 7, AF_INET6, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 					 "local=2001:db8:1::9 remote=2001:db8:3::2 mtu=1426\n");
@@ -174,7 +174,7 @@ START_TEST(test_ike_update_only_its_children)
 	manager->ike_rekey(manager, 2, 12);
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 11, AF_INET, local, remote);
+	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"change private vti4 ikey=4 local=192.0.2.9 remote=192.0.2.2 mtu=1446\n"
@@ -188,7 +188,7 @@ START_TEST(test_ike_update_only_its_children)
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	local[3] = 10;
-	manager->ike_update(manager, 11, AF_INET, local, remote);
+	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"change private vti6 ikey=6 local=192.0.2.10 remote=0.0.0.0 mtu=1446\n");
@@ -766,7 +766,7 @@ START_TEST(test_xfrm_endpoints_ignored)
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 1, AF_INET, local, remote);
+	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 }

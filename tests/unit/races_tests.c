@@ -168,7 +168,7 @@ START_TEST(test_resync_ike_rekey_in_window)
 	manager->resync(manager);
 	SETTLE(manager);
 	/* MOBIKE on the new IKE_SA: the peer is now 2001:db8:3::9 */
-	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote);
+	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote, FALSE);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(!memcmp(link.params.remote, moved.remote, 16),

@@ -22,6 +22,7 @@ Suite *worker_suite_create(void);
 Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
 Suite *races_suite_create(void);
+Suite *lifecycle_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
