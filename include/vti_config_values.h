@@ -27,6 +27,28 @@
 bool vti_value_bool(const char *str, bool *out);
 
 /**
+ * Parse a kind: auto, vti or xfrm.
+ *
+ * @param str		the value
+ * @param kind		receives the kind
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
+					const char **why);
+
+/**
+ * Parse a down action: delete or down.
+ *
+ * @param str		the value
+ * @param action	receives the action
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_down_action(const char *str, vti_down_action_t *action,
+						   const char **why);
+
+/**
  * Parse an MTU: "auto" (0) or a number from 68 to 65535.
  *
  * @param str		the value

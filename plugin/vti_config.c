@@ -222,22 +222,11 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		bad_inherited(this, entry, "name", entry->cfg.name, why);
 	}
 	VALUE("mtu", KEY_MTU, vti_value_mtu(value, &entry->cfg.mtu, &why));
-	why = "expected auto, vti or xfrm";
-	VALUE("kind", KEY_KIND,
-		  (streq(value, "auto") &&
-			(entry->cfg.kind = VTI_KIND_SETTING_AUTO, TRUE)) ||
-		  (streq(value, "vti") &&
-			(entry->cfg.kind = VTI_KIND_SETTING_VTI, TRUE)) ||
-		  (streq(value, "xfrm") &&
-			(entry->cfg.kind = VTI_KIND_SETTING_XFRM, TRUE)));
+	VALUE("kind", KEY_KIND, vti_value_kind(value, &entry->cfg.kind, &why));
 	VALUE("addresses", KEY_ADDRESSES,
 		  vti_value_addresses(value, &entry->cfg, &why));
-	why = "expected delete or down";
 	VALUE("down_action", KEY_DOWN_ACTION,
-		  (streq(value, "delete") &&
-			(entry->cfg.down_action = VTI_DOWN_DELETE, TRUE)) ||
-		  (streq(value, "down") &&
-			(entry->cfg.down_action = VTI_DOWN_SET_DOWN, TRUE)));
+		  vti_value_down_action(value, &entry->cfg.down_action, &why));
 	if (entry->conn)
 	{
 		why = "expected yes or no";

@@ -38,6 +38,54 @@ bool vti_value_bool(const char *str, bool *out)
 /*
  * Described in header
  */
+bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
+					const char **why)
+{
+	if (streq(str, "auto"))
+	{
+		*kind = VTI_KIND_SETTING_AUTO;
+	}
+	else if (streq(str, "vti"))
+	{
+		*kind = VTI_KIND_SETTING_VTI;
+	}
+	else if (streq(str, "xfrm"))
+	{
+		*kind = VTI_KIND_SETTING_XFRM;
+	}
+	else
+	{
+		*why = "expected auto, vti or xfrm";
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool vti_value_down_action(const char *str, vti_down_action_t *action,
+						   const char **why)
+{
+	if (streq(str, "delete"))
+	{
+		*action = VTI_DOWN_DELETE;
+	}
+	else if (streq(str, "down"))
+	{
+		*action = VTI_DOWN_SET_DOWN;
+	}
+	else
+	{
+		*why = "expected delete or down";
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
 bool vti_value_mtu(const char *str, uint32_t *mtu, const char **why)
 {
 	char *end;

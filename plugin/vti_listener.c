@@ -53,6 +53,29 @@ static void copy_addr(host_t *host, uint8_t *out)
 }
 
 /**
+ * The ESP overhead of the CHILD_SA's negotiated algorithms, if known.
+ */
+static void esp_of(child_sa_t *child_sa, vti_tunnel_t *tunnel)
+{
+	uint16_t encr = ENCR_UNDEFINED, integ = AUTH_UNDEFINED, size;
+	proposal_t *proposal;
+
+	proposal = child_sa->get_proposal(child_sa);
+	if (proposal &&
+		proposal->get_algorithm(proposal, ENCRYPTION_ALGORITHM, &encr, &size))
+	{
+		proposal->get_algorithm(proposal, INTEGRITY_ALGORITHM, &integ, &size);
+		tunnel->esp_known = vti_mtu_esp_overhead(encr, integ, &tunnel->esp);
+		if (!tunnel->esp_known)
+		{
+			DBG1(DBG_CHD, "vti: %s: ESP overhead of %N/%N unknown, assuming "
+				 "the largest", tunnel->conn, encryption_algorithm_names, encr,
+				 integrity_algorithm_names, integ);
+		}
+	}
+}
+
+/**
  * Describe a CHILD_SA for the manager; FALSE if it needs no interface.
  */
 static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
@@ -60,9 +83,7 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 {
 	child_cfg_t *child_cfg;
 	ike_cfg_t *ike_cfg;
-	proposal_t *proposal;
 	host_t *me, *other;
-	uint16_t encr = ENCR_UNDEFINED, integ = AUTH_UNDEFINED, size;
 	mark_t cfg_mark;
 
 	if (child_sa->get_mode(child_sa) != MODE_TUNNEL)
@@ -102,19 +123,7 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, TRUE)) ||
 			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, FALSE));
 
-	proposal = child_sa->get_proposal(child_sa);
-	if (proposal &&
-		proposal->get_algorithm(proposal, ENCRYPTION_ALGORITHM, &encr, &size))
-	{
-		proposal->get_algorithm(proposal, INTEGRITY_ALGORITHM, &integ, &size);
-		tunnel->esp_known = vti_mtu_esp_overhead(encr, integ, &tunnel->esp);
-		if (!tunnel->esp_known)
-		{
-			DBG1(DBG_CHD, "vti: %s: ESP overhead of %N/%N unknown, assuming "
-				 "the largest", tunnel->conn, encryption_algorithm_names, encr,
-				 integrity_algorithm_names, integ);
-		}
-	}
+	esp_of(child_sa, tunnel);
 	return TRUE;
 }
 

@@ -384,10 +384,32 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
  * The worker's loop, run by a thread of charon's processor (it has the
  * capabilities charon keeps), or at a stop by the thread stopping it.
  */
+/**
+ * Whether a periodic resync is due now, with the lock held.
+ */
+static void resync_timer(private_vti_worker_t *this, time_t now)
+{
+	uint32_t interval;
+
+	interval = this->table->config->resync_interval(this->table->config);
+	if (!interval)
+	{
+		this->next_resync = 0;
+	}
+	else if (!this->next_resync)
+	{
+		this->next_resync = now + interval;
+	}
+	else if (now >= this->next_resync)
+	{
+		this->resync_due = TRUE;
+		this->next_resync = now + interval;
+	}
+}
+
 static job_requeue_t run(private_vti_worker_t *this)
 {
 	linked_list_t *events, *more;
-	uint32_t interval;
 	time_t now;
 	void *event;
 	int timeout;
@@ -401,20 +423,7 @@ static job_requeue_t run(private_vti_worker_t *this)
 		{
 			break;
 		}
-		interval = this->table->config->resync_interval(this->table->config);
-		if (!interval)
-		{
-			this->next_resync = 0;
-		}
-		else if (!this->next_resync)
-		{
-			this->next_resync = now + interval;
-		}
-		else if (now >= this->next_resync)
-		{
-			this->resync_due = TRUE;
-			this->next_resync = now + interval;
-		}
+		resync_timer(this, now);
 		if (this->resync_due && !this->stopping)
 		{
 			run_resync(this);
