@@ -96,6 +96,9 @@ struct vti_iface_t {
 	bool lacks_addrs;
 	/** the last apply failed (logged): the next resync tries again */
 	bool failed;
+	/** the link has addresses the settings no longer list: made anew
+	 * when held again */
+	bool remake;
 	/** unheld, kept up until then for a reauthentication; 0 if not */
 	time_t pending_until;
 	/** vti_claim_t* of the CHILD_SAs holding it */
@@ -233,12 +236,13 @@ void vti_iface_unclaim(vti_iface_t *this, vti_claim_t *claim);
 bool vti_params_equal(const vti_params_t *a, const vti_params_t *b);
 
 /**
- * Whether the kernel would take params as another VTI than this one:
- * VTIs are told apart by kind and endpoints only, keys do not count.
+ * Whether the kernel would refuse params as another tunnel beside this
+ * one's link: VTIs are told apart by kind and endpoints only (keys do not
+ * count), XFRM interfaces by if_id, whatever their names and namespaces.
  *
- * @param params	identity of a VTI
+ * @param params	identity of a tunnel
  */
-bool vti_iface_same_endpoints(vti_iface_t *this, const vti_params_t *params);
+bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params);
 
 /**
  * Describe an interface's kind, name and identity for logs.

@@ -53,4 +53,15 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 					   vti_worker_t *worker);
 
+/**
+ * After the settings changed: interfaces kept down (down_action = down)
+ * that they no longer keep (down_action = delete now, another namespace,
+ * the connection disabled or gone) are deleted; with the table's lock
+ * held.
+ *
+ * @param table		the table, with the new settings
+ * @param worker	queue for the deletions
+ */
+void vti_resync_settings(vti_table_t *table, vti_worker_t *worker);
+
 #endif /** VTI_RESYNC_H_ @}*/

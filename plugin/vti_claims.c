@@ -62,23 +62,22 @@ static bool same_ike_conflict(vti_iface_t *iface, uint32_t ike_id,
 }
 
 /**
- * Our VTI the kernel would take as the same as params, NULL if none.
+ * Our link the kernel would take as the same tunnel as params (a VTI with
+ * its endpoints, an XFRM interface with its if_id), NULL if none: under
+ * another name (settings reloaded, a link kept down or adopted) it is
+ * still the one to use.
  */
-static vti_iface_t *find_endpoints(vti_table_t *table,
-								   const vti_params_t *params)
+static vti_iface_t *find_same_tunnel(vti_table_t *table,
+									 const vti_params_t *params)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface, *found = NULL;
 	void *key;
 
-	if (params->kind == VTI_KIND_XFRM)
-	{
-		return NULL;
-	}
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (vti_iface_same_endpoints(iface, params))
+		if (vti_iface_same_tunnel(iface, params))
 		{
 			found = iface;
 			break;
@@ -105,7 +104,7 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 	{
 		named = table->ifaces->get(table->ifaces, key);
 	}
-	iface = find_endpoints(table, &want->params) ?: named;
+	iface = find_same_tunnel(table, &want->params) ?: named;
 	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
 	if (!iface)
 	{

@@ -97,12 +97,18 @@ bool vti_params_equal(const vti_params_t *a, const vti_params_t *b)
 /*
  * Described in header
  */
-bool vti_iface_same_endpoints(vti_iface_t *this, const vti_params_t *params)
+bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params)
 {
-	return this->ifindex && this->known && params->kind != VTI_KIND_XFRM &&
-		   this->kernel.kind == params->kind &&
-		   !memcmp(this->kernel.local, params->local, sizeof(params->local)) &&
-		   !memcmp(this->kernel.remote, params->remote, sizeof(params->remote));
+	if (!this->ifindex || !this->known || this->kernel.kind != params->kind)
+	{
+		return FALSE;
+	}
+	if (params->kind == VTI_KIND_XFRM)
+	{
+		return this->kernel.if_id == params->if_id;
+	}
+	return memeq(this->kernel.local, params->local, sizeof(params->local)) &&
+		   memeq(this->kernel.remote, params->remote, sizeof(params->remote));
 }
 
 /*
@@ -111,6 +117,14 @@ bool vti_iface_same_endpoints(vti_iface_t *this, const vti_params_t *params)
 void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 					   vti_kind_t kind)
 {
+	/* the addresses we put on a kept link, not those an adopted one has */
+	if (this->ifindex && this->settings.n_addrs &&
+		(this->settings.n_addrs != cfg->n_addrs ||
+		 !memeq(this->settings.addrs, cfg->addrs,
+				cfg->n_addrs * sizeof(cfg->addrs[0]))))
+	{
+		this->remake = TRUE;
+	}
 	this->netns_create = cfg->netns_create;
 	this->down_action = cfg->down_action;
 	this->mtu_cfg = cfg->mtu;
@@ -418,6 +432,13 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	{
 		return target->keep || release(this, backend, why);
 	}
+	if (this->ifindex && this->remake &&
+		!kernel_remove(this, backend, "the settings changed its addresses, "
+					   "making it anew"))
+	{
+		return FALSE;
+	}
+	this->remake = FALSE;
 	if (this->ifindex && this->known &&
 		this->kernel.kind != target->params.kind)
 	{
@@ -466,6 +487,7 @@ void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
 	this->up = copy->up;
 	this->lacks_addrs = copy->lacks_addrs;
 	this->failed = copy->failed;
+	this->remake = copy->remake;
 	this->settings.mtu = copy->settings.mtu;
 }
 

@@ -20,6 +20,7 @@
 #include "vti_want.h"
 #include "vti_holders.h"
 #include "vti_worker.h"
+#include "vti_resync.h"
 #include "vti_claims.h"
 
 #include <collections/hashtable.h>
@@ -303,6 +304,7 @@ METHOD(vti_manager_t, reload, void,
 	this->declined->destroy(this->declined);
 	this->declined = hashtable_create(hashtable_hash_ptr,
 									  hashtable_equals_ptr, 8);
+	vti_resync_settings(&this->table, this->worker);
 	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
 }

@@ -143,12 +143,26 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
+ * If a named namespace was replaced (ip netns del, add) or deleted, its
+ * sockets are opened anew (or fail): a kept socket would act on the
+ * namespace that is gone.
+ */
+static void check_replaced(private_vti_netlink_t *this, const char *netns)
+{
+	if (vti_nlsock_check(this->sock, netns))
+	{
+		vti_nlevents_forget(this->events, netns);
+	}
+}
+
+/**
  * A request in a namespace, on its kept socket; its answers to reply_cb.
  */
 static int request(private_vti_netlink_t *this, const char *netns,
 				   struct nlmsghdr *req, const char *op, reply_t *reply,
 				   vti_err_t *err)
 {
+	check_replaced(this, netns);
 	return vti_nlsock_request(this->sock, netns, req, op,
 							  reply ? reply_cb : NULL, reply, NULL, err);
 }
@@ -355,18 +369,6 @@ METHOD(vti_backend_t, add_altname, int,
 	return request(this, netns, vti_nlmsg_altname(buf, next_seq(this),
 												  ifindex, altname),
 				   op, NULL, err);
-}
-
-/**
- * If a named namespace was replaced (ip netns del, add), its sockets are
- * opened anew.
- */
-static void check_replaced(private_vti_netlink_t *this, const char *netns)
-{
-	if (vti_nlsock_check(this->sock, netns))
-	{
-		vti_nlevents_forget(this->events, netns);
-	}
 }
 
 /**

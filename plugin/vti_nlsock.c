@@ -394,8 +394,8 @@ bool vti_nlsock_check(vti_nlsock_t *this, const char *netns)
 	{
 		return FALSE;
 	}
-	DBG1(DBG_KNL, "vti: namespace %s was replaced, its netlink sockets are "
-		 "opened anew", netns);
+	DBG1(DBG_KNL, "vti: namespace %s was deleted or replaced, its netlink "
+		 "sockets are opened anew", netns);
 	forget(ns);
 	return TRUE;
 }

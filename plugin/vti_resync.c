@@ -9,6 +9,9 @@
  */
 
 #include "vti_resync.h"
+#include "vti_addrs.h"
+
+#include <errno.h>
 
 #include <collections/linked_list.h>
 #include <utils/debug.h>
@@ -270,112 +273,6 @@ static vti_link_info_t *take_link(array_t *links, int ifindex)
 }
 
 /**
- * An address the kernel has.
- */
-typedef struct {
-	/** its link */
-	int ifindex;
-	/** the address */
-	vti_prefix_t prefix;
-} kernel_addr_t;
-
-static void collect_addr(array_t *addrs, int ifindex,
-						 const vti_prefix_t *prefix)
-{
-	kernel_addr_t addr = {
-		.ifindex = ifindex,
-		.prefix = *prefix,
-	};
-
-	array_insert(addrs, ARRAY_TAIL, &addr);
-}
-
-/**
- * Order kernel_addr_t by ifindex, for array_sort() and array_bsearch().
- */
-static int addr_order(const kernel_addr_t *x, const kernel_addr_t *y)
-{
-	return (x->ifindex > y->ifindex) - (x->ifindex < y->ifindex);
-}
-
-static int addr_cmp(const void *a, const void *b, void *user)
-{
-	return addr_order(a, b);
-}
-
-static int addr_find(const void *key, const void *elem)
-{
-	return addr_order(key, elem);
-}
-
-/**
- * Whether the link ifindex has the address of prefix, whatever its length
- * (the kernel takes no IPv6 address twice, with another length neither).
- *
- * @param addrs		kernel_addr_t sorted by ifindex
- */
-static bool has_addr(array_t *addrs, int ifindex, const vti_prefix_t *prefix)
-{
-	kernel_addr_t key = { .ifindex = ifindex }, addr;
-	int i;
-
-	i = array_bsearch(addrs, &key, addr_find, NULL);
-	/* one of the link's: back to its first */
-	while (i > 0 && array_get(addrs, i - 1, &addr) && addr.ifindex == ifindex)
-	{
-		i--;
-	}
-	while (i >= 0 && array_get(addrs, i++, &addr) && addr.ifindex == ifindex)
-	{
-		if (addr.prefix.family == prefix->family &&
-			!memcmp(addr.prefix.addr, prefix->addr, sizeof(prefix->addr)))
-		{
-			return TRUE;
-		}
-	}
-	return FALSE;
-}
-
-/**
- * Whether the link of an interface up and held lacks addresses of its
- * settings, each logged; with the table's lock held. Addresses it has
- * besides are the operator's, left alone. A link down is not looked at:
- * the kernel drops IPv6 addresses while down, one set down by hand stays
- * so, one set up again is configured anew anyway.
- *
- * @param addrs		the namespace's addresses, sorted; NULL if unknown
- */
-static bool compare_addrs(vti_iface_t *iface, array_t *addrs)
-{
-	vti_prefix_t *prefix;
-	host_t *host;
-	bool lacks = FALSE;
-	int i;
-
-	if (!addrs || !iface->up || !array_count(iface->claims))
-	{
-		return FALSE;
-	}
-	for (i = 0; i < iface->settings.n_addrs; i++)
-	{
-		prefix = &iface->settings.addrs[i];
-		if (has_addr(addrs, iface->ifindex, prefix))
-		{
-			continue;
-		}
-		host = host_create_from_chunk(prefix->family,
-					chunk_create(prefix->addr, prefix->family == AF_INET ?
-								 4 : 16), 0);
-		DBG1(DBG_CHD, "vti: %s: %s lacks %H/%u (removed behind our back)",
-			 iface->conn, iface->name, host, prefix->len);
-		DESTROY_IF(host);
-		lacks = TRUE;
-	}
-	iface->lacks_addrs = lacks;
-	return lacks;
-}
-
-/**
  * Compare the interfaces of the table in netns with its links and their
  * addresses, taking those the table knows out of links.
  *
@@ -415,7 +312,7 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 		else if (link)
 		{
 			differs = vti_resync_compare(iface, link, "behind our back");
-			if (compare_addrs(iface, addrs) || differs)
+			if (vti_addrs_compare(iface, addrs) || differs)
 			{
 				worker->queue(worker, iface, "");
 			}
@@ -435,25 +332,14 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 }
 
 /**
- * The addresses of netns sorted by ifindex, NULL if the kernel gave none
- * (logged).
+ * Whether the settings keep an unused interface of conn in netns down.
  */
-static array_t *list_addrs(vti_backend_t *backend, const char *netns)
+static bool kept_down(vti_table_t *table, const char *conn, const char *netns)
 {
-	vti_err_t err = {};
-	array_t *addrs;
+	vti_conn_cfg_t cfg;
 
-	addrs = array_create(sizeof(kernel_addr_t), 0);
-	if (backend->list_addrs(backend, netns, (vti_addr_cb_t)collect_addr,
-							addrs, &err) < 0)
-	{
-		DBG1(DBG_KNL, "vti: listing the addresses of namespace %s failed, "
-			 "not comparing them: %s", vti_iface_netns_str(netns), err.msg);
-		array_destroy(addrs);
-		return NULL;
-	}
-	array_sort(addrs, addr_cmp, NULL);
-	return addrs;
+	return table->config->lookup(table->config, conn, &cfg) &&
+		   cfg.down_action == VTI_DOWN_SET_DOWN && streq(cfg.netns, netns);
 }
 
 /**
@@ -464,7 +350,6 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 				  vti_link_info_t *link)
 {
 	const char *conn = link->alias + strlen(VTI_ALIAS_PREFIX);
-	vti_conn_cfg_t cfg;
 	vti_iface_t *iface;
 
 	iface = vti_iface_adopt(conn, netns, link->name, link->ifindex);
@@ -476,9 +361,7 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 		vti_iface_destroy(iface);
 		return;
 	}
-	if (streq(link->name, VTI_TEMP_NAME) ||
-		!table->config->lookup(table->config, conn, &cfg) ||
-		cfg.down_action != VTI_DOWN_SET_DOWN || !streq(cfg.netns, netns))
+	if (streq(link->name, VTI_TEMP_NAME) || !kept_down(table, conn, netns))
 	{
 		iface->down_action = VTI_DOWN_DELETE;
 	}
@@ -492,6 +375,36 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 		 vti_iface_netns_str(netns), vti_down_action_names,
 		 iface->down_action);
 	worker->queue(worker, iface, "left by an earlier run");
+}
+
+/**
+ * A namespace deleted by hand took our links in it along: the table
+ * forgets them, those still held are made again (in a namespace made
+ * anew with netns_create, else failing, logged); with the lock held.
+ */
+static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
+						   const char *netns)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (!iface->ifindex || !streq(iface->netns, netns))
+		{
+			continue;
+		}
+		DBG1(DBG_CHD, "vti: %s: namespace %s is gone, and %s with it%s",
+			 iface->conn, netns, iface->name,
+			 array_count(iface->claims) ? ", making it again" : "");
+		iface->ifindex = 0;
+		iface->up = iface->held_down = iface->known = FALSE;
+		worker->queue(worker, iface, "");
+	}
+	enumerator->destroy(enumerator);
+	forget_unseen(table, netns);
 }
 
 /*
@@ -514,13 +427,20 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 		if (backend->list(backend, netns, (vti_found_cb_t)collect_link,
 						  links, &err) < 0)
 		{
-			/* a namespace not made yet, most likely: nothing to compare */
+			/* a namespace not made yet, or deleted by hand */
 			DBG2(DBG_KNL, "vti: listing the links of namespace %s: %s",
 				 vti_iface_netns_str(netns), err.msg);
+			if (*netns &&
+				backend->netns_ensure(backend, netns, FALSE, &err) == -ENOENT)
+			{
+				table->mutex->lock(table->mutex);
+				namespace_gone(table, worker, netns);
+				table->mutex->unlock(table->mutex);
+			}
 		}
 		else
 		{
-			addrs = list_addrs(backend, netns);
+			addrs = vti_addrs_list(backend, netns);
 			table->mutex->lock(table->mutex);
 			compare_known(table, worker, netns, links, addrs);
 			while (array_remove(links, ARRAY_HEAD, &link))
@@ -544,4 +464,28 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 		free(netns);
 	}
 	list->destroy(list);
+}
+
+/*
+ * Described in header
+ */
+void vti_resync_settings(vti_table_t *table, vti_worker_t *worker)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->ifindex && !array_count(iface->claims) &&
+			!iface->pending_until &&
+			iface->down_action == VTI_DOWN_SET_DOWN &&
+			!kept_down(table, iface->conn, iface->netns))
+		{
+			iface->down_action = VTI_DOWN_DELETE;
+			worker->queue(worker, iface, "the settings no longer keep it");
+		}
+	}
+	enumerator->destroy(enumerator);
 }

@@ -42,6 +42,10 @@ typedef struct {
 	int n_watched;
 	/** list() calls made so far */
 	int lists;
+	/** a namespace deleted by hand (ip netns del), "" for none: the
+	 * netlink backend then fails every request there with -EIO ("namespace
+	 * NAME: No such file or directory", its /run/netns file is gone) */
+	char gone_ns[64];
 	/** queued events, and whether events were lost or a wakeup is due */
 	queued_t events[MAX_EVENTS];
 	int n_events;
@@ -121,6 +125,24 @@ static int fail(private_fake_t *this, vti_err_t *err, int errno_)
 static int failed(private_fake_t *this, vti_err_t *err)
 {
 	return fail(this, err, this->public.fail_errno);
+}
+
+/**
+ * With the lock held: whether netns was deleted by hand; if so unlocks and
+ * sets *ret to what the netlink backend returns then (-EIO).
+ */
+static bool ns_gone(private_fake_t *this, const char *netns, vti_err_t *err,
+					int *ret)
+{
+	if (!*netns || !streq(this->gone_ns, netns))
+	{
+		return FALSE;
+	}
+	unlock(this);
+	snprintf(err->msg, sizeof(err->msg), "namespace %s: No such file or "
+			 "directory", netns);
+	*ret = -EIO;
+	return TRUE;
 }
 
 static link_t *find_slot(private_fake_t *this, const char *netns,
@@ -460,10 +482,15 @@ METHOD(vti_backend_t, configure, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *name,
 	const vti_settings_t *settings, vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *l;
 	int i;
 
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	l = find(this, netns, ifindex, NULL);
 	/* the name the manager passes is the one of the link it configures */
 	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
@@ -495,9 +522,14 @@ METHOD(vti_backend_t, set_mtu, int,
 	private_fake_t *this, const char *netns, int ifindex, uint32_t mtu,
 	vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *l;
 
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	l = find(this, netns, ifindex, NULL);
 	if (call(this, FALSE, "mtu %s %s %u", ns(netns), l ? l->name : "?", mtu))
 	{
@@ -517,9 +549,14 @@ METHOD(vti_backend_t, set_state, int,
 	private_fake_t *this, const char *netns, int ifindex, bool up,
 	vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *l;
 
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	l = find(this, netns, ifindex, NULL);
 	if (call(this, FALSE, "%s %s %s", up ? "up" : "down", ns(netns),
 			 l ? l->name : "?"))
@@ -540,12 +577,17 @@ METHOD(vti_backend_t, change, int,
 	private_fake_t *this, const char *netns, int ifindex,
 	const vti_params_t *params, uint32_t mtu, vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *l;
 	char local[64], remote[64];
 
 	inet_ntop(params->family, params->local, local, sizeof(local));
 	inet_ntop(params->family, params->remote, remote, sizeof(remote));
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	l = find(this, netns, ifindex, NULL);
 	if (call(this, FALSE, "change %s %s ikey=%u local=%s remote=%s mtu=%u",
 			 ns(netns), l ? l->name : "?", params->ikey, local, remote, mtu))
@@ -586,10 +628,15 @@ METHOD(vti_backend_t, change, int,
 METHOD(vti_backend_t, remove_, int,
 	private_fake_t *this, const char *netns, int ifindex, vti_err_t *err)
 {
+	int gone_ret;
 	link_t *slot;
 	fake_link_t *l;
 
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	l = find(this, netns, ifindex, NULL);
 	if (call(this, FALSE, "remove %s %s", ns(netns), l ? l->name : "?"))
 	{
@@ -609,10 +656,15 @@ METHOD(vti_backend_t, lookup, int,
 	private_fake_t *this, const char *netns, const char *name, char *alias,
 	size_t alias_len, vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *l;
 	int ifindex;
 
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
 	if (call(this, TRUE, "lookup %s %s", ns(netns), name))
 	{
 		return failed(this, err);
@@ -632,11 +684,17 @@ METHOD(vti_backend_t, list, int,
 	private_fake_t *this, const char *netns, vti_found_cb_t cb, void *data,
 	vti_err_t *err)
 {
+	int gone_ret;
 	vti_link_info_t *found;
 	int i, n = 0;
 
 	found = calloc(MAX_LINKS, sizeof(*found));
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		free(found);
+		return gone_ret;
+	}
 	this->lists++;
 	if (call(this, TRUE, "list %s", ns(netns)))
 	{
@@ -666,11 +724,17 @@ METHOD(vti_backend_t, list_addrs, int,
 	private_fake_t *this, const char *netns, vti_addr_cb_t cb, void *data,
 	vti_err_t *err)
 {
+	int gone_ret;
 	fake_link_t *found;
 	int i, j, n = 0;
 
 	found = calloc(MAX_LINKS, sizeof(*found));
 	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		free(found);
+		return gone_ret;
+	}
 	if (call(this, TRUE, "addrs %s", ns(netns)))
 	{
 		free(found);
@@ -870,6 +934,17 @@ METHOD(vti_backend_t, wakeup, void,
 METHOD(vti_backend_t, netns_ensure, int,
 	private_fake_t *this, const char *netns, bool create, vti_err_t *err)
 {
+	lock(this);
+	if (streq(this->gone_ns, netns))
+	{
+		if (!create)
+		{
+			return fail(this, err, ENOENT);
+		}
+		call(this, FALSE, "netns add %s", netns);
+		this->gone_ns[0] = '\0';
+	}
+	unlock(this);
 	return 0;
 }
 
@@ -1215,5 +1290,24 @@ void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
 	this->pause_prefix = op_prefix;
 	this->pause_cb = cb;
 	this->pause_data = data;
+	unlock(this);
+}
+
+void fake_backend_netns_del(fake_backend_t *fake, const char *netns)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	int i;
+
+	lock(this);
+	/* its links die with it (vti, vti6 and xfrm interfaces are not moved
+	 * back to the initial namespace) */
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		if (this->links[i].used && streq(this->links[i].link.netns, netns))
+		{
+			this->links[i].used = FALSE;
+		}
+	}
+	snprintf(this->gone_ns, sizeof(this->gone_ns), "%s", netns);
 	unlock(this);
 }

@@ -251,4 +251,12 @@ void fake_backend_clear(fake_backend_t *fake);
 void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
 						void (*cb)(void *data), void *data);
 
+/**
+ * Delete a namespace by hand (ip netns del): its links go, and every request
+ * there fails with -EIO as the netlink backend's do once its /run/netns file
+ * is gone, until netns_ensure() creates it again (create = TRUE; -ENOENT
+ * otherwise).
+ */
+void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
+
 #endif

@@ -23,6 +23,7 @@ Suite *netlink_suite_create(void);
 Suite *listener_suite_create(void);
 Suite *races_suite_create(void);
 Suite *lifecycle_suite_create(void);
+Suite *settings_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
