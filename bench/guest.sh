@@ -497,7 +497,7 @@ burst() {
 echo "== through charon: N IKE_SAs with marks, started at once"
 # a warm-up burst, not counted: the first charons read everything from disk
 ike_run ours 10 0 > /dev/null
-sed -i '/^charon,[a-z_]*,10,0,/d' "$csv"
+sed -i '/^charon,[a-z0-9_]*,10,0,/d' "$csv"
 # ours runs as it comes (resync every 60 s); from NORESYNC_FROM on (if
 # set), the rounds run ours with the periodic resync off and ours as it
 # comes once, after them
