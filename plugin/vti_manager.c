@@ -184,12 +184,17 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		/* no reauthentication comes back to an XFRM interface of a
-		 * %unique if_id: its new CHILD_SAs get another */
-		vti_claims_withdraw(this->worker, &holder->claims[i],
-							holder->tunnel.if_id_unique &&
-							holder->claims[i].params.kind == VTI_KIND_XFRM ?
-							0 : grace, why);
+		/* no CHILD_SA ever comes back to an XFRM interface of a %unique
+		 * if_id (charon never gives the id again): neither a grace nor
+		 * down_action = down keeps it */
+		if (holder->tunnel.if_id_unique &&
+			holder->claims[i].params.kind == VTI_KIND_XFRM)
+		{
+			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+			vti_claims_withdraw(this->worker, &holder->claims[i], 0, why);
+			continue;
+		}
+		vti_claims_withdraw(this->worker, &holder->claims[i], grace, why);
 	}
 	free(holder);
 }
@@ -259,6 +264,12 @@ METHOD(vti_manager_t, child_rekey, void,
 		/* the rekey may have negotiated another algorithm */
 		vti_claims_changed(this->worker, holder);
 	}
+	else if (this->declined->remove(this->declined, id_key(old_id)))
+	{
+		/* charon deletes the rekeyed one without an event */
+		this->declined->put(this->declined, id_key(tunnel->child_id),
+							id_key(tunnel->child_id));
+	}
 	this->table.mutex->unlock(this->table.mutex);
 }
 
@@ -307,6 +318,8 @@ METHOD(vti_manager_t, reload, void,
 	vti_resync_settings(&this->table, this->worker);
 	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
+	/* at once, and then at the interval of the new settings */
+	this->worker->resync(this->worker);
 }
 
 /**
@@ -407,11 +420,18 @@ static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
 		holder = this->holders->get(this->holders, tunnel->child_id);
 		if (!holder)
 		{
-			if (!this->declined->get(this->declined, key) &&
-				up(this, tunnel))
+			if (this->declined->get(this->declined, key))
+			{
+				continue;
+			}
+			if (up(this, tunnel))
 			{
 				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
 					 "interface", tunnel->conn, tunnel->child_id);
+			}
+			else
+			{
+				this->declined->put(this->declined, key, key);
 			}
 			continue;
 		}

@@ -64,6 +64,9 @@ struct private_vti_worker_t {
 	/** deadline of a stop */
 	time_t deadline;
 
+	/** a stop reached its deadline: the kernel is too slow to wait again */
+	bool abandoned;
+
 	/** the job running the loop is destroyed (it ran or not) */
 	bool job_gone;
 };
@@ -345,6 +348,8 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 static void run_resync(private_vti_worker_t *this)
 {
 	this->resync_due = FALSE;
+	/* the next periodic one is an interval from now, today's interval */
+	this->next_resync = 0;
 	this->busy = TRUE;
 	this->table->mutex->unlock(this->table->mutex);
 	if (this->table->reconcile)
@@ -376,14 +381,11 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 		DBG1(DBG_CHD, "vti: %s: stopping after %us, %s is left as it is",
 			 iface->conn, STOP_DEADLINE, iface->name);
 		iface->queued = FALSE;
+		this->abandoned = TRUE;
 	}
 	return TRUE;
 }
 
-/**
- * The worker's loop, run by a thread of charon's processor (it has the
- * capabilities charon keeps), or at a stop by the thread stopping it.
- */
 /**
  * Whether a periodic resync is due now, with the lock held.
  */
@@ -407,6 +409,10 @@ static void resync_timer(private_vti_worker_t *this, time_t now)
 	}
 }
 
+/**
+ * The worker's loop, run by a thread of charon's processor (it has the
+ * capabilities charon keeps), or at a stop by the thread stopping it.
+ */
 static job_requeue_t run(private_vti_worker_t *this)
 {
 	linked_list_t *events, *more;
@@ -535,9 +541,11 @@ METHOD(vti_worker_t, destroy, void,
 		DBG1(DBG_CHD, "vti: the kernel worker did not stop, leaving it");
 		return;
 	}
-	/* what came after the processor stopped (charon's shutdown) */
+	/* what came after the processor stopped (charon's shutdown), unless
+	 * that stop already gave up on a slow kernel: one deadline in all */
 	this->table->mutex->lock(this->table->mutex);
-	this->deadline = time_monotonic(NULL) + STOP_DEADLINE;
+	this->deadline = time_monotonic(NULL) +
+					 (this->abandoned ? 0 : STOP_DEADLINE);
 	this->table->mutex->unlock(this->table->mutex);
 	run(this);
 	this->queue->destroy(this->queue);

@@ -89,7 +89,7 @@ void blocker_free(blocker_t *blocker);
  */
 typedef struct {
 	vti_source_t public;
-	vti_tunnel_t tunnels[4];
+	vti_tunnel_t tunnels[8];
 	int count;
 	void (*meanwhile)(void *data);
 	void *data;

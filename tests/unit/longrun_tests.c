@@ -1,0 +1,455 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
+ * Fourth review: what grows over months of events (the soak's "table sizes
+ * do not grow"), the shutdown deadline, declined CHILD_SAs after a rekey,
+ * the resync interval on a reload.
+ * Each test but the last failed on db10224. The last plays 6000 random
+ * events (rekeys, won collisions, IKE_SA rekeys, downs, break-before-make
+ * reauths, CHILD_SAs gone without events) with a resync every 200 and
+ * checks that holders, retired, IKE_SAs, interfaces and declined stay
+ * bounded, and that all of it goes once every CHILD_SA is down.
+ */
+
+#include "vti_tests.h"
+#include "manager_fixture.h"
+
+#include <malloc.h>
+#include <collections/linked_list.h>
+
+static void setup(void)
+{
+	fixture_start("charon { plugins { vti { netns = private } } }");
+}
+
+static void teardown(void)
+{
+	fixture_stop();
+}
+
+/**
+ * A CHILD_SA of conn "x" with %unique if_ids resolved to if_id, the peer at
+ * 2001:db8::2.
+ */
+static vti_tunnel_t unique_xfrm(uint32_t child, uint32_t ike, uint32_t if_id)
+{
+	vti_tunnel_t t = tunnel("x", child, ike, 0, "2001:db8::1", "2001:db8::2");
+
+	t.if_id_in = t.if_id_out = if_id;
+	t.if_id_unique = TRUE;
+	return t;
+}
+
+/*
+ * 1. down_action = down with if_id = %unique (one XFRM interface per
+ * roadwarrior, strongSwan's usual way): every IKE_SA (a reconnect, a
+ * reauthentication of either kind) gets a new if_id from charon's counter,
+ * so a new xfrmN; when its CHILD_SA goes, xfrmN is set down and kept
+ * (vti_iface.c:258-267 release(): down_action only, no look at if_id_unique) for a
+ * CHILD_SA that can never come: charon never allocates that if_id again.
+ * Resyncs keep it too (vti_resync.c:337 kept_down() only asks the settings). Over months:
+ * one kernel link and one table entry per IKE_SA ever made.
+ * vti_manager.c:190 holder_release() already knows this for the reauth grace
+ * (grace 0 for a %unique XFRM interface), not for down_action.
+ */
+START_TEST(test_unique_if_id_kept_down_forever)
+{
+	vti_tunnel_t t;
+	int i, rounds = 50;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	for (i = 1; i <= rounds; i++)
+	{
+		/* IKE_SA i, CHILD_SA i, %unique if_id i (charon's counter) */
+		t = unique_xfrm(i, i, i);
+		manager->child_up(manager, &t);
+		SETTLE(manager);
+		manager->child_down(manager, "x", i, 0);
+		SETTLE(manager);
+		if (i % 10 == 0)
+		{
+			manager->resync(manager);
+			SETTLE(manager);
+		}
+	}
+	ck_assert_msg(manager->count(manager) <= 1 && fake_backend_count(fake) <= 1,
+				  "after %d reconnects of a %%unique if_id connection "
+				  "(down_action = down) the table has %d interfaces and the "
+				  "kernel %d links, kept down for if_ids charon never gives "
+				  "again", rounds, manager->count(manager),
+				  fake_backend_count(fake));
+}
+END_TEST
+
+/*
+ * 2. resync = 0, a marked CHILD_SA on a connection the plugin leaves alone
+ * (enable = no, or auto = no and not listed): child_up() puts its id in
+ * declined (vti_manager.c:162). A rekey moves nothing (child_rekey finds no
+ * holder, :247), and charon deletes the rekeyed CHILD_SA without a
+ * child_updown, so the down of the IKE_SA later removes the newest id
+ * (:204), never the first: one declined entry per CHILD_SA that was ever
+ * rekeyed, forever. Only reconcile_gone() (:383) removes them, and with
+ * resync = 0 it never runs. Measured as heap growth (declined has no
+ * counter but the resync log line, which a resync would clean first).
+ */
+START_TEST(test_declined_rekeyed_grow_without_resync)
+{
+	struct mallinfo2 before, after;
+	vti_tunnel_t t;
+	uint32_t id = 1;
+	int i, warm = 500, rounds = 20000;
+	long grown;
+
+	fixture_restart("charon { plugins { vti { netns = private\nresync = 0\n"
+					"connections { x { enable = no } } } } }");
+	for (i = 0; i < warm + rounds; i++)
+	{
+		if (i == warm)
+		{
+			before = mallinfo2();
+		}
+		/* IKE_SA i with CHILD_SA id, rekeyed once, then the IKE_SA goes */
+		t = tunnel("x", id, i + 1, 7, "2001:db8::1", "2001:db8::2");
+		manager->child_up(manager, &t);
+		t.child_id = id + 1;
+		manager->child_rekey(manager, id, &t);
+		manager->child_down(manager, "x", id + 1, 0);
+		id += 2;
+	}
+	after = mallinfo2();
+	grown = (long)(after.uordblks + after.hblkhd) -
+			(long)(before.uordblks + before.hblkhd);
+	ck_assert_msg(grown < 64 * 1024, "%d IKE_SAs of a connection the plugin "
+				  "leaves alone, each with one CHILD_SA rekeyed once, grew "
+				  "the heap by %ld bytes (%ld per IKE_SA): the declined set "
+				  "keeps every first CHILD_SA id (resync = 0)", rounds, grown,
+				  grown / rounds);
+}
+END_TEST
+
+
+/* ---- the shutdown deadline ------------------------------------------ */
+
+/** a kernel that takes 1 s per deletion */
+static void slow_delete(void *data)
+{
+	sleep(1);
+	fake_backend_pause(fake, "remove", slow_delete, NULL);
+}
+
+/*
+ * 3. Charon's shutdown (daemon.c destroy()): ike_sa_manager->flush() fires
+ * the down events, lib->processor->cancel() cancels our job, and only then
+ * lib->plugins->unload() destroys the plugin. cancel (vti_worker.c:468-474)
+ * gives the queue STOP_DEADLINE = 10 s, then stop_now() abandons the rest
+ * ("stopping after 10s, X is left as it is", :376); then release_all()
+ * (vti_manager.c:524) queues every interface again and the worker's destroy() (vti_worker.c:540)
+ * sets a new deadline and runs the loop once more (:542): another 10 s.
+ * So the longest shutdown is 2 x STOP_DEADLINE, and the "left as it is"
+ * lines are untrue (they are then deleted). With a slow kernel (1 s per
+ * deletion, 20 interfaces) charon's unload takes ~20 s where 10 s is the
+ * stated bound.
+ */
+START_TEST(test_shutdown_deadline_applies_twice)
+{
+	vti_tunnel_t t;
+	time_t start, took;
+	int i, n = 20;
+
+	for (i = 1; i <= n; i++)
+	{
+		t = peer_tunnel(i, i, i, i);
+		manager->child_up(manager, &t);
+	}
+	SETTLE(manager);
+	ck_assert_int_eq(fake_backend_count(fake), n);
+	fake_backend_pause(fake, "remove", slow_delete, NULL);
+	/* ike_sa_manager->flush(): every CHILD_SA goes down */
+	for (i = 1; i <= n; i++)
+	{
+		manager->child_down(manager, "c", i, 0);
+	}
+	start = time_monotonic(NULL);
+	/* lib->processor->cancel(), then lib->plugins->unload() */
+	lib->processor->cancel(lib->processor);
+	manager->destroy(manager);
+	manager = NULL;
+	took = time_monotonic(NULL) - start;
+	ck_assert_msg(took <= 12, "charon's shutdown waited %ds for the plugin "
+				  "(STOP_DEADLINE is 10 s): the deadline applies once in the "
+				  "processor's cancel and again in destroy; %d of %d "
+				  "interfaces left; log:\n%.600s", (int)took,
+				  fake_backend_count(fake), n,
+				  strstr(test_log, "stopping after") ?: test_log);
+}
+END_TEST
+
+/* ---- declined CHILD_SAs after a rekey --------------------------------- */
+
+static int occurrences(const char *text, const char *what)
+{
+	int n = 0;
+
+	while ((text = strstr(text, what)))
+	{
+		n++;
+		text += strlen(what);
+	}
+	return n;
+}
+
+/*
+ * 4. A CHILD_SA declined an interface (here: its connection's name is taken
+ * by another connection) is in declined by its id, "so that resyncs leave
+ * them" (vti_manager.c:46). After its first rekey the new id is in neither
+ * holders nor declined (child_rekey() finds no holder, :247), so every
+ * resync decides again (reconcile_live(), :410-411) and, failing, logs the
+ * clash at level 1 again, without putting the id into declined: one level 1
+ * line per resync (60 s) per such CHILD_SA, for as long as it lives.
+ */
+START_TEST(test_declined_rekeyed_relogged_each_resync)
+{
+	source_t *source;
+	vti_tunnel_t a, b;
+	int i, n;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"connections { a { name = shared }\n"
+					"b { name = shared } } } } }");
+	a = tunnel("a", 1, 1, 1, "2001:db8:1::1", "2001:db8:3::1");
+	b = tunnel("b", 2, 2, 2, "2001:db8:1::1", "2001:db8:3::2");
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	ck_assert_int_eq(occurrences(test_log, "is already used by connection"),
+					 1);
+	/* b's CHILD_SA is rekeyed: {3} replaces {2} */
+	b.child_id = 3;
+	manager->child_rekey(manager, 2, &b);
+	source = source_create();
+	source->tunnels[0] = a;
+	source->tunnels[1] = b;
+	source->count = 2;
+	manager->set_source(manager, &source->public);
+	test_log_clear();
+	for (i = 0; i < 5; i++)
+	{
+		manager->resync(manager);
+		SETTLE(manager);
+	}
+	n = occurrences(test_log, "is already used by connection");
+	source_done(source);
+	ck_assert_msg(n == 0, "5 resyncs after a rekey of a CHILD_SA declined "
+				  "an interface logged the clash %d more times at level 1:\n"
+				  "%.800s", n, test_log);
+}
+END_TEST
+
+/* ---- resync interval changed by a reload ------------------------------ */
+
+/*
+ * 5. swanctl --reload-settings lowering charon.plugins.vti.resync (3600 ->
+ * 1): manager reload (vti_manager.c reload()) swaps the config but wakes
+ * nobody, and resync_timer() (vti_worker.c:390-407) keeps next_resync, set
+ * from the old interval, until it passes: the worker sleeps on (wait_ms(),
+ * :334-337,
+ * up to the old hour) and the first resync at the new pace comes up to an
+ * hour later. Likewise from resync = 0 to 60: nothing until some event
+ * wakes the worker.
+ */
+START_TEST(test_reload_resync_interval_ignored)
+{
+	settings_t *settings;
+	int lists, i;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"resync = 3600 } } }");
+	/* the worker has run (its timer set from 3600): a resync done */
+	manager->resync(manager);
+	SETTLE(manager);
+	lists = fake_backend_lists(fake);
+	ck_assert(lists > 0);
+	settings = settings_create_string("charon { plugins { vti { "
+									  "netns = private\nresync = 1 } } }");
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	for (i = 0; i < 40 && fake_backend_lists(fake) == lists; i++)
+	{
+		usleep(100000);
+	}
+	ck_assert_msg(fake_backend_lists(fake) > lists, "4 s after a reload "
+				  "set resync = 1 (was 3600) no resync ran (namespace "
+				  "dumps: %d before, %d after)", lists,
+				  fake_backend_lists(fake));
+}
+END_TEST
+
+/* ---- a random long sequence: the table's sizes stay bounded -------- */
+
+#define PEERS 8
+
+/**
+ * Tell the fixture's source which CHILD_SAs charon has now.
+ */
+static void charon_has(source_t *source, vti_tunnel_t *live, bool *up)
+{
+	int p;
+
+	source->count = 0;
+	for (p = 0; p < PEERS; p++)
+	{
+		if (up[p])
+		{
+			source->tunnels[source->count++] = live[p];
+		}
+	}
+}
+
+/**
+ * Resync and read the table's sizes from its log line: the holders, and
+ * the others into the pointers.
+ */
+static int soak_sizes(int *live, int *retired, int *ikes, int *ifaces,
+					  int *declined)
+{
+	int holders = -1;
+	char *line;
+
+	test_log_clear();
+	test_log_level = 2;
+	manager->resync(manager);
+	SETTLE(manager);
+	line = strstr(test_log, "vti: resync: charon has ");
+	ck_assert_msg(line, "no sizes line; log:\n%s", test_log);
+	ck_assert(sscanf(line, "vti: resync: charon has %d CHILD_SAs for "
+		"interfaces, the table %d holders (%d retired, %d IKE_SAs), %d "
+		"interfaces, %d declined", live, &holders, retired, ikes, ifaces,
+		declined) == 6);
+	test_log_clear();
+	return holders;
+}
+
+START_TEST(test_random_events_bounded)
+{
+	source_t *source = source_create();
+	vti_tunnel_t live[PEERS];
+	bool up[PEERS] = {};
+	uint32_t next_child = 1, next_ike = 1, a, b;
+	int i, p, n_live, holders, retired, ikes, ifaces, declined, max_ifaces = 0;
+	int max_retired = 0;
+	vti_tunnel_t t;
+
+	srandom(4);
+	fixture_restart("charon { plugins { vti { netns = private\nresync = 0 } } }");
+	manager->set_source(manager, &source->public);
+	for (i = 0; i < 6000; i++)
+	{
+		p = random() % PEERS;
+		if (!up[p])
+		{
+			t = peer_tunnel(next_child++, next_ike++, p + 1, p + 1);
+			live[p] = t;
+			up[p] = TRUE;
+			manager->child_up(manager, &t);
+		}
+		else switch (random() % 8)
+		{
+			case 0: case 1:	/* rekey */
+				t = live[p];
+				a = t.child_id;
+				t.child_id = next_child++;
+				manager->child_rekey(manager, a, &t);
+				live[p] = t;
+				break;
+			case 2:	/* won collision reported twice, A goes silently */
+				t = live[p];
+				a = t.child_id;
+				t.child_id = next_child++;
+				manager->child_rekey(manager, a, &t);
+				t.child_id = b = next_child++;
+				manager->child_rekey(manager, a, &t);
+				live[p] = t;
+				break;
+			case 3:	/* IKE_SA rekey */
+				a = live[p].ike_id;
+				live[p].ike_id = next_ike++;
+				manager->ike_rekey(manager, a, live[p].ike_id);
+				break;
+			case 4:	/* down */
+				manager->child_down(manager, "c", live[p].child_id, 0);
+				up[p] = FALSE;
+				break;
+			case 5:	/* bbm reauth: down with grace, up on a new IKE_SA */
+				manager->child_down(manager, "c", live[p].child_id, 30);
+				t = peer_tunnel(next_child++, next_ike++, p + 1, p + 1);
+				live[p] = t;
+				manager->child_up(manager, &t);
+				break;
+			case 6:	/* IKEv1 collision: both kept, the loser retired
+					 * silently later; the winner rekeyed */
+				t = live[p];
+				a = t.child_id;
+				t.child_id = next_child++;
+				manager->child_rekey(manager, a, &t);
+				live[p] = t;
+				break;
+			case 7:	/* gone without event (missed) */
+				up[p] = FALSE;
+				break;
+		}
+		if (i % 200 == 199)
+		{
+			SETTLE(manager);
+			charon_has(source, live, up);
+			holders = soak_sizes(&n_live, &retired, &ikes, &ifaces, &declined);
+			max_ifaces = max(max_ifaces, ifaces);
+			max_retired = max(max_retired, retired);
+			ck_assert_msg(holders == n_live && retired <= 2 * holders &&
+						  ikes <= holders && ifaces <= PEERS && !declined,
+						  "step %d: live %d holders %d retired %d ikes %d "
+						  "ifaces %d declined %d", i, n_live, holders, retired,
+						  ikes, ifaces, declined);
+		}
+	}
+	for (p = 0; p < PEERS; p++)
+	{
+		if (up[p])
+		{
+			manager->child_down(manager, "c", live[p].child_id, 0);
+			up[p] = FALSE;
+		}
+	}
+	manager->expire_pending(manager, TRUE);
+	SETTLE(manager);
+	charon_has(source, live, up);
+	holders = soak_sizes(&n_live, &retired, &ikes, &ifaces, &declined);
+	source_done(source);
+	ck_assert_msg(!holders && !retired && !ikes && !ifaces && !declined &&
+				  !fake_backend_count(fake),
+				  "all down: holders %d retired %d ikes %d ifaces %d "
+				  "declined %d links %d", holders, retired, ikes, ifaces,
+				  declined, fake_backend_count(fake));
+}
+END_TEST
+
+Suite *longrun_suite_create(void)
+{
+	Suite *s = suite_create("longrun");
+	TCase *tc;
+
+	tc = tcase_create("months of events");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_unique_if_id_kept_down_forever);
+	tcase_add_test(tc, test_declined_rekeyed_grow_without_resync);
+	tcase_add_test(tc, test_shutdown_deadline_applies_twice);
+	tcase_add_test(tc, test_declined_rekeyed_relogged_each_resync);
+	tcase_add_test(tc, test_reload_resync_interval_ignored);
+	tcase_add_test(tc, test_random_events_bounded);
+	suite_add_tcase(s, tc);
+	return s;
+}
