@@ -22,6 +22,7 @@
 #include "vti_worker.h"
 #include "vti_resync.h"
 #include "vti_claims.h"
+#include "vti_live.h"
 
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
@@ -52,15 +53,8 @@ struct private_vti_manager_t {
 	/** where resyncs learn of charon's CHILD_SAs, NULL for none */
 	vti_source_t *source;
 
-	/**
-	 * While a resync reads charon's CHILD_SAs (NULL otherwise): the
-	 * CHILD_SAs the bus told of meanwhile, which the resync's view may
-	 * predate and so leaves alone
-	 */
-	hashtable_t *touched_children;
-
-	/** likewise the IKE_SAs, non-NULL with touched_children */
-	hashtable_t *touched_ikes;
+	/** the reading of charon of the resync running now, NULL if none */
+	vti_live_t *reading;
 
 	/** charon is stopping: resyncs change nothing */
 	bool stopping;
@@ -72,40 +66,6 @@ struct private_vti_manager_t {
 static void *id_key(uint32_t id)
 {
 	return (void*)(uintptr_t)id;
-}
-
-/**
- * A bus event about a CHILD_SA and its IKE_SA (either 0 if not known),
- * with the lock held: a resync reading charon now leaves both alone.
- */
-static void touch(private_vti_manager_t *this, uint32_t child_id,
-				  uint32_t ike_id)
-{
-	if (!this->touched_children)
-	{
-		return;
-	}
-	if (child_id)
-	{
-		this->touched_children->put(this->touched_children,
-									id_key(child_id), this);
-	}
-	if (ike_id)
-	{
-		this->touched_ikes->put(this->touched_ikes, id_key(ike_id), this);
-	}
-}
-
-/**
- * Whether the bus told of the CHILD_SA or its IKE_SA while a resync read
- * charon; with the lock held.
- */
-static bool touched(private_vti_manager_t *this, uint32_t child_id,
-					uint32_t ike_id)
-{
-	return this->touched_children->get(this->touched_children,
-									   id_key(child_id)) ||
-		   this->touched_ikes->get(this->touched_ikes, id_key(ike_id));
 }
 
 /**
@@ -156,7 +116,7 @@ METHOD(vti_manager_t, child_up, void,
 	char name[IFNAMSIZ] = "";
 
 	this->table.mutex->lock(this->table.mutex);
-	touch(this, tunnel->child_id, tunnel->ike_id);
+	vti_live_touch(this->reading, tunnel->child_id, tunnel->ike_id);
 	if (!up(this, tunnel))
 	{
 		this->declined->put(this->declined, id_key(tunnel->child_id),
@@ -208,7 +168,7 @@ METHOD(vti_manager_t, child_down, void,
 	this->table.mutex->lock(this->table.mutex);
 	this->declined->remove(this->declined, id_key(child_id));
 	holder = this->holders->get(this->holders, child_id);
-	touch(this, child_id, holder ? holder->ike_id : 0);
+	vti_live_touch(this->reading, child_id, holder ? holder->ike_id : 0);
 	if (holder)
 	{
 		holder_release(this, holder, grace, "its last CHILD_SA went down");
@@ -247,8 +207,8 @@ METHOD(vti_manager_t, child_rekey, void,
 	uint32_t redundant;
 
 	this->table.mutex->lock(this->table.mutex);
-	touch(this, old_id, tunnel->ike_id);
-	touch(this, tunnel->child_id, 0);
+	vti_live_touch(this->reading, old_id, tunnel->ike_id);
+	vti_live_touch(this->reading, tunnel->child_id, 0);
 	holder = this->holders->rekey(this->holders, old_id, tunnel->child_id,
 								  tunnel->ike_id, &redundant);
 	if (holder)
@@ -277,8 +237,8 @@ METHOD(vti_manager_t, ike_rekey, void,
 	private_vti_manager_t *this, uint32_t old_id, uint32_t new_id)
 {
 	this->table.mutex->lock(this->table.mutex);
-	touch(this, 0, old_id);
-	touch(this, 0, new_id);
+	vti_live_touch(this->reading, 0, old_id);
+	vti_live_touch(this->reading, 0, new_id);
 	this->holders->migrate(this->holders, old_id, new_id);
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -291,7 +251,7 @@ METHOD(vti_manager_t, ike_update, void,
 	vti_holder_t *holder;
 
 	this->table.mutex->lock(this->table.mutex);
-	touch(this, 0, ike_id);
+	vti_live_touch(this->reading, 0, ike_id);
 	enumerator = this->holders->create_ike_enumerator(this->holders, ike_id);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
@@ -323,53 +283,10 @@ METHOD(vti_manager_t, reload, void,
 }
 
 /**
- * A copy of a tunnel for a resync.
- */
-static vti_tunnel_t *tunnel_dup(const vti_tunnel_t *tunnel)
-{
-	vti_tunnel_t *copy;
-
-	INIT(copy);
-	*copy = *tunnel;
-	copy->conn = strdup(tunnel->conn);
-	return copy;
-}
-
-static void tunnel_destroy(vti_tunnel_t *tunnel)
-{
-	free((char*)tunnel->conn);
-	free(tunnel);
-}
-
-/**
- * The CHILD_SAs charon has, as copies; without the lock (the source checks
- * IKE_SAs out).
- */
-static hashtable_t *live_tunnels(private_vti_manager_t *this)
-{
-	enumerator_t *enumerator;
-	vti_tunnel_t *tunnel;
-	hashtable_t *live;
-
-	live = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32);
-	enumerator = this->source->create_enumerator(this->source);
-	while (enumerator->enumerate(enumerator, &tunnel))
-	{
-		tunnel = live->put(live, id_key(tunnel->child_id), tunnel_dup(tunnel));
-		if (tunnel)
-		{
-			tunnel_destroy(tunnel);
-		}
-	}
-	enumerator->destroy(enumerator);
-	return live;
-}
-
-/**
  * Release the holders of CHILD_SAs charon no longer has, forget declined
  * ones it no longer has; with the lock held.
  */
-static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
+static void reconcile_gone(private_vti_manager_t *this, vti_live_t *live)
 {
 	enumerator_t *enumerator;
 	vti_holder_t *holder;
@@ -378,8 +295,8 @@ static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
 	enumerator = this->holders->create_enumerator(this->holders);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		if (!live->get(live, id_key(holder->child_id)) &&
-			!touched(this, holder->child_id, holder->ike_id))
+		if (!live->tunnels->get(live->tunnels, id_key(holder->child_id)) &&
+			!vti_live_touched(live, holder->child_id, holder->ike_id))
 		{
 			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
 				 "interfaces", holder->child_id);
@@ -390,8 +307,8 @@ static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
 	enumerator = this->declined->create_enumerator(this->declined);
 	while (enumerator->enumerate(enumerator, &key, &value))
 	{
-		if (!live->get(live, key) &&
-			!this->touched_children->get(this->touched_children, key))
+		if (!live->tunnels->get(live->tunnels, key) &&
+			!vti_live_touched(live, (uintptr_t)key, 0))
 		{
 			this->declined->remove_at(this->declined, enumerator);
 		}
@@ -403,17 +320,17 @@ static void reconcile_gone(private_vti_manager_t *this, hashtable_t *live)
  * Give CHILD_SAs charon has what the bus failed to tell: an interface, the
  * right IKE_SA, their endpoints; with the lock held.
  */
-static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
+static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 {
 	enumerator_t *enumerator;
 	vti_tunnel_t *tunnel;
 	vti_holder_t *holder;
 	void *key;
 
-	enumerator = live->create_enumerator(live);
+	enumerator = live->tunnels->create_enumerator(live->tunnels);
 	while (enumerator->enumerate(enumerator, &key, &tunnel))
 	{
-		if (touched(this, tunnel->child_id, tunnel->ike_id))
+		if (vti_live_touched(live, tunnel->child_id, tunnel->ike_id))
 		{
 			continue;
 		}
@@ -461,14 +378,15 @@ static void reconcile_live(private_vti_manager_t *this, hashtable_t *live)
  * The sizes of the table after a resync (a soak watches them not grow);
  * with the lock held.
  */
-static void log_sizes(private_vti_manager_t *this, hashtable_t *live)
+static void log_sizes(private_vti_manager_t *this, vti_live_t *live)
 {
 	u_int holders, retired, ikes;
 
 	holders = this->holders->get_count(this->holders, &retired, &ikes);
 	DBG2(DBG_CHD, "vti: resync: charon has %u CHILD_SAs for interfaces, the "
 		 "table %u holders (%u retired, %u IKE_SAs), %u interfaces, %u "
-		 "declined", live->get_count(live), holders, retired, ikes,
+		 "declined", live->tunnels->get_count(live->tunnels), holders,
+		 retired, ikes,
 		 this->table.ifaces->get_count(this->table.ifaces),
 		 this->declined->get_count(this->declined));
 }
@@ -478,7 +396,7 @@ static void log_sizes(private_vti_manager_t *this, hashtable_t *live)
  */
 static void reconcile(private_vti_manager_t *this)
 {
-	hashtable_t *live;
+	vti_live_t *live;
 
 	this->table.mutex->lock(this->table.mutex);
 	if (!this->source || this->stopping)
@@ -486,12 +404,9 @@ static void reconcile(private_vti_manager_t *this)
 		this->table.mutex->unlock(this->table.mutex);
 		return;
 	}
-	this->touched_children = hashtable_create(hashtable_hash_ptr,
-											  hashtable_equals_ptr, 8);
-	this->touched_ikes = hashtable_create(hashtable_hash_ptr,
-										  hashtable_equals_ptr, 8);
+	live = this->reading = vti_live_create();
 	this->table.mutex->unlock(this->table.mutex);
-	live = live_tunnels(this);
+	vti_live_read(live, this->source);
 	this->table.mutex->lock(this->table.mutex);
 	if (!this->stopping)
 	{
@@ -499,11 +414,9 @@ static void reconcile(private_vti_manager_t *this)
 		reconcile_live(this, live);
 		log_sizes(this, live);
 	}
-	this->touched_children->destroy(this->touched_children);
-	this->touched_ikes->destroy(this->touched_ikes);
-	this->touched_children = this->touched_ikes = NULL;
+	this->reading = NULL;
 	this->table.mutex->unlock(this->table.mutex);
-	live->destroy_function(live, (void*)tunnel_destroy);
+	vti_live_destroy(live);
 }
 
 METHOD(vti_manager_t, resync, void,
