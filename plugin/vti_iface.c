@@ -111,6 +111,33 @@ bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params)
 		   memeq(this->kernel.remote, params->remote, sizeof(params->remote));
 }
 
+/**
+ * Whether the settings' addresses are those configured (field by field:
+ * the structs have padding).
+ */
+static bool same_addrs(const vti_settings_t *settings,
+					   const vti_conn_cfg_t *cfg)
+{
+	const vti_prefix_t *a, *b;
+	int i;
+
+	if (settings->n_addrs != cfg->n_addrs)
+	{
+		return FALSE;
+	}
+	for (i = 0; i < cfg->n_addrs; i++)
+	{
+		a = &settings->addrs[i];
+		b = &cfg->addrs[i];
+		if (a->family != b->family || a->len != b->len ||
+			!memeq(a->addr, b->addr, sizeof(a->addr)))
+		{
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 /*
  * Described in header
  */
@@ -119,9 +146,7 @@ void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 {
 	/* the addresses we put on a kept link, not those an adopted one has */
 	if (this->ifindex && this->settings.n_addrs &&
-		(this->settings.n_addrs != cfg->n_addrs ||
-		 !memeq(this->settings.addrs, cfg->addrs,
-				cfg->n_addrs * sizeof(cfg->addrs[0]))))
+		!same_addrs(&this->settings, cfg))
 	{
 		this->remake = TRUE;
 	}
