@@ -238,38 +238,26 @@ static linked_list_t *namespaces(vti_table_t *table)
 	return list;
 }
 
-static void collect_link(array_t *links, const vti_link_info_t *link)
+static void *ifindex_key(int ifindex)
+{
+	return (void*)(uintptr_t)ifindex;
+}
+
+static void collect_link(hashtable_t *links, const vti_link_info_t *link)
 {
 	vti_link_info_t *copy;
 
 	INIT(copy);
 	*copy = *link;
-	array_insert(links, ARRAY_TAIL, copy);
-}
-
-static void free_link(void *link, int idx, void *user)
-{
-	free(link);
+	free(links->put(links, ifindex_key(copy->ifindex), copy));
 }
 
 /**
  * The link of ifindex in links, taken out of it; NULL if none.
  */
-static vti_link_info_t *take_link(array_t *links, int ifindex)
+static vti_link_info_t *take_link(hashtable_t *links, int ifindex)
 {
-	vti_link_info_t *link;
-	int i;
-
-	for (i = 0; i < array_count(links); i++)
-	{
-		array_get(links, i, &link);
-		if (link->ifindex == ifindex)
-		{
-			array_remove(links, i, NULL);
-			return link;
-		}
-	}
-	return NULL;
+	return links->remove(links, ifindex_key(ifindex));
 }
 
 /**
@@ -279,7 +267,7 @@ static vti_link_info_t *take_link(array_t *links, int ifindex)
  * @param addrs		the namespace's addresses, sorted; NULL if unknown
  */
 static void compare_known(vti_table_t *table, vti_worker_t *worker,
-						  const char *netns, array_t *links, array_t *addrs)
+						  const char *netns, hashtable_t *links, array_t *addrs)
 {
 	enumerator_t *enumerator;
 	vti_link_info_t *link;
@@ -413,17 +401,22 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 					   vti_worker_t *worker)
 {
+	enumerator_t *enumerator;
 	linked_list_t *list;
-	array_t *links, *addrs;
+	hashtable_t *links;
+	array_t *addrs;
 	vti_link_info_t *link;
 	vti_link_ref_t *ref;
 	vti_err_t err = {};
 	char *netns;
+	void *key;
 
 	list = namespaces(table);
 	while (list->remove_first(list, (void**)&netns) == SUCCESS)
 	{
-		links = array_create(0, 0);
+		/* by ifindex: the table's interfaces take theirs out at once */
+		links = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+								 32);
 		if (backend->list(backend, netns, (vti_found_cb_t)collect_link,
 						  links, &err) < 0)
 		{
@@ -443,8 +436,10 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 			addrs = vti_addrs_list(backend, netns);
 			table->mutex->lock(table->mutex);
 			compare_known(table, worker, netns, links, addrs);
-			while (array_remove(links, ARRAY_HEAD, &link))
+			enumerator = links->create_enumerator(links);
+			while (enumerator->enumerate(enumerator, &key, &link))
 			{
+				links->remove_at(links, enumerator);
 				ref = disowned(table, netns, link->ifindex);
 				if (ref)
 				{
@@ -456,11 +451,12 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 				}
 				free(link);
 			}
+			enumerator->destroy(enumerator);
 			forget_unseen(table, netns);
 			table->mutex->unlock(table->mutex);
 			array_destroy(addrs);
 		}
-		array_destroy_function(links, free_link, NULL);
+		links->destroy_function(links, (void*)free);
 		free(netns);
 	}
 	list->destroy(list);
