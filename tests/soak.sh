@@ -479,12 +479,19 @@ ev_hand() {
 		# shellcheck disable=SC2086
 		set -- $eh_line
 		ip -n "$eh_ns" link set dev "$2" up
+		# not fought either: one kept down (down_action = down) may stay up
+		state_add "uphand ${eh_ns#priv} $1"
 		EV="$2 ($1) set up again"
 		return 0
 	fi
 	eh_op=$2
-	pick_line "$(ours_in "$eh_ns")"
-	[ -n "$LINE" ] || { EV="no interface of ours"; return 0; }
+	# an operator sets down what is up
+	if [ "$eh_op" = down ]; then
+		pick_line "$(ours_in "$eh_ns" | grep ' UP$')"
+	else
+		pick_line "$(ours_in "$eh_ns")"
+	fi
+	[ -n "$LINE" ] || { EV="no interface of ours to $eh_op"; return 0; }
 	# shellcheck disable=SC2086
 	set -- $LINE
 	if [ "$eh_op" = delete ]; then

@@ -10,9 +10,11 @@
 #                 SOCKET COMMAND KEY=VALUE... [-- SOCKET ...]), the
 #                 answers on one line
 # A quiet point waits until every charon is quiet (every IKE_SA
-# ESTABLISHED, every CHILD_SA INSTALLED, listed over vici, the logs still),
+# ESTABLISHED, every CHILD_SA INSTALLED or, rekeyed, DELETED, listed over
+# vici, the logs still),
 # then checks the invariants against one `ip -d -j addr show` of each
-# private namespace and one `ip -d -j link show` of each public one, again
+# private namespace and one `ip -d -j link show` of each public one (from
+# an ip -batch of each namespace, running for the whole soak), again
 # and again until they hold or the deadline passes (the kernel worker acts
 # after the bus event, a resync repairs within its period):
 #   - each installed CHILD_SA with marks or if_ids has exactly its
@@ -33,8 +35,8 @@
 #
 # OPTIONS: --model FILE (addr S ADDR/LEN; conn S NAME ids=fixed|unique
 # shared=0|1 down=delete|down mtu=auto|N[,N]), --state FILE (foreign S NAME
-# IFINDEX KIND ALIAS UP; downhand S IFINDEX; invalid S CONN; grace S CONN
-# UNTIL; read anew at each check), --figures FILE, --counts FILE, --quiet
+# IFINDEX KIND ALIAS UP; downhand S IFINDEX; uphand S IFINDEX; invalid S
+# CONN; grace S CONN UNTIL; read anew at each check), --figures FILE, --counts FILE, --quiet
 # SECONDS (60), --deadline SECONDS (15), --still SECONDS (0.25). SITE:
 # S:DIR:PRIVNS:PUBNS (DIR holds charon.vici and charon.pid).
 use strict;
@@ -45,6 +47,8 @@ use Vici;
 use JSON::PP;
 use Getopt::Long;
 use Time::HiRes qw(time sleep);
+use IPC::Open2;
+use POSIX qw(WNOHANG);
 
 my %opt = (quiet => 60, deadline => 15, still => 0.25);
 GetOptions(\%opt, 'model=s', 'state=s', 'figures=s', 'counts=s',
@@ -58,7 +62,7 @@ for (@ARGV) {
 die "no site\n" unless @sites;
 $Vici::timeout = 5;
 
-my (%addrs, %conns, %foreign, %downhand, %invalid, %grace);
+my (%addrs, %conns, %foreign, %downhand, %uphand, %invalid, %grace);
 sub read_lines {
 	my ($file) = @_;
 	return () unless defined $file && -e $file;
@@ -70,7 +74,7 @@ sub read_lines {
 
 # read_model: what the sites are, and what has been done to them
 sub read_model {
-	%addrs = %conns = %foreign = %downhand = %invalid = %grace = ();
+	%addrs = %conns = %foreign = %downhand = %uphand = %invalid = %grace = ();
 	for (read_lines($opt{model})) {
 		my ($what, $s, @rest) = @$_;
 		if ($what eq 'addr') {
@@ -89,6 +93,8 @@ sub read_model {
 				alias => $alias, up => $up };
 		} elsif ($what eq 'downhand') {
 			$downhand{$s}{$rest[0]} = 1;
+		} elsif ($what eq 'uphand') {
+			$uphand{$s}{$rest[0]} = 1;
 		} elsif ($what eq 'invalid') {
 			$invalid{$s}{$rest[0]} = 1;
 		} elsif ($what eq 'grace') {
@@ -125,8 +131,10 @@ sub busy {
 		push @b, "IKE_SA $ike->{name} #$ike->{uniqueid} $ike->{state}"
 			if $ike->{state} ne 'ESTABLISHED';
 		for my $c (values %{$ike->{'child-sas'} || {}}) {
+			# DELETED: rekeyed and deleted, kept for delayed packets
+			# (charon.delete_rekeyed_delay, 5 s)
 			push @b, "CHILD_SA $c->{name} {$c->{uniqueid}} $c->{state}"
-				if $c->{state} ne 'INSTALLED';
+				if $c->{state} ne 'INSTALLED' && $c->{state} ne 'DELETED';
 		}
 	}
 	return join(', ', @b);
@@ -170,12 +178,47 @@ sub quiet_snapshot {
 	}
 }
 
+# One `ip -n NS -d -j -batch -` per namespace for the run: a command a
+# line, an answer a line (a process started under TCG costs more than the
+# listing); started again after an error.
+my %ip;
+$SIG{PIPE} = 'IGNORE';
+
+sub ip_stop {
+	my ($ns) = @_;
+	my $p = delete $ip{$ns} or return;
+	close $p->{in};
+	close $p->{out};
+	kill 'KILL', $p->{pid} unless waitpid($p->{pid}, WNOHANG);
+	waitpid($p->{pid}, 0);
+}
+
+# ip_json(NS, WHAT): the answer of `ip -n NS -d -j WHAT show`, undef if
+# there is none within 10 s or it is no JSON
 sub ip_json {
 	my ($ns, $what) = @_;
-	my $out = `ip -n $ns -d -j $what show 2>/dev/null`;
-	return undef if $? || !length $out;
-	my $j = eval { decode_json($out) };
-	return $j;
+	for my $try (1, 2) {
+		unless ($ip{$ns}) {
+			my ($in, $out);
+			my $pid = eval { open2($out, $in, 'ip', '-n', $ns, '-d', '-j', '-batch', '-') };
+			return undef unless $pid;
+			$in->autoflush(1);
+			$ip{$ns} = { pid => $pid, in => $in, out => $out };
+		}
+		my $p = $ip{$ns};
+		my $line;
+		eval {
+			local $SIG{ALRM} = sub { die "timeout\n" };
+			alarm 10;
+			print { $p->{in} } "$what show\n" and $line = readline($p->{out});
+			alarm 0;
+		};
+		alarm 0;
+		my $j = defined $line ? eval { decode_json($line) } : undef;
+		return $j if ref $j eq 'ARRAY';
+		ip_stop($ns);
+	}
+	return undef;
 }
 
 sub quad {
@@ -328,8 +371,9 @@ sub check_site {
 		} elsif ($grace{$s}{$conn}) {
 			# the reauthenticating side keeps it for the new CHILD_SAs
 		} elsif ($conf->{down} eq 'down') {
+			# set up by hand: the operator's, as a setting down
 			fail($s, "$desc: kept for down_action = down, but UP")
-				if has_flag($l, 'UP');
+				if has_flag($l, 'UP') && !$uphand{$s}{$l->{ifindex}};
 		} else {
 			fail($s, "$desc: no live CHILD_SA holds it");
 		}
@@ -483,3 +527,4 @@ while (my $line = <STDIN>) {
 	print "$_\n" for @$out;
 	print "end $status\n";
 }
+ip_stop($_) for keys %ip;
