@@ -13,7 +13,7 @@ packages="build-essential autoconf automake libtool pkg-config libmnl-dev
 	check valgrind strongswan-charon strongswan-swanctl
 	libstrongswan-standard-plugins iproute2 tcpdump dpkg-dev binutils
 	qemu-system-x86 busybox-static kmod cpio iputils-ping bird2
-	clang libclang-rt-14-dev llvm
+	clang libclang-rt-14-dev llvm libcpanel-json-xs-perl
 	charon-systemd strongswan-starter debhelper lintian"
 missing=
 for p in $packages; do

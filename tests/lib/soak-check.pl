@@ -9,6 +9,10 @@
 #   vici ARGS...  requests as tests/lib/vici.pl takes them ([-t SECONDS]
 #                 SOCKET COMMAND KEY=VALUE... [-- SOCKET ...]), the
 #                 answers on one line
+#   initiator SOCKET NAME   whether the charon initiated the connection's
+#                 IKE_SAs: yes, no, or none (there is none)
+#   ours NS [UP]  "IFINDEX NAME UP|DOWN" of each interface of ours in NS
+#                 (with UP: those that are up)
 # A quiet point waits until every charon is quiet (every IKE_SA
 # ESTABLISHED, every CHILD_SA INSTALLED or, rekeyed, DELETED, listed over
 # vici, the logs still),
@@ -45,6 +49,9 @@ use File::Basename qw(dirname);
 use lib dirname(__FILE__);
 use Vici;
 use JSON::PP;
+# Debian's Cpanel::JSON::XS where installed: JSON::PP's decoding of a
+# namespace's links costs a good part of a quiet point under TCG
+my $json = eval { require Cpanel::JSON::XS; Cpanel::JSON::XS->new } || JSON::PP->new;
 use Getopt::Long;
 use Time::HiRes qw(time sleep);
 use IPC::Open2;
@@ -145,23 +152,38 @@ sub log_sizes {
 	return join(' ', map { -s "$_->{dir}/charon.log" // 0 } @sites);
 }
 
-# quiet_snapshot(UNTIL): { S => IKES } once all charons are quiet (their
-# SAs settled, their logs unchanged for --still seconds: a rekey requested
-# is logged at once, its job starts a moment later); undef and the reason
-# at the deadline
-sub quiet_snapshot {
+# logs_still(UNTIL): once the charon logs have not grown for --still
+# seconds (a rekey requested is logged at once, its job starts a moment
+# later), true; false at UNTIL
+sub logs_still {
 	my ($until) = @_;
-	my $why;
 	my $sizes = log_sizes();
 	my $since = time;
-	while (1) {
-		my %snap;
-		$why = '';
+	while (time - $since < $opt{still}) {
+		return 0 if time >= $until;
+		sleep 0.05;
 		my $now = log_sizes();
 		if ($now ne $sizes) {
 			$sizes = $now;
 			$since = time;
 		}
+	}
+	return 1;
+}
+
+# quiet_snapshot(UNTIL): { S => IKES } once all charons are quiet (their
+# logs still, their SAs settled, the logs still while they were listed);
+# undef and the reason at the deadline
+sub quiet_snapshot {
+	my ($until) = @_;
+	my $why;
+	while (1) {
+		unless (logs_still($until)) {
+			return (undef, $why || 'the charon logs still grow');
+		}
+		my %snap;
+		$why = '';
+		my $sizes = log_sizes();
 		for my $site (@sites) {
 			my ($ikes, $err) = list_sas($site);
 			if (!$ikes) {
@@ -171,8 +193,8 @@ sub quiet_snapshot {
 			}
 			$snap{$site->{id}} = $ikes;
 		}
-		return (\%snap, '') if !$why && time - $since >= $opt{still};
-		$why ||= 'the charon logs still grow';
+		return (\%snap, '') if !$why && log_sizes() eq $sizes;
+		$why ||= 'the charon logs grew while listing';
 		return (undef, $why) if time >= $until;
 		sleep 0.1;
 	}
@@ -214,7 +236,7 @@ sub ip_json {
 			alarm 0;
 		};
 		alarm 0;
-		my $j = defined $line ? eval { decode_json($line) } : undef;
+		my $j = defined $line ? eval { $json->decode($line) } : undef;
 		return $j if ref $j eq 'ARRAY';
 		ip_stop($ns);
 	}
@@ -274,7 +296,8 @@ sub groups_of {
 				%ch = (%ch, kind => $v6 ? 'vti6' : 'vti', ikey => quad($mi),
 					okey => quad($mo), local => $ike->{'local-host'},
 					remote => $remote, name => "vti$mi");
-				$key = "$ch{kind}/$ch{local}/$remote";
+				# shared by the connection's CHILD_SAs with these endpoints
+				$key = "$ch{kind}/$ch{local}/$remote/$ike->{name}";
 			} else {
 				next;
 			}
@@ -297,7 +320,7 @@ sub check_site {
 		my $c0 = $g->[0];
 		my $what = "CHILD_SA " . join(', ', map { "$_->{conn} {$_->{uid}}" } @$g);
 		$count{'CHILD_SA has its interface'}++;
-		my @m = grep {
+		my @same = grep {
 			my $li = $_->{linkinfo} || {};
 			my $d = $li->{info_data} || {};
 			($li->{info_kind} // '') eq $c0->{kind} &&
@@ -306,6 +329,8 @@ sub check_site {
 				(any_addr($c0->{remote}) ? any_addr($d->{remote}) :
 					($d->{remote} // '') eq $c0->{remote}))
 		} @ours;
+		my @m = grep { $_->{ifalias} eq "strongswan-vti:$c0->{conn}" } @same;
+		my @other = grep { $_->{ifalias} ne "strongswan-vti:$c0->{conn}" } @same;
 		# the name one of them would give it taken by someone else's
 		# interface (the plugin leaves both alone), or settings made
 		# invalid: no interface is as right as one
@@ -321,7 +346,9 @@ sub check_site {
 		if (!@m) {
 			fail($s, "$what ($c0->{kind}" .
 				($c0->{kind} eq 'xfrm' ? " if_id $c0->{if_id}" :
-					" $c0->{local} -> $c0->{remote}") . "): no interface")
+					" $c0->{local} -> $c0->{remote}") . "): no interface" .
+				(@other ? ", " . join(', ', map { "$_->{ifname} ($_->{ifalias}) has " .
+					($c0->{kind} eq 'xfrm' ? 'its if_id' : 'its endpoints') } @other) : ''))
 				unless $optional;
 			next;
 		}
@@ -521,6 +548,24 @@ while (my $line = <STDIN>) {
 		}
 		($out, $status) = Vici::run(@args);
 		$out = [join('; ', map { s/^\S+ //r } @$out)];
+	} elsif ($cmd eq 'ours') {
+		# IFINDEX NAME UP|DOWN of the interfaces of ours in a namespace
+		my ($ns, $only) = @args;
+		my $links = ip_json($ns, 'link') || [];
+		my @l;
+		for (@$links) {
+			next unless ($_->{ifalias} // '') =~ /^strongswan-vti:/;
+			my $up = has_flag($_, 'UP') ? 'UP' : 'DOWN';
+			push @l, "$_->{ifindex} $_->{ifname} $up" if !$only || $only eq $up;
+		}
+		($out, $status) = (\@l, 0);
+	} elsif ($cmd eq 'initiator') {
+		# yes if an IKE_SA of the connection has the charon as initiator,
+		# no if one has it as responder, none if there is none
+		my ($path, $name) = @args;
+		my @ikes = grep { $_->{name} eq $name } Vici::ikes($path);
+		($out, $status) = ([!@ikes ? 'none' :
+			(grep { ($_->{initiator} // '') eq 'yes' } @ikes) ? 'yes' : 'no'], 0);
 	} else {
 		($out, $status) = (["unknown command $cmd"], 2);
 	}
