@@ -681,27 +681,31 @@ broken() {
 }
 
 # growth SITE: the site's figures, the first hundred events against the
-# last hundred, of its longest-lived charon: "PID N FD1 FD2 RSS1 RSS2"
-# (the largest fd count, the median VmRSS in KiB of each)
+# last hundred, of its longest-lived charon: "PID N FD1 FD2 RSS1 RSS2
+# FDMAX1 FDMAX2" (the median open fds and VmRSS in KiB of each, and the
+# largest fd count: one more now and then is a vici connection or a
+# netlink dump in flight)
 growth() {
-	awk -v s="$1" '$2 == s { n[$3]++; ev[$3, n[$3]] = $1; fd[$3, n[$3]] = $4; rss[$3, n[$3]] = $5 }
-		function med(p, from, to,   i, k, v, t) {
+	awk -v s="$1" '$2 == s { n[$3]++; fd[$3, n[$3]] = $4; rss[$3, n[$3]] = $5 }
+		function med(a, p, from, to,   i, j, k, v, t) {
 			k = 0
-			for (i = from; i <= to; i++) v[++k] = rss[p, i]
-			for (i = 2; i <= k; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			for (i = from; i <= to; i++) v[++k] = a[p, i]
+			for (i = 2; i <= k; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
 			return v[int((k + 1) / 2)]
 		}
-		function maxfd(p, from, to,   i, m) {
+		function mx(a, p, from, to,   i, m) {
 			m = 0
-			for (i = from; i <= to; i++) if (fd[p, i] > m) m = fd[p, i]
+			for (i = from; i <= to; i++) if (a[p, i] > m) m = a[p, i]
 			return m
 		}
 		END {
 			for (p in n) if (n[p] > best) { best = n[p]; pid = p }
 			if (!best) exit 1
 			w = best < 100 ? best : 100
-			print pid, best, maxfd(pid, 1, w), maxfd(pid, best - w + 1, best), \
-				med(pid, 1, w), med(pid, best - w + 1, best)
+			print pid, best, med(fd, pid, 1, w), med(fd, pid, best - w + 1, best), \
+				med(rss, pid, 1, w), med(rss, pid, best - w + 1, best), \
+				mx(fd, pid, 1, w), mx(fd, pid, best - w + 1, best)
 		}' "$FIGURES"
 }
 
@@ -759,12 +763,12 @@ growth_report() {
 	gr_s=$1
 	# shellcheck disable=SC2046
 	set -- $(growth "$1") || true
-	if [ $# -lt 6 ]; then
+	if [ $# -lt 8 ]; then
 		fail "soak: site $gr_s's figures"
 		return 0
 	fi
-	echo "    site $gr_s: charon $1 over $2 quiet points: open fds at most $3 in" \
-		"the first hundred, $4 in the last; VmRSS median $5 KiB, then $6 KiB"
+	echo "    site $gr_s: charon $1 over $2 quiet points, the first hundred and the" \
+		"last: open fds median $3, $4 (at most $7, $8); VmRSS median $5 KiB, $6 KiB"
 	if [ "$2" -lt 100 ]; then
 		echo "    (fewer than 100 quiet points: growth not judged)"
 		return 0
