@@ -603,6 +603,29 @@ play() {
 	rnd 2; p_other=$R
 	p_how=ike
 	[ $p_other = 1 ] && p_how=child
+	# the SA events take a tunnel that is up (on B, which has them all),
+	# initiate one that is not, where there is one: fewer events for nothing
+	if [ $p_r -lt 69 ]; then
+		p_up=$(ask up "$WORK/site2/charon.vici")
+		if [ $p_r -lt 23 ]; then
+			p_down=
+			for p_n in $NAMES; do
+				case "
+$p_up
+" in
+					*"
+$p_n
+"*) ;;
+					*) p_down="$p_down$p_n
+" ;;
+				esac
+			done
+			pick_line "$p_down"
+		else
+			pick_line "$p_up"
+		fi
+		[ -z "$LINE" ] || p_t=$LINE
+	fi
 	# shellcheck disable=SC2046
 	if [ $p_r -lt 23 ]; then
 		can_initiate $p_side "$p_t" || p_side=2

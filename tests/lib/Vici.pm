@@ -253,13 +253,19 @@ sub ok {
 	return !defined $r->{success} || $r->{success} eq 'yes';
 }
 
-# ikes(SOCKET): the charon's IKE_SAs (hashes of list-sas)
+# ikes(SOCKET): the charon's IKE_SAs (hashes of list-sas, with their
+# connection's name as name)
 sub ikes {
 	my ($path) = @_;
 	my $v = Vici->new($path) or return ();
 	my ($events) = $v->stream('list-sas', 'list-sa', { noblock => 'yes' });
 	$v->close;
-	return grep { ref $_ eq 'HASH' } map { values %$_ } @$events;
+	my @ikes;
+	for my $e (@$events) {
+		push @ikes, map { +{ %{$e->{$_}}, name => $_ } }
+			grep { ref $e->{$_} eq 'HASH' } keys %$e;
+	}
+	return @ikes;
 }
 
 # ike_ids(SOCKET, REMOTE_ID): unique ids of the IKE_SAs with that peer

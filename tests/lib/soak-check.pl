@@ -13,6 +13,7 @@
 #                 IKE_SAs: yes, no, or none (there is none)
 #   ours NS [UP]  "IFINDEX NAME UP|DOWN" of each interface of ours in NS
 #                 (with UP: those that are up)
+#   up SOCKET     the names of the charon's installed CHILD_SAs
 # A quiet point waits until every charon is quiet (every IKE_SA
 # ESTABLISHED, every CHILD_SA INSTALLED or, rekeyed, DELETED, listed over
 # vici, the logs still),
@@ -559,6 +560,11 @@ while (my $line = <STDIN>) {
 			push @l, "$_->{ifindex} $_->{ifname} $up" if !$only || $only eq $up;
 		}
 		($out, $status) = (\@l, 0);
+	} elsif ($cmd eq 'up') {
+		# the names of the charon's installed CHILD_SAs, each once
+		my %up = map { $_->{name} => 1 } grep { $_->{state} eq 'INSTALLED' }
+			map { values %{$_->{'child-sas'} || {}} } Vici::ikes($args[0]);
+		($out, $status) = ([sort keys %up], 0);
 	} elsif ($cmd eq 'initiator') {
 		# yes if an IKE_SA of the connection has the charon as initiator,
 		# no if one has it as responder, none if there is none
