@@ -494,6 +494,40 @@ START_TEST(test_change_failure_not_retried)
 }
 END_TEST
 
+/*
+ * MOBIKE takes a CHILD_SA onto the endpoints of another connection's VTI
+ * (seen in the soak, seed 1 at ab675c8): the kernel refuses a second VTI
+ * with those endpoints (EEXIST). The interface can carry nothing: it must
+ * not stay up for the routing daemon with its old endpoints. Set down,
+ * logged; up again with the new endpoints once the other VTI is gone.
+ */
+START_TEST(test_endpoints_taken_set_down)
+{
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::2");
+	fake_link_t link;
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
+	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_msg(!link.up, "vti5 is up with its old endpoints after its "
+				  "CHILD_SA moved onto vti6's; log:\n%s", test_log);
+	ck_assert(strstr(test_log, "vti: c: vti5 set down: the kernel refuses "
+					 "its new endpoints"));
+	manager->child_down(manager, "d", 2, 0);
+	SETTLE(manager);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(link.up);
+	ck_assert(!memcmp(link.params.remote, b.remote, 16));
+}
+END_TEST
+
 Suite *lifecycle_suite_create()
 {
 	Suite *s;
@@ -533,6 +567,7 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_revive_up_fails_not_retried);
 	tcase_add_test(tc, test_mtu_failure_not_retried);
 	tcase_add_test(tc, test_change_failure_not_retried);
+	tcase_add_test(tc, test_endpoints_taken_set_down);
 	suite_add_tcase(s, tc);
 	return s;
 }
