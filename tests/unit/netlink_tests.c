@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 
 #include "vti_tests.h"
+#include "sandbox.h"
 #include "vti_netns.h"
 #include "fake_backend.h"
 #include "vti_nlmsg.h"
@@ -516,107 +517,6 @@ END_TEST
  * is a tmpfs of the child's, for its named namespaces.
  */
 
-/** why the child's test failed */
-static char child_msg[512];
-
-#define REQUIRE(cond) do { if (!(cond)) { \
-	snprintf(child_msg, sizeof(child_msg), "line %d: %s (err: %s)", \
-			 __LINE__, #cond, err.msg); return FALSE; } } while (0)
-
-static bool write_file(const char *path, const char *text)
-{
-	int fd, len = strlen(text);
-	bool ok;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-	{
-		return FALSE;
-	}
-	ok = write(fd, text, len) == len;
-	close(fd);
-	return ok;
-}
-
-/**
- * Enter namespaces of our own, as root of a user namespace.
- */
-static bool enter_sandbox(void)
-{
-	char map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: no user namespace "
-				 "(%s)", strerror(errno));
-		return FALSE;
-	}
-	snprintf(map, sizeof(map), "0 %u 1", uid);
-	write_file("/proc/self/setgroups", "deny");
-	if (!write_file("/proc/self/uid_map", map))
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: uid_map: %s",
-				 strerror(errno));
-		return FALSE;
-	}
-	snprintf(map, sizeof(map), "0 %u 1", gid);
-	write_file("/proc/self/gid_map", map);
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
-		mount("tmpfs", "/run", "tmpfs", 0, NULL) < 0)
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: mounting /run: %s",
-				 strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/**
- * Run fn in a forked child inside its own namespaces; fail with what it
- * says, or pass with a note if it could not get there.
- */
-static void in_sandbox(bool (*fn)(void))
-{
-	int fds[2], status;
-	char buf[sizeof(child_msg)] = "";
-	ssize_t len;
-	pid_t pid;
-
-	ck_assert(pipe(fds) == 0);
-	pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0)
-	{
-		close(fds[0]);
-		child_msg[0] = '\0';
-		if (enter_sandbox() && fn())
-		{
-			child_msg[0] = '\0';
-		}
-		else if (!child_msg[0])
-		{
-			snprintf(child_msg, sizeof(child_msg), "failed");
-		}
-		len = write(fds[1], child_msg, strlen(child_msg));
-		close(fds[1]);
-		_exit(len < 0);
-	}
-	close(fds[1]);
-	len = read(fds[0], buf, sizeof(buf) - 1);
-	close(fds[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	buf[max(len, 0)] = '\0';
-	if (strpfx(buf, "SKIP"))
-	{
-		fprintf(stderr, "netlink: real sockets not tested: %s\n", buf);
-		return;
-	}
-	ck_assert_msg(!buf[0], "%s", buf);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /** links list() reported */
 static vti_link_info_t listed[4];
 static int n_listed;
@@ -767,9 +667,9 @@ static bool real_ops(void)
 	/* disable_policy through IFLA_AF_SPEC, keep_addr_on_down through the
 	 * /proc directory opened with the socket (lo has the first two set
 	 * from the start) */
-	REQUIRE(write_file("/proc/sys/net/ipv4/conf/lo2/disable_policy", "0"));
-	REQUIRE(write_file("/proc/sys/net/ipv4/conf/lo2/disable_xfrm", "0"));
-	REQUIRE(write_file("/proc/sys/net/ipv6/conf/lo2/keep_addr_on_down",
+	REQUIRE(sandbox_write_file("/proc/sys/net/ipv4/conf/lo2/disable_policy", "0"));
+	REQUIRE(sandbox_write_file("/proc/sys/net/ipv4/conf/lo2/disable_xfrm", "0"));
+	REQUIRE(sandbox_write_file("/proc/sys/net/ipv6/conf/lo2/keep_addr_on_down",
 					   "0"));
 	REQUIRE(backend->configure(backend, "", 1, "lo2", &settings, &err) == 0);
 	REQUIRE(read_sysctl("/proc/sys/net/ipv4/conf/lo2/disable_policy",

@@ -12,6 +12,7 @@
 
 #define _GNU_SOURCE
 #include "vti_tests.h"
+#include "sandbox.h"
 #include "manager_fixture.h"
 
 #include "vti_netns.h"
@@ -300,101 +301,8 @@ END_TEST
 /*
  * (b) The real backend, in a user, network and mount namespace of the
  * test's own (as netlink_tests.c does: a forked child; skipped with a note
- * where unprivileged user namespaces are not allowed).
+ * where unprivileged user namespaces are not allowed: sandbox.h).
  */
-
-static char child_msg[512];
-
-#define REQUIRE(cond) do { if (!(cond)) { \
-	snprintf(child_msg, sizeof(child_msg), "line %d: %s (err: %s)", \
-			 __LINE__, #cond, err.msg); return FALSE; } } while (0)
-
-static bool write_file(const char *path, const char *text)
-{
-	int fd, len = strlen(text);
-	bool ok;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-	{
-		return FALSE;
-	}
-	ok = write(fd, text, len) == len;
-	close(fd);
-	return ok;
-}
-
-static bool enter_sandbox(void)
-{
-	char map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: no user namespace "
-				 "(%s)", strerror(errno));
-		return FALSE;
-	}
-	snprintf(map, sizeof(map), "0 %u 1", uid);
-	write_file("/proc/self/setgroups", "deny");
-	if (!write_file("/proc/self/uid_map", map))
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: uid_map: %s",
-				 strerror(errno));
-		return FALSE;
-	}
-	snprintf(map, sizeof(map), "0 %u 1", gid);
-	write_file("/proc/self/gid_map", map);
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
-		mount("tmpfs", "/run", "tmpfs", 0, NULL) < 0)
-	{
-		snprintf(child_msg, sizeof(child_msg), "SKIP: mounting /run: %s",
-				 strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void in_sandbox(bool (*fn)(void))
-{
-	int fds[2], status;
-	char buf[sizeof(child_msg)] = "";
-	ssize_t len;
-	pid_t pid;
-
-	ck_assert(pipe(fds) == 0);
-	pid = fork();
-	ck_assert(pid >= 0);
-	if (pid == 0)
-	{
-		close(fds[0]);
-		child_msg[0] = '\0';
-		if (enter_sandbox() && fn())
-		{
-			child_msg[0] = '\0';
-		}
-		else if (!child_msg[0])
-		{
-			snprintf(child_msg, sizeof(child_msg), "failed");
-		}
-		len = write(fds[1], child_msg, strlen(child_msg));
-		close(fds[1]);
-		_exit(len < 0);
-	}
-	close(fds[1]);
-	len = read(fds[0], buf, sizeof(buf) - 1);
-	close(fds[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	buf[max(len, 0)] = '\0';
-	if (strpfx(buf, "SKIP"))
-	{
-		fprintf(stderr, "review3: real sockets not tested: %s\n", buf);
-		return;
-	}
-	ck_assert_msg(!buf[0], "%s", buf);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
 
 typedef struct {
 	int mtu;
@@ -457,7 +365,7 @@ static bool ghost_namespace(void)
 	mtu = lo_mtu("red");
 	if (rc == 0 && mtu != 1300)
 	{
-		snprintf(child_msg, sizeof(child_msg), "set_mtu in namespace red "
+		snprintf(sandbox_msg, sizeof(sandbox_msg), "set_mtu in namespace red "
 				 "returned 0 after ip netns del/add, but red's lo has mtu "
 				 "%d: the change went to the deleted namespace", mtu);
 		backend->destroy(backend);

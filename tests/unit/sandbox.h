@@ -1,0 +1,41 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
+ * The real backend on real sockets, in a user, network and mount namespace
+ * of the test's own: a forked child unshares them (no privilege needed
+ * where unprivileged user namespaces are allowed, as on Debian; skipped
+ * with a note where they are not). There is only lo, and no module loads
+ * there. /run is a tmpfs of the child's, for its named namespaces.
+ */
+
+#ifndef SANDBOX_H_
+#define SANDBOX_H_
+
+#include <utils/utils.h>
+
+/** why the child's test failed, "SKIP: ..." if it could not run */
+extern char sandbox_msg[512];
+
+/**
+ * In a sandboxed test function: fail with the line, the condition and the
+ * vti_err_t err's message unless cond holds.
+ */
+#define REQUIRE(cond) do { if (!(cond)) { \
+	snprintf(sandbox_msg, sizeof(sandbox_msg), "line %d: %s (err: %s)", \
+			 __LINE__, #cond, err.msg); return FALSE; } } while (0)
+
+/**
+ * Write text into a file (sysctls, id maps).
+ */
+bool sandbox_write_file(const char *path, const char *text);
+
+/**
+ * Run fn in a forked child inside its own namespaces; fail with what it
+ * says in sandbox_msg, or pass with a note if it could not get there.
+ */
+void in_sandbox(bool (*fn)(void));
+
+#endif
