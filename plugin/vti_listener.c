@@ -142,10 +142,14 @@ METHOD(listener_t, child_updown, bool,
 		}
 		return TRUE;
 	}
-	/* only the side that reauthenticates knows new CHILD_SAs will follow;
-	 * a peer's delete may as well be its shutdown, where routing must learn
-	 * at once that the tunnel is gone */
-	if (ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING))
+	/* only the side that reauthenticates break-before-make knows new
+	 * CHILD_SAs will follow (make-before-break brings them first, and a
+	 * failed one leaves the condition set); a peer's delete may as well be
+	 * its shutdown, where routing must learn at once that the tunnel is
+	 * gone. The same test as charon's (ike_sa.c) */
+	if (ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING) &&
+		!lib->settings->get_bool(lib->settings, "%s.make_before_break",
+								 FALSE, lib->ns))
 	{
 		grace = REAUTH_GRACE;
 	}

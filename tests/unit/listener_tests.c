@@ -413,6 +413,24 @@ START_TEST(test_child_down_reauthenticating)
 }
 END_TEST
 
+/*
+ * Make-before-break: the new CHILD_SAs come before the old go, so a
+ * CHILD_SA going down with COND_REAUTHENTICATING set is no reauthentication
+ * to wait for: a user's terminate after a reauthentication that failed
+ * (the condition stays; seen in the soak, seed 20261130 at 345c82b).
+ */
+START_TEST(test_child_down_reauthenticating_mbb)
+{
+	lib->settings->set_bool(lib->settings, "%s.make_before_break", TRUE,
+							lib->ns);
+	ike.conditions = COND_REAUTHENTICATING;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
+	lib->settings->set_bool(lib->settings, "%s.make_before_break", FALSE,
+							lib->ns);
+	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=0)\n");
+}
+END_TEST
+
 START_TEST(test_child_rekey)
 {
 	child2.mark_in.value = child2.mark_out.value = 43;
@@ -550,6 +568,7 @@ Suite *listener_suite_create(void)
 	tcase_add_test(tc, test_child_up_no_marks);
 	tcase_add_test(tc, test_child_down);
 	tcase_add_test(tc, test_child_down_reauthenticating);
+	tcase_add_test(tc, test_child_down_reauthenticating_mbb);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rekey and update");
