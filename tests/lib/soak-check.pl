@@ -314,7 +314,7 @@ sub check_site {
 	my $s = $site->{id};
 	my %byname = map { $_->{ifname} => $_ } @$priv;
 	my @ours = grep { ($_->{ifalias} // '') =~ /^strongswan-vti:/ } @$priv;
-	my %held;
+	my (%held, %blocked);
 	my $groups = groups_of($s, $ikes);
 	for my $key (sort keys %$groups) {
 		my $g = $groups->{$key};
@@ -342,6 +342,14 @@ sub check_site {
 		if (@m > 1) {
 			fail($s, "$what: " . scalar(@m) . " interfaces: " .
 				join(' ', map { $_->{ifname} } @m));
+			next;
+		}
+		if (!@m && @other) {
+			# the kernel takes one tunnel with these endpoints (or if_id):
+			# another connection's has them (MOBIKE brought this one onto
+			# them); the plugin keeps this connection's interface down
+			$count{'CHILD_SA whose endpoints another connection has'}++;
+			$blocked{$c0->{conn}} = 1;
 			next;
 		}
 		if (!@m) {
@@ -398,6 +406,9 @@ sub check_site {
 			fail($s, "$desc: an interface of ours for no connection of the soak");
 		} elsif ($grace{$s}{$conn}) {
 			# the reauthenticating side keeps it for the new CHILD_SAs
+		} elsif ($blocked{$conn}) {
+			fail($s, "$desc: UP, though its CHILD_SA's endpoints are "
+				. "another connection's") if has_flag($l, 'UP');
 		} elsif ($conf->{down} eq 'down') {
 			# set up by hand: the operator's, as a setting down
 			fail($s, "$desc: kept for down_action = down, but UP")
