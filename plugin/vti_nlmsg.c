@@ -26,6 +26,22 @@
 #endif
 
 /**
+ * A request header in a zeroed buffer.
+ */
+static struct nlmsghdr *request_header(void *buf, uint32_t seq,
+									   uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, VTI_NLMSG_BUF);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	return nlh;
+}
+
+/**
  * A request header plus ifinfomsg.
  */
 static struct nlmsghdr *link_request(void *buf, uint32_t seq, uint16_t type,
@@ -34,11 +50,7 @@ static struct nlmsghdr *link_request(void *buf, uint32_t seq, uint16_t type,
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
-	memset(buf, 0, VTI_NLMSG_BUF);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
+	nlh = request_header(buf, seq, type, flags);
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	ifi->ifi_index = ifindex;
@@ -226,11 +238,7 @@ static struct nlmsghdr *addr_request(void *buf, uint32_t seq, uint16_t type,
 {
 	struct nlmsghdr *nlh;
 
-	memset(buf, 0, VTI_NLMSG_BUF);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
+	nlh = request_header(buf, seq, type, flags);
 	*ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(**ifa));
 	return nlh;
 }
@@ -285,11 +293,7 @@ struct nlmsghdr *vti_nlmsg_getroute(void *buf, uint32_t seq, int family,
 	struct rtmsg *rtm;
 	int len = family == AF_INET ? 4 : 16;
 
-	memset(buf, 0, VTI_NLMSG_BUF);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
+	nlh = request_header(buf, seq, RTM_GETROUTE, 0);
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = family;
 	rtm->rtm_dst_len = len * 8;
