@@ -20,6 +20,18 @@ typedef struct vti_tunnel_t vti_tunnel_t;
 typedef struct vti_source_t vti_source_t;
 
 /**
+ * A unique id of an SA (or an ifindex) as a key of a hashtable made with
+ * hashtable_hash_ptr and hashtable_equals_ptr.
+ *
+ * @param id		the id, not 0
+ * @return			the key
+ */
+static inline void *vti_id_key(uint32_t id)
+{
+	return (void*)(uintptr_t)id;
+}
+
+/**
  * A CHILD_SA that wants an interface, as the listener sees it.
  */
 struct vti_tunnel_t {

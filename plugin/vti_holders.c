@@ -32,15 +32,10 @@ struct private_vti_holders_t {
 	hashtable_t *by_ike;
 };
 
-static void *id_key(uint32_t id)
-{
-	return (void*)(uintptr_t)id;
-}
-
 METHOD(vti_holders_t, get, vti_holder_t*,
 	private_vti_holders_t *this, uint32_t child_id)
 {
-	return this->by_child->get(this->by_child, id_key(child_id));
+	return this->by_child->get(this->by_child, vti_id_key(child_id));
 }
 
 METHOD(vti_holders_t, add, void,
@@ -48,12 +43,12 @@ METHOD(vti_holders_t, add, void,
 {
 	array_t *list;
 
-	this->by_child->put(this->by_child, id_key(holder->child_id), holder);
-	list = this->by_ike->get(this->by_ike, id_key(holder->ike_id));
+	this->by_child->put(this->by_child, vti_id_key(holder->child_id), holder);
+	list = this->by_ike->get(this->by_ike, vti_id_key(holder->ike_id));
 	if (!list)
 	{
 		list = array_create(0, 0);
-		this->by_ike->put(this->by_ike, id_key(holder->ike_id), list);
+		this->by_ike->put(this->by_ike, vti_id_key(holder->ike_id), list);
 	}
 	array_insert(list, ARRAY_TAIL, holder);
 }
@@ -67,8 +62,8 @@ static void unindex(private_vti_holders_t *this, vti_holder_t *holder)
 	vti_holder_t *current;
 	int i;
 
-	this->by_child->remove(this->by_child, id_key(holder->child_id));
-	list = this->by_ike->get(this->by_ike, id_key(holder->ike_id));
+	this->by_child->remove(this->by_child, vti_id_key(holder->child_id));
+	list = this->by_ike->get(this->by_ike, vti_id_key(holder->ike_id));
 	for (i = 0; list && i < array_count(list); i++)
 	{
 		array_get(list, i, &current);
@@ -80,7 +75,7 @@ static void unindex(private_vti_holders_t *this, vti_holder_t *holder)
 	}
 	if (list && !array_count(list))
 	{
-		this->by_ike->remove(this->by_ike, id_key(holder->ike_id));
+		this->by_ike->remove(this->by_ike, vti_id_key(holder->ike_id));
 		array_destroy(list);
 	}
 }
@@ -91,9 +86,9 @@ static void unindex(private_vti_holders_t *this, vti_holder_t *holder)
 static void unretire_id(private_vti_holders_t *this, vti_holder_t *holder,
 						uint32_t id)
 {
-	if (id && this->retired->get(this->retired, id_key(id)) == holder)
+	if (id && this->retired->get(this->retired, vti_id_key(id)) == holder)
 	{
-		this->retired->remove(this->retired, id_key(id));
+		this->retired->remove(this->retired, vti_id_key(id));
 	}
 }
 
@@ -145,7 +140,7 @@ METHOD(vti_holders_t, rekey, vti_holder_t*,
 	{
 		/* a second report of a rekey of old_id (a collision), or, IKEv1,
 		 * a rekey of the CHILD_SA that lost one and was kept */
-		holder = this->retired->get(this->retired, id_key(old_id));
+		holder = this->retired->get(this->retired, vti_id_key(old_id));
 		if (!holder)
 		{
 			return NULL;
@@ -154,11 +149,11 @@ METHOD(vti_holders_t, rekey, vti_holder_t*,
 	}
 	unretire(this, holder);
 	holder->rekeyed_from = old_id;
-	this->retired->put(this->retired, id_key(old_id), holder);
+	this->retired->put(this->retired, vti_id_key(old_id), holder);
 	if (*redundant)
 	{
 		holder->redundant = *redundant;
-		this->retired->put(this->retired, id_key(*redundant), holder);
+		this->retired->put(this->retired, vti_id_key(*redundant), holder);
 	}
 	reassign(this, holder, child_id, ike_id);
 	return holder;
@@ -170,7 +165,7 @@ METHOD(vti_holders_t, migrate, void,
 	vti_holder_t *holder;
 	array_t *list;
 
-	while ((list = this->by_ike->get(this->by_ike, id_key(old_id))))
+	while ((list = this->by_ike->get(this->by_ike, vti_id_key(old_id))))
 	{
 		array_get(list, ARRAY_HEAD, &holder);
 		reassign(this, holder, holder->child_id, new_id);
@@ -217,7 +212,7 @@ METHOD(vti_holders_t, create_ike_enumerator, enumerator_t*,
 	vti_holder_t *holder;
 	int i;
 
-	list = this->by_ike->get(this->by_ike, id_key(ike_id));
+	list = this->by_ike->get(this->by_ike, vti_id_key(ike_id));
 	copy = array_create(0, list ? array_count(list) : 0);
 	for (i = 0; list && i < array_count(list); i++)
 	{

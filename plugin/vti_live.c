@@ -9,11 +9,6 @@
 
 #include "vti_live.h"
 
-static void *id_key(uint32_t id)
-{
-	return (void*)(uintptr_t)id;
-}
-
 static hashtable_t *ids_create(void)
 {
 	return hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 8);
@@ -55,7 +50,7 @@ void vti_live_read(vti_live_t *this, vti_source_t *source)
 		INIT(copy);
 		*copy = *tunnel;
 		copy->conn = strdup(tunnel->conn);
-		copy = this->tunnels->put(this->tunnels, id_key(copy->child_id), copy);
+		copy = this->tunnels->put(this->tunnels, vti_id_key(copy->child_id), copy);
 		if (copy)
 		{
 			tunnel_destroy(copy);
@@ -75,12 +70,12 @@ void vti_live_touch(vti_live_t *this, uint32_t child_id, uint32_t ike_id)
 	}
 	if (child_id)
 	{
-		this->touched_children->put(this->touched_children, id_key(child_id),
+		this->touched_children->put(this->touched_children, vti_id_key(child_id),
 									this);
 	}
 	if (ike_id)
 	{
-		this->touched_ikes->put(this->touched_ikes, id_key(ike_id), this);
+		this->touched_ikes->put(this->touched_ikes, vti_id_key(ike_id), this);
 	}
 }
 
@@ -90,9 +85,9 @@ void vti_live_touch(vti_live_t *this, uint32_t child_id, uint32_t ike_id)
 bool vti_live_touched(vti_live_t *this, uint32_t child_id, uint32_t ike_id)
 {
 	return this->touched_children->get(this->touched_children,
-									   id_key(child_id)) ||
+									   vti_id_key(child_id)) ||
 		   (ike_id && this->touched_ikes->get(this->touched_ikes,
-											  id_key(ike_id)));
+											  vti_id_key(ike_id)));
 }
 
 /*

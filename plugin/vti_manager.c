@@ -63,11 +63,6 @@ struct private_vti_manager_t {
 	uint64_t seq;
 };
 
-static void *id_key(uint32_t id)
-{
-	return (void*)(uintptr_t)id;
-}
-
 /**
  * A CHILD_SA up, with the lock held.
  *
@@ -119,8 +114,8 @@ METHOD(vti_manager_t, child_up, void,
 	vti_live_touch(this->reading, tunnel->child_id, tunnel->ike_id);
 	if (!up(this, tunnel))
 	{
-		this->declined->put(this->declined, id_key(tunnel->child_id),
-							id_key(tunnel->child_id));
+		this->declined->put(this->declined, vti_id_key(tunnel->child_id),
+							vti_id_key(tunnel->child_id));
 	}
 	holder = this->holders->get(this->holders, tunnel->child_id);
 	if (holder)
@@ -166,7 +161,7 @@ METHOD(vti_manager_t, child_down, void,
 	vti_holder_t *holder;
 
 	this->table.mutex->lock(this->table.mutex);
-	this->declined->remove(this->declined, id_key(child_id));
+	this->declined->remove(this->declined, vti_id_key(child_id));
 	holder = this->holders->get(this->holders, child_id);
 	vti_live_touch(this->reading, child_id, holder ? holder->ike_id : 0);
 	if (holder)
@@ -224,11 +219,11 @@ METHOD(vti_manager_t, child_rekey, void,
 		/* the rekey may have negotiated another algorithm */
 		vti_claims_changed(this->worker, holder);
 	}
-	else if (this->declined->remove(this->declined, id_key(old_id)))
+	else if (this->declined->remove(this->declined, vti_id_key(old_id)))
 	{
 		/* charon deletes the rekeyed one without an event */
-		this->declined->put(this->declined, id_key(tunnel->child_id),
-							id_key(tunnel->child_id));
+		this->declined->put(this->declined, vti_id_key(tunnel->child_id),
+							vti_id_key(tunnel->child_id));
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -295,7 +290,7 @@ static void reconcile_gone(private_vti_manager_t *this, vti_live_t *live)
 	enumerator = this->holders->create_enumerator(this->holders);
 	while (enumerator->enumerate(enumerator, &holder))
 	{
-		if (!live->tunnels->get(live->tunnels, id_key(holder->child_id)) &&
+		if (!live->tunnels->get(live->tunnels, vti_id_key(holder->child_id)) &&
 			!vti_live_touched(live, holder->child_id, holder->ike_id))
 		{
 			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "

@@ -238,18 +238,13 @@ static linked_list_t *namespaces(vti_table_t *table)
 	return list;
 }
 
-static void *ifindex_key(int ifindex)
-{
-	return (void*)(uintptr_t)ifindex;
-}
-
 static void collect_link(hashtable_t *links, const vti_link_info_t *link)
 {
 	vti_link_info_t *copy;
 
 	INIT(copy);
 	*copy = *link;
-	free(links->put(links, ifindex_key(copy->ifindex), copy));
+	free(links->put(links, vti_id_key(copy->ifindex), copy));
 }
 
 /**
@@ -257,7 +252,7 @@ static void collect_link(hashtable_t *links, const vti_link_info_t *link)
  */
 static vti_link_info_t *take_link(hashtable_t *links, int ifindex)
 {
-	return links->remove(links, ifindex_key(ifindex));
+	return links->remove(links, vti_id_key(ifindex));
 }
 
 /**
