@@ -301,13 +301,13 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			}
 		}
 		free(link);
-		if (iface->failed && iface->ifindex && array_count(iface->claims))
+		if (array_count(iface->claims) && (!iface->ifindex || iface->failed))
 		{
-			DBG1(DBG_CHD, "vti: %s: resync: trying again what failed on %s",
-				 iface->conn, iface->name);
-		}
-		if ((!iface->ifindex || iface->failed) && array_count(iface->claims))
-		{
+			if (iface->ifindex)
+			{
+				DBG1(DBG_CHD, "vti: %s: resync: trying again what failed on "
+					 "%s", iface->conn, iface->name);
+			}
 			worker->queue(worker, iface, "");
 		}
 	}
