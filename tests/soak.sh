@@ -61,6 +61,17 @@ trap 'set +e; server_stop; sites_teardown; rm -rf "$WORK"' EXIT
 # a write to the checker once it ended fails instead of killing the soak
 trap '' PIPE
 
+# malloc's own figures beside VmRSS: tests/lib/heapstat.c, preloaded. No
+# per-thread cache in charon's malloc (tcache): what it keeps counts as in
+# use, and it filled over a whole long run as each of charon's threads met
+# each size (in use grew 713 -> 3,097 KiB in 464 events, ever slower)
+HEAPDIR=$WORK/heap
+mkdir -p "$HEAPDIR"
+heapstat_build() {
+	${CC:-cc} -O2 -shared -fPIC -o "$WORK/heapstat.so" "$top/tests/lib/heapstat.c" -lpthread
+}
+CHARON="env LD_PRELOAD=$WORK/heapstat.so VTI_HEAPSTAT_DIR=$HEAPDIR GLIBC_TUNABLES=glibc.malloc.tcache_count=0 $CHARON"
+
 MODEL=$WORK/model STATE=$WORK/state HISTORY=$RESULTS/soak-history
 FIGURES=$RESULTS/soak-figures COUNTS=$WORK/counts
 : > "$STATE"
@@ -91,7 +102,7 @@ nth() {
 server_start() {
 	mkfifo "$WORK/checker.in" "$WORK/checker.out"
 	perl "$top/tests/lib/soak-check.pl" --model "$MODEL" --state "$STATE" \
-		--figures "$FIGURES" --counts "$COUNTS" \
+		--figures "$FIGURES" --counts "$COUNTS" --heap "$HEAPDIR" \
 		"1:$(site_dir 1):priv1:pub1" "2:$(site_dir 2):priv2:pub2" \
 		< "$WORK/checker.in" > "$WORK/checker.out" 2> "$RESULTS/soak-checker.err" &
 	SERVER=$!
@@ -159,11 +170,13 @@ broken() {
 
 # growth SITE: the site's figures, the first hundred events against the
 # last hundred, of its longest-lived charon: "PID N FD1 FD2 RSS1 RSS2
-# FDMAX1 FDMAX2" (the median open fds and VmRSS in KiB of each, and the
-# largest fd count: one more now and then is a vici connection or a
-# netlink dump in flight)
+# FDMAX1 FDMAX2 HEAP1 HEAP2 HELD1 HELD2 ARENAS1 ARENAS2" (the median open
+# fds, VmRSS, malloc's KiB in use and KiB held of each, the largest fd
+# count: one more now and then is a vici connection or a netlink dump in
+# flight, and the most arenas)
 growth() {
-	awk -v s="$1" '$2 == s { n[$3]++; fd[$3, n[$3]] = $4; rss[$3, n[$3]] = $5 }
+	awk -v s="$1" '$2 == s { n[$3]++; fd[$3, n[$3]] = $4; rss[$3, n[$3]] = $5
+			heap[$3, n[$3]] = $7; held[$3, n[$3]] = $8; arenas[$3, n[$3]] = $9 }
 		function med(a, p, from, to,   i, j, k, v, t) {
 			k = 0
 			for (i = from; i <= to; i++) v[++k] = a[p, i]
@@ -182,7 +195,10 @@ growth() {
 			w = best < 100 ? best : 100
 			print pid, best, med(fd, pid, 1, w), med(fd, pid, best - w + 1, best), \
 				med(rss, pid, 1, w), med(rss, pid, best - w + 1, best), \
-				mx(fd, pid, 1, w), mx(fd, pid, best - w + 1, best)
+				mx(fd, pid, 1, w), mx(fd, pid, best - w + 1, best), \
+				med(heap, pid, 1, w), med(heap, pid, best - w + 1, best), \
+				med(held, pid, 1, w), med(held, pid, best - w + 1, best), \
+				mx(arenas, pid, 1, w), mx(arenas, pid, best - w + 1, best)
 		}' "$FIGURES"
 }
 
@@ -240,12 +256,13 @@ growth_report() {
 	gr_s=$1
 	# shellcheck disable=SC2046
 	set -- $(growth "$1") || true
-	if [ $# -lt 8 ]; then
+	if [ $# -lt 14 ]; then
 		fail "soak: site $gr_s's figures"
 		return 0
 	fi
 	echo "    site $gr_s: charon $1 over $2 quiet points, the first hundred and the" \
-		"last: open fds median $3, $4 (at most $7, $8); VmRSS median $5 KiB, $6 KiB"
+		"last: open fds median $3, $4 (at most $7, $8); VmRSS median $5 KiB, $6 KiB;" \
+		"malloc in use median $9 KiB, ${10} KiB, held ${11} KiB, ${12} KiB in ${13}, ${14} arenas"
 	if [ "$2" -lt 100 ]; then
 		echo "    (fewer than 100 quiet points: growth not judged)"
 		return 0
@@ -256,7 +273,8 @@ growth_report() {
 		test $(( ($6 - $5) * 100 )) -le $(( $5 * 5 > 102400 ? $5 * 5 : 102400 ))
 }
 
-if ! check "soak: sites 1 (A) and 2 (B, three roadwarriors) up with their connections" setup; then
+if ! check "soak: malloc's figures reporter (tests/lib/heapstat.c) built" heapstat_build ||
+	! check "soak: sites 1 (A) and 2 (B, three roadwarriors) up with their connections" setup; then
 	dump_logs
 	summary
 	exit 1

@@ -33,7 +33,10 @@
 #   - none of ours, and none under the temporary name, in a public namespace;
 #   - foreign interfaces untouched: same ifindex, kind, alias and state;
 #   - both charons alive and answering vici (version) within 1 s.
-# It appends the figures of the event (pid, open fds, VmRSS, vici ms) to
+# It appends the figures of the event (pid, open fds, VmRSS, vici ms and,
+# where --heap DIR holds the file heap.PID that tests/lib/heapstat.c writes,
+# malloc's KiB in use, the KiB it holds and its arenas; -1 where not; and
+# what the site holds: IKE_SAs/CHILD_SAs with marks or if_ids/interfaces) to
 # --figures and the number of checks by kind to --counts, prints a line
 # saying what each site holds, and each broken invariant as "FAIL: soak:
 # event N: ...".
@@ -41,7 +44,7 @@
 # OPTIONS: --model FILE (addr S ADDR/LEN; conn S NAME ids=fixed|unique
 # shared=0|1 down=delete|down mtu=auto|N[,N]), --state FILE (foreign S NAME
 # IFINDEX KIND ALIAS UP; downhand S IFINDEX; uphand S IFINDEX; invalid S
-# CONN; grace S CONN UNTIL; read anew at each check), --figures FILE, --counts FILE, --quiet
+# CONN; grace S CONN UNTIL; read anew at each check), --figures FILE, --counts FILE, --heap DIR, --quiet
 # SECONDS (60), --deadline SECONDS (15), --still SECONDS (0.25). SITE:
 # S:DIR:PRIVNS:PUBNS (DIR holds charon.vici and charon.pid).
 use strict;
@@ -59,7 +62,7 @@ use IPC::Open2;
 use POSIX qw(WNOHANG);
 
 my %opt = (quiet => 60, deadline => 15, still => 0.25);
-GetOptions(\%opt, 'model=s', 'state=s', 'figures=s', 'counts=s',
+GetOptions(\%opt, 'model=s', 'state=s', 'figures=s', 'counts=s', 'heap=s',
 	'quiet=f', 'deadline=f', 'still=f') or die "bad options\n";
 my @sites;
 for (@ARGV) {
@@ -113,6 +116,8 @@ sub read_model {
 
 my %count;
 my @fails;
+# what each site held at the quiet point (IKE_SAs/CHILD_SAs/interfaces)
+my %holds;
 sub fail { push @fails, "site $_[0]: $_[1]" }
 
 # list_sas(SITE): (the IKE_SAs as hashes with name, or undef, vici error)
@@ -441,6 +446,7 @@ sub check_site {
 	my @down = grep { !has_flag($_, 'UP') } @ours;
 	my $nsa = 0;
 	$nsa += @$_ for values %$groups;
+	$holds{$s} = scalar(@$ikes) . "/$nsa/" . scalar(@ours);
 	return "site $s: " . scalar(@$ikes) . " IKE_SAs, $nsa CHILD_SAs with " .
 		"marks or if_ids, " . scalar(@ours) . " interfaces (" . scalar(@down) .
 		" down)";
@@ -456,6 +462,7 @@ sub check_point {
 	my @summary;
 	@fails = ();
 	%count = ();
+	%holds = ();
 	if (!$snap) {
 		@fails = ("not quiet within $opt{quiet} s: $why");
 	} else {
@@ -494,6 +501,19 @@ sub check_point {
 	return (\@out, @fails ? 1 : 0);
 }
 
+# heap_figures PID: malloc's KiB in use, KiB held and arenas in charon PID
+# (-1 -1 -1 where not reported)
+sub heap_figures {
+	my ($pid) = @_;
+	my @heap;
+	if ($opt{heap} && open my $fh, '<', "$opt{heap}/heap.$pid") {
+		@heap = split ' ', (<$fh> // '');
+		close $fh;
+	}
+	return (-1, -1, -1) if @heap != 3;
+	return (int($heap[0] / 1024), int($heap[1] / 1024), $heap[2]);
+}
+
 # alive(N): each charon runs and answers vici within 1 s; the figures
 sub alive {
 	my ($event) = @_;
@@ -530,8 +550,9 @@ sub alive {
 			while (<$st>) { $rss = $1 if /^VmRSS:\s+(\d+)/ }
 			close $st;
 		}
+		my @heap = heap_figures($pid);
 		if ($opt{figures} && open my $fh, '>>', $opt{figures}) {
-			print $fh "$event $s $pid $fds $rss $ms\n";
+			print $fh "$event $s $pid $fds $rss $ms @heap ", $holds{$s} // '-', "\n";
 			close $fh;
 		}
 	}
