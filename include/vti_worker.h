@@ -59,6 +59,13 @@ struct vti_table_t {
 	array_t *disowned;
 
 	/**
+	 * Counts the links the worker deleted or gave other endpoints and the
+	 * entries it forgot: what kept a declined CHILD_SA from an interface
+	 * may be gone once it changed
+	 */
+	u_int freed;
+
+	/**
 	 * Compare the holders with the CHILD_SAs charon has and repair them;
 	 * called by the worker at a resync without the lock.
 	 *

@@ -64,6 +64,24 @@ struct private_vti_manager_t {
 };
 
 /**
+ * What declined holds for a CHILD_SA declined now: the worker's count of
+ * freed links, never NULL. Resyncs decide it again once the count moved.
+ */
+static void *freed_mark(private_vti_manager_t *this)
+{
+	return (void*)((uintptr_t)this->table.freed + 1);
+}
+
+/**
+ * Remember a CHILD_SA declined an interface, with the lock held.
+ */
+static void decline(private_vti_manager_t *this, uint32_t child_id)
+{
+	this->declined->put(this->declined, vti_id_key(child_id),
+						freed_mark(this));
+}
+
+/**
  * A CHILD_SA up, with the lock held.
  *
  * @return			FALSE if it is declined an interface
@@ -114,8 +132,7 @@ METHOD(vti_manager_t, child_up, void,
 	vti_live_touch(this->reading, tunnel->child_id, tunnel->ike_id);
 	if (!up(this, tunnel))
 	{
-		this->declined->put(this->declined, vti_id_key(tunnel->child_id),
-							vti_id_key(tunnel->child_id));
+		decline(this, tunnel->child_id);
 	}
 	holder = this->holders->get(this->holders, tunnel->child_id);
 	if (holder)
@@ -200,6 +217,7 @@ METHOD(vti_manager_t, child_rekey, void,
 {
 	vti_holder_t *holder;
 	uint32_t redundant;
+	void *freed;
 
 	this->table.mutex->lock(this->table.mutex);
 	vti_live_touch(this->reading, old_id, tunnel->ike_id);
@@ -219,11 +237,12 @@ METHOD(vti_manager_t, child_rekey, void,
 		/* the rekey may have negotiated another algorithm */
 		vti_claims_changed(this->worker, holder);
 	}
-	else if (this->declined->remove(this->declined, vti_id_key(old_id)))
+	else if ((freed = this->declined->remove(this->declined,
+											  vti_id_key(old_id))))
 	{
 		/* charon deletes the rekeyed one without an event */
 		this->declined->put(this->declined, vti_id_key(tunnel->child_id),
-							vti_id_key(tunnel->child_id));
+							freed);
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -332,18 +351,19 @@ static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 		holder = this->holders->get(this->holders, tunnel->child_id);
 		if (!holder)
 		{
-			if (this->declined->get(this->declined, key))
+			if (this->declined->get(this->declined, key) == freed_mark(this))
 			{
 				continue;
 			}
 			if (up(this, tunnel))
 			{
+				this->declined->remove(this->declined, key);
 				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
 					 "interface", tunnel->conn, tunnel->child_id);
 			}
 			else
 			{
-				this->declined->put(this->declined, key, key);
+				decline(this, tunnel->child_id);
 			}
 			continue;
 		}

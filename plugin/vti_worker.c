@@ -113,6 +113,7 @@ static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
 	{
 		this->table->ifaces->remove(this->table->ifaces, iface->key);
 		vti_iface_destroy(iface);
+		this->table->freed++;
 	}
 }
 
@@ -243,6 +244,32 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 }
 
 /**
+ * Queue again the interfaces whose last apply failed, with the lock held:
+ * the link freed (deleted, or given other endpoints) may have had what the
+ * kernel refused them (its endpoints, its if_id). Each resync would, later.
+ */
+static void retry_failed(private_vti_worker_t *this, vti_iface_t *freed)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface != freed && iface->failed && !iface->queued &&
+			array_count(iface->claims))
+		{
+			DBG2(DBG_CHD, "vti: %s: trying %s again: %s of %s was %s",
+				 iface->conn, iface->name, freed->name, freed->conn,
+				 freed->ifindex ? "changed" : "deleted");
+			queue(this, iface, iface->why);
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * Apply the first queued interface; with the lock held, released meanwhile.
  */
 static void apply_next(private_vti_worker_t *this)
@@ -251,7 +278,7 @@ static void apply_next(private_vti_worker_t *this)
 	linked_list_t *events;
 	vti_job_t job;
 	int before;
-	bool ok, lost;
+	bool ok, lost, freed;
 
 	this->queue->remove_first(this->queue, (void**)&iface);
 	iface->queued = FALSE;
@@ -283,9 +310,16 @@ static void apply_next(private_vti_worker_t *this)
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
 	this->resync_due |= lost;
+	freed = ok && before && (!copy.ifindex ||
+							 !vti_params_equal(&iface->kernel, &copy.kernel));
 	vti_iface_commit(iface, &copy);
 	vti_iface_remember(iface, &job);
 	handle_events(this, events, iface, before, copy.ifindex);
+	if (freed)
+	{
+		this->table->freed++;
+		retry_failed(this, iface);
+	}
 	forget_if_unused(this, iface);
 }
 

@@ -528,6 +528,71 @@ START_TEST(test_endpoints_taken_set_down)
 }
 END_TEST
 
+/*
+ * As above, but nothing resyncs (resync = 0, or the next one a minute
+ * away): the other VTI going frees the endpoints, and the worker that
+ * deleted it tries again at once what the kernel refused.
+ */
+START_TEST(test_endpoints_freed_retried)
+{
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::2");
+	fake_link_t link;
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
+	manager->child_down(manager, "d", 2, 0);
+	SETTLE(manager);
+	ck_assert(!fake_backend_link(fake, "private", "vti6", &link));
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_msg(link.up && !memcmp(link.params.remote, b.remote, 16),
+				  "vti5 stays down with its old endpoints after vti6 freed "
+				  "them, until a resync; log:\n%s", test_log);
+}
+END_TEST
+
+/*
+ * A CHILD_SA made anew (reauthentication, re-establishment) while another
+ * connection's VTI has its endpoints is declined an interface; that VTI
+ * gone, the next resync gives it one (it was declined for good: a
+ * CHILD_SA without its interface until a settings reload).
+ */
+START_TEST(test_declined_clash_retried)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::2");
+	vti_tunnel_t again = tunnel("c", 3, 3, 5, "2001:db8:1::1",
+								"2001:db8:3::2");
+	fake_link_t link;
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	manager->child_up(manager, &again);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "already used by connection d"));
+	ck_assert(!fake_backend_link(fake, "private", "vti5", &link));
+	manager->child_down(manager, "d", 2, 0);
+	SETTLE(manager);
+	source->tunnels[source->count++] = again;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
+				  link.up && !memcmp(link.params.remote, again.remote, 16),
+				  "CHILD_SA {3} has no interface after the VTI that had its "
+				  "endpoints went; log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
 Suite *lifecycle_suite_create()
 {
 	Suite *s;
@@ -568,6 +633,8 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_mtu_failure_not_retried);
 	tcase_add_test(tc, test_change_failure_not_retried);
 	tcase_add_test(tc, test_endpoints_taken_set_down);
+	tcase_add_test(tc, test_endpoints_freed_retried);
+	tcase_add_test(tc, test_declined_clash_retried);
 	suite_add_tcase(s, tc);
 	return s;
 }
