@@ -207,13 +207,14 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (rc == -EEXIST && !adopted)
 	{
-		/* another VTI has these endpoints: with its old ones this link
-		 * carries nothing, and must not look usable to routing */
+		/* another link has these endpoints (if_id): with its old ones this
+		 * link carries nothing, and must not look usable to routing */
 		if (this->up && kernel_down(this, backend))
 		{
 			DBG1(DBG_CHD, "vti: %s: %s set down: the kernel refuses its new "
-				 "endpoints while another VTI has them", this->conn,
-				 this->name);
+				 "%s", this->conn, this->name, params->kind == VTI_KIND_XFRM ?
+				 "if_id while another XFRM interface has it" :
+				 "endpoints while another VTI has them");
 		}
 		return FALSE;
 	}

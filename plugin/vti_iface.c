@@ -9,10 +9,8 @@
  */
 
 #include "vti_iface.h"
-#include "vti_create.h"
 #include "vti_want.h"
 
-#include <errno.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <utils/debug.h>
