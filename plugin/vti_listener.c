@@ -127,6 +127,30 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	return TRUE;
 }
 
+/**
+ * Whether charon recreates a CHILD_SA going down, reauthenticating: its
+ * interfaces wait for the new one. Only the reauthenticating side knows;
+ * a peer's delete may be its shutdown, where routing must learn at once.
+ */
+static bool recreated(ike_sa_t *ike_sa, child_sa_t *child_sa)
+{
+	/* a CHILD_SA deleted on its own (child_delete.c, quick_delete.c set
+	 * CHILD_DELETED before the event) is not recreated */
+	if (!ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING) ||
+		child_sa->get_state(child_sa) == CHILD_DELETED)
+	{
+		return FALSE;
+	}
+	/* make-before-break brings the new CHILD_SAs first, and one that failed
+	 * leaves the condition set: then only reestablish() after a timeout
+	 * recreates them, never a delete of the IKE_SA (ike_sa.c, retransmit()).
+	 * charon reads the setting per IKE_SA when it is made; a reload in
+	 * between is not seen here */
+	return !lib->settings->get_bool(lib->settings, "%s.make_before_break",
+									FALSE, lib->ns) ||
+		   ike_sa->get_state(ike_sa) != IKE_DELETING;
+}
+
 METHOD(listener_t, child_updown, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	bool up)
@@ -142,14 +166,7 @@ METHOD(listener_t, child_updown, bool,
 		}
 		return TRUE;
 	}
-	/* only the side that reauthenticates break-before-make knows new
-	 * CHILD_SAs will follow (make-before-break brings them first, and a
-	 * failed one leaves the condition set); a peer's delete may as well be
-	 * its shutdown, where routing must learn at once that the tunnel is
-	 * gone. The same test as charon's (ike_sa.c) */
-	if (ike_sa->has_condition(ike_sa, COND_REAUTHENTICATING) &&
-		!lib->settings->get_bool(lib->settings, "%s.make_before_break",
-								 FALSE, lib->ns))
+	if (recreated(ike_sa, child_sa))
 	{
 		grace = REAUTH_GRACE;
 	}

@@ -114,6 +114,11 @@ static proposal_t *child_get_proposal(child_sa_t *this)
 	return ((fake_child_sa_t*)this)->proposal;
 }
 
+static child_sa_state_t child_get_state(child_sa_t *this)
+{
+	return ((fake_child_sa_t*)this)->state;
+}
+
 void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 					 uint32_t if_id, fake_child_cfg_t *cfg,
 					 fake_proposal_t *proposal)
@@ -126,6 +131,7 @@ void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 			.get_if_id = child_get_if_id,
 			.get_config = child_get_config,
 			.get_proposal = child_get_proposal,
+			.get_state = child_get_state,
 		},
 		.unique = unique,
 		.mode = MODE_TUNNEL,
@@ -135,6 +141,7 @@ void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 		.if_id_out = if_id,
 		.cfg = &cfg->public,
 		.proposal = &proposal->public,
+		.state = CHILD_INSTALLED,
 	};
 }
 
@@ -168,6 +175,11 @@ static ike_cfg_t *ike_get_ike_cfg(ike_sa_t *this)
 	return ((fake_ike_sa_t*)this)->ike_cfg;
 }
 
+static ike_sa_state_t ike_get_state(ike_sa_t *this)
+{
+	return ((fake_ike_sa_t*)this)->state;
+}
+
 void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 				   char *me, char *other, fake_ike_cfg_t *cfg)
 {
@@ -179,12 +191,14 @@ void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 			.get_other_host = ike_get_other_host,
 			.has_condition = ike_has_condition,
 			.get_ike_cfg = ike_get_ike_cfg,
+			.get_state = ike_get_state,
 		},
 		.name = name,
 		.unique = unique,
 		.me = host_create_from_string(me, 500),
 		.other = host_create_from_string(other, 500),
 		.ike_cfg = &cfg->public,
+		.state = IKE_ESTABLISHED,
 	};
 	ck_assert(ike->me && ike->other);
 }

@@ -47,6 +47,8 @@ typedef struct {
 	uint32_t if_id_in, if_id_out;
 	child_cfg_t *cfg;
 	proposal_t *proposal;
+	/** CHILD_INSTALLED unless a test sets another */
+	child_sa_state_t state;
 } fake_child_sa_t;
 
 typedef struct {
@@ -57,6 +59,8 @@ typedef struct {
 	/** the conditions set, a mask of ike_condition_t */
 	u_int conditions;
 	ike_cfg_t *ike_cfg;
+	/** IKE_ESTABLISHED unless a test sets another */
+	ike_sa_state_t state;
 } fake_ike_sa_t;
 
 /**

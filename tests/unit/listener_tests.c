@@ -424,9 +424,47 @@ START_TEST(test_child_down_reauthenticating_mbb)
 	lib->settings->set_bool(lib->settings, "%s.make_before_break", TRUE,
 							lib->ns);
 	ike.conditions = COND_REAUTHENTICATING;
+	/* the terminate deletes the IKE_SA (ike_delete.c) */
+	ike.state = IKE_DELETING;
 	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
 	lib->settings->set_bool(lib->settings, "%s.make_before_break", FALSE,
 							lib->ns);
+	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=0)\n");
+}
+END_TEST
+
+/*
+ * Make-before-break that failed leaves COND_REAUTHENTICATING set; a later
+ * retransmit timeout in IKE_ESTABLISHED runs reestablish(), which
+ * recreates every CHILD_SA whatever make_before_break says (ike_sa.c,
+ * retransmit(), then ike_updown): the interface waits for them, as for a
+ * break-before-make reauthentication (deleted and made again, routing saw
+ * a flap).
+ */
+START_TEST(test_child_down_reestablished_mbb)
+{
+	lib->settings->set_bool(lib->settings, "%s.make_before_break", TRUE,
+							lib->ns);
+	ike.conditions = COND_REAUTHENTICATING;
+	ike.state = IKE_ESTABLISHED;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
+	lib->settings->set_bool(lib->settings, "%s.make_before_break", FALSE,
+							lib->ns);
+	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=30)\n");
+}
+END_TEST
+
+/*
+ * A CHILD_SA deleted on its own (swanctl --terminate --child, the peer's
+ * DELETE: child_delete.c sets CHILD_DELETED before the event) is not
+ * recreated by a reauthentication, even with COND_REAUTHENTICATING left
+ * set: no grace, either way of reauthenticating.
+ */
+START_TEST(test_child_deleted_reauthenticating)
+{
+	ike.conditions = COND_REAUTHENTICATING;
+	child.state = CHILD_DELETED;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, FALSE));
 	ck_assert_str_eq(calls, "child_down(conn=V3-2 child=5 grace=0)\n");
 }
 END_TEST
@@ -569,6 +607,8 @@ Suite *listener_suite_create(void)
 	tcase_add_test(tc, test_child_down);
 	tcase_add_test(tc, test_child_down_reauthenticating);
 	tcase_add_test(tc, test_child_down_reauthenticating_mbb);
+	tcase_add_test(tc, test_child_down_reestablished_mbb);
+	tcase_add_test(tc, test_child_deleted_reauthenticating);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rekey and update");
