@@ -273,8 +273,11 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 			return FALSE;
 		}
 	}
-	else if (this->up && this->settings.mtu != target->mtu)
+	else if ((this->up || this->held_down) &&
+			 this->settings.mtu != target->mtu)
 	{
+		/* a link down for us gets it from kernel_revive(); one an operator
+		 * set down keeps what routing reads right meanwhile */
 		mtu_set = kernel_mtu(this, backend, target->mtu);
 	}
 	if (this->up && this->lacks_addrs && !kernel_readdress(this, backend))

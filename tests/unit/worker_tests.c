@@ -372,6 +372,36 @@ START_TEST(test_resync_addresses_per_link)
 }
 END_TEST
 
+/*
+ * An XFRM interface set down by hand whose IKE_SA MOBIKE moves from IPv6
+ * to IPv4 (the soak, seed 20261130, event 364 of a long run): its MTU
+ * follows the new path though it stays down, as a VTI's does (changed with
+ * its endpoints). It kept 1426 where 1446 was right until set up again.
+ */
+START_TEST(test_held_down_mtu_follows)
+{
+	vti_tunnel_t t = tunnel("c", 1, 1, 0, "2001:db8:1::1", "2001:db8:3::1");
+	uint8_t local[16] = { 192, 0, 2, 1 }, remote[16] = { 192, 0, 2, 2 };
+	fake_link_t link;
+
+	t.if_id_in = t.if_id_out = 42;
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
+	ck_assert_int_eq(link.mtu, 1426);
+	ck_assert(fake_backend_set_up(fake, "private", "xfrm42", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "xfrm42 was set down by hand")));
+	SETTLE(manager);
+	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
+	ck_assert(!link.up);
+	ck_assert_msg(link.mtu == 1446, "xfrm42, set down by hand, has mtu %u "
+				  "after MOBIKE onto IPv4, expected 1446; log:\n%s", link.mtu,
+				  test_log);
+}
+END_TEST
+
 START_TEST(test_resync_held_down_addresses)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -487,6 +517,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_resync_restores_addresses);
 	tcase_add_test(tc, test_resync_addresses_per_link);
 	tcase_add_test(tc, test_resync_held_down_addresses);
+	tcase_add_test(tc, test_held_down_mtu_follows);
 	tcase_add_test(tc, test_resync_lists_namespace_once);
 	tcase_add_test(tc, test_events_lost);
 	suite_add_tcase(s, tc);
