@@ -7,11 +7,13 @@
  * Fourth review: what grows over months of events (the soak's "table sizes
  * do not grow"), the shutdown deadline, declined CHILD_SAs after a rekey,
  * the resync interval on a reload.
- * Each test but the last failed on db10224. The last plays 6000 random
- * events (rekeys, won collisions, IKE_SA rekeys, downs, break-before-make
- * reauths, CHILD_SAs gone without events) with a resync every 200 and
- * checks that holders, retired, IKE_SAs, interfaces and declined stay
- * bounded, and that all of it goes once every CHILD_SA is down.
+ * Each test but the last failed on db10224. The last plays two rounds of
+ * 3000 random events (rekeys, won collisions, IKE_SA rekeys, downs,
+ * break-before-make reauths, CHILD_SAs gone without events) with a resync
+ * every 200 and checks that holders, retired, IKE_SAs, interfaces and
+ * declined stay bounded, that all of it goes once every CHILD_SA is down,
+ * and that the second round leaves malloc's bytes in use where the first
+ * left them.
  */
 
 #include "vti_tests.h"
@@ -85,6 +87,40 @@ START_TEST(test_unique_if_id_kept_down_forever)
 }
 END_TEST
 
+/**
+ * Bytes malloc has handed out and not taken back; 0 where not known: under
+ * valgrind and the sanitizers (their allocators do not tell), or with
+ * glibc's per-thread cache on (what it keeps counts as in use, 1-10 KiB
+ * more a round here; make check turns it off).
+ */
+static size_t heap_in_use(void)
+{
+	char *tunables = getenv("GLIBC_TUNABLES");
+	struct mallinfo2 info;
+
+	if (!tunables || !strstr(tunables, "glibc.malloc.tcache_count=0"))
+	{
+		return 0;
+	}
+	info = mallinfo2();
+	return info.uordblks + info.hblkhd;
+}
+
+/**
+ * Say so where heap_in_use() does not know.
+ */
+static bool heap_judged(size_t before, size_t after)
+{
+	if (before && after)
+	{
+		return TRUE;
+	}
+	fprintf(stderr, "longrun: the heap in use is not known here (valgrind, a "
+			"sanitizer, or GLIBC_TUNABLES without "
+			"glibc.malloc.tcache_count=0): not judged\n");
+	return FALSE;
+}
+
 /*
  * 2. resync = 0, a marked CHILD_SA on a connection the plugin leaves alone
  * (enable = no, or auto = no and not listed): child_up() puts its id in
@@ -98,7 +134,7 @@ END_TEST
  */
 START_TEST(test_declined_rekeyed_grow_without_resync)
 {
-	struct mallinfo2 before, after;
+	size_t before = 0, after;
 	vti_tunnel_t t;
 	uint32_t id = 1;
 	int i, warm = 500, rounds = 20000;
@@ -110,7 +146,7 @@ START_TEST(test_declined_rekeyed_grow_without_resync)
 	{
 		if (i == warm)
 		{
-			before = mallinfo2();
+			before = heap_in_use();
 		}
 		/* IKE_SA i with CHILD_SA id, rekeyed once, then the IKE_SA goes */
 		t = tunnel("x", id, i + 1, 7, "2001:db8::1", "2001:db8::2");
@@ -120,9 +156,12 @@ START_TEST(test_declined_rekeyed_grow_without_resync)
 		manager->child_down(manager, "x", id + 1, 0);
 		id += 2;
 	}
-	after = mallinfo2();
-	grown = (long)(after.uordblks + after.hblkhd) -
-			(long)(before.uordblks + before.hblkhd);
+	after = heap_in_use();
+	if (!heap_judged(before, after))
+	{
+		return;
+	}
+	grown = (long)after - (long)before;
 	ck_assert_msg(grown < 64 * 1024, "%d IKE_SAs of a connection the plugin "
 				  "leaves alone, each with one CHILD_SA rekeyed once, grew "
 				  "the heap by %ld bytes (%ld per IKE_SA): the declined set "
@@ -333,81 +372,88 @@ static int soak_sizes(int *live, int *retired, int *ikes, int *ifaces,
 	return holders;
 }
 
-START_TEST(test_random_events_bounded)
-{
-	source_t *source = source_create();
+/**
+ * What the random driver keeps between rounds.
+ */
+typedef struct {
 	vti_tunnel_t live[PEERS];
-	bool up[PEERS] = {};
-	uint32_t next_child = 1, next_ike = 1, a, b;
-	int i, p, n_live, holders, retired, ikes, ifaces, declined, max_ifaces = 0;
-	int max_retired = 0;
-	vti_tunnel_t t;
+	bool up[PEERS];
+	uint32_t next_child, next_ike;
+} soak_t;
 
-	srandom(4);
-	fixture_restart("charon { plugins { vti { netns = private\nresync = 0 } } }");
-	manager->set_source(manager, &source->public);
-	for (i = 0; i < 6000; i++)
+/**
+ * One random event for peer p.
+ */
+static void soak_event(soak_t *st, int p)
+{
+	vti_tunnel_t t;
+	uint32_t a;
+
+	if (!st->up[p])
 	{
-		p = random() % PEERS;
-		if (!up[p])
-		{
-			t = peer_tunnel(next_child++, next_ike++, p + 1, p + 1);
-			live[p] = t;
-			up[p] = TRUE;
+		t = peer_tunnel(st->next_child++, st->next_ike++, p + 1, p + 1);
+		st->live[p] = t;
+		st->up[p] = TRUE;
+		manager->child_up(manager, &t);
+		return;
+	}
+	switch (random() % 8)
+	{
+		case 0: case 1:	/* rekey */
+		case 6:	/* IKEv1 collision: both kept, the loser retired silently
+				 * later; the winner rekeyed */
+			t = st->live[p];
+			a = t.child_id;
+			t.child_id = st->next_child++;
+			manager->child_rekey(manager, a, &t);
+			st->live[p] = t;
+			break;
+		case 2:	/* won collision reported twice, A goes silently */
+			t = st->live[p];
+			a = t.child_id;
+			t.child_id = st->next_child++;
+			manager->child_rekey(manager, a, &t);
+			t.child_id = st->next_child++;
+			manager->child_rekey(manager, a, &t);
+			st->live[p] = t;
+			break;
+		case 3:	/* IKE_SA rekey */
+			a = st->live[p].ike_id;
+			st->live[p].ike_id = st->next_ike++;
+			manager->ike_rekey(manager, a, st->live[p].ike_id);
+			break;
+		case 4:	/* down */
+			manager->child_down(manager, "c", st->live[p].child_id, 0);
+			st->up[p] = FALSE;
+			break;
+		case 5:	/* bbm reauth: down with grace, up on a new IKE_SA */
+			manager->child_down(manager, "c", st->live[p].child_id, 30);
+			t = peer_tunnel(st->next_child++, st->next_ike++, p + 1, p + 1);
+			st->live[p] = t;
 			manager->child_up(manager, &t);
-		}
-		else switch (random() % 8)
-		{
-			case 0: case 1:	/* rekey */
-				t = live[p];
-				a = t.child_id;
-				t.child_id = next_child++;
-				manager->child_rekey(manager, a, &t);
-				live[p] = t;
-				break;
-			case 2:	/* won collision reported twice, A goes silently */
-				t = live[p];
-				a = t.child_id;
-				t.child_id = next_child++;
-				manager->child_rekey(manager, a, &t);
-				t.child_id = b = next_child++;
-				manager->child_rekey(manager, a, &t);
-				live[p] = t;
-				break;
-			case 3:	/* IKE_SA rekey */
-				a = live[p].ike_id;
-				live[p].ike_id = next_ike++;
-				manager->ike_rekey(manager, a, live[p].ike_id);
-				break;
-			case 4:	/* down */
-				manager->child_down(manager, "c", live[p].child_id, 0);
-				up[p] = FALSE;
-				break;
-			case 5:	/* bbm reauth: down with grace, up on a new IKE_SA */
-				manager->child_down(manager, "c", live[p].child_id, 30);
-				t = peer_tunnel(next_child++, next_ike++, p + 1, p + 1);
-				live[p] = t;
-				manager->child_up(manager, &t);
-				break;
-			case 6:	/* IKEv1 collision: both kept, the loser retired
-					 * silently later; the winner rekeyed */
-				t = live[p];
-				a = t.child_id;
-				t.child_id = next_child++;
-				manager->child_rekey(manager, a, &t);
-				live[p] = t;
-				break;
-			case 7:	/* gone without event (missed) */
-				up[p] = FALSE;
-				break;
-		}
+			break;
+		case 7:	/* gone without event (missed) */
+			st->up[p] = FALSE;
+			break;
+	}
+}
+
+/**
+ * Play that many random events, the table's sizes checked at each resync
+ * (every 200), then take every CHILD_SA down: all must be gone.
+ */
+static void soak_round(soak_t *st, source_t *source, int events)
+{
+	int i, p, n_live, holders, retired, ikes, ifaces, declined;
+
+	for (i = 0; i < events; i++)
+	{
+		soak_event(st, random() % PEERS);
 		if (i % 200 == 199)
 		{
 			SETTLE(manager);
-			charon_has(source, live, up);
+			charon_has(source, st->live, st->up);
 			holders = soak_sizes(&n_live, &retired, &ikes, &ifaces, &declined);
-			max_ifaces = max(max_ifaces, ifaces);
-			max_retired = max(max_retired, retired);
 			ck_assert_msg(holders == n_live && retired <= 2 * holders &&
 						  ikes <= holders && ifaces <= PEERS && !declined,
 						  "step %d: live %d holders %d retired %d ikes %d "
@@ -417,22 +463,52 @@ START_TEST(test_random_events_bounded)
 	}
 	for (p = 0; p < PEERS; p++)
 	{
-		if (up[p])
+		if (st->up[p])
 		{
-			manager->child_down(manager, "c", live[p].child_id, 0);
-			up[p] = FALSE;
+			manager->child_down(manager, "c", st->live[p].child_id, 0);
+			st->up[p] = FALSE;
 		}
 	}
 	manager->expire_pending(manager, TRUE);
 	SETTLE(manager);
-	charon_has(source, live, up);
+	charon_has(source, st->live, st->up);
 	holders = soak_sizes(&n_live, &retired, &ikes, &ifaces, &declined);
-	source_done(source);
 	ck_assert_msg(!holders && !retired && !ikes && !ifaces && !declined &&
 				  !fake_backend_count(fake),
 				  "all down: holders %d retired %d ikes %d ifaces %d "
 				  "declined %d links %d", holders, retired, ikes, ifaces,
 				  declined, fake_backend_count(fake));
+}
+
+
+/*
+ * Two rounds of 3000 random events, everything down after each: the table
+ * holds what charon has at every resync, and the second round leaves the
+ * heap where the first left it (what the real soak's charons measure, for
+ * the plugin's part alone: a leak there still reachable escapes valgrind).
+ */
+START_TEST(test_random_events_bounded)
+{
+	source_t *source = source_create();
+	soak_t st = { .next_child = 1, .next_ike = 1 };
+	size_t first, second;
+
+	srandom(4);
+	fixture_restart("charon { plugins { vti { netns = private\nresync = 0 } } }");
+	manager->set_source(manager, &source->public);
+	soak_round(&st, source, 3000);
+	first = heap_in_use();
+	soak_round(&st, source, 3000);
+	second = heap_in_use();
+	source_done(source);
+	if (!heap_judged(first, second))
+	{
+		return;
+	}
+	/* a hashtable or array may grow once more */
+	ck_assert_msg(second <= first + 4096, "the heap in use grew from %zu to "
+				  "%zu bytes over 3000 more random events, all down after "
+				  "each", first, second);
 }
 END_TEST
 
