@@ -41,7 +41,8 @@
 # saying what each site holds, and each broken invariant as "FAIL: soak:
 # event N: ...".
 #
-# OPTIONS: --model FILE (addr S ADDR/LEN; conn S NAME ids=fixed|unique
+# OPTIONS: --without-plugin (charons without it: the figures only),
+# --model FILE (addr S ADDR/LEN; conn S NAME ids=fixed|unique
 # shared=0|1 down=delete|down mtu=auto|N[,N]), --state FILE (foreign S NAME
 # IFINDEX KIND ALIAS UP; downhand S IFINDEX; uphand S IFINDEX; invalid S
 # CONN; grace S CONN UNTIL; read anew at each check), --figures FILE, --counts FILE, --heap DIR, --quiet
@@ -63,7 +64,7 @@ use POSIX qw(WNOHANG);
 
 my %opt = (quiet => 60, deadline => 15, still => 0.25);
 GetOptions(\%opt, 'model=s', 'state=s', 'figures=s', 'counts=s', 'heap=s',
-	'quiet=f', 'deadline=f', 'still=f') or die "bad options\n";
+	'quiet=f', 'deadline=f', 'still=f', 'without-plugin') or die "bad options\n";
 my @sites;
 for (@ARGV) {
 	my ($s, $dir, $priv, $pub) = split /:/;
@@ -317,6 +318,7 @@ sub groups_of {
 sub check_site {
 	my ($site, $ikes, $priv, $pub) = @_;
 	my $s = $site->{id};
+	return no_plugin_site($s, $ikes) if $opt{'without-plugin'};
 	my %byname = map { $_->{ifname} => $_ } @$priv;
 	my @ours = grep { ($_->{ifalias} // '') =~ /^strongswan-vti:/ } @$priv;
 	my (%held, %blocked);
@@ -450,6 +452,17 @@ sub check_site {
 	return "site $s: " . scalar(@$ikes) . " IKE_SAs, $nsa CHILD_SAs with " .
 		"marks or if_ids, " . scalar(@ours) . " interfaces (" . scalar(@down) .
 		" down)";
+}
+
+# no_plugin_site(SITE, IKES): what a site without the plugin holds (its
+# charon's figures only: nothing to check but that it runs)
+sub no_plugin_site {
+	my ($s, $ikes) = @_;
+	my $nsa = 0;
+	$nsa += @$_ for values %{groups_of($s, $ikes)};
+	$holds{$s} = scalar(@$ikes) . "/$nsa/0";
+	return "site $s: " . scalar(@$ikes) . " IKE_SAs, $nsa CHILD_SAs with " .
+		"marks or if_ids, without the plugin";
 }
 
 # check_point(N): the quiet point after event N; its lines and status
