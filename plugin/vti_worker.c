@@ -217,33 +217,6 @@ static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
 }
 
 /**
- * Handle events with the lock held, but those our own apply of iface
- * caused; destroy them.
- */
-static void handle_events(private_vti_worker_t *this, linked_list_t *events,
-						  vti_iface_t *iface, int before, int after)
-{
-	vti_link_event_t *event;
-	vti_iface_t *ours;
-
-	while (events->remove_first(events, (void**)&event) == SUCCESS)
-	{
-		if (!own_event(event, iface, before, after) &&
-			!deleted_later(events, event))
-		{
-			ours = vti_resync_event(this->table, &this->public, event);
-			if (ours)
-			{
-				forget_if_unused(this, ours);
-			}
-		}
-		free((char*)event->netns);
-		free(event);
-	}
-	events->destroy(events);
-}
-
-/**
  * Queue again the interfaces whose last apply failed, with the lock held:
  * the link freed (deleted, or given other endpoints) may have had what the
  * kernel refused them (its endpoints, its if_id). Each resync would, later.
@@ -267,6 +240,40 @@ static void retry_failed(private_vti_worker_t *this, vti_iface_t *freed)
 		}
 	}
 	enumerator->destroy(enumerator);
+}
+
+/**
+ * Handle events with the lock held, but those our own apply of iface
+ * caused; destroy them.
+ */
+static void handle_events(private_vti_worker_t *this, linked_list_t *events,
+						  vti_iface_t *iface, int before, int after)
+{
+	vti_link_event_t *event;
+	vti_iface_t *ours;
+
+	while (events->remove_first(events, (void**)&event) == SUCCESS)
+	{
+		if (!own_event(event, iface, before, after) &&
+			!deleted_later(events, event))
+		{
+			ours = vti_resync_event(this->table, &this->public, event);
+			if (ours && event->deleted)
+			{
+				/* gone by hand: what it had is free */
+				this->table->freed++;
+				retry_failed(this, ours);
+			}
+			/* the one applied is apply_next()'s to forget */
+			if (ours && ours != iface)
+			{
+				forget_if_unused(this, ours);
+			}
+		}
+		free((char*)event->netns);
+		free(event);
+	}
+	events->destroy(events);
 }
 
 /**

@@ -530,6 +530,41 @@ START_TEST(test_endpoints_taken_set_down)
 END_TEST
 
 /*
+ * The VTI that has the endpoints is kept down (down_action = down, no
+ * CHILD_SA): the README's remedy is to delete it by hand, and the one set
+ * down comes up at once (it waited for the next resync, never with
+ * resync = 0).
+ */
+START_TEST(test_kept_down_deleted_frees)
+{
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::2");
+	fake_link_t link;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"connections { d { down_action = down } } } } }");
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	manager->child_down(manager, "d", 2, 0);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) &&
+				  !link.up, "log:\n%s", test_log);
+	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
+	ck_assert(fake_backend_del(fake, "private", "vti6"));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti6 was deleted in namespace "
+							  "private by hand")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert_msg(link.up && !memcmp(link.params.remote, b.remote, 16),
+				  "vti5 stays down after the kept-down vti6 that had its "
+				  "endpoints was deleted by hand; log:\n%s", test_log);
+}
+END_TEST
+
+/*
  * A CHILD_SA made anew (reauthentication, re-establishment) while another
  * connection's VTI has its endpoints is declined an interface; that VTI
  * gone, the next resync gives it one (it was declined for good: a
@@ -608,6 +643,7 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_change_failure_not_retried);
 	tcase_add_test(tc, test_endpoints_taken_set_down);
 	tcase_add_test(tc, test_declined_clash_retried);
+	tcase_add_test(tc, test_kept_down_deleted_frees);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -253,6 +253,34 @@ START_TEST(test_deleted_during_own_op)
 }
 END_TEST
 
+/*
+ * down_action = down: the last CHILD_SA goes and the worker sets vti5
+ * down, while an operator deletes it (ip link del). The deletion of the
+ * link the apply left is someone else's: handle_events() forgot the
+ * unused entry (destroyed it), and apply_next() then forgot it again: a
+ * double free, glibc aborts charon (second review of f7bf2d0..).
+ */
+START_TEST(test_deleted_during_set_down)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	/* after the set-down, before the worker reads its events: it watches
+	 * the namespace of the link it left next */
+	fake_backend_pause(fake, "watch private", delete_by_hand, NULL);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
+	/* the table forgot it, once: a new CHILD_SA makes it again */
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
+}
+END_TEST
+
 /* ---- 2c. a resync while interfaces are queued -------------------------- */
 
 /*
@@ -398,6 +426,7 @@ Suite *races_suite_create()
 	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_mtu_change_during_apply_lost);
 	tcase_add_test(tc, test_deleted_during_own_op);
+	tcase_add_test(tc, test_deleted_during_set_down);
 	tcase_add_test(tc, test_resync_with_queue_false_alarm);
 	suite_add_tcase(s, tc);
 
