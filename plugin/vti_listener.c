@@ -144,8 +144,8 @@ static bool recreated(ike_sa_t *ike_sa, child_sa_t *child_sa)
 	/* make-before-break brings the new CHILD_SAs first, and one that failed
 	 * leaves the condition set: then only reestablish() after a timeout
 	 * recreates them, never a delete of the IKE_SA (ike_sa.c, retransmit()).
-	 * charon reads the setting per IKE_SA when it is made; a reload in
-	 * between is not seen here */
+	 * charon reads the setting when it makes an IKE_SA's task manager and
+	 * at a retransmit timeout: after a reload the two may disagree */
 	return !lib->settings->get_bool(lib->settings, "%s.make_before_break",
 									FALSE, lib->ns) ||
 		   ike_sa->get_state(ike_sa) != IKE_DELETING;

@@ -12,6 +12,7 @@
  */
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,19 @@ __attribute__((constructor))
 static void heapstat_start(void)
 {
 	char *dir = getenv("VTI_HEAPSTAT_DIR");
+	sigset_t all, old;
 	pthread_t thread;
 
-	if (dir && pthread_create(&thread, NULL, report, dir) == 0)
+	if (!dir)
+	{
+		return;
+	}
+	/* charon waits for its signals in one thread (sigwait): none for us */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&thread, NULL, report, dir) == 0)
 	{
 		pthread_detach(thread);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -35,8 +35,9 @@
 #   - both charons alive and answering vici (version) within 1 s.
 # It appends the figures of the event (pid, open fds, VmRSS, vici ms and,
 # where --heap DIR holds the file heap.PID that tests/lib/heapstat.c writes,
-# malloc's KiB in use, the KiB it holds and its arenas; -1 where not; and
-# what the site holds: IKE_SAs/CHILD_SAs with marks or if_ids/interfaces) to
+# malloc's KiB in use, the KiB it holds and its arenas; -1 where not; what
+# the site holds: IKE_SAs/CHILD_SAs with marks or if_ids/interfaces; the
+# Rss smaps_rollup counts) to
 # --figures and the number of checks by kind to --counts, prints a line
 # saying what each site holds, and each broken invariant as "FAIL: soak:
 # event N: ...".
@@ -563,9 +564,17 @@ sub alive {
 			while (<$st>) { $rss = $1 if /^VmRSS:\s+(\d+)/ }
 			close $st;
 		}
+		# VmRSS lags: Linux 6.1 adds a thread's pages to it every 64
+		# faults (charon has 16 threads); smaps_rollup walks them
+		my $rss_walked = -1;
+		if (open my $st, '<', "/proc/$pid/smaps_rollup") {
+			while (<$st>) { $rss_walked = $1 if /^Rss:\s+(\d+)/ }
+			close $st;
+		}
 		my @heap = heap_figures($pid);
 		if ($opt{figures} && open my $fh, '>>', $opt{figures}) {
-			print $fh "$event $s $pid $fds $rss $ms @heap ", $holds{$s} // '-', "\n";
+			print $fh "$event $s $pid $fds $rss $ms @heap ",
+				$holds{$s} // '-', " $rss_walked\n";
 			close $fh;
 		}
 	}
