@@ -317,8 +317,10 @@ static void apply_next(private_vti_worker_t *this)
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
 	this->resync_due |= lost;
-	freed = ok && before && (!copy.ifindex ||
-							 !vti_params_equal(&iface->kernel, &copy.kernel));
+	/* whether it went well or not: a removal that a failed creation
+	 * followed freed the endpoints as well */
+	freed = before && (copy.ifindex != before ||
+					   !vti_params_equal(&iface->kernel, &copy.kernel));
 	vti_iface_commit(iface, &copy);
 	vti_iface_remember(iface, &job);
 	handle_events(this, events, iface, before, copy.ifindex);
