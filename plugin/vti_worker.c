@@ -217,16 +217,18 @@ static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
 }
 
 /**
- * Queue again the interfaces whose last apply failed, with the lock held:
- * the link freed (deleted, or given other endpoints) may have had what the
- * kernel refused them (its endpoints, its if_id). Each resync would, later.
+ * A link of ours freed (deleted, or given other endpoints), with the lock
+ * held: counted for declined CHILD_SAs, and the interfaces whose last apply
+ * failed are queued again, as it may have had what the kernel refused them
+ * (its endpoints, its if_id). Each resync would, later.
  */
-static void retry_failed(private_vti_worker_t *this, vti_iface_t *freed)
+static void link_freed(private_vti_worker_t *this, vti_iface_t *freed)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
 	void *key;
 
+	this->table->freed++;
 	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
@@ -261,8 +263,7 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 			if (ours && event->deleted)
 			{
 				/* gone by hand: what it had is free */
-				this->table->freed++;
-				retry_failed(this, ours);
+				link_freed(this, ours);
 			}
 			/* the one applied is apply_next()'s to forget */
 			if (ours && ours != iface)
@@ -326,8 +327,7 @@ static void apply_next(private_vti_worker_t *this)
 	handle_events(this, events, iface, before, copy.ifindex);
 	if (freed)
 	{
-		this->table->freed++;
-		retry_failed(this, iface);
+		link_freed(this, iface);
 	}
 	forget_if_unused(this, iface);
 }

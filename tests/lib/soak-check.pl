@@ -515,6 +515,18 @@ sub check_point {
 	return (\@out, @fails ? 1 : 0);
 }
 
+# proc_kib(PID, FILE, FIELD): the KiB of FIELD in /proc/PID/FILE, -1 if
+# not there
+sub proc_kib {
+	my ($pid, $file, $field) = @_;
+	my $kib = -1;
+	if (open my $fh, '<', "/proc/$pid/$file") {
+		while (<$fh>) { $kib = $1 if /^\Q$field\E:\s+(\d+)/ }
+		close $fh;
+	}
+	return $kib;
+}
+
 # heap_figures PID: malloc's KiB in use, KiB held and arenas in charon PID
 # (-1 -1 -1 where not reported)
 sub heap_figures {
@@ -559,18 +571,10 @@ sub alive {
 			$fds = scalar(grep { !/^\./ } readdir $dh);
 			closedir $dh;
 		}
-		my $rss = -1;
-		if (open my $st, '<', "/proc/$pid/status") {
-			while (<$st>) { $rss = $1 if /^VmRSS:\s+(\d+)/ }
-			close $st;
-		}
+		my $rss = proc_kib($pid, 'status', 'VmRSS');
 		# VmRSS lags: Linux 6.1 adds a thread's pages to it every 64
 		# faults (charon has 16 threads); smaps_rollup walks them
-		my $rss_walked = -1;
-		if (open my $st, '<', "/proc/$pid/smaps_rollup") {
-			while (<$st>) { $rss_walked = $1 if /^Rss:\s+(\d+)/ }
-			close $st;
-		}
+		my $rss_walked = proc_kib($pid, 'smaps_rollup', 'Rss');
 		my @heap = heap_figures($pid);
 		if ($opt{figures} && open my $fh, '>>', $opt{figures}) {
 			print $fh "$event $s $pid $fds $rss $ms @heap ",
