@@ -49,6 +49,9 @@ struct vti_table_t {
 	/** vti_iface_t by key */
 	hashtable_t *ifaces;
 
+	/** the same, by the identity of their links (vti_iface_index()) */
+	hashtable_t *tunnels;
+
 	/** settings */
 	vti_config_t *config;
 

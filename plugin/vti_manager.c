@@ -539,6 +539,7 @@ METHOD(vti_manager_t, destroy, void,
 	this->worker->destroy(this->worker);
 	this->table.ifaces->destroy_function(this->table.ifaces,
 										 (void*)vti_iface_destroy);
+	this->table.tunnels->destroy(this->table.tunnels);
 	this->holders->destroy(this->holders);
 	this->declined->destroy(this->declined);
 	this->table.config->destroy(this->table.config);
@@ -574,6 +575,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 			.ifaces = hashtable_create(hashtable_hash_str,
 									   hashtable_equals_str, 32),
+			.tunnels = vti_iface_create_index(),
 			.config = config,
 			.disowned = array_create(0, 0),
 			.reconcile = (void*)reconcile,

@@ -301,6 +301,7 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			}
 		}
 		free(link);
+		vti_iface_index(iface, table->tunnels);
 		if (array_count(iface->claims) && (!iface->ifindex || iface->failed))
 		{
 			if (iface->ifindex)
@@ -353,6 +354,7 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 	iface->known = link->known;
 	iface->kernel = link->params;
 	table->ifaces->put(table->ifaces, iface->key, iface);
+	vti_iface_index(iface, table->tunnels);
 	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
 		 "run (down_action = %N)", conn, link->name,
 		 vti_iface_netns_str(netns), vti_down_action_names,
@@ -384,6 +386,7 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 			 array_count(iface->claims) ? ", making it again" : "");
 		iface->ifindex = 0;
 		iface->up = iface->held_down = iface->known = FALSE;
+		vti_iface_index(iface, table->tunnels);
 		worker->queue(worker, iface, "");
 	}
 	enumerator->destroy(enumerator);

@@ -112,6 +112,7 @@ static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
 		!array_count(iface->claims))
 	{
 		this->table->ifaces->remove(this->table->ifaces, iface->key);
+		vti_iface_unindex(iface, this->table->tunnels);
 		vti_iface_destroy(iface);
 		this->table->freed++;
 	}
@@ -260,6 +261,10 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 			!deleted_later(events, event))
 		{
 			ours = vti_resync_event(this->table, &this->public, event);
+			if (ours)
+			{
+				vti_iface_index(ours, this->table->tunnels);
+			}
 			if (ours && event->deleted)
 			{
 				/* gone by hand: what it had is free */
@@ -323,6 +328,7 @@ static void apply_next(private_vti_worker_t *this)
 	freed = before && (copy.ifindex != before ||
 					   !vti_params_equal(&iface->kernel, &copy.kernel));
 	vti_iface_commit(iface, &copy);
+	vti_iface_index(iface, this->table->tunnels);
 	vti_iface_remember(iface, &job);
 	handle_events(this, events, iface, before, copy.ifindex);
 	if (freed)
