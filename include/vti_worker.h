@@ -95,6 +95,12 @@ struct vti_worker_t {
 	void (*queue)(vti_worker_t *this, vti_iface_t *iface, const char *why);
 
 	/**
+	 * An interface was given a reauthentication grace (pending_until): the
+	 * worker looks for the next grace to end now. With the table's lock held.
+	 */
+	void (*grace)(vti_worker_t *this);
+
+	/**
 	 * Compare the table with charon's CHILD_SAs and the kernel soon.
 	 */
 	void (*resync)(vti_worker_t *this);

@@ -32,6 +32,7 @@ void vti_claims_withdraw(vti_worker_t *worker, vti_claim_t *claim,
 	else if (grace && iface->up)
 	{
 		iface->pending_until = time_monotonic(NULL) + grace;
+		worker->grace(worker);
 		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
 			 "reauthentication", iface->conn, iface->name, grace);
 		return;

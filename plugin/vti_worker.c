@@ -58,6 +58,12 @@ struct private_vti_worker_t {
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
 
+	/** a grace was given since the table was last looked at for them */
+	bool grace_given;
+
+	/** when the next grace ends, 0 for none (as last looked at) */
+	time_t next_grace;
+
 	/** stop once the queue is empty, or at the deadline */
 	bool stopping;
 
@@ -92,6 +98,13 @@ METHOD(vti_worker_t, queue, void,
 		this->queue->insert_last(this->queue, iface);
 		this->backend->wakeup(this->backend);
 	}
+}
+
+METHOD(vti_worker_t, grace, void,
+	private_vti_worker_t *this)
+{
+	this->grace_given = TRUE;
+	this->backend->wakeup(this->backend);
 }
 
 METHOD(vti_worker_t, resync, void,
@@ -382,7 +395,17 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 {
 	int next, resync;
 
-	next = expire_pending(this, now);
+	/* the table is walked only when a grace was given or one ends */
+	if (this->grace_given || (this->next_grace && now >= this->next_grace))
+	{
+		next = expire_pending(this, now);
+		this->grace_given = FALSE;
+		this->next_grace = next < 0 ? 0 : now + next;
+	}
+	else
+	{
+		next = this->next_grace ? this->next_grace - now : -1;
+	}
 	if (this->next_resync)
 	{
 		resync = this->next_resync > now ? this->next_resync - now : 0;
@@ -613,6 +636,7 @@ vti_worker_t *vti_worker_create(vti_table_t *table, vti_backend_t *backend)
 	INIT(this,
 		.public = {
 			.queue = _queue,
+			.grace = _grace,
 			.resync = _resync,
 			.flush = _flush,
 			.destroy = _destroy,

@@ -358,6 +358,30 @@ START_TEST(test_unique_marks_break_before_make_invalid)
 }
 END_TEST
 
+/*
+ * d3. The grace ends on time though nothing else wakes the worker (no
+ * resync, no other event): it was released only at the next resync.
+ */
+START_TEST(test_grace_ends_alone)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"resync = 0\n connections { u { name = u%id } } } } }");
+	manager->child_up(manager, &old);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	manager->child_down(manager, "u", 1, 1);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	ck_assert_msg(WAIT_FOR(fake_backend_count(fake) == 0),
+				  "u1 still there 2 s after its 1 s grace; calls: %s",
+				  fake->calls);
+	ck_assert(strstr(test_log, "vti: u: deleted u1 from namespace private "
+					 "(no CHILD_SA came back after reauthentication)"));
+}
+END_TEST
+
 #define KEPT "charon { plugins { vti { netns = private\n" \
 			 "addresses = 2001:db8:ff::6/127\n" \
 			 "connections { d6 { name = dvti\n down_action = down } } } } }"
@@ -792,6 +816,7 @@ Suite *orders_suite_create()
 	tcase_add_test(tc, test_unique_marks_make_before_break);
 	tcase_add_test(tc, test_unique_marks_break_before_make);
 	tcase_add_test(tc, test_unique_marks_break_before_make_invalid);
+	tcase_add_test(tc, test_grace_ends_alone);
 	tcase_add_test(tc, test_kept_new_endpoints);
 	tcase_add_test(tc, test_kept_kind_changes);
 	tcase_add_test(tc, test_adopted_change_fails);
