@@ -69,6 +69,12 @@ struct vti_table_t {
 	u_int freed;
 
 	/**
+	 * How many interfaces failed their last apply (iface->failed): a freed
+	 * link makes the worker look for them only where some did
+	 */
+	u_int failing;
+
+	/**
 	 * Compare the holders with the CHILD_SAs charon has and repair them;
 	 * called by the worker at a resync without the lock.
 	 *

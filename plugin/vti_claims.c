@@ -71,7 +71,7 @@ static vti_iface_t *find_same_tunnel(vti_table_t *table,
 									 const vti_params_t *params)
 {
 	vti_iface_t *found = vti_iface_find_tunnel(table->tunnels, params);
-#ifdef VTI_CHECK_INDEX
+#ifdef VTI_CHECK_TABLE
 	/* the unit tests' build: the index finds one where a walk does */
 	enumerator_t *enumerator;
 	vti_iface_t *iface;

@@ -116,6 +116,32 @@ METHOD(vti_worker_t, resync, void,
 	this->table->mutex->unlock(this->table->mutex);
 }
 
+#ifdef VTI_CHECK_TABLE
+/**
+ * The unit tests' build: the count of failed interfaces is a walk's.
+ */
+static void check_failing(private_vti_worker_t *this)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	u_int failing = 0;
+	void *key;
+
+	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		failing += iface->failed;
+	}
+	enumerator->destroy(enumerator);
+	if (failing != this->table->failing)
+	{
+		DBG1(DBG_CHD, "vti: %u failed interfaces counted, %u in the table",
+			 this->table->failing, failing);
+		abort();
+	}
+}
+#endif
+
 /**
  * An entry nothing holds, queues or links to any more leaves the table.
  */
@@ -126,8 +152,12 @@ static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
 	{
 		this->table->ifaces->remove(this->table->ifaces, iface->key);
 		vti_iface_unindex(iface, this->table->tunnels);
+		this->table->failing -= iface->failed;
 		vti_iface_destroy(iface);
 		this->table->freed++;
+#ifdef VTI_CHECK_TABLE
+		check_failing(this);
+#endif
 	}
 }
 
@@ -243,6 +273,13 @@ static void link_freed(private_vti_worker_t *this, vti_iface_t *freed)
 	void *key;
 
 	this->table->freed++;
+#ifdef VTI_CHECK_TABLE
+	check_failing(this);
+#endif
+	if (!this->table->failing)
+	{
+		return;
+	}
 	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
@@ -340,6 +377,10 @@ static void apply_next(private_vti_worker_t *this)
 	 * followed freed the endpoints as well */
 	freed = before && (copy.ifindex != before ||
 					   !vti_params_equal(&iface->kernel, &copy.kernel));
+	if (copy.failed != iface->failed)
+	{
+		copy.failed ? this->table->failing++ : this->table->failing--;
+	}
 	vti_iface_commit(iface, &copy);
 	vti_iface_index(iface, this->table->tunnels);
 	vti_iface_remember(iface, &job);
