@@ -17,7 +17,7 @@
 
 #include "vti_backend.h"
 #include "vti_config.h"
-#include "vti_manager.h"
+#include "vti_tunnel.h"
 
 #include <collections/array.h>
 #include <collections/hashtable.h>

@@ -151,7 +151,7 @@ static void forget_unseen(vti_table_t *table, const char *netns)
 /*
  * Described in header
  */
-vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+vti_iface_t *vti_resync_event(vti_table_t *table,
 							  const vti_link_event_t *event)
 {
 	vti_iface_t *iface;
@@ -172,7 +172,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 				 array_count(iface->claims) ? ", making it again" : "");
 			if (array_count(iface->claims))
 			{
-				worker->queue(worker, iface, "");
+				vti_table_dirty(table, iface, "");
 			}
 			return iface;
 		}
@@ -186,13 +186,13 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 		}
 		if (array_count(iface->claims))
 		{
-			worker->queue(worker, iface, "");
+			vti_table_dirty(table, iface, "");
 		}
 		return iface;
 	}
 	if (vti_resync_compare(iface, &event->link, "by hand"))
 	{
-		worker->queue(worker, iface, "");
+		vti_table_dirty(table, iface, "");
 	}
 	return iface;
 }
@@ -261,8 +261,8 @@ static vti_link_info_t *take_link(hashtable_t *links, int ifindex)
  *
  * @param addrs		the namespace's addresses, sorted; NULL if unknown
  */
-static void compare_known(vti_table_t *table, vti_worker_t *worker,
-						  const char *netns, hashtable_t *links, array_t *addrs)
+static void compare_known(vti_table_t *table, const char *netns,
+						  hashtable_t *links, array_t *addrs)
 {
 	enumerator_t *enumerator;
 	vti_link_info_t *link;
@@ -297,7 +297,7 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			differs = vti_resync_compare(iface, link, "behind our back");
 			if (vti_addrs_compare(iface, addrs) || differs)
 			{
-				worker->queue(worker, iface, "");
+				vti_table_dirty(table, iface, "");
 			}
 		}
 		free(link);
@@ -309,7 +309,7 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 				DBG1(DBG_CHD, "vti: %s: resync: trying again what failed on "
 					 "%s", iface->conn, iface->name);
 			}
-			worker->queue(worker, iface, "");
+			vti_table_dirty(table, iface, "");
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -330,7 +330,7 @@ static bool kept_down(vti_table_t *table, const char *conn, const char *netns)
  * Adopt a link of ours the table does not know, to be released: deleted,
  * or kept down if its connection wants that in this namespace.
  */
-static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
+static void adopt(vti_table_t *table, const char *netns,
 				  vti_link_info_t *link)
 {
 	const char *conn = link->alias + strlen(VTI_ALIAS_PREFIX);
@@ -359,7 +359,7 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 		 "run (down_action = %N)", conn, link->name,
 		 vti_iface_netns_str(netns), vti_down_action_names,
 		 iface->down_action);
-	worker->queue(worker, iface, "left by an earlier run");
+	vti_table_dirty(table, iface, "left by an earlier run");
 }
 
 /**
@@ -367,8 +367,7 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
  * forgets them, those still held are made again (in a namespace made
  * anew with netns_create, else failing, logged); with the lock held.
  */
-static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
-						   const char *netns)
+static void namespace_gone(vti_table_t *table, const char *netns)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
@@ -387,7 +386,7 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 		iface->ifindex = 0;
 		iface->up = iface->held_down = iface->known = FALSE;
 		vti_iface_index(iface, table->tunnels);
-		worker->queue(worker, iface, "");
+		vti_table_dirty(table, iface, "");
 	}
 	enumerator->destroy(enumerator);
 	forget_unseen(table, netns);
@@ -396,8 +395,7 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 /*
  * Described in header
  */
-void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
-					   vti_worker_t *worker)
+void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend)
 {
 	enumerator_t *enumerator;
 	linked_list_t *list;
@@ -425,7 +423,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 				backend->netns_ensure(backend, netns, FALSE, &err) == -ENOENT)
 			{
 				table->mutex->lock(table->mutex);
-				namespace_gone(table, worker, netns);
+				namespace_gone(table, netns);
 				table->mutex->unlock(table->mutex);
 			}
 		}
@@ -433,7 +431,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 		{
 			addrs = vti_addrs_list(backend, netns);
 			table->mutex->lock(table->mutex);
-			compare_known(table, worker, netns, links, addrs);
+			compare_known(table, netns, links, addrs);
 			enumerator = links->create_enumerator(links);
 			while (enumerator->enumerate(enumerator, &key, &link))
 			{
@@ -445,7 +443,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 				}
 				else
 				{
-					adopt(table, worker, netns, link);
+					adopt(table, netns, link);
 				}
 				free(link);
 			}
@@ -463,7 +461,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 /*
  * Described in header
  */
-void vti_resync_settings(vti_table_t *table, vti_worker_t *worker)
+void vti_resync_settings(vti_table_t *table)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
@@ -478,7 +476,7 @@ void vti_resync_settings(vti_table_t *table, vti_worker_t *worker)
 			!kept_down(table, iface->conn, iface->netns))
 		{
 			iface->down_action = VTI_DOWN_DELETE;
-			worker->queue(worker, iface, "the settings no longer keep it");
+			vti_table_dirty(table, iface, "the settings no longer keep it");
 		}
 	}
 	enumerator->destroy(enumerator);

@@ -43,9 +43,6 @@ struct private_vti_worker_t {
 	/** the kernel, this thread's alone */
 	vti_backend_t *backend;
 
-	/** vti_iface_t* to apply, each once (iface->queued) */
-	linked_list_t *queue;
-
 	/** signalled whenever the worker runs out of work */
 	condvar_t *idle;
 
@@ -57,9 +54,6 @@ struct private_vti_worker_t {
 
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
-
-	/** a grace was given since the table was last looked at for them */
-	bool grace_given;
 
 	/** when the next grace ends, 0 for none (as last looked at) */
 	time_t next_grace;
@@ -86,25 +80,6 @@ uint64_t vti_worker_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-METHOD(vti_worker_t, queue, void,
-	private_vti_worker_t *this, vti_iface_t *iface, const char *why)
-{
-	iface->why = why;
-	if (!iface->queued)
-	{
-		iface->queued = TRUE;
-		this->queue->insert_last(this->queue, iface);
-		this->backend->wakeup(this->backend);
-	}
-}
-
-METHOD(vti_worker_t, grace, void,
-	private_vti_worker_t *this)
-{
-	this->grace_given = TRUE;
-	this->backend->wakeup(this->backend);
 }
 
 METHOD(vti_worker_t, resync, void,
@@ -289,7 +264,7 @@ static void link_freed(private_vti_worker_t *this, vti_iface_t *freed)
 			DBG2(DBG_CHD, "vti: %s: trying %s again: %s of %s was %s",
 				 iface->conn, iface->name, freed->name, freed->conn,
 				 freed->ifindex ? "changed" : "deleted");
-			queue(this, iface, iface->why);
+			vti_table_dirty(this->table, iface, iface->why);
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -310,7 +285,7 @@ static void handle_events(private_vti_worker_t *this, linked_list_t *events,
 		if (!own_event(event, iface, before, after) &&
 			!deleted_later(events, event))
 		{
-			ours = vti_resync_event(this->table, &this->public, event);
+			ours = vti_resync_event(this->table, event);
 			if (ours)
 			{
 				vti_iface_index(ours, this->table->tunnels);
@@ -343,7 +318,7 @@ static void apply_next(private_vti_worker_t *this)
 	int before;
 	bool ok, lost, freed;
 
-	this->queue->remove_first(this->queue, (void**)&iface);
+	this->table->dirty->remove_first(this->table->dirty, (void**)&iface);
 	iface->queued = FALSE;
 	vti_iface_snapshot(iface, &job);
 	copy = *iface;
@@ -416,8 +391,8 @@ static int expire_pending(private_vti_worker_t *this, time_t now)
 		if (now >= iface->pending_until)
 		{
 			iface->pending_until = 0;
-			queue(this, iface, "no CHILD_SA came back after "
-				  "reauthentication");
+			vti_table_dirty(this->table, iface, "no CHILD_SA came back "
+							"after reauthentication");
 		}
 		else if (next < 0 || iface->pending_until - now < next)
 		{
@@ -437,10 +412,10 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 	int next, resync;
 
 	/* the table is walked only when a grace was given or one ends */
-	if (this->grace_given || (this->next_grace && now >= this->next_grace))
+	if (this->table->grace_given || (this->next_grace && now >= this->next_grace))
 	{
 		next = expire_pending(this, now);
-		this->grace_given = FALSE;
+		this->table->grace_given = FALSE;
 		this->next_grace = next < 0 ? 0 : now + next;
 	}
 	else
@@ -469,7 +444,7 @@ static void run_resync(private_vti_worker_t *this)
 	{
 		this->table->reconcile(this->table->data);
 	}
-	vti_resync_kernel(this->table, this->backend, &this->public);
+	vti_resync_kernel(this->table, this->backend);
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
 }
@@ -485,11 +460,11 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 	{
 		return FALSE;
 	}
-	if (this->queue->get_count(this->queue) && now < this->deadline)
+	if (this->table->dirty->get_count(this->table->dirty) && now < this->deadline)
 	{
 		return FALSE;
 	}
-	while (this->queue->remove_first(this->queue, (void**)&iface) == SUCCESS)
+	while (this->table->dirty->remove_first(this->table->dirty, (void**)&iface) == SUCCESS)
 	{
 		DBG1(DBG_CHD, "vti: %s: stopping after %us, %s is left as it is",
 			 iface->conn, STOP_DEADLINE, iface->name);
@@ -548,13 +523,13 @@ static job_requeue_t run(private_vti_worker_t *this)
 			run_resync(this);
 			continue;
 		}
-		if (this->queue->get_count(this->queue))
+		if (this->table->dirty->get_count(this->table->dirty))
 		{
 			apply_next(this);
 			continue;
 		}
 		timeout = wait_ms(this, now);
-		if (this->queue->get_count(this->queue) || this->stopping)
+		if (this->table->dirty->get_count(this->table->dirty) || this->stopping)
 		{
 			continue;
 		}
@@ -618,13 +593,13 @@ METHOD(vti_worker_t, flush, bool,
 	timeval_add_ms(&until, timeout_ms);
 	this->table->mutex->lock(this->table->mutex);
 	while (!(done = !this->busy && !this->resync_due &&
-			 !this->queue->get_count(this->queue)))
+			 !this->table->dirty->get_count(this->table->dirty)))
 	{
 		this->backend->wakeup(this->backend);
 		if (this->idle->timed_wait_abs(this->idle, this->table->mutex, until))
 		{
 			done = !this->busy && !this->resync_due &&
-				   !this->queue->get_count(this->queue);
+				   !this->table->dirty->get_count(this->table->dirty);
 			break;
 		}
 	}
@@ -661,8 +636,8 @@ METHOD(vti_worker_t, destroy, void,
 					 (this->abandoned ? 0 : STOP_DEADLINE);
 	this->table->mutex->unlock(this->table->mutex);
 	run(this);
-	this->queue->destroy(this->queue);
 	this->idle->destroy(this->idle);
+	this->table->waker = NULL;
 	this->backend->destroy(this->backend);
 	free(this);
 }
@@ -676,17 +651,15 @@ vti_worker_t *vti_worker_create(vti_table_t *table, vti_backend_t *backend)
 
 	INIT(this,
 		.public = {
-			.queue = _queue,
-			.grace = _grace,
 			.resync = _resync,
 			.flush = _flush,
 			.destroy = _destroy,
 		},
 		.table = table,
 		.backend = backend,
-		.queue = linked_list_create(),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
+	table->waker = backend;
 	lib->processor->queue_job(lib->processor,
 		(job_t*)callback_job_create_with_prio((callback_job_cb_t)run, this,
 				(callback_job_cleanup_t)job_gone,
