@@ -82,6 +82,35 @@ static void decline(private_vti_manager_t *this, uint32_t child_id)
 }
 
 /**
+ * A CHILD_SA of a connection the settings leave alone came up: the
+ * interfaces the connection keeps for a reauthentication wait for nothing
+ * (the newest CHILD_SA decides), they are released now; with the lock held.
+ */
+static void release_pending(private_vti_manager_t *this,
+							const vti_tunnel_t *tunnel)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->pending_until && !array_count(iface->claims) &&
+			streq(iface->conn, tunnel->conn))
+		{
+			DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} gets "
+				 "no interface (settings), %s kept for it goes",
+				 tunnel->conn, tunnel->child_id, iface->name);
+			iface->pending_until = 0;
+			this->worker->queue(this->worker, iface, "the connection's new "
+								"CHILD_SA gets no interface");
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * A CHILD_SA up, with the lock held.
  *
  * @return			FALSE if it is declined an interface
@@ -93,11 +122,16 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 	vti_holder_t *holder;
 	int i, n;
 
-	if (this->holders->get(this->holders, tunnel->child_id) ||
-		!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
+	if (this->holders->get(this->holders, tunnel->child_id))
 	{
-		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} not managed by the plugin",
-			 tunnel->conn, tunnel->child_id);
+		return FALSE;
+	}
+	if (!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
+	{
+		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} gets no interface: the "
+			 "connection is disabled, not listed, or its settings are "
+			 "invalid", tunnel->conn, tunnel->child_id);
+		release_pending(this, tunnel);
 		return FALSE;
 	}
 	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
