@@ -40,6 +40,20 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 							  const vti_link_event_t *event);
 
 /**
+ * Take in a batch of link events, with the table's lock held: those our
+ * own apply of an interface caused are left out, a link deleted goes down
+ * first (no setting down by hand); destroys events.
+ *
+ * @param table		the table
+ * @param events	list of vti_link_event_t*, destroyed
+ * @param iface		the interface just applied, NULL if none
+ * @param before	its ifindex before the apply
+ * @param after		its ifindex after it
+ */
+void vti_resync_events(vti_table_t *table, linked_list_t *events,
+					   vti_iface_t *iface, int before, int after);
+
+/**
  * Compare every namespace in use with the table: links of ours the table
  * does not know are adopted and released (deleted, or kept down with
  * down_action = down), interfaces gone or changed are repaired; called by

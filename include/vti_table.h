@@ -112,4 +112,22 @@ void vti_table_dirty(vti_table_t *table, vti_iface_t *iface, const char *why);
 void vti_table_grace(vti_table_t *table);
 
 
+/**
+ * Forget an interface nothing holds, queues or links to any more (and
+ * destroy it); with the table's lock held.
+ *
+ * @param iface		interface of the table
+ */
+void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface);
+
+/**
+ * A link of ours was freed (deleted, or given other endpoints), with the
+ * lock held: counted for declined CHILD_SAs, and the interfaces whose last
+ * apply failed are queued again, as it may have had what the kernel
+ * refused them (its endpoints, its if_id). Each resync would, later.
+ *
+ * @param freed		the interface whose link was freed
+ */
+void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed);
+
 #endif /** VTI_TABLE_H_ @}*/

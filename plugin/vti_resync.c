@@ -197,6 +197,91 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 	return iface;
 }
 
+/**
+ * Whether a later event of the batch deletes the link of event: a link
+ * deleted goes down first, which is no setting down by hand.
+ */
+static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
+{
+	enumerator_t *enumerator;
+	vti_link_event_t *later;
+	bool found = FALSE;
+
+	if (event->deleted)
+	{
+		return FALSE;
+	}
+	enumerator = events->create_enumerator(events);
+	while (!found && enumerator->enumerate(enumerator, &later))
+	{
+		found = later->deleted && later->link.ifindex == event->link.ifindex &&
+				streq(later->netns, event->netns);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Whether our own apply of iface caused event: its link before or after
+ * (but a deletion of the link it left, which was someone else's), or the
+ * temporary name.
+ */
+static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
+					  int before, int after)
+{
+	int ifindex = event->link.ifindex;
+
+	if (streq(event->link.name, VTI_TEMP_NAME))
+	{
+		return TRUE;
+	}
+	if (!iface || !streq(event->netns, iface->netns))
+	{
+		return FALSE;
+	}
+	if (after && ifindex == after && event->deleted && !event->moved)
+	{
+		return FALSE;
+	}
+	return ifindex == before || ifindex == after;
+}
+
+/*
+ * Described in header
+ */
+void vti_resync_events(vti_table_t *table, linked_list_t *events,
+					   vti_iface_t *iface, int before, int after)
+{
+	vti_link_event_t *event;
+	vti_iface_t *ours;
+
+	while (events->remove_first(events, (void**)&event) == SUCCESS)
+	{
+		if (!own_event(event, iface, before, after) &&
+			!deleted_later(events, event))
+		{
+			ours = vti_resync_event(table, event);
+			if (ours)
+			{
+				vti_iface_index(ours, table->tunnels);
+			}
+			if (ours && event->deleted)
+			{
+				/* gone by hand: what it had is free */
+				vti_table_link_freed(table, ours);
+			}
+			/* the one applied is apply_next()'s to forget */
+			if (ours && ours != iface)
+			{
+				vti_table_forget_unused(table, ours);
+			}
+		}
+		free((char*)event->netns);
+		free(event);
+	}
+	events->destroy(events);
+}
+
 CALLBACK(netns_equals, bool,
 	char *listed, va_list args)
 {

@@ -91,51 +91,6 @@ METHOD(vti_worker_t, resync, void,
 	this->table->mutex->unlock(this->table->mutex);
 }
 
-#ifdef VTI_CHECK_TABLE
-/**
- * The unit tests' build: the count of failed interfaces is a walk's.
- */
-static void check_failing(private_vti_worker_t *this)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-	u_int failing = 0;
-	void *key;
-
-	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
-	{
-		failing += iface->failed;
-	}
-	enumerator->destroy(enumerator);
-	if (failing != this->table->failing)
-	{
-		DBG1(DBG_CHD, "vti: %u failed interfaces counted, %u in the table",
-			 this->table->failing, failing);
-		abort();
-	}
-}
-#endif
-
-/**
- * An entry nothing holds, queues or links to any more leaves the table.
- */
-static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
-{
-	if (!iface->queued && !iface->ifindex && !iface->pending_until &&
-		!array_count(iface->claims))
-	{
-		this->table->ifaces->remove(this->table->ifaces, iface->key);
-		vti_iface_unindex(iface, this->table->tunnels);
-		this->table->failing -= iface->failed;
-		vti_iface_destroy(iface);
-		this->table->freed++;
-#ifdef VTI_CHECK_TABLE
-		check_failing(this);
-#endif
-	}
-}
-
 /**
  * Have the link events of a namespace reported (once per namespace).
  */
@@ -184,127 +139,6 @@ static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
 		DBG1(DBG_KNL, "vti: link events were lost (ENOBUFS), resyncing");
 	}
 	return events;
-}
-
-/**
- * Whether a later event of the batch deletes the link of event: a link
- * deleted goes down first, which is no setting down by hand.
- */
-static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
-{
-	enumerator_t *enumerator;
-	vti_link_event_t *later;
-	bool found = FALSE;
-
-	if (event->deleted)
-	{
-		return FALSE;
-	}
-	enumerator = events->create_enumerator(events);
-	while (!found && enumerator->enumerate(enumerator, &later))
-	{
-		found = later->deleted && later->link.ifindex == event->link.ifindex &&
-				streq(later->netns, event->netns);
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * Whether our own apply of iface caused event: its link before or after
- * (but a deletion of the link it left, which was someone else's), or the
- * temporary name.
- */
-static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
-					  int before, int after)
-{
-	int ifindex = event->link.ifindex;
-
-	if (streq(event->link.name, VTI_TEMP_NAME))
-	{
-		return TRUE;
-	}
-	if (!iface || !streq(event->netns, iface->netns))
-	{
-		return FALSE;
-	}
-	if (after && ifindex == after && event->deleted && !event->moved)
-	{
-		return FALSE;
-	}
-	return ifindex == before || ifindex == after;
-}
-
-/**
- * A link of ours freed (deleted, or given other endpoints), with the lock
- * held: counted for declined CHILD_SAs, and the interfaces whose last apply
- * failed are queued again, as it may have had what the kernel refused them
- * (its endpoints, its if_id). Each resync would, later.
- */
-static void link_freed(private_vti_worker_t *this, vti_iface_t *freed)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-	void *key;
-
-	this->table->freed++;
-#ifdef VTI_CHECK_TABLE
-	check_failing(this);
-#endif
-	if (!this->table->failing)
-	{
-		return;
-	}
-	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
-	{
-		if (iface != freed && iface->failed && !iface->queued &&
-			array_count(iface->claims))
-		{
-			DBG2(DBG_CHD, "vti: %s: trying %s again: %s of %s was %s",
-				 iface->conn, iface->name, freed->name, freed->conn,
-				 freed->ifindex ? "changed" : "deleted");
-			vti_table_dirty(this->table, iface, iface->why);
-		}
-	}
-	enumerator->destroy(enumerator);
-}
-
-/**
- * Handle events with the lock held, but those our own apply of iface
- * caused; destroy them.
- */
-static void handle_events(private_vti_worker_t *this, linked_list_t *events,
-						  vti_iface_t *iface, int before, int after)
-{
-	vti_link_event_t *event;
-	vti_iface_t *ours;
-
-	while (events->remove_first(events, (void**)&event) == SUCCESS)
-	{
-		if (!own_event(event, iface, before, after) &&
-			!deleted_later(events, event))
-		{
-			ours = vti_resync_event(this->table, event);
-			if (ours)
-			{
-				vti_iface_index(ours, this->table->tunnels);
-			}
-			if (ours && event->deleted)
-			{
-				/* gone by hand: what it had is free */
-				link_freed(this, ours);
-			}
-			/* the one applied is apply_next()'s to forget */
-			if (ours && ours != iface)
-			{
-				forget_if_unused(this, ours);
-			}
-		}
-		free((char*)event->netns);
-		free(event);
-	}
-	events->destroy(events);
 }
 
 /**
@@ -359,12 +193,12 @@ static void apply_next(private_vti_worker_t *this)
 	vti_iface_commit(iface, &copy);
 	vti_iface_index(iface, this->table->tunnels);
 	vti_iface_remember(iface, &job);
-	handle_events(this, events, iface, before, copy.ifindex);
+	vti_resync_events(this->table, events, iface, before, copy.ifindex);
 	if (freed)
 	{
-		link_freed(this, iface);
+		vti_table_link_freed(this->table, iface);
 	}
-	forget_if_unused(this, iface);
+	vti_table_forget_unused(this->table, iface);
 }
 
 /**
@@ -549,7 +383,7 @@ static job_requeue_t run(private_vti_worker_t *this)
 		}
 		this->table->mutex->lock(this->table->mutex);
 		this->resync_due |= lost;
-		handle_events(this, events, NULL, 0, 0);
+		vti_resync_events(this->table, events, NULL, 0, 0);
 	}
 	this->idle->broadcast(this->idle);
 	this->table->mutex->unlock(this->table->mutex);
