@@ -109,12 +109,15 @@ static vti_link_ref_t *disowned(vti_table_t *table, const char *netns,
 
 /**
  * A link renamed by hand keeps our alias: resyncs must leave it alone.
+ *
+ * @return			its entry
  */
-static void disown(vti_table_t *table, const char *netns, int ifindex)
+static vti_link_ref_t *disown(vti_table_t *table, const char *netns,
+							  int ifindex)
 {
-	vti_link_ref_t *ref;
+	vti_link_ref_t *ref = disowned(table, netns, ifindex);
 
-	if (!disowned(table, netns, ifindex))
+	if (!ref)
 	{
 		INIT(ref,
 			.ifindex = ifindex,
@@ -122,6 +125,7 @@ static void disown(vti_table_t *table, const char *netns, int ifindex)
 		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
 		array_insert(table->disowned, ARRAY_TAIL, ref);
 	}
+	return ref;
 }
 
 /**
@@ -374,8 +378,13 @@ static void compare_known(vti_table_t *table, const char *netns,
 			DBG1(DBG_CHD, "vti: %s: %s is %s in namespace %s", iface->conn,
 				 iface->name, link ? "renamed" : "gone",
 				 vti_iface_netns_str(netns));
+			if (link)
+			{
+				/* it keeps our alias: this resync and the next leave it */
+				disown(table, netns, link->ifindex)->seen = TRUE;
+			}
 			iface->ifindex = 0;
-			iface->up = FALSE;
+			iface->up = iface->held_down = FALSE;
 		}
 		else if (link)
 		{
