@@ -184,6 +184,9 @@ typedef struct {
 static opt_key_t keys[MAX_KEYS];
 static int n_keys;
 
+/** whether the attributes read go to keys[n_keys - 1] (not a section's) */
+static bool in_key;
+
 /**
  * Copy an attribute's value, which must fit.
  */
@@ -201,12 +204,17 @@ static void opt_line(char *line)
 {
 	static const char global[] = "charon.plugins.vti.";
 	static const char conn[] = "charon.plugins.vti.connections.<conn>.";
-	opt_key_t *key = &keys[n_keys - 1];
+	opt_key_t *key;
 	char *eq;
 
 	line[strcspn(line, "\n")] = '\0';
+	if (*line && *line != '\t' && *line != '#')
+	{
+		in_key = FALSE;
+	}
 	if (strpfx(line, global) && !strstr(line, "{}"))
 	{
+		in_key = TRUE;
 		ck_assert_msg(n_keys < MAX_KEYS, "too many keys in vti.opt");
 		key = &keys[n_keys++];
 		memset(key, 0, sizeof(*key));
@@ -221,10 +229,11 @@ static void opt_line(char *line)
 		snprintf(key->def, sizeof(key->def), "%s", *eq ? eq + 1 : "");
 		return;
 	}
-	if (!n_keys || !strpfx(line, "\t@"))
+	if (!in_key || !strpfx(line, "\t@"))
 	{
 		return;
 	}
+	key = &keys[n_keys - 1];
 	if (streq(line, "\t@connection"))
 	{
 		key->conn = TRUE;
@@ -258,6 +267,7 @@ static void read_opt(void)
 	file = fopen(path, "r");
 	ck_assert_msg(file, "%s: %m (VTI_TOP_SRCDIR unset?)", path);
 	n_keys = 0;
+	in_key = FALSE;
 	while (fgets(line, sizeof(line), file))
 	{
 		opt_line(line);
