@@ -33,20 +33,41 @@ enum vti_kind_setting_t {
 };
 
 /**
+ * Names of vti_kind_setting_t as the setting takes them (in any case), for
+ * %N and enum_from_name().
+ */
+extern enum_name_t *vti_kind_setting_names;
+
+/**
  * What happens to an interface when its last CHILD_SA goes away.
  */
 enum vti_down_action_t {
+	/** the interface is deleted */
 	VTI_DOWN_DELETE,
+	/** the interface is set down and kept for the next CHILD_SA */
 	VTI_DOWN_SET_DOWN,
 };
 
 /**
- * Names of vti_down_action_t as the setting takes them, for %N.
+ * Names of vti_down_action_t as the setting takes them (in any case), for
+ * %N and enum_from_name().
  */
 extern enum_name_t *vti_down_action_names;
 
+/*
+ * The numbers below are the ranges plugin/vti.opt documents: the unit
+ * tests read them there and check them against the parser.
+ */
+
 /** Default of charon.plugins.vti.resync, seconds */
 #define VTI_RESYNC_DEFAULT 60
+/** Largest charon.plugins.vti.resync, seconds (a day) */
+#define VTI_RESYNC_MAX 86400
+
+/** Smallest MTU the setting takes (IPv4's minimum) */
+#define VTI_MTU_MIN 68
+/** Largest MTU the setting takes */
+#define VTI_MTU_MAX 65535
 
 /** Longest namespace name we accept */
 #define VTI_NETNS_MAX 64
@@ -113,7 +134,9 @@ struct vti_config_t {
 };
 
 /**
- * Read and validate charon.plugins.vti.
+ * Read and validate charon.plugins.vti. Each invalid value, and each key
+ * or section that has no effect where it is set (unknown, or global only
+ * under a connection), is logged once; the effective settings at level 2.
  *
  * @param settings	settings to read
  * @param ns		the daemon's namespace in them ("charon")

@@ -17,7 +17,7 @@
 #include "vti_config.h"
 
 /**
- * Parse a boolean the way strongswan.conf spells them.
+ * Parse a boolean the way strongswan.conf spells them, in any case.
  *
  * @param str		the value
  * @param out		receives the boolean
@@ -27,7 +27,7 @@
 bool vti_value_bool(const char *str, bool *out);
 
 /**
- * Parse a kind: auto, vti or xfrm.
+ * Parse a kind: auto, vti or xfrm, in any case.
  *
  * @param str		the value
  * @param kind		receives the kind
@@ -38,7 +38,7 @@ bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
 					const char **why);
 
 /**
- * Parse a down action: delete or down.
+ * Parse a down action: delete or down, in any case.
  *
  * @param str		the value
  * @param action	receives the action
@@ -49,7 +49,8 @@ bool vti_value_down_action(const char *str, vti_down_action_t *action,
 						   const char **why);
 
 /**
- * Parse an MTU: "auto" (0) or a number from 68 to 65535.
+ * Parse an MTU: "auto" in any case (0) or a number from VTI_MTU_MIN to
+ * VTI_MTU_MAX.
  *
  * @param str		the value
  * @param mtu		receives the MTU, 0 for auto
@@ -111,5 +112,15 @@ bool vti_value_template(const char *str, const char *conn, char *out,
  */
 bool vti_value_addresses(const char *str, vti_conn_cfg_t *cfg,
 						 const char **why);
+
+/**
+ * The edit distance of two keys (Levenshtein), for naming the key meant by
+ * one misspelt.
+ *
+ * @param a			a key
+ * @param b			another
+ * @return			the number of edits, 3 for any larger
+ */
+int vti_value_distance(const char *a, const char *b);
 
 #endif /** VTI_CONFIG_VALUES_H_ @}*/
