@@ -100,8 +100,11 @@ struct vti_iface_t {
 	/** the link has addresses the settings no longer list: made anew
 	 * when held again */
 	bool remake;
-	/** unheld, kept up until then for a reauthentication; 0 if not */
+	/** unheld, kept up until then for a reauthentication; 0 if not
+	 * (vti_table_grace_start(), vti_table_grace_end()) */
 	time_t pending_until;
+	/** lineage of the CHILD_SA its grace waits for */
+	uint32_t pending_lineage;
 	/** vti_claim_t* of the CHILD_SAs holding it */
 	array_t *claims;
 	/** waiting in the worker's queue */

@@ -88,6 +88,9 @@ struct vti_table_t {
 	 * (iface->queued), in order: the worker's work */
 	linked_list_t *dirty;
 
+	/** the interfaces in a reauthentication grace, by connection */
+	hashtable_t *graces;
+
 	/** a grace was given since the worker last looked for them */
 	bool grace_given;
 
@@ -106,10 +109,43 @@ struct vti_table_t {
 void vti_table_dirty(vti_table_t *table, vti_iface_t *iface, const char *why);
 
 /**
- * An interface was given a reauthentication grace (pending_until): the
- * worker looks for the next grace to end. With the table's lock held.
+ * Keep an interface its last CHILD_SA left up for the CHILD_SA a
+ * reauthentication recreates (a grace); the worker releases it when the
+ * grace ends. With the table's lock held.
+ *
+ * @param iface		interface of the table, held by nothing
+ * @param seconds	length of the grace
+ * @param lineage	lineage of the CHILD_SA it waits for
  */
-void vti_table_grace(vti_table_t *table);
+void vti_table_grace_start(vti_table_t *table, vti_iface_t *iface,
+						   uint32_t seconds, uint32_t lineage);
+
+/**
+ * End an interface's grace, if it has one. With the table's lock held.
+ *
+ * @param iface		interface of the table
+ */
+void vti_table_grace_end(vti_table_t *table, vti_iface_t *iface);
+
+/**
+ * Enumerate the interfaces in a grace (vti_iface_t*), over a copy: the
+ * caller may end graces meanwhile. With the table's lock held.
+ *
+ * @param conn		only those of this connection, NULL for all
+ * @return			enumerator
+ */
+enumerator_t *vti_table_create_grace_enumerator(vti_table_t *table,
+												const char *conn);
+
+/**
+ * Create the index of graces for vti_table_t.graces.
+ */
+hashtable_t *vti_table_create_graces(void);
+
+/**
+ * Destroy the index of graces.
+ */
+void vti_table_destroy_graces(hashtable_t *graces);
 
 
 /**

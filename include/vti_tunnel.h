@@ -62,6 +62,12 @@ struct vti_tunnel_t {
 	/** ESP in UDP (NAT-T) */
 	bool natt;
 	/**
+	 * hash of its child config's name and its peer's identity: the
+	 * CHILD_SA a reauthentication recreates has the same (the grace of an
+	 * interface waits for it)
+	 */
+	uint32_t lineage;
+	/**
 	 * its if_ids come from %unique: the CHILD_SAs of a reauthentication
 	 * get others, and so another XFRM interface
 	 */

@@ -31,8 +31,7 @@ void vti_claims_withdraw(vti_table_t *table, vti_claim_t *claim,
 	}
 	else if (grace && iface->up)
 	{
-		iface->pending_until = time_monotonic(NULL) + grace;
-		vti_table_grace(table);
+		vti_table_grace_start(table, iface, grace, claim->tunnel->lineage);
 		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
 			 "reauthentication", iface->conn, iface->name, grace);
 		return;
@@ -175,7 +174,7 @@ bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
 		{
 			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
 				 "CHILD_SA {%u}", tunnel->conn, iface->name, tunnel->child_id);
-			iface->pending_until = 0;
+			vti_table_grace_end(table, iface);
 		}
 		else if (!iface->up)
 		{

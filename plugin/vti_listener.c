@@ -76,6 +76,18 @@ static void esp_of(child_sa_t *child_sa, vti_tunnel_t *tunnel)
 }
 
 /**
+ * What a CHILD_SA and the one a reauthentication recreates for it share:
+ * its child config's name and the peer's identity.
+ */
+static uint32_t lineage_of(ike_sa_t *ike_sa, child_sa_t *child_sa)
+{
+	identification_t *peer = ike_sa->get_other_id(ike_sa);
+	u_int hash = chunk_hash(chunk_from_str(child_sa->get_name(child_sa)));
+
+	return peer ? chunk_hash_inc(peer->get_encoding(peer), hash) : hash;
+}
+
+/**
  * Describe a CHILD_SA for the manager; FALSE if it needs no interface.
  */
 static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
@@ -122,6 +134,7 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	tunnel->if_id_unique =
 			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, TRUE)) ||
 			IF_ID_IS_UNIQUE(child_cfg->get_if_id(child_cfg, FALSE));
+	tunnel->lineage = lineage_of(ike_sa, child_sa);
 
 	esp_of(child_sa, tunnel);
 	return TRUE;

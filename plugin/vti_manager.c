@@ -82,30 +82,34 @@ static void decline(private_vti_manager_t *this, uint32_t child_id)
 }
 
 /**
- * A CHILD_SA of a connection the settings leave alone came up: the
- * interfaces the connection keeps for a reauthentication wait for nothing
- * (the newest CHILD_SA decides), they are released now; with the lock held.
+ * The newest CHILD_SA decides: the interfaces kept in a grace for the
+ * CHILD_SA a reauthentication recreates go as soon as it came up without
+ * taking them (declined, or on another interface); with the lock held.
+ *
+ * @param holder	its holder, NULL if it was declined
  */
-static void release_pending(private_vti_manager_t *this,
-							const vti_tunnel_t *tunnel)
+static void end_graces(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
+					   vti_holder_t *holder)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
-	void *key;
 
-	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
+	enumerator = vti_table_create_grace_enumerator(&this->table,
+												   tunnel->conn);
+	while (enumerator->enumerate(enumerator, &iface))
 	{
-		if (iface->pending_until && !array_count(iface->claims) &&
-			streq(iface->conn, tunnel->conn))
+		if (iface->pending_lineage != tunnel->lineage ||
+			array_count(iface->claims))
 		{
-			DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} gets "
-				 "no interface (settings), %s kept for it goes",
-				 tunnel->conn, tunnel->child_id, iface->name);
-			iface->pending_until = 0;
-			vti_table_dirty(&this->table, iface, "the connection's new "
-								"CHILD_SA gets no interface");
+			continue;
 		}
+		DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} %s%s, %s "
+			 "kept for it goes", tunnel->conn, tunnel->child_id,
+			 holder ? "took " : "got no interface",
+			 holder ? holder->claims[0].iface->name : "", iface->name);
+		vti_table_grace_end(&this->table, iface);
+		vti_table_dirty(&this->table, iface, "its CHILD_SA came back "
+						"without it");
 	}
 	enumerator->destroy(enumerator);
 }
@@ -122,16 +126,11 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 	vti_holder_t *holder;
 	int i, n;
 
-	if (this->holders->get(this->holders, tunnel->child_id))
-	{
-		return FALSE;
-	}
 	if (!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
 	{
 		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} gets no interface: the "
 			 "connection is disabled, not listed, or its settings are "
 			 "invalid", tunnel->conn, tunnel->child_id);
-		release_pending(this, tunnel);
 		return FALSE;
 	}
 	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
@@ -164,14 +163,20 @@ METHOD(vti_manager_t, child_up, void,
 
 	this->table.mutex->lock(this->table.mutex);
 	vti_live_touch(this->reading, tunnel->child_id, tunnel->ike_id);
-	if (!up(this, tunnel))
+	/* a second report of a CHILD_SA that holds its interfaces changes
+	 * nothing (and is no decline) */
+	if (!this->holders->get(this->holders, tunnel->child_id))
 	{
-		decline(this, tunnel->child_id);
-	}
-	holder = this->holders->get(this->holders, tunnel->child_id);
-	if (holder)
-	{
-		snprintf(name, sizeof(name), "%s", holder->claims[0].iface->name);
+		if (!up(this, tunnel))
+		{
+			decline(this, tunnel->child_id);
+		}
+		holder = this->holders->get(this->holders, tunnel->child_id);
+		end_graces(this, tunnel, holder);
+		if (holder)
+		{
+			snprintf(name, sizeof(name), "%s", holder->claims[0].iface->name);
+		}
 	}
 	this->table.mutex->unlock(this->table.mutex);
 	/* for bench/: the event, monotonic; the worker logs "NAME ready at" */
@@ -228,16 +233,15 @@ METHOD(vti_manager_t, expire_pending, void,
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
 	time_t now = time_monotonic(NULL);
-	void *key;
 
 	this->table.mutex->lock(this->table.mutex);
-	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
+	enumerator = vti_table_create_grace_enumerator(&this->table, NULL);
+	while (enumerator->enumerate(enumerator, &iface))
 	{
-		if (iface->pending_until && !array_count(iface->claims) &&
+		if (!array_count(iface->claims) &&
 			(all || now >= iface->pending_until))
 		{
-			iface->pending_until = 0;
+			vti_table_grace_end(&this->table, iface);
 			vti_table_dirty(&this->table, iface, "no CHILD_SA came back "
 								"after reauthentication");
 		}
@@ -524,7 +528,7 @@ static void release_all(private_vti_manager_t *this)
 	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		iface->pending_until = 0;
+		vti_table_grace_end(&this->table, iface);
 		/* also one set down by hand, and one the worker is making now */
 		vti_table_dirty(&this->table, iface, "charon is stopping");
 	}
@@ -541,6 +545,7 @@ METHOD(vti_manager_t, destroy, void,
 										 (void*)vti_iface_destroy);
 	this->table.tunnels->destroy(this->table.tunnels);
 	this->table.dirty->destroy(this->table.dirty);
+	vti_table_destroy_graces(this->table.graces);
 	this->holders->destroy(this->holders);
 	this->declined->destroy(this->declined);
 	this->table.config->destroy(this->table.config);
@@ -581,6 +586,7 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.disowned = array_create(0, 0),
 			.reconcile = (void*)reconcile,
 			.dirty = linked_list_create(),
+			.graces = vti_table_create_graces(),
 		},
 		.holders = vti_holders_create(),
 		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,

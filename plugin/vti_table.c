@@ -28,16 +28,145 @@ void vti_table_dirty(vti_table_t *table, vti_iface_t *iface, const char *why)
 	}
 }
 
+/**
+ * The interfaces of one connection in a grace.
+ */
+typedef struct {
+	/** the connection, the key */
+	char *conn;
+	/** vti_iface_t* */
+	array_t *ifaces;
+} grace_entry_t;
+
+static void grace_entry_destroy(grace_entry_t *entry)
+{
+	array_destroy(entry->ifaces);
+	free(entry->conn);
+	free(entry);
+}
+
 /*
  * Described in header
  */
-void vti_table_grace(vti_table_t *table)
+hashtable_t *vti_table_create_graces(void)
 {
+	return hashtable_create(hashtable_hash_str, hashtable_equals_str, 8);
+}
+
+/*
+ * Described in header
+ */
+void vti_table_destroy_graces(hashtable_t *graces)
+{
+	graces->destroy_function(graces, (void*)grace_entry_destroy);
+}
+
+/*
+ * Described in header
+ */
+void vti_table_grace_start(vti_table_t *table, vti_iface_t *iface,
+						   uint32_t seconds, uint32_t lineage)
+{
+	grace_entry_t *entry;
+
+	if (!iface->pending_until)
+	{
+		entry = table->graces->get(table->graces, iface->conn);
+		if (!entry)
+		{
+			INIT(entry,
+				.conn = strdup(iface->conn),
+				.ifaces = array_create(0, 0),
+			);
+			table->graces->put(table->graces, entry->conn, entry);
+		}
+		array_insert(entry->ifaces, ARRAY_TAIL, iface);
+	}
+	iface->pending_until = time_monotonic(NULL) + seconds;
+	iface->pending_lineage = lineage;
 	table->grace_given = TRUE;
 	if (table->waker)
 	{
 		table->waker->wakeup(table->waker);
 	}
+}
+
+/*
+ * Described in header
+ */
+void vti_table_grace_end(vti_table_t *table, vti_iface_t *iface)
+{
+	grace_entry_t *entry;
+	vti_iface_t *current;
+	int i;
+
+	if (!iface->pending_until)
+	{
+		return;
+	}
+	iface->pending_until = 0;
+	entry = table->graces->get(table->graces, iface->conn);
+	for (i = 0; entry && i < array_count(entry->ifaces); i++)
+	{
+		array_get(entry->ifaces, i, &current);
+		if (current == iface)
+		{
+			array_remove(entry->ifaces, i, NULL);
+			break;
+		}
+	}
+	if (entry && !array_count(entry->ifaces))
+	{
+		table->graces->remove(table->graces, entry->conn);
+		grace_entry_destroy(entry);
+	}
+}
+
+/**
+ * Copy the interfaces of an entry into a list.
+ */
+static void copy_graces(grace_entry_t *entry, linked_list_t *list)
+{
+	vti_iface_t *iface;
+	int i;
+
+	for (i = 0; i < array_count(entry->ifaces); i++)
+	{
+		array_get(entry->ifaces, i, &iface);
+		list->insert_last(list, iface);
+	}
+}
+
+/*
+ * Described in header
+ */
+enumerator_t *vti_table_create_grace_enumerator(vti_table_t *table,
+												const char *conn)
+{
+	enumerator_t *enumerator;
+	linked_list_t *list = linked_list_create();
+	grace_entry_t *entry;
+	void *key;
+
+	if (conn)
+	{
+		entry = table->graces->get(table->graces, conn);
+		if (entry)
+		{
+			copy_graces(entry, list);
+		}
+	}
+	else
+	{
+		enumerator = table->graces->create_enumerator(table->graces);
+		while (enumerator->enumerate(enumerator, &key, &entry))
+		{
+			copy_graces(entry, list);
+		}
+		enumerator->destroy(enumerator);
+	}
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list->destroy, list);
 }
 
 #ifdef VTI_CHECK_TABLE

@@ -211,20 +211,18 @@ static int expire_pending(private_vti_worker_t *this, time_t now)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
-	void *key;
 	int next = -1;
 
-	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
+	enumerator = vti_table_create_grace_enumerator(this->table, NULL);
+	while (enumerator->enumerate(enumerator, &iface))
 	{
-		if (!iface->pending_until || array_count(iface->claims))
+		if (array_count(iface->claims))
 		{
-			iface->pending_until = 0;
-			continue;
+			vti_table_grace_end(this->table, iface);
 		}
-		if (now >= iface->pending_until)
+		else if (now >= iface->pending_until)
 		{
-			iface->pending_until = 0;
+			vti_table_grace_end(this->table, iface);
 			vti_table_dirty(this->table, iface, "no CHILD_SA came back "
 							"after reauthentication");
 		}

@@ -119,6 +119,11 @@ static child_sa_state_t child_get_state(child_sa_t *this)
 	return ((fake_child_sa_t*)this)->state;
 }
 
+static char *child_get_name(child_sa_t *this)
+{
+	return "child";
+}
+
 void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 					 uint32_t if_id, fake_child_cfg_t *cfg,
 					 fake_proposal_t *proposal)
@@ -132,6 +137,7 @@ void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 			.get_config = child_get_config,
 			.get_proposal = child_get_proposal,
 			.get_state = child_get_state,
+			.get_name = child_get_name,
 		},
 		.unique = unique,
 		.mode = MODE_TUNNEL,
@@ -180,6 +186,11 @@ static ike_sa_state_t ike_get_state(ike_sa_t *this)
 	return ((fake_ike_sa_t*)this)->state;
 }
 
+static identification_t *ike_get_other_id(ike_sa_t *this)
+{
+	return NULL;
+}
+
 void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 				   char *me, char *other, fake_ike_cfg_t *cfg)
 {
@@ -192,6 +203,7 @@ void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 			.has_condition = ike_has_condition,
 			.get_ike_cfg = ike_get_ike_cfg,
 			.get_state = ike_get_state,
+			.get_other_id = ike_get_other_id,
 		},
 		.name = name,
 		.unique = unique,

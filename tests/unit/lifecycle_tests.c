@@ -142,6 +142,30 @@ START_TEST(test_mobike_into_nat_mtu)
 END_TEST
 
 /*
+ * A second child_up of a CHILD_SA that holds its interface (rules.md §3,
+ * 12) changes nothing: it was put in the declined set, which the resync's
+ * figures (a soak watches them) counted.
+ */
+START_TEST(test_second_child_up_not_declined)
+{
+	source_t *source = source_create();
+	vti_tunnel_t t = peer_tunnel(1, 1, 6, 5);
+
+	test_log_level = 2;
+	manager->child_up(manager, &t);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	source->tunnels[source->count++] = t;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(strstr(test_log, "1 interfaces, 0 declined"),
+				  "log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
+/*
  * The same at the resync: charon's CHILD_SA now says natt (read by
  * vti_listener.c's tunnel_of(), has_condition(COND_NAT_ANY)), the table says
  * no NAT; reconcile_live() (vti_manager.c) compares IKE_SA, family and
@@ -617,6 +641,7 @@ Suite *lifecycle_suite_create()
 	tc = tcase_create("NAT-T at the resync");
 	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
 	tcase_add_test(tc, test_resync_natt_mtu);
+	tcase_add_test(tc, test_second_child_up_not_declined);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reauthentication grace");

@@ -352,9 +352,66 @@ START_TEST(test_unique_marks_break_before_make_invalid)
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(manager->count(manager), 0);
 	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
-					 "gets no interface (settings), u1 kept for it goes"));
+					 "got no interface, u1 kept for it goes"));
 	ck_assert(strstr(test_log, "vti: u: deleted u1 from namespace private "
-					 "(the connection's new CHILD_SA gets no interface)"));
+					 "(its CHILD_SA came back without it)"));
+}
+END_TEST
+
+/*
+ * d2b. The same, the peer back from another address: the new CHILD_SA
+ * gets another interface (other endpoints, other %unique name), and the
+ * one kept for it goes at once instead of 30 s later with the old keys
+ * (rules.md §3, 9).
+ */
+START_TEST(test_unique_marks_break_before_make_moved)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, C6);
+
+	fixture_restart(UNIQUE);
+	manager->child_up(manager, &old);
+	SETTLE(manager);
+	manager->child_down(manager, "u", 1, 30);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	manager->child_up(manager, &new);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u5").up);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "u1", NULL),
+				  "u1 still kept; calls: %s", fake->calls);
+	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
+					 "took u5, u1 kept for it goes"));
+	ck_assert_int_eq(manager->count(manager), 1);
+}
+END_TEST
+
+/*
+ * d2c. A CHILD_SA of another child config (or peer) of the connection is
+ * not the one a grace waits for: it leaves the kept interface alone.
+ */
+START_TEST(test_grace_other_lineage)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t other = tunnel("u", 2, 2, 5, A6, C6);
+	vti_tunnel_t back = tunnel("u", 3, 3, 7, A6, B6);
+
+	fixture_restart(UNIQUE);
+	old.lineage = back.lineage = 1;
+	other.lineage = 2;
+	manager->child_up(manager, &old);
+	SETTLE(manager);
+	manager->child_down(manager, "u", 1, 30);
+	SETTLE(manager);
+	manager->child_up(manager, &other);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u5").up);
+	ck_assert(link_of("private", "u1").up);
+	manager->child_up(manager, &back);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: u: u1 carries on with the "
+					 "reauthenticated CHILD_SA {3}"));
+	ck_assert(!strstr(fake->calls, "remove"));
 }
 END_TEST
 
@@ -817,6 +874,8 @@ Suite *orders_suite_create()
 	tcase_add_test(tc, test_unique_marks_break_before_make);
 	tcase_add_test(tc, test_unique_marks_break_before_make_invalid);
 	tcase_add_test(tc, test_grace_ends_alone);
+	tcase_add_test(tc, test_unique_marks_break_before_make_moved);
+	tcase_add_test(tc, test_grace_other_lineage);
 	tcase_add_test(tc, test_kept_new_endpoints);
 	tcase_add_test(tc, test_kept_kind_changes);
 	tcase_add_test(tc, test_adopted_change_fails);
