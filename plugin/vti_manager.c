@@ -185,6 +185,24 @@ METHOD(vti_manager_t, child_up, void,
 }
 
 /**
+ * Mark the interface of a claim to be deleted once unheld where no
+ * CHILD_SA ever comes back to it: an XFRM interface of a %unique if_id
+ * (charon never gives the id again), which neither a grace nor down_action
+ * = down may keep.
+ *
+ * @return			TRUE if it was so marked
+ */
+static bool delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim)
+{
+	if (holder->tunnel.if_id_unique && claim->params.kind == VTI_KIND_XFRM)
+	{
+		claim->iface->down_action = VTI_DOWN_DELETE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/**
  * Drop a holder whose CHILD_SA is gone, with the lock held.
  */
 static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
@@ -195,13 +213,8 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		/* no CHILD_SA ever comes back to an XFRM interface of a %unique
-		 * if_id (charon never gives the id again): neither a grace nor
-		 * down_action = down keeps it */
-		if (holder->tunnel.if_id_unique &&
-			holder->claims[i].params.kind == VTI_KIND_XFRM)
+		if (delete_when_unheld(holder, &holder->claims[i]))
 		{
-			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
 			vti_claims_withdraw(&this->table, &holder->claims[i], 0, why);
 			continue;
 		}
@@ -520,6 +533,7 @@ static void release_all(private_vti_manager_t *this)
 	{
 		while (holder->count--)
 		{
+			delete_when_unheld(holder, &holder->claims[holder->count]);
 			vti_iface_unclaim(holder->claims[holder->count].iface,
 							  &holder->claims[holder->count]);
 		}

@@ -142,6 +142,29 @@ START_TEST(test_mobike_into_nat_mtu)
 END_TEST
 
 /*
+ * An XFRM interface of %unique if_ids is deleted at shutdown, not kept
+ * down (rules.md §3, 4): no CHILD_SA ever gets that if_id again, and the
+ * next start would keep it down too.
+ */
+START_TEST(test_unique_if_id_deleted_at_shutdown)
+{
+	vti_tunnel_t t = tunnel("x", 1, 1, 0, "2001:db8::1", "2001:db8::2");
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	t.if_id_in = t.if_id_out = 7;
+	t.if_id_unique = TRUE;
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_msg(fake_backend_count(fake) == 0, "xfrm7 kept at shutdown; "
+				  "calls: %s", fake->calls);
+}
+END_TEST
+
+/*
  * A second child_up of a CHILD_SA that holds its interface (rules.md §3,
  * 12) changes nothing: it was put in the declined set, which the resync's
  * figures (a soak watches them) counted.
@@ -653,6 +676,7 @@ Suite *lifecycle_suite_create()
 	tc = tcase_create("IKEv1 redundant CHILD_SAs");
 	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
 	tcase_add_test(tc, test_ikev1_silent_redundant_holds);
+	tcase_add_test(tc, test_unique_if_id_deleted_at_shutdown);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("creation errors");
