@@ -559,15 +559,21 @@ void vti_resync_settings(vti_table_t *table)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
+	bool keep;
 	void *key;
 
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (iface->ifindex && !array_count(iface->claims) &&
-			!iface->pending_until &&
-			iface->down_action == VTI_DOWN_SET_DOWN &&
-			!kept_down(table, iface->conn, iface->netns))
+		keep = kept_down(table, iface->conn, iface->netns);
+		if (array_count(iface->claims))
+		{
+			/* what its last CHILD_SA going does is today's setting */
+			iface->down_action = keep ? VTI_DOWN_SET_DOWN : VTI_DOWN_DELETE;
+			iface->settings.keep_addrs = keep;
+		}
+		else if (iface->ifindex && !iface->pending_until &&
+				 iface->down_action == VTI_DOWN_SET_DOWN && !keep)
 		{
 			iface->down_action = VTI_DOWN_DELETE;
 			vti_table_dirty(table, iface, "the settings no longer keep it");

@@ -272,6 +272,49 @@ START_TEST(test_reload_down_action_delete_kept)
 END_TEST
 
 /*
+ * The same reload while the interface is held (rules.md §3, 5): the
+ * down_action of the settings in force when its last CHILD_SA goes
+ * decides, not the one it was made with.
+ */
+START_TEST(test_reload_down_action_delete_held)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	reload("charon { plugins { vti { netns = private } } }");
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 kept down though down_action is delete now; calls: "
+				  "%s", fake->calls);
+}
+END_TEST
+
+/*
+ * And the other way: made with delete, down now: kept down.
+ */
+START_TEST(test_reload_down_action_down_held)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+	bool up = TRUE;
+
+	fixture_restart("charon { plugins { vti { netns = private } } }");
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	reload("charon { plugins { vti { netns = private\n"
+		   "down_action = down } } }");
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && !up,
+				  "vti5 not kept down though down_action is down now; "
+				  "calls: %s", fake->calls);
+}
+END_TEST
+
+/*
  * (b) netns_create = yes, the namespace deleted by hand (ip netns del):
  * its interfaces go with it; resyncs cannot list it and compare nothing,
  * the table still has the interface up: neither the namespace nor the
@@ -393,6 +436,8 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_adopted_kept_xfrm_other_name);
 	tcase_add_test(tc, test_reload_address_removed_kept);
 	tcase_add_test(tc, test_reload_down_action_delete_kept);
+	tcase_add_test(tc, test_reload_down_action_delete_held);
+	tcase_add_test(tc, test_reload_down_action_down_held);
 	tcase_add_test(tc, test_netns_deleted_create);
 	tcase_add_test(tc, test_netns_replaced_ops_go_to_ghost);
 	suite_add_tcase(s, tc);
