@@ -241,22 +241,69 @@ function readme_paragraphs(i, from, width, prefix,   k, out)
 	return out
 }
 
-function readme(   i, title, text)
+# the first sentence of a text
+function first_sentence(text)
 {
-	printf "%s", readme_paragraphs(1, first_long(1), 76, "")
+	return match(text, /\. /) ? substr(text, 1, RSTART) : text
+}
+
+# where a key may be set
+function where_set(i)
+{
+	return loader[i] ? "read by the plugin loader" : conn_only(i) ? \
+		   "per connection only" : conn[i] ? "global, and per connection" : \
+		   "global only"
+}
+
+# the values a key takes, "" if the text says
+function values_of(i,   vals, r)
+{
+	vals = isbool[i] ? "yes or no" : values[i] != "" ? either(values[i]) : ""
+	if (range[i] != "")
+	{
+		r = range[i]
+		sub(/\.\./, " to ", r)
+		vals = vals == "" ? r : vals ", or " r
+	}
+	return vals
+}
+
+# short: what follows the section's example, then a key a few lines, the
+# man page has them in full
+function readme(   i, k, after, title, text)
+{
+	after = 0
+	for (k = 1; k <= np[1]; k++)
+	{
+		if (ptype[1, k] == "v")
+		{
+			after = 1
+		}
+		else if (after)
+		{
+			if (after++ > 1)
+			{
+				printf "\n"
+			}
+			printf "%s", wrap(ptext[1, k], 76, "")
+		}
+	}
+	printf "\nEvery key in full, with its ranges and examples: strongswan-vti(5)\n"
+	printf "(man/strongswan-vti.5).\n"
 	for (i = 2; i <= n; i++)
 	{
 		if (sect[i])
 		{
-			title = key(i) " { }"
+			continue
 		}
-		else
+		title = key(i) " =" (def[i] == "" ? "" : " " def[i])
+		printf "\n    %-34s %s\n", title, where_set(i)
+		text = first_sentence(ptext[i, 1])
+		if (values_of(i) != "")
 		{
-			title = key(i) " =" (def[i] == "" ? "" : " " def[i])
+			text = text " Values: " values_of(i) "."
 		}
-		printf "\n    %s\n", title
-		text = readme_paragraphs(i, first_long(i), 76, "        ")
-		printf "%s%s", text, sect[i] ? "" : wrap(facts(i), 76, "        ")
+		printf "%s", wrap(text, 76, "        ")
 	}
 }
 
