@@ -295,6 +295,36 @@ START_TEST(test_resync_missing_interface)
 }
 END_TEST
 
+/*
+ * Keys and endpoints changed behind our back (no event) are set back by
+ * the next resync, same link (README, self-healing; rules.md §3, 13: no
+ * test asserted it).
+ */
+START_TEST(test_resync_repairs_identity)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	vti_params_t params;
+	fake_link_t link, after;
+	vti_err_t err;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	params = link.params;
+	params.ikey = params.okey = 9;
+	ck_assert_int_eq(fake->backend.change(&fake->backend, "private",
+							link.ifindex, &params, link.mtu, &err), 0);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: c: vti5 was changed behind our back"));
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert_int_eq(after.ifindex, link.ifindex);
+	ck_assert_int_eq(after.params.ikey, 5);
+	ck_assert_int_eq(after.params.okey, 5);
+	ck_assert(after.up);
+}
+END_TEST
+
 START_TEST(test_resync_repairs_kernel)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
@@ -550,6 +580,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);
+	tcase_add_test(tc, test_resync_repairs_identity);
 	tcase_add_test(tc, test_resync_restores_addresses);
 	tcase_add_test(tc, test_resync_addresses_per_link);
 	tcase_add_test(tc, test_resync_held_down_addresses);
