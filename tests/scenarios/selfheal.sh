@@ -318,6 +318,33 @@ check "$SCENARIO: the IPv4 address is still there" \
 check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
 scenario_end
 
+# --- 3d. break-before-make reauthentication (the reauthenticating side),
+# %unique marks, the connection's settings made invalid meanwhile: the new
+# CHILD_SA gets no interface, so the one kept in the grace with the old
+# keys goes at once, not 30 s later (issue 18's soak seeds) ---
+fresh_scenario "selfheal-reauth-invalid"
+two_sites 6 "name = u%id" "mark_in = %unique
+				mark_out = %unique"
+check "$SCENARIO: CHILD_SA installed" initiate
+u=$(link_with_alias priv1 strongswan-vti:)
+check "$SCENARIO: site 1 has one interface of ours, u<mark> ($u)" \
+	text_has "$u" -x "u[0-9][0-9]*"
+sed -i 's#name = u%id#name = u%id\n\t\tconnections { net { addresses = 300.1.2.3/24 } }#' \
+	"$(site_dir 1)/strongswan.conf"
+check "$SCENARIO: settings reloaded (site 1)" reload_settings 1
+check "$SCENARIO: the invalid value is logged" \
+	logged "$LOG1" "invalid value '300.1.2.3/24'"
+swanctl_in "$(site_dir 1)" --rekey --ike net --reauth > /dev/null 2>&1
+check "$SCENARIO: site 1 kept $u for the reauthentication (the grace began)" \
+	wait_for 20 logged "$LOG1" "vti: net: keeping $u up to 30s"
+check "$SCENARIO: the new CHILD_SA is installed (site 1)" wait_child 1 net 40
+check "$SCENARIO: $u is gone within 10 s of it, not after the 30 s grace" \
+	wait_for 10 link_absent priv1 "$u"
+check "$SCENARIO: the log says why" \
+	logged "$LOG1" "got no interface, $u kept for it goes"
+check "$SCENARIO: no interface of ours left on site 1" ours_is priv1 0
+scenario_end
+
 # --- 4. a burst of interfaces makes no MOBIKE IKE_SA roam ---
 ROAM_N=20
 
