@@ -16,14 +16,27 @@
 #include <utils/debug.h>
 
 /**
+ * What clear_name() found under a name.
+ */
+typedef enum {
+	/** no link has it */
+	NAME_FREE,
+	/** a link of ours a crash left had it: deleted */
+	NAME_CLEARED,
+	/** someone else's link has it, or the kernel failed (logged) */
+	NAME_TAKEN,
+} name_state_t;
+
+/**
  * Make a name free in netns: a link of ours there that the table does not
  * know (a crash left it) is deleted, anything else stops us.
  *
  * @param any_ours	any alias of ours will do (the temporary name), not
  *					only the connection's
  */
-static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
-					   const char *netns, const char *name, bool any_ours)
+static name_state_t clear_name(vti_iface_t *this, vti_backend_t *backend,
+							   const char *netns, const char *name,
+							   bool any_ours)
 {
 	char alias[IFALIASZ], found[IFALIASZ];
 	vti_err_t err = {};
@@ -34,13 +47,13 @@ static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
 							  &err);
 	if (ifindex == -ENODEV)
 	{
-		return TRUE;
+		return NAME_FREE;
 	}
 	if (ifindex < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: looking up %s in namespace %s failed: %s",
 			 this->conn, name, vti_iface_netns_str(netns), err.msg);
-		return FALSE;
+		return NAME_TAKEN;
 	}
 	if (!(any_ours ? strpfx(found, VTI_ALIAS_PREFIX) : streq(found, alias)))
 	{
@@ -48,7 +61,7 @@ static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
 			 "not ours (%s), leaving it alone: the connection gets no "
 			 "interface", this->conn, name, vti_iface_netns_str(netns),
 			 *found ? found : "no alias");
-		return FALSE;
+		return NAME_TAKEN;
 	}
 	DBG1(DBG_CHD, "vti: %s: removing %s left over in namespace %s",
 		 this->conn, name, vti_iface_netns_str(netns));
@@ -57,26 +70,9 @@ static bool clear_name(vti_iface_t *this, vti_backend_t *backend,
 	{
 		DBG1(DBG_KNL, "vti: %s: deleting %s failed: %s", this->conn, name,
 			 err.msg);
-		return FALSE;
+		return NAME_TAKEN;
 	}
-	return TRUE;
-}
-
-/**
- * Make the names a new link passes through free: in a namespace of its
- * own it is born in charon's under the temporary name (which charon is
- * told to ignore, so that moving it away raises no roam event) and renamed
- * there; else it is born under its name.
- */
-static bool clear_names(vti_iface_t *this, vti_backend_t *backend)
-{
-	if (!*this->netns)
-	{
-		return clear_name(this, backend, "", this->name, FALSE);
-	}
-	return clear_name(this, backend, this->netns, this->name, FALSE) &&
-		   clear_name(this, backend, this->netns, VTI_TEMP_NAME, TRUE) &&
-		   clear_name(this, backend, "", VTI_TEMP_NAME, TRUE);
+	return NAME_CLEARED;
 }
 
 /**
@@ -106,6 +102,14 @@ static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 	int moved;
 
 	moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns, &err);
+	/* the temporary name a crash left in the namespace: looked up only
+	 * then, not before every move */
+	if (moved == -EEXIST && clear_name(this, backend, this->netns,
+									   VTI_TEMP_NAME, TRUE) == NAME_CLEARED)
+	{
+		moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns,
+							  &err);
+	}
 	if (moved < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: moving %s into namespace %s failed: %s",
@@ -187,7 +191,8 @@ bool vti_create_link(vti_iface_t *this, vti_backend_t *backend,
 			 this->netns, err.msg);
 		return FALSE;
 	}
-	if (!clear_names(this, backend))
+	/* the name it ends up with must be free (or a left-over of ours) */
+	if (clear_name(this, backend, this->netns, this->name, FALSE) == NAME_TAKEN)
 	{
 		return FALSE;
 	}
@@ -195,6 +200,12 @@ bool vti_create_link(vti_iface_t *this, vti_backend_t *backend,
 	vti_iface_describe(this->name, params, desc, sizeof(desc));
 	ifindex = backend->create(backend, *this->netns ? VTI_TEMP_NAME :
 							  this->name, params, alias, &err);
+	/* likewise the temporary name a crash left in charon's namespace */
+	if (ifindex == -EEXIST && *this->netns &&
+		clear_name(this, backend, "", VTI_TEMP_NAME, TRUE) == NAME_CLEARED)
+	{
+		ifindex = backend->create(backend, VTI_TEMP_NAME, params, alias, &err);
+	}
 	if (ifindex < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: creating %s failed: %s", this->conn, desc,

@@ -665,6 +665,7 @@ METHOD(vti_backend_t, lookup, int,
 	{
 		return gone_ret;
 	}
+	this->public.lookups++;
 	if (call(this, TRUE, "lookup %s %s", ns(netns), name))
 	{
 		return failed(this, err);

@@ -91,6 +91,9 @@ struct fake_backend_t {
 
 	/** the last params created or changed */
 	vti_params_t last_params;
+
+	/** lookups so far (they are not in calls) */
+	int lookups;
 };
 
 /**

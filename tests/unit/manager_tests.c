@@ -406,6 +406,66 @@ START_TEST(test_other_connections_interface)
 }
 END_TEST
 
+/*
+ * A creation looks up only the name the interface ends up with: the
+ * temporary name is looked at only where the kernel refuses it (a crash
+ * left a link of ours under it, in charon's namespace or in the private
+ * one), which is then deleted and the step tried again.
+ */
+START_TEST(test_one_lookup_per_creation)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+	ck_assert_int_eq(fake->lookups, 1);
+}
+END_TEST
+
+START_TEST(test_temp_leftover_charon)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake_backend_add(fake, "", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "other", 0);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: V3-2: removing strongswan-vti left over "
+					 "in namespace of charon"));
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+}
+END_TEST
+
+START_TEST(test_temp_leftover_private)
+{
+	vti_tunnel_t t = V6(1, 1);
+	bool up = FALSE;
+
+	fake_backend_add(fake, "private", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "x", 0);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: V3-2: removing strongswan-vti left over "
+					 "in namespace private"));
+	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+}
+END_TEST
+
+START_TEST(test_temp_name_foreign)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fake_backend_add(fake, "", VTI_TEMP_NAME, "", TRUE);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: V3-2: interface strongswan-vti exists in "
+					 "namespace of charon and is not ours (no alias)"));
+	ck_assert(fake_backend_exists(fake, "", VTI_TEMP_NAME, NULL));
+	ck_assert_int_eq(fake_backend_count(fake), 1);
+}
+END_TEST
+
 START_TEST(test_leftover_replaced)
 {
 	vti_tunnel_t t = V6(1, 1);
@@ -806,6 +866,10 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_foreign_interface_untouched);
 	tcase_add_test(tc, test_other_connections_interface);
 	tcase_add_test(tc, test_leftover_replaced);
+	tcase_add_test(tc, test_one_lookup_per_creation);
+	tcase_add_test(tc, test_temp_leftover_charon);
+	tcase_add_test(tc, test_temp_leftover_private);
+	tcase_add_test(tc, test_temp_name_foreign);
 	tcase_add_test(tc, test_failure_leaves_nothing);
 	tcase_add_test(tc, test_move_failure);
 	suite_add_tcase(s, tc);
