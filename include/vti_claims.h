@@ -65,4 +65,29 @@ void vti_claims_changed(vti_table_t *table, vti_holder_t *holder);
 void vti_claims_move(vti_holder_t *holder, int family, const uint8_t *local,
 					 const uint8_t *remote, bool natt);
 
+/**
+ * The newest CHILD_SA decides: the interfaces kept in a grace for the
+ * CHILD_SA a reauthentication recreates (same lineage) go as soon as it
+ * came up without taking them (declined, or on another interface); with
+ * the table's lock held.
+ *
+ * @param table		the table
+ * @param tunnel	the CHILD_SA that came up
+ * @param holder	its holder, NULL if it was declined
+ */
+void vti_claims_end_graces(vti_table_t *table, const vti_tunnel_t *tunnel,
+						   vti_holder_t *holder);
+
+/**
+ * Mark the interface of a claim to be deleted once unheld where no
+ * CHILD_SA ever comes back to it: an XFRM interface of a %unique if_id
+ * (charon never gives the id again), which neither a grace nor down_action
+ * = down may keep.
+ *
+ * @param holder	the claim's holder
+ * @param claim		the claim
+ * @return			TRUE if it was so marked
+ */
+bool vti_claims_delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim);
+
 #endif /** VTI_CLAIMS_H_ @}*/

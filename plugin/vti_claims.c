@@ -236,3 +236,44 @@ void vti_claims_move(vti_holder_t *holder, int family, const uint8_t *local,
 	}
 }
 
+/*
+ * Described in header
+ */
+void vti_claims_end_graces(vti_table_t *table, const vti_tunnel_t *tunnel,
+						   vti_holder_t *holder)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+
+	enumerator = vti_table_create_grace_enumerator(table,
+												   tunnel->conn);
+	while (enumerator->enumerate(enumerator, &iface))
+	{
+		if (iface->pending_lineage != tunnel->lineage ||
+			array_count(iface->claims))
+		{
+			continue;
+		}
+		DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} %s%s, %s "
+			 "kept for it goes", tunnel->conn, tunnel->child_id,
+			 holder ? "took " : "got no interface",
+			 holder ? holder->claims[0].iface->name : "", iface->name);
+		vti_table_grace_end(table, iface);
+		vti_table_dirty(table, iface, "its CHILD_SA came back "
+						"without it");
+	}
+	enumerator->destroy(enumerator);
+}
+
+/*
+ * Described in header
+ */
+bool vti_claims_delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim)
+{
+	if (holder->tunnel.if_id_unique && claim->params.kind == VTI_KIND_XFRM)
+	{
+		claim->iface->down_action = VTI_DOWN_DELETE;
+		return TRUE;
+	}
+	return FALSE;
+}

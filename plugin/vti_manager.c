@@ -82,39 +82,6 @@ static void decline(private_vti_manager_t *this, uint32_t child_id)
 }
 
 /**
- * The newest CHILD_SA decides: the interfaces kept in a grace for the
- * CHILD_SA a reauthentication recreates go as soon as it came up without
- * taking them (declined, or on another interface); with the lock held.
- *
- * @param holder	its holder, NULL if it was declined
- */
-static void end_graces(private_vti_manager_t *this, const vti_tunnel_t *tunnel,
-					   vti_holder_t *holder)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-
-	enumerator = vti_table_create_grace_enumerator(&this->table,
-												   tunnel->conn);
-	while (enumerator->enumerate(enumerator, &iface))
-	{
-		if (iface->pending_lineage != tunnel->lineage ||
-			array_count(iface->claims))
-		{
-			continue;
-		}
-		DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} %s%s, %s "
-			 "kept for it goes", tunnel->conn, tunnel->child_id,
-			 holder ? "took " : "got no interface",
-			 holder ? holder->claims[0].iface->name : "", iface->name);
-		vti_table_grace_end(&this->table, iface);
-		vti_table_dirty(&this->table, iface, "its CHILD_SA came back "
-						"without it");
-	}
-	enumerator->destroy(enumerator);
-}
-
-/**
  * A CHILD_SA up, with the lock held.
  *
  * @return			FALSE if it is declined an interface
@@ -172,7 +139,7 @@ METHOD(vti_manager_t, child_up, void,
 			decline(this, tunnel->child_id);
 		}
 		holder = this->holders->get(this->holders, tunnel->child_id);
-		end_graces(this, tunnel, holder);
+		vti_claims_end_graces(&this->table, tunnel, holder);
 		if (holder)
 		{
 			snprintf(name, sizeof(name), "%s", holder->claims[0].iface->name);
@@ -182,24 +149,6 @@ METHOD(vti_manager_t, child_up, void,
 	/* for bench/: the event, monotonic; the worker logs "NAME ready at" */
 	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up at %llu us, wants %s",
 		 tunnel->conn, tunnel->child_id, (unsigned long long)at, name);
-}
-
-/**
- * Mark the interface of a claim to be deleted once unheld where no
- * CHILD_SA ever comes back to it: an XFRM interface of a %unique if_id
- * (charon never gives the id again), which neither a grace nor down_action
- * = down may keep.
- *
- * @return			TRUE if it was so marked
- */
-static bool delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim)
-{
-	if (holder->tunnel.if_id_unique && claim->params.kind == VTI_KIND_XFRM)
-	{
-		claim->iface->down_action = VTI_DOWN_DELETE;
-		return TRUE;
-	}
-	return FALSE;
 }
 
 /**
@@ -213,7 +162,7 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 	this->holders->remove(this->holders, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		if (delete_when_unheld(holder, &holder->claims[i]))
+		if (vti_claims_delete_when_unheld(holder, &holder->claims[i]))
 		{
 			vti_claims_withdraw(&this->table, &holder->claims[i], 0, why);
 			continue;
@@ -533,7 +482,7 @@ static void release_all(private_vti_manager_t *this)
 	{
 		while (holder->count--)
 		{
-			delete_when_unheld(holder, &holder->claims[holder->count]);
+			vti_claims_delete_when_unheld(holder, &holder->claims[holder->count]);
 			vti_iface_unclaim(holder->claims[holder->count].iface,
 							  &holder->claims[holder->count]);
 		}
