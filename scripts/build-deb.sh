@@ -24,24 +24,32 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
-# sealed DIR: (in new mount and network namespaces) no network, the root
-# file system read-only but for DIR, where the tree and what
-# dpkg-buildpackage writes beside it are, and a private /tmp; then runs
+# sealed DIR SOURCE: (in new mount and network namespaces) no network, the
+# root file system read-only but for DIR, where the tree and what
+# dpkg-buildpackage writes beside it are, and a private /tmp (SOURCE, the
+# strongSwan tree, stays visible there, read-only); then runs
 # dpkg-buildpackage in DIR/strongswan-vti. Whatever the build tried to
 # change outside DIR fails it.
 sealed() {
-	dir=$1
+	dir=$1 source=$2
 	mount --make-rprivate /
-	mount --bind "$dir" /mnt
+	# held in a tmpfs of its own while /tmp is replaced, then moved back
+	mount -t tmpfs tmpfs /mnt
+	mkdir /mnt/dir /mnt/source
+	mount --bind "$dir" /mnt/dir
+	mount --bind "$source" /mnt/source
+	mount -o remount,bind,ro /mnt/source
 	mount -t tmpfs -o mode=1777 tmpfs /tmp
-	mkdir -p "$dir"
-	mount --move /mnt "$dir"
+	mkdir -p "$dir" "$source"
+	mount --move /mnt/dir "$dir"
+	mount --move /mnt/source "$source"
+	umount /mnt
 	mount -o remount,bind,ro /
 	cd "$dir/strongswan-vti"
 	exec dpkg-buildpackage -b --no-sign
 }
 if [ "${1:-}" = --sealed ]; then
-	sealed "$2"
+	sealed "$2" "$3"
 fi
 out=$top/build
 ref=
@@ -116,7 +124,7 @@ done
 # enforced (root: unshare), as it is otherwise
 if unshare -mn true 2> /dev/null; then
 	log "building $version against the strongSwan source in $ss_src, sealed (no network, nothing writable but its folder)"
-	build() { unshare -mn "$0" --sealed "$tmp"; }
+	build() { unshare -mn "$0" --sealed "$tmp" "$ss_src"; }
 else
 	log "building $version against the strongSwan source in $ss_src (not sealed: unshare -mn needs root)"
 	build() { (cd "$src" && dpkg-buildpackage -b --no-sign); }
