@@ -15,13 +15,12 @@
 
 #include "vti_holders.h"
 #include "vti_want.h"
-#include "vti_worker.h"
+#include "vti_table.h"
 
 /**
  * Claim the interface of a want for a new CHILD_SA and queue it.
  *
  * @param table		the table
- * @param worker	the kernel worker
  * @param holder	the CHILD_SA's holder, receives the claim
  * @param tunnel	the CHILD_SA
  * @param cfg		its connection's settings
@@ -29,30 +28,29 @@
  * @param seq		order of the claim
  * @return			FALSE (logged) if it gets none
  */
-bool vti_claims_take(vti_table_t *table, vti_worker_t *worker,
-					 vti_holder_t *holder, const vti_tunnel_t *tunnel,
-					 const vti_conn_cfg_t *cfg, const vti_want_t *want,
-					 uint64_t seq);
+bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
+					 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
+					 const vti_want_t *want, uint64_t seq);
 
 /**
  * Withdraw a claim; the interface it leaves unheld stays up for grace
  * seconds, or is queued for release.
  *
- * @param worker	the kernel worker
+ * @param table		the table
  * @param claim		the claim
  * @param grace		seconds, 0 for none
  * @param why		reason of a release, for the log
  */
-void vti_claims_withdraw(vti_worker_t *worker, vti_claim_t *claim,
+void vti_claims_withdraw(vti_table_t *table, vti_claim_t *claim,
 						 uint32_t grace, const char *why);
 
 /**
  * A holder's SA or path changed: its claims' MTUs are computed again.
  *
- * @param worker	the kernel worker
+ * @param table		the table
  * @param holder	the holder
  */
-void vti_claims_changed(vti_worker_t *worker, vti_holder_t *holder);
+void vti_claims_changed(vti_table_t *table, vti_holder_t *holder);
 
 /**
  * Move a holder to new endpoints; a shared VTI keeps remote any, an XFRM

@@ -12,67 +12,11 @@
 #define VTI_CONFIG_H_
 
 #include "vti_backend.h"
+#include "vti_config_values.h"
 
 #include <settings/settings.h>
 
 typedef struct vti_config_t vti_config_t;
-typedef struct vti_conn_cfg_t vti_conn_cfg_t;
-typedef enum vti_down_action_t vti_down_action_t;
-typedef enum vti_kind_setting_t vti_kind_setting_t;
-
-/**
- * Which kind of interface a connection gets.
- */
-enum vti_kind_setting_t {
-	/** XFRM interface where the CHILD_SA has if_ids, else VTI by marks */
-	VTI_KIND_SETTING_AUTO,
-	/** VTI by marks, if_ids ignored */
-	VTI_KIND_SETTING_VTI,
-	/** XFRM interface by if_ids, marks ignored */
-	VTI_KIND_SETTING_XFRM,
-};
-
-/**
- * What happens to an interface when its last CHILD_SA goes away.
- */
-enum vti_down_action_t {
-	VTI_DOWN_DELETE,
-	VTI_DOWN_SET_DOWN,
-};
-
-/**
- * Names of vti_down_action_t as the setting takes them, for %N.
- */
-extern enum_name_t *vti_down_action_names;
-
-/** Default of charon.plugins.vti.resync, seconds */
-#define VTI_RESYNC_DEFAULT 60
-
-/** Longest namespace name we accept */
-#define VTI_NETNS_MAX 64
-/** Longest name template */
-#define VTI_TEMPLATE_MAX 64
-
-/**
- * The effective settings of one connection.
- */
-struct vti_conn_cfg_t {
-	/** namespace to move interfaces into, "" for charon's */
-	char netns[VTI_NETNS_MAX];
-	/** create the namespace if missing */
-	bool netns_create;
-	/** interface name template (%id, %conn), "" for the kind's default */
-	char name[VTI_TEMPLATE_MAX];
-	/** kind of interface */
-	vti_kind_setting_t kind;
-	/** MTU, 0 for auto */
-	uint32_t mtu;
-	/** addresses to configure */
-	int n_addrs;
-	vti_prefix_t addrs[VTI_MAX_ADDRS];
-	/** what the last CHILD_SA going down does */
-	vti_down_action_t down_action;
-};
 
 /**
  * The plugin's settings (charon.plugins.vti), validated.
@@ -113,34 +57,13 @@ struct vti_config_t {
 };
 
 /**
- * Read and validate charon.plugins.vti.
+ * Read and validate charon.plugins.vti. Each invalid value, and each key
+ * or section that has no effect where it is set (unknown, or global only
+ * under a connection), is logged once; the effective settings at level 2.
  *
  * @param settings	settings to read
  * @param ns		the daemon's namespace in them ("charon")
  */
 vti_config_t *vti_config_create(settings_t *settings, const char *ns);
-
-/**
- * Expand an interface name template.
- *
- * @param tpl		template, %id is the inbound mark in decimal, %conn the
- *					connection name
- * @param id		the inbound mark (or if_id)
- * @param conn		the connection name
- * @param buf		receives the name
- * @param why		receives why not, if not NULL
- * @return			FALSE if the name is not a valid interface name (longer
- *					than 15 bytes, '/', ':' or white space, empty)
- */
-bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
-							char buf[IFNAMSIZ], const char **why);
-
-/**
- * Whether several peers may share the marks of a connection: its remote
- * addresses are %any, a subnet, a range or a list.
- *
- * @param remote_addrs	the connection's remote_addrs as the ike_cfg holds it
- */
-bool vti_config_remote_is_shared(const char *remote_addrs);
 
 #endif /** VTI_CONFIG_H_ @}*/

@@ -14,10 +14,90 @@
 #ifndef VTI_CONFIG_VALUES_H_
 #define VTI_CONFIG_VALUES_H_
 
-#include "vti_config.h"
+#include "vti_backend.h"
+
+typedef struct vti_conn_cfg_t vti_conn_cfg_t;
+typedef enum vti_down_action_t vti_down_action_t;
+typedef enum vti_kind_setting_t vti_kind_setting_t;
 
 /**
- * Parse a boolean the way strongswan.conf spells them.
+ * Which kind of interface a connection gets.
+ */
+enum vti_kind_setting_t {
+	/** XFRM interface where the CHILD_SA has if_ids, else VTI by marks */
+	VTI_KIND_SETTING_AUTO,
+	/** VTI by marks, if_ids ignored */
+	VTI_KIND_SETTING_VTI,
+	/** XFRM interface by if_ids, marks ignored */
+	VTI_KIND_SETTING_XFRM,
+};
+
+/**
+ * Names of vti_kind_setting_t as the setting takes them (in any case), for
+ * %N and enum_from_name().
+ */
+extern enum_name_t *vti_kind_setting_names;
+
+/**
+ * What happens to an interface when its last CHILD_SA goes away.
+ */
+enum vti_down_action_t {
+	/** the interface is deleted */
+	VTI_DOWN_DELETE,
+	/** the interface is set down and kept for the next CHILD_SA */
+	VTI_DOWN_SET_DOWN,
+};
+
+/**
+ * Names of vti_down_action_t as the setting takes them (in any case), for
+ * %N and enum_from_name().
+ */
+extern enum_name_t *vti_down_action_names;
+
+/*
+ * The numbers below are the ranges plugin/vti.opt documents: the unit
+ * tests read them there and check them against the parser.
+ */
+
+/** Default of charon.plugins.vti.resync, seconds */
+#define VTI_RESYNC_DEFAULT 60
+/** Largest charon.plugins.vti.resync, seconds (a day) */
+#define VTI_RESYNC_MAX 86400
+
+/** Smallest MTU the setting takes (IPv4's minimum) */
+#define VTI_MTU_MIN 68
+/** Largest MTU the setting takes */
+#define VTI_MTU_MAX 65535
+
+/** Longest namespace name we accept */
+#define VTI_NETNS_MAX 64
+/** Longest name template */
+#define VTI_TEMPLATE_MAX 64
+
+/**
+ * The effective settings of one connection.
+ */
+struct vti_conn_cfg_t {
+	/** namespace to move interfaces into, "" for charon's */
+	char netns[VTI_NETNS_MAX];
+	/** create the namespace if missing */
+	bool netns_create;
+	/** interface name template (%id, %conn), "" for the kind's default */
+	char name[VTI_TEMPLATE_MAX];
+	/** kind of interface */
+	vti_kind_setting_t kind;
+	/** MTU, 0 for auto */
+	uint32_t mtu;
+	/** addresses to configure */
+	int n_addrs;
+	vti_prefix_t addrs[VTI_MAX_ADDRS];
+	/** what the last CHILD_SA going down does */
+	vti_down_action_t down_action;
+};
+
+
+/**
+ * Parse a boolean the way strongswan.conf spells them, in any case.
  *
  * @param str		the value
  * @param out		receives the boolean
@@ -27,7 +107,7 @@
 bool vti_value_bool(const char *str, bool *out);
 
 /**
- * Parse a kind: auto, vti or xfrm.
+ * Parse a kind: auto, vti or xfrm, in any case.
  *
  * @param str		the value
  * @param kind		receives the kind
@@ -38,7 +118,7 @@ bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
 					const char **why);
 
 /**
- * Parse a down action: delete or down.
+ * Parse a down action: delete or down, in any case.
  *
  * @param str		the value
  * @param action	receives the action
@@ -49,7 +129,8 @@ bool vti_value_down_action(const char *str, vti_down_action_t *action,
 						   const char **why);
 
 /**
- * Parse an MTU: "auto" (0) or a number from 68 to 65535.
+ * Parse an MTU: "auto" in any case (0) or a number from VTI_MTU_MIN to
+ * VTI_MTU_MAX.
  *
  * @param str		the value
  * @param mtu		receives the MTU, 0 for auto
@@ -111,5 +192,38 @@ bool vti_value_template(const char *str, const char *conn, char *out,
  */
 bool vti_value_addresses(const char *str, vti_conn_cfg_t *cfg,
 						 const char **why);
+
+/**
+ * The edit distance of two keys (Levenshtein), for naming the key meant by
+ * one misspelt.
+ *
+ * @param a			a key
+ * @param b			another
+ * @return			the number of edits, 3 for any larger
+ */
+int vti_value_distance(const char *a, const char *b);
+
+/**
+ * Expand an interface name template.
+ *
+ * @param tpl		template, %id is the inbound mark in decimal, %conn the
+ *					connection name
+ * @param id		the inbound mark (or if_id)
+ * @param conn		the connection name
+ * @param buf		receives the name
+ * @param why		receives why not, if not NULL
+ * @return			FALSE if the name is not a valid interface name (longer
+ *					than 15 bytes, '/', ':' or white space, empty)
+ */
+bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
+							char buf[IFNAMSIZ], const char **why);
+
+/**
+ * Whether several peers may share the marks of a connection: its remote
+ * addresses are %any, a subnet, a range or a list.
+ *
+ * @param remote_addrs	the connection's remote_addrs as the ike_cfg holds it
+ */
+bool vti_config_remote_is_shared(const char *remote_addrs);
 
 #endif /** VTI_CONFIG_VALUES_H_ @}*/

@@ -15,7 +15,6 @@
 #define VTI_HOLDERS_H_
 
 #include "vti_iface.h"
-#include "vti_manager.h"
 
 typedef struct vti_holder_t vti_holder_t;
 typedef struct vti_holders_t vti_holders_t;

@@ -17,9 +17,10 @@
 
 #include "vti_backend.h"
 #include "vti_config.h"
-#include "vti_manager.h"
+#include "vti_tunnel.h"
 
 #include <collections/array.h>
+#include <collections/hashtable.h>
 
 typedef struct vti_iface_t vti_iface_t;
 typedef struct vti_claim_t vti_claim_t;
@@ -107,6 +108,10 @@ struct vti_iface_t {
 	bool queued;
 	/** why it is released, if it is, for the log */
 	const char *why;
+	/** the kernel's identity it is indexed under (vti_iface_index()) */
+	vti_params_t indexed_as;
+	/** whether it is in the index of tunnels */
+	bool indexed;
 };
 
 /**
@@ -243,6 +248,41 @@ bool vti_params_equal(const vti_params_t *a, const vti_params_t *b);
  * @param params	identity of a tunnel
  */
 bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params);
+
+/**
+ * Create an index of interfaces by the identity the kernel tells tunnels
+ * apart by (see vti_iface_same_tunnel()), so that no event walks the table.
+ *
+ * @return			index, of vti_iface_t* keyed by their indexed_as
+ */
+hashtable_t *vti_iface_create_index(void);
+
+/**
+ * Index an interface under the identity its link has now, or take it out
+ * where it has no link of known identity; after every change of its
+ * ifindex, known or kernel, with the table's lock held.
+ *
+ * @param index		index of vti_iface_create_index()
+ */
+void vti_iface_index(vti_iface_t *this, hashtable_t *index);
+
+/**
+ * Take an interface out of the index, before it is destroyed.
+ *
+ * @param index		index of vti_iface_create_index()
+ */
+void vti_iface_unindex(vti_iface_t *this, hashtable_t *index);
+
+/**
+ * The interface beside whose link the kernel would refuse params (see
+ * vti_iface_same_tunnel()).
+ *
+ * @param index		index of vti_iface_create_index()
+ * @param params	identity of a tunnel
+ * @return			interface, NULL if none
+ */
+vti_iface_t *vti_iface_find_tunnel(hashtable_t *index,
+								   const vti_params_t *params);
 
 /**
  * Describe an interface's kind, name and identity for logs.

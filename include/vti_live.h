@@ -14,7 +14,7 @@
 #ifndef VTI_LIVE_H_
 #define VTI_LIVE_H_
 
-#include "vti_manager.h"
+#include "vti_tunnel.h"
 
 #include <collections/hashtable.h>
 

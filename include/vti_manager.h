@@ -13,73 +13,9 @@
 
 #include "vti_backend.h"
 #include "vti_config.h"
-#include "vti_mtu.h"
+#include "vti_tunnel.h"
 
 typedef struct vti_manager_t vti_manager_t;
-typedef struct vti_tunnel_t vti_tunnel_t;
-typedef struct vti_source_t vti_source_t;
-
-/**
- * A unique id of an SA (or an ifindex) as a key of a hashtable made with
- * hashtable_hash_ptr and hashtable_equals_ptr.
- *
- * @param id		the id, not 0
- * @return			the key
- */
-static inline void *vti_id_key(uint32_t id)
-{
-	return (void*)(uintptr_t)id;
-}
-
-/**
- * A CHILD_SA that wants an interface, as the listener sees it.
- */
-struct vti_tunnel_t {
-	/** swanctl connection name */
-	const char *conn;
-	/** unique id of the CHILD_SA */
-	uint32_t child_id;
-	/** unique id of its IKE_SA */
-	uint32_t ike_id;
-	/** resolved marks */
-	uint32_t mark_in;
-	uint32_t mark_out;
-	/** resolved XFRM interface ids */
-	uint32_t if_id_in;
-	uint32_t if_id_out;
-	/** AF_INET or AF_INET6 of the IKE endpoints */
-	int family;
-	/** IKE endpoints, network order */
-	uint8_t local[16];
-	uint8_t remote[16];
-	/** several peers share the marks: the interface's remote is "any" */
-	bool remote_any;
-	/** ESP overhead of the negotiated algorithm, if known */
-	bool esp_known;
-	vti_esp_overhead_t esp;
-	/** ESP in UDP (NAT-T) */
-	bool natt;
-	/**
-	 * its if_ids come from %unique: the CHILD_SAs of a reauthentication
-	 * get others, and so another XFRM interface
-	 */
-	bool if_id_unique;
-};
-
-/**
- * Where a resync learns which CHILD_SAs charon holds.
- */
-struct vti_source_t {
-
-	/**
-	 * Enumerate the installed tunnel-mode CHILD_SAs with marks or if_ids
-	 * (vti_tunnel_t*, valid until the next call of enumerate). Called by
-	 * the kernel worker, never on the bus.
-	 *
-	 * @return			enumerator
-	 */
-	enumerator_t *(*create_enumerator)(vti_source_t *this);
-};
 
 /**
  * The table of interfaces the CHILD_SAs want and every decision to create,

@@ -14,7 +14,7 @@
 #ifndef VTI_RESYNC_H_
 #define VTI_RESYNC_H_
 
-#include "vti_worker.h"
+#include "vti_table.h"
 
 /**
  * Take what the kernel says of an interface of ours as the truth, logging
@@ -33,12 +33,25 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
  * those of its own operations); with the table's lock held.
  *
  * @param table		the table
- * @param worker	queue for repairs
  * @param event		the event
  * @return			the interface of ours it concerns, NULL if none
  */
-vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+vti_iface_t *vti_resync_event(vti_table_t *table,
 							  const vti_link_event_t *event);
+
+/**
+ * Take in a batch of link events, with the table's lock held: those our
+ * own apply of an interface caused are left out, a link deleted goes down
+ * first (no setting down by hand); destroys events.
+ *
+ * @param table		the table
+ * @param events	list of vti_link_event_t*, destroyed
+ * @param iface		the interface just applied, NULL if none
+ * @param before	its ifindex before the apply
+ * @param after		its ifindex after it
+ */
+void vti_resync_events(vti_table_t *table, linked_list_t *events,
+					   vti_iface_t *iface, int before, int after);
 
 /**
  * Compare every namespace in use with the table: links of ours the table
@@ -48,10 +61,8 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
  *
  * @param table		the table
  * @param backend	the kernel
- * @param worker	queue for repairs
  */
-void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
-					   vti_worker_t *worker);
+void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend);
 
 /**
  * After the settings changed: interfaces kept down (down_action = down)
@@ -60,8 +71,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
  * held.
  *
  * @param table		the table, with the new settings
- * @param worker	queue for the deletions
  */
-void vti_resync_settings(vti_table_t *table, vti_worker_t *worker);
+void vti_resync_settings(vti_table_t *table);
 
 #endif /** VTI_RESYNC_H_ @}*/

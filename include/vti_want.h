@@ -14,7 +14,8 @@
 #ifndef VTI_WANT_H_
 #define VTI_WANT_H_
 
-#include "vti_manager.h"
+#include "vti_config.h"
+#include "vti_tunnel.h"
 
 typedef struct vti_want_t vti_want_t;
 

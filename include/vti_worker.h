@@ -16,80 +16,14 @@
 #ifndef VTI_WORKER_H_
 #define VTI_WORKER_H_
 
-#include "vti_iface.h"
-
-#include <collections/array.h>
-#include <collections/hashtable.h>
-#include <threading/mutex.h>
+#include "vti_table.h"
 
 typedef struct vti_worker_t vti_worker_t;
-typedef struct vti_table_t vti_table_t;
-typedef struct vti_link_ref_t vti_link_ref_t;
-
-/**
- * A link, by namespace and ifindex.
- */
-struct vti_link_ref_t {
-	/** namespace, "" for charon's */
-	char netns[VTI_NETNS_MAX];
-	/** its ifindex there */
-	int ifindex;
-	/** seen by the resync running now */
-	bool seen;
-};
-
-/**
- * What the manager and its worker share.
- */
-struct vti_table_t {
-
-	/** protects all of the table, held by neither across kernel work */
-	mutex_t *mutex;
-
-	/** vti_iface_t by key */
-	hashtable_t *ifaces;
-
-	/** settings */
-	vti_config_t *config;
-
-	/**
-	 * Links renamed by hand: no longer ours though they keep our alias
-	 * (vti_link_ref_t*), forgotten once gone
-	 */
-	array_t *disowned;
-
-	/**
-	 * Counts the links the worker deleted or gave other endpoints and the
-	 * entries it forgot: what kept a declined CHILD_SA from an interface
-	 * may be gone once it changed
-	 */
-	u_int freed;
-
-	/**
-	 * Compare the holders with the CHILD_SAs charon has and repair them;
-	 * called by the worker at a resync without the lock.
-	 *
-	 * @param data		data
-	 */
-	void (*reconcile)(void *data);
-
-	/** data for reconcile */
-	void *data;
-};
 
 /**
  * The worker.
  */
 struct vti_worker_t {
-
-	/**
-	 * Have an interface brought to what its claims want. With the table's
-	 * lock held.
-	 *
-	 * @param iface		interface of the table
-	 * @param why		reason logged if it is released
-	 */
-	void (*queue)(vti_worker_t *this, vti_iface_t *iface, const char *why);
 
 	/**
 	 * Compare the table with charon's CHILD_SAs and the kernel soon.

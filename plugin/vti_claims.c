@@ -17,7 +17,7 @@
 /*
  * Described in header
  */
-void vti_claims_withdraw(vti_worker_t *worker, vti_claim_t *claim,
+void vti_claims_withdraw(vti_table_t *table, vti_claim_t *claim,
 						 uint32_t grace, const char *why)
 {
 	vti_iface_t *iface = claim->iface;
@@ -32,11 +32,12 @@ void vti_claims_withdraw(vti_worker_t *worker, vti_claim_t *claim,
 	else if (grace && iface->up)
 	{
 		iface->pending_until = time_monotonic(NULL) + grace;
+		vti_table_grace(table);
 		DBG1(DBG_CHD, "vti: %s: keeping %s up to %us for the CHILD_SAs of a "
 			 "reauthentication", iface->conn, iface->name, grace);
 		return;
 	}
-	worker->queue(worker, iface, why);
+	vti_table_dirty(table, iface, why);
 }
 
 /**
@@ -61,29 +62,34 @@ static bool same_ike_conflict(vti_iface_t *iface, uint32_t ike_id,
 	return FALSE;
 }
 
+
 /**
- * Our link the kernel would take as the same tunnel as params (a VTI with
- * its endpoints, an XFRM interface with its if_id), NULL if none: under
- * another name (settings reloaded, a link kept down or adopted) it is
- * still the one to use.
+ * The interface beside whose link the kernel would refuse params, NULL if
+ * none: from the index, no walk of the table.
  */
 static vti_iface_t *find_same_tunnel(vti_table_t *table,
 									 const vti_params_t *params)
 {
+	vti_iface_t *found = vti_iface_find_tunnel(table->tunnels, params);
+#ifdef VTI_CHECK_TABLE
+	/* the unit tests' build: the index finds one where a walk does */
 	enumerator_t *enumerator;
-	vti_iface_t *iface, *found = NULL;
+	vti_iface_t *iface;
+	bool walked = FALSE;
 	void *key;
 
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
+	while (!walked && enumerator->enumerate(enumerator, &key, &iface))
 	{
-		if (vti_iface_same_tunnel(iface, params))
-		{
-			found = iface;
-			break;
-		}
+		walked = vti_iface_same_tunnel(iface, params);
 	}
 	enumerator->destroy(enumerator);
+	if (walked != (found != NULL))
+	{
+		DBG1(DBG_CHD, "vti: the index of tunnels is wrong");
+		abort();
+	}
+#endif
 	return found;
 }
 
@@ -143,10 +149,9 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 /*
  * Described in header
  */
-bool vti_claims_take(vti_table_t *table, vti_worker_t *worker,
-					 vti_holder_t *holder, const vti_tunnel_t *tunnel,
-					 const vti_conn_cfg_t *cfg, const vti_want_t *want,
-					 uint64_t seq)
+bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
+					 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
+					 const vti_want_t *want, uint64_t seq)
 {
 	vti_claim_t *claim = &holder->claims[holder->count];
 	vti_iface_t *iface;
@@ -182,7 +187,7 @@ bool vti_claims_take(vti_table_t *table, vti_worker_t *worker,
 	DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} holds %s (%u holders)",
 		 tunnel->conn, tunnel->child_id, iface->name,
 		 array_count(iface->claims));
-	worker->queue(worker, iface, "");
+	vti_table_dirty(table, iface, "");
 	holder->count++;
 	return TRUE;
 }
@@ -190,14 +195,14 @@ bool vti_claims_take(vti_table_t *table, vti_worker_t *worker,
 /*
  * Described in header
  */
-void vti_claims_changed(vti_worker_t *worker, vti_holder_t *holder)
+void vti_claims_changed(vti_table_t *table, vti_holder_t *holder)
 {
 	int i;
 
 	for (i = 0; i < holder->count; i++)
 	{
 		holder->claims[i].mtu = 0;
-		worker->queue(worker, holder->claims[i].iface, "");
+		vti_table_dirty(table, holder->claims[i].iface, "");
 	}
 }
 

@@ -5,7 +5,8 @@
 
 /*
  * charon.plugins.vti: read once per load or reload, validated, each bad
- * value logged once with its key, connection and reason.
+ * value and each key we do not take where it is set logged once with its
+ * key, connection and reason. plugin/vti.opt documents every key.
  */
 
 #include "vti_config.h"
@@ -13,9 +14,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <arpa/inet.h>
 #include <collections/array.h>
-#include <networking/host.h>
 #include <utils/debug.h>
+
+ENUM(vti_kind_setting_names, VTI_KIND_SETTING_AUTO, VTI_KIND_SETTING_XFRM,
+	"auto",
+	"vti",
+	"xfrm",
+);
 
 ENUM(vti_down_action_names, VTI_DOWN_DELETE, VTI_DOWN_SET_DOWN,
 	"delete",
@@ -37,6 +44,38 @@ enum {
 	KEY_KIND = (1 << 7),
 	/** mtu below IPV6_MIN_MTU with IPv6 addresses, each valid alone */
 	KEY_MTU_IPV6 = (1 << 8),
+};
+
+/** Where a key may be set */
+enum {
+	/** charon.plugins.vti.KEY */
+	IN_GLOBAL = (1 << 0),
+	/** charon.plugins.vti.connections.<conn>.KEY */
+	IN_CONN = (1 << 1),
+};
+
+/**
+ * Every key of charon.plugins.vti and where it may be set, as
+ * plugin/vti.opt has them (make check compares the two).
+ */
+static const struct {
+	/** the key */
+	const char *name;
+	/** IN_GLOBAL, IN_CONN or both */
+	u_int where;
+} known_keys[] = {
+	/* read by strongSwan's plugin loader */
+	{ "load", IN_GLOBAL },
+	{ "auto", IN_GLOBAL },
+	{ "resync", IN_GLOBAL },
+	{ "netns", IN_GLOBAL | IN_CONN },
+	{ "netns_create", IN_GLOBAL },
+	{ "name", IN_GLOBAL | IN_CONN },
+	{ "kind", IN_GLOBAL | IN_CONN },
+	{ "mtu", IN_GLOBAL | IN_CONN },
+	{ "addresses", IN_GLOBAL | IN_CONN },
+	{ "down_action", IN_GLOBAL | IN_CONN },
+	{ "enable", IN_CONN },
 };
 
 /** The kernel turns IPv6 off on a link with a smaller MTU */
@@ -342,15 +381,153 @@ static void parse_resync(private_vti_config_t *this, settings_t *settings,
 	}
 	errno = 0;
 	seconds = strtoul(value, &end, 10);
-	if (!isdigit((u_char)*value) || *end || errno || seconds > 86400)
+	if (!isdigit((u_char)*value) || *end || errno || seconds > VTI_RESYNC_MAX)
 	{
 		this->errors++;
 		DBG1(DBG_CFG, "vti: invalid value '%s' for charon.plugins.vti.resync "
-			 "(expected seconds from 0 to 86400), resyncing every %us",
-			 value, VTI_RESYNC_DEFAULT);
+			 "(expected seconds from 0 to %u), resyncing every %us",
+			 value, VTI_RESYNC_MAX, VTI_RESYNC_DEFAULT);
 		return;
 	}
 	this->resync = seconds;
+}
+
+/**
+ * Why key may not be set for the connection conn (NULL: globally), NULL if
+ * it may; buf receives a reason naming the key probably meant.
+ */
+static const char *key_problem(const char *key, const char *conn, char *buf,
+							   size_t len)
+{
+	u_int where = conn ? IN_CONN : IN_GLOBAL;
+	int i, d, best = -1, best_d = 3;
+
+	for (i = 0; i < (int)countof(known_keys); i++)
+	{
+		if (streq(known_keys[i].name, key))
+		{
+			if (known_keys[i].where & where)
+			{
+				return NULL;
+			}
+			return conn ? "only global" : "only per connection, under "
+										  "connections.<conn>";
+		}
+		d = vti_value_distance(key, known_keys[i].name);
+		if (d < best_d && d <= (strlen(known_keys[i].name) < 6 ? 1 : 2))
+		{
+			best_d = d;
+			best = i;
+		}
+	}
+	if (best < 0)
+	{
+		return "no such setting";
+	}
+	snprintf(buf, len, "no such setting, did you mean %s?",
+			 known_keys[best].name);
+	return buf;
+}
+
+/**
+ * Enumerate the key/value pairs (sections FALSE) or the sections of
+ * charon.plugins.vti (conn NULL) or of a connection's section. The key of
+ * a section is a format whose arguments go into one section's name each.
+ */
+static enumerator_t *create_enumerator(settings_t *settings, const char *ns,
+									   const char *conn, bool sections)
+{
+	if (sections)
+	{
+		return conn ? settings->create_section_enumerator(settings,
+							"%s.plugins.vti.connections.%s", ns, conn) :
+					  settings->create_section_enumerator(settings,
+							"%s.plugins.vti", ns);
+	}
+	return conn ? settings->create_key_value_enumerator(settings,
+							"%s.plugins.vti.connections.%s", ns, conn) :
+				  settings->create_key_value_enumerator(settings,
+							"%s.plugins.vti", ns);
+}
+
+/**
+ * Log each key and section of charon.plugins.vti (conn NULL) or of a
+ * connection's section that has no effect there.
+ */
+static void check_keys(settings_t *settings, const char *ns, const char *conn)
+{
+	enumerator_t *enumerator;
+	char path[256], buf[64], *key, *value;
+	const char *why;
+
+	snprintf(path, sizeof(path), "plugins.vti%s%s", conn ? ".connections." : "",
+			 conn ?: "");
+	enumerator = create_enumerator(settings, ns, conn, FALSE);
+	while (enumerator->enumerate(enumerator, &key, &value))
+	{
+		why = key_problem(key, conn, buf, sizeof(buf));
+		if (why)
+		{
+			DBG1(DBG_CFG, "vti: unknown setting charon.%s.%s: %s", path, key,
+				 why);
+		}
+	}
+	enumerator->destroy(enumerator);
+	enumerator = create_enumerator(settings, ns, conn, TRUE);
+	while (enumerator->enumerate(enumerator, &key))
+	{
+		if (conn || !streq(key, "connections"))
+		{
+			DBG1(DBG_CFG, "vti: unknown section charon.%s.%s: %s", path, key,
+				 conn ? "no such section" : "no such section, a connection's "
+				 "settings go under connections");
+		}
+	}
+	enumerator->destroy(enumerator);
+	if (!conn)
+	{
+		enumerator = settings->create_key_value_enumerator(settings,
+									"%s.plugins.vti.connections", ns);
+		while (enumerator->enumerate(enumerator, &key, &value))
+		{
+			DBG1(DBG_CFG, "vti: unknown setting charon.plugins.vti."
+				 "connections.%s: connections holds a section per "
+				 "connection", key);
+		}
+		enumerator->destroy(enumerator);
+	}
+}
+
+/**
+ * Log the effective settings of the globals or a connection (level 2).
+ */
+static void log_entry(private_vti_config_t *this, entry_t *entry)
+{
+	char addrs[VTI_MAX_ADDRS * (INET6_ADDRSTRLEN + 6)] = "", head[128];
+	char ip[INET6_ADDRSTRLEN], mtu[16] = "auto";
+	vti_conn_cfg_t *cfg = &entry->cfg;
+	size_t off = 0;
+	int i;
+
+	for (i = 0; i < cfg->n_addrs; i++)
+	{
+		inet_ntop(cfg->addrs[i].family, cfg->addrs[i].addr, ip, sizeof(ip));
+		off += snprintf(addrs + off, sizeof(addrs) - off, "%s%s/%u",
+						i ? ", " : "", ip, cfg->addrs[i].len);
+	}
+	if (cfg->mtu)
+	{
+		snprintf(mtu, sizeof(mtu), "%u", cfg->mtu);
+	}
+	snprintf(head, sizeof(head), entry->conn ? "settings of connection '%s': "
+			 "enable %s" : "settings:%s auto %s, resync %u, netns_create %s",
+			 entry->conn ?: "", (entry->conn ? entry->enable : this->auto_) ?
+			 "yes" : "no", this->resync, cfg->netns_create ? "yes" : "no");
+	DBG2(DBG_CFG, "vti: %s, netns '%s', name '%s', kind %N, mtu %s, "
+		 "addresses '%s', down_action %N%s", head, cfg->netns, cfg->name,
+		 vti_kind_setting_names, cfg->kind, mtu, addrs, vti_down_action_names,
+		 cfg->down_action, !entry->bad ? "" : entry->conn ?
+		 " (invalid: no interface)" : " (invalid: no interface where relied on)");
 }
 
 /*
@@ -389,6 +566,8 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		this->auto_ = FALSE;
 	}
 	parse_resync(this, settings, ns);
+	check_keys(settings, ns, NULL);
+	log_entry(this, &this->global);
 	enumerator = settings->create_section_enumerator(settings,
 										"%s.plugins.vti.connections", ns);
 	while (enumerator->enumerate(enumerator, &conn))
@@ -397,44 +576,10 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 			.conn = strdup(conn),
 		);
 		parse_entry(this, settings, ns, entry, &this->global);
+		check_keys(settings, ns, conn);
+		log_entry(this, entry);
 		array_insert(this->conns, ARRAY_TAIL, entry);
 	}
 	enumerator->destroy(enumerator);
 	return &this->public;
-}
-
-/*
- * Described in header
- */
-bool vti_config_remote_is_shared(const char *remote_addrs)
-{
-	host_t *from, *to;
-	const char *dash;
-	char buf[64];
-	bool range;
-
-	if (!remote_addrs || !*remote_addrs)
-	{
-		return TRUE;
-	}
-	if (strchr(remote_addrs, ',') || strchr(remote_addrs, '/') ||
-		strpfx(remote_addrs, "%any") || streq(remote_addrs, "0.0.0.0") ||
-		streq(remote_addrs, "::"))
-	{
-		return TRUE;
-	}
-	/* a range is two addresses joined by '-', a DNS name may have dashes */
-	dash = strchr(remote_addrs, '-');
-	if (!dash)
-	{
-		return FALSE;
-	}
-	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - remote_addrs),
-			 remote_addrs);
-	from = host_create_from_string(buf, 0);
-	to = host_create_from_string((char*)dash + 1, 0);
-	range = from && to;
-	DESTROY_IF(from);
-	DESTROY_IF(to);
-	return range;
 }

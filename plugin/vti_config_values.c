@@ -13,6 +13,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <arpa/inet.h>
+#include <networking/host.h>
 #include <sys/socket.h>
 
 /*
@@ -41,19 +42,7 @@ bool vti_value_bool(const char *str, bool *out)
 bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
 					const char **why)
 {
-	if (streq(str, "auto"))
-	{
-		*kind = VTI_KIND_SETTING_AUTO;
-	}
-	else if (streq(str, "vti"))
-	{
-		*kind = VTI_KIND_SETTING_VTI;
-	}
-	else if (streq(str, "xfrm"))
-	{
-		*kind = VTI_KIND_SETTING_XFRM;
-	}
-	else
+	if (!enum_from_name(vti_kind_setting_names, str, kind))
 	{
 		*why = "expected auto, vti or xfrm";
 		return FALSE;
@@ -67,15 +56,7 @@ bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
 bool vti_value_down_action(const char *str, vti_down_action_t *action,
 						   const char **why)
 {
-	if (streq(str, "delete"))
-	{
-		*action = VTI_DOWN_DELETE;
-	}
-	else if (streq(str, "down"))
-	{
-		*action = VTI_DOWN_SET_DOWN;
-	}
-	else
+	if (!enum_from_name(vti_down_action_names, str, action))
 	{
 		*why = "expected delete or down";
 		return FALSE;
@@ -103,8 +84,9 @@ bool vti_value_mtu(const char *str, uint32_t *mtu, const char **why)
 		*why = "expected auto or a number";
 		return FALSE;
 	}
-	if (val < 68 || val > 65535)
+	if (val < VTI_MTU_MIN || val > VTI_MTU_MAX)
 	{
+		/* the numbers of the message, which tests and operators know */
 		*why = "out of range 68..65535";
 		return FALSE;
 	}
@@ -514,3 +496,66 @@ bool vti_config_expand_name(const char *tpl, uint32_t id, const char *conn,
 	return TRUE;
 }
 
+/*
+ * Described in header
+ */
+int vti_value_distance(const char *a, const char *b)
+{
+	int la = strlen(a), lb = strlen(b), i, j, prev[33] = {}, cur[33] = {};
+
+	if (la > 32 || lb > 32 || abs(la - lb) > 2)
+	{
+		return 3;
+	}
+	for (j = 0; j <= lb; j++)
+	{
+		prev[j] = j;
+	}
+	for (i = 1; i <= la; i++)
+	{
+		cur[0] = i;
+		for (j = 1; j <= lb; j++)
+		{
+			cur[j] = min(min(prev[j], cur[j - 1]) + 1,
+						 prev[j - 1] + (a[i - 1] != b[j - 1]));
+		}
+		memcpy(prev, cur, sizeof(prev));
+	}
+	return min(prev[lb], 3);
+}
+
+/*
+ * Described in header
+ */
+bool vti_config_remote_is_shared(const char *remote_addrs)
+{
+	host_t *from, *to;
+	const char *dash;
+	char buf[64];
+	bool range;
+
+	if (!remote_addrs || !*remote_addrs)
+	{
+		return TRUE;
+	}
+	if (strchr(remote_addrs, ',') || strchr(remote_addrs, '/') ||
+		strpfx(remote_addrs, "%any") || streq(remote_addrs, "0.0.0.0") ||
+		streq(remote_addrs, "::"))
+	{
+		return TRUE;
+	}
+	/* a range is two addresses joined by '-', a DNS name may have dashes */
+	dash = strchr(remote_addrs, '-');
+	if (!dash)
+	{
+		return FALSE;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)(dash - remote_addrs),
+			 remote_addrs);
+	from = host_create_from_string(buf, 0);
+	to = host_create_from_string((char*)dash + 1, 0);
+	range = from && to;
+	DESTROY_IF(from);
+	DESTROY_IF(to);
+	return range;
+}

@@ -91,21 +91,107 @@ bool vti_params_equal(const vti_params_t *a, const vti_params_t *b)
 		   !memcmp(a->remote, b->remote, sizeof(a->remote));
 }
 
+/**
+ * Hash of the identity the kernel tells tunnels apart by.
+ */
+static u_int tunnel_hash(const vti_params_t *params)
+{
+	u_int hash = chunk_hash(chunk_from_thing(params->kind));
+
+	if (params->kind == VTI_KIND_XFRM)
+	{
+		return chunk_hash_inc(chunk_from_thing(params->if_id), hash);
+	}
+	hash = chunk_hash_inc(chunk_create((u_char*)params->local,
+									   sizeof(params->local)), hash);
+	return chunk_hash_inc(chunk_create((u_char*)params->remote,
+									   sizeof(params->remote)), hash);
+}
+
+/**
+ * Whether two identities are one tunnel to the kernel.
+ */
+static bool tunnel_equals(const vti_params_t *a, const vti_params_t *b)
+{
+	if (a->kind != b->kind)
+	{
+		return FALSE;
+	}
+	if (a->kind == VTI_KIND_XFRM)
+	{
+		return a->if_id == b->if_id;
+	}
+	return memeq(a->local, b->local, sizeof(a->local)) &&
+		   memeq(a->remote, b->remote, sizeof(a->remote));
+}
+
 /*
  * Described in header
  */
 bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params)
 {
-	if (!this->ifindex || !this->known || this->kernel.kind != params->kind)
+	return this->ifindex && this->known &&
+		   tunnel_equals(&this->kernel, params);
+}
+
+/*
+ * Described in header
+ */
+hashtable_t *vti_iface_create_index(void)
+{
+	return hashtable_create((hashtable_hash_t)tunnel_hash,
+							(hashtable_equals_t)tunnel_equals, 32);
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_unindex(vti_iface_t *this, hashtable_t *index)
+{
+	if (this->indexed &&
+		index->get(index, &this->indexed_as) == this)
 	{
-		return FALSE;
+		index->remove(index, &this->indexed_as);
 	}
-	if (params->kind == VTI_KIND_XFRM)
+	this->indexed = FALSE;
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_index(vti_iface_t *this, hashtable_t *index)
+{
+	vti_iface_t *displaced;
+
+	if (this->indexed && vti_iface_same_tunnel(this, &this->indexed_as) &&
+		index->get(index, &this->indexed_as) == this)
 	{
-		return this->kernel.if_id == params->if_id;
+		return;
 	}
-	return memeq(this->kernel.local, params->local, sizeof(params->local)) &&
-		   memeq(this->kernel.remote, params->remote, sizeof(params->remote));
+	vti_iface_unindex(this, index);
+	if (this->ifindex && this->known)
+	{
+		this->indexed_as = this->kernel;
+		displaced = index->put(index, &this->indexed_as, this);
+		/* the kernel holds one link per identity: one of ours that had it
+		 * before is stale, and indexed again once it learns its own */
+		if (displaced && displaced != this)
+		{
+			displaced->indexed = FALSE;
+		}
+		this->indexed = TRUE;
+	}
+}
+
+/*
+ * Described in header
+ */
+vti_iface_t *vti_iface_find_tunnel(hashtable_t *index,
+								   const vti_params_t *params)
+{
+	vti_iface_t *iface = index->get(index, params);
+
+	return iface && vti_iface_same_tunnel(iface, params) ? iface : NULL;
 }
 
 /**

@@ -82,6 +82,35 @@ static void decline(private_vti_manager_t *this, uint32_t child_id)
 }
 
 /**
+ * A CHILD_SA of a connection the settings leave alone came up: the
+ * interfaces the connection keeps for a reauthentication wait for nothing
+ * (the newest CHILD_SA decides), they are released now; with the lock held.
+ */
+static void release_pending(private_vti_manager_t *this,
+							const vti_tunnel_t *tunnel)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	void *key;
+
+	enumerator = this->table.ifaces->create_enumerator(this->table.ifaces);
+	while (enumerator->enumerate(enumerator, &key, &iface))
+	{
+		if (iface->pending_until && !array_count(iface->claims) &&
+			streq(iface->conn, tunnel->conn))
+		{
+			DBG1(DBG_CHD, "vti: %s: the reauthenticated CHILD_SA {%u} gets "
+				 "no interface (settings), %s kept for it goes",
+				 tunnel->conn, tunnel->child_id, iface->name);
+			iface->pending_until = 0;
+			vti_table_dirty(&this->table, iface, "the connection's new "
+								"CHILD_SA gets no interface");
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * A CHILD_SA up, with the lock held.
  *
  * @return			FALSE if it is declined an interface
@@ -93,11 +122,16 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 	vti_holder_t *holder;
 	int i, n;
 
-	if (this->holders->get(this->holders, tunnel->child_id) ||
-		!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
+	if (this->holders->get(this->holders, tunnel->child_id))
 	{
-		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} not managed by the plugin",
-			 tunnel->conn, tunnel->child_id);
+		return FALSE;
+	}
+	if (!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
+	{
+		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} gets no interface: the "
+			 "connection is disabled, not listed, or its settings are "
+			 "invalid", tunnel->conn, tunnel->child_id);
+		release_pending(this, tunnel);
 		return FALSE;
 	}
 	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
@@ -109,8 +143,8 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 	holder->tunnel.conn = NULL;
 	for (i = 0; i < n; i++)
 	{
-		vti_claims_take(&this->table, this->worker, holder, tunnel, &cfg,
-						&wants[i], ++this->seq);
+		vti_claims_take(&this->table, holder, tunnel, &cfg, &wants[i],
+						++this->seq);
 	}
 	if (!holder->count)
 	{
@@ -163,10 +197,10 @@ static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
 			holder->claims[i].params.kind == VTI_KIND_XFRM)
 		{
 			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
-			vti_claims_withdraw(this->worker, &holder->claims[i], 0, why);
+			vti_claims_withdraw(&this->table, &holder->claims[i], 0, why);
 			continue;
 		}
-		vti_claims_withdraw(this->worker, &holder->claims[i], grace, why);
+		vti_claims_withdraw(&this->table, &holder->claims[i], grace, why);
 	}
 	free(holder);
 }
@@ -204,7 +238,7 @@ METHOD(vti_manager_t, expire_pending, void,
 			(all || now >= iface->pending_until))
 		{
 			iface->pending_until = 0;
-			this->worker->queue(this->worker, iface, "no CHILD_SA came back "
+			vti_table_dirty(&this->table, iface, "no CHILD_SA came back "
 								"after reauthentication");
 		}
 	}
@@ -235,7 +269,7 @@ METHOD(vti_manager_t, child_rekey, void,
 		holder->tunnel = *tunnel;
 		holder->tunnel.conn = NULL;
 		/* the rekey may have negotiated another algorithm */
-		vti_claims_changed(this->worker, holder);
+		vti_claims_changed(&this->table, holder);
 	}
 	else if ((freed = this->declined->remove(this->declined,
 											  vti_id_key(old_id))))
@@ -270,7 +304,7 @@ METHOD(vti_manager_t, ike_update, void,
 	while (enumerator->enumerate(enumerator, &holder))
 	{
 		vti_claims_move(holder, family, local, remote, natt);
-		vti_claims_changed(this->worker, holder);
+		vti_claims_changed(&this->table, holder);
 	}
 	enumerator->destroy(enumerator);
 	this->table.mutex->unlock(this->table.mutex);
@@ -289,7 +323,7 @@ METHOD(vti_manager_t, reload, void,
 	this->declined->destroy(this->declined);
 	this->declined = hashtable_create(hashtable_hash_ptr,
 									  hashtable_equals_ptr, 8);
-	vti_resync_settings(&this->table, this->worker);
+	vti_resync_settings(&this->table);
 	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
 	/* at once, and then at the interval of the new settings */
@@ -383,7 +417,7 @@ static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 				 tunnel->child_id, tunnel->natt ? "into" : "out of");
 			vti_claims_move(holder, tunnel->family, tunnel->local,
 							tunnel->remote, tunnel->natt);
-			vti_claims_changed(this->worker, holder);
+			vti_claims_changed(&this->table, holder);
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -492,7 +526,7 @@ static void release_all(private_vti_manager_t *this)
 	{
 		iface->pending_until = 0;
 		/* also one set down by hand, and one the worker is making now */
-		this->worker->queue(this->worker, iface, "charon is stopping");
+		vti_table_dirty(&this->table, iface, "charon is stopping");
 	}
 	enumerator->destroy(enumerator);
 	this->table.mutex->unlock(this->table.mutex);
@@ -505,6 +539,8 @@ METHOD(vti_manager_t, destroy, void,
 	this->worker->destroy(this->worker);
 	this->table.ifaces->destroy_function(this->table.ifaces,
 										 (void*)vti_iface_destroy);
+	this->table.tunnels->destroy(this->table.tunnels);
+	this->table.dirty->destroy(this->table.dirty);
 	this->holders->destroy(this->holders);
 	this->declined->destroy(this->declined);
 	this->table.config->destroy(this->table.config);
@@ -540,9 +576,11 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 			.ifaces = hashtable_create(hashtable_hash_str,
 									   hashtable_equals_str, 32),
+			.tunnels = vti_iface_create_index(),
 			.config = config,
 			.disowned = array_create(0, 0),
 			.reconcile = (void*)reconcile,
+			.dirty = linked_list_create(),
 		},
 		.holders = vti_holders_create(),
 		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,

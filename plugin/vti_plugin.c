@@ -18,6 +18,13 @@
 # define CAP_SYS_ADMIN 21
 #endif
 
+/* the strongSwan build the plugin was compiled against (configure) */
+#ifndef VTI_STRONGSWAN_BUILT
+# define VTI_BUILT_AGAINST VERSION " (Debian revision unknown)"
+#else
+# define VTI_BUILT_AGAINST VTI_STRONGSWAN_BUILT
+#endif
+
 typedef struct private_vti_plugin_t private_vti_plugin_t;
 
 /**
@@ -61,8 +68,30 @@ static bool list_has(const char *list, const char *name)
 }
 
 /**
- * Warn if charon will take our interfaces leaving its namespace for lost
- * ones: it then roams, and every MOBIKE IKE_SA updates its peer.
+ * Whether the settings move interfaces into a namespace other than
+ * charon's.
+ */
+static bool other_netns(vti_config_t *config)
+{
+	enumerator_t *enumerator;
+	char *netns;
+	bool found = FALSE;
+
+	enumerator = config->create_netns_enumerator(config);
+	while (!found && enumerator->enumerate(enumerator, &netns))
+	{
+		found = *netns != '\0';
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Tell, with the line to write, if charon will take our interfaces leaving
+ * its namespace for lost ones: it then roams, and every MOBIKE IKE_SA
+ * updates its peer. The package's strongswan.d/strongswan-vti.conf makes
+ * charon ignore the name unless the operator's own settings say otherwise;
+ * charon reads them once, at start.
  */
 static void check_ignored(void)
 {
@@ -72,15 +101,50 @@ static void check_ignored(void)
 								 lib->ns);
 	ignore = lib->settings->get_str(lib->settings, "%s.interfaces_ignore",
 									NULL, lib->ns);
-	if ((use && !list_has(use, VTI_TEMP_NAME)) ||
-		(ignore && list_has(ignore, VTI_TEMP_NAME)))
+	if (use)
+	{
+		if (list_has(use, VTI_TEMP_NAME))
+		{
+			DBG1(DBG_CFG, "vti: %s.interfaces_use lists %s: each interface "
+				 "moved into a namespace makes charon roam, and every MOBIKE "
+				 "peer gets an address update; remove %s from it", lib->ns,
+				 VTI_TEMP_NAME, VTI_TEMP_NAME);
+		}
+		return;
+	}
+	if (ignore && list_has(ignore, VTI_TEMP_NAME))
 	{
 		return;
 	}
 	DBG1(DBG_CFG, "vti: %s.interfaces_ignore does not list %s: each "
 		 "interface moved into a namespace makes charon roam, and every "
-		 "MOBIKE peer gets an address update; add %s to it", lib->ns,
-		 VTI_TEMP_NAME, VTI_TEMP_NAME);
+		 "MOBIKE peer gets an address update; write \"interfaces_ignore = "
+		 "%s%s%s\" in the %s section of strongswan.conf and restart charon",
+		 lib->ns, VTI_TEMP_NAME, ignore ?: "", ignore ? ", " : "",
+		 VTI_TEMP_NAME, lib->ns);
+}
+
+/**
+ * Keep the capabilities the settings need once charon drops the others:
+ * CAP_NET_ADMIN always, CAP_SYS_ADMIN to enter other namespaces.
+ */
+static bool keep_caps(vti_config_t *config)
+{
+	if (!other_netns(config))
+	{
+		DBG2(DBG_CFG, "vti: no namespace but charon's in the settings, "
+			 "CAP_SYS_ADMIN not kept");
+		return TRUE;
+	}
+	if (!lib->caps->keep(lib->caps, CAP_SYS_ADMIN))
+	{
+		DBG1(DBG_CFG, "vti: the settings move interfaces into another "
+			 "namespace, which needs the CAP_SYS_ADMIN capability: charon "
+			 "lacks it, the plugin is not loaded");
+		return FALSE;
+	}
+	check_ignored();
+	return TRUE;
 }
 
 /**
@@ -90,12 +154,18 @@ static bool plugin_cb(private_vti_plugin_t *this,
 					  plugin_feature_t *feature, bool reg, void *cb_data)
 {
 	vti_manager_t *manager;
+	vti_config_t *config;
 
 	if (reg)
 	{
-		check_ignored();
-		manager = vti_manager_create(vti_config_create(lib->settings, lib->ns),
-									 vti_netlink_create());
+		DBG1(DBG_CFG, "vti: built against strongSwan %s", VTI_BUILT_AGAINST);
+		config = vti_config_create(lib->settings, lib->ns);
+		if (!keep_caps(config))
+		{
+			config->destroy(config);
+			return FALSE;
+		}
+		manager = vti_manager_create(config, vti_netlink_create());
 		/* at start, what an earlier run left is released */
 		manager->resync(manager);
 		this->listener = vti_listener_create(manager);
@@ -150,12 +220,6 @@ plugin_t *vti_plugin_create()
 	if (!lib->caps->keep(lib->caps, CAP_NET_ADMIN))
 	{
 		DBG1(DBG_CFG, "vti plugin requires CAP_NET_ADMIN capability");
-		return NULL;
-	}
-	if (!lib->caps->keep(lib->caps, CAP_SYS_ADMIN))
-	{
-		DBG1(DBG_CFG, "vti plugin requires CAP_SYS_ADMIN capability to "
-			 "enter network namespaces");
 		return NULL;
 	}
 

@@ -109,12 +109,15 @@ static vti_link_ref_t *disowned(vti_table_t *table, const char *netns,
 
 /**
  * A link renamed by hand keeps our alias: resyncs must leave it alone.
+ *
+ * @return			its entry
  */
-static void disown(vti_table_t *table, const char *netns, int ifindex)
+static vti_link_ref_t *disown(vti_table_t *table, const char *netns,
+							  int ifindex)
 {
-	vti_link_ref_t *ref;
+	vti_link_ref_t *ref = disowned(table, netns, ifindex);
 
-	if (!disowned(table, netns, ifindex))
+	if (!ref)
 	{
 		INIT(ref,
 			.ifindex = ifindex,
@@ -122,6 +125,7 @@ static void disown(vti_table_t *table, const char *netns, int ifindex)
 		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
 		array_insert(table->disowned, ARRAY_TAIL, ref);
 	}
+	return ref;
 }
 
 /**
@@ -151,7 +155,7 @@ static void forget_unseen(vti_table_t *table, const char *netns)
 /*
  * Described in header
  */
-vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
+vti_iface_t *vti_resync_event(vti_table_t *table,
 							  const vti_link_event_t *event)
 {
 	vti_iface_t *iface;
@@ -172,7 +176,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 				 array_count(iface->claims) ? ", making it again" : "");
 			if (array_count(iface->claims))
 			{
-				worker->queue(worker, iface, "");
+				vti_table_dirty(table, iface, "");
 			}
 			return iface;
 		}
@@ -186,15 +190,100 @@ vti_iface_t *vti_resync_event(vti_table_t *table, vti_worker_t *worker,
 		}
 		if (array_count(iface->claims))
 		{
-			worker->queue(worker, iface, "");
+			vti_table_dirty(table, iface, "");
 		}
 		return iface;
 	}
 	if (vti_resync_compare(iface, &event->link, "by hand"))
 	{
-		worker->queue(worker, iface, "");
+		vti_table_dirty(table, iface, "");
 	}
 	return iface;
+}
+
+/**
+ * Whether a later event of the batch deletes the link of event: a link
+ * deleted goes down first, which is no setting down by hand.
+ */
+static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
+{
+	enumerator_t *enumerator;
+	vti_link_event_t *later;
+	bool found = FALSE;
+
+	if (event->deleted)
+	{
+		return FALSE;
+	}
+	enumerator = events->create_enumerator(events);
+	while (!found && enumerator->enumerate(enumerator, &later))
+	{
+		found = later->deleted && later->link.ifindex == event->link.ifindex &&
+				streq(later->netns, event->netns);
+	}
+	enumerator->destroy(enumerator);
+	return found;
+}
+
+/**
+ * Whether our own apply of iface caused event: its link before or after
+ * (but a deletion of the link it left, which was someone else's), or the
+ * temporary name.
+ */
+static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
+					  int before, int after)
+{
+	int ifindex = event->link.ifindex;
+
+	if (streq(event->link.name, VTI_TEMP_NAME))
+	{
+		return TRUE;
+	}
+	if (!iface || !streq(event->netns, iface->netns))
+	{
+		return FALSE;
+	}
+	if (after && ifindex == after && event->deleted && !event->moved)
+	{
+		return FALSE;
+	}
+	return ifindex == before || ifindex == after;
+}
+
+/*
+ * Described in header
+ */
+void vti_resync_events(vti_table_t *table, linked_list_t *events,
+					   vti_iface_t *iface, int before, int after)
+{
+	vti_link_event_t *event;
+	vti_iface_t *ours;
+
+	while (events->remove_first(events, (void**)&event) == SUCCESS)
+	{
+		if (!own_event(event, iface, before, after) &&
+			!deleted_later(events, event))
+		{
+			ours = vti_resync_event(table, event);
+			if (ours)
+			{
+				vti_iface_index(ours, table->tunnels);
+			}
+			if (ours && event->deleted)
+			{
+				/* gone by hand: what it had is free */
+				vti_table_link_freed(table, ours);
+			}
+			/* the one applied is apply_next()'s to forget */
+			if (ours && ours != iface)
+			{
+				vti_table_forget_unused(table, ours);
+			}
+		}
+		free((char*)event->netns);
+		free(event);
+	}
+	events->destroy(events);
 }
 
 CALLBACK(netns_equals, bool,
@@ -261,8 +350,8 @@ static vti_link_info_t *take_link(hashtable_t *links, int ifindex)
  *
  * @param addrs		the namespace's addresses, sorted; NULL if unknown
  */
-static void compare_known(vti_table_t *table, vti_worker_t *worker,
-						  const char *netns, hashtable_t *links, array_t *addrs)
+static void compare_known(vti_table_t *table, const char *netns,
+						  hashtable_t *links, array_t *addrs)
 {
 	enumerator_t *enumerator;
 	vti_link_info_t *link;
@@ -289,18 +378,24 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 			DBG1(DBG_CHD, "vti: %s: %s is %s in namespace %s", iface->conn,
 				 iface->name, link ? "renamed" : "gone",
 				 vti_iface_netns_str(netns));
+			if (link)
+			{
+				/* it keeps our alias: this resync and the next leave it */
+				disown(table, netns, link->ifindex)->seen = TRUE;
+			}
 			iface->ifindex = 0;
-			iface->up = FALSE;
+			iface->up = iface->held_down = FALSE;
 		}
 		else if (link)
 		{
 			differs = vti_resync_compare(iface, link, "behind our back");
 			if (vti_addrs_compare(iface, addrs) || differs)
 			{
-				worker->queue(worker, iface, "");
+				vti_table_dirty(table, iface, "");
 			}
 		}
 		free(link);
+		vti_iface_index(iface, table->tunnels);
 		if (array_count(iface->claims) && (!iface->ifindex || iface->failed))
 		{
 			if (iface->ifindex)
@@ -308,7 +403,7 @@ static void compare_known(vti_table_t *table, vti_worker_t *worker,
 				DBG1(DBG_CHD, "vti: %s: resync: trying again what failed on "
 					 "%s", iface->conn, iface->name);
 			}
-			worker->queue(worker, iface, "");
+			vti_table_dirty(table, iface, "");
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -329,7 +424,7 @@ static bool kept_down(vti_table_t *table, const char *conn, const char *netns)
  * Adopt a link of ours the table does not know, to be released: deleted,
  * or kept down if its connection wants that in this namespace.
  */
-static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
+static void adopt(vti_table_t *table, const char *netns,
 				  vti_link_info_t *link)
 {
 	const char *conn = link->alias + strlen(VTI_ALIAS_PREFIX);
@@ -353,11 +448,12 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
 	iface->known = link->known;
 	iface->kernel = link->params;
 	table->ifaces->put(table->ifaces, iface->key, iface);
+	vti_iface_index(iface, table->tunnels);
 	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
 		 "run (down_action = %N)", conn, link->name,
 		 vti_iface_netns_str(netns), vti_down_action_names,
 		 iface->down_action);
-	worker->queue(worker, iface, "left by an earlier run");
+	vti_table_dirty(table, iface, "left by an earlier run");
 }
 
 /**
@@ -365,8 +461,7 @@ static void adopt(vti_table_t *table, vti_worker_t *worker, const char *netns,
  * forgets them, those still held are made again (in a namespace made
  * anew with netns_create, else failing, logged); with the lock held.
  */
-static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
-						   const char *netns)
+static void namespace_gone(vti_table_t *table, const char *netns)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
@@ -384,7 +479,8 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 			 array_count(iface->claims) ? ", making it again" : "");
 		iface->ifindex = 0;
 		iface->up = iface->held_down = iface->known = FALSE;
-		worker->queue(worker, iface, "");
+		vti_iface_index(iface, table->tunnels);
+		vti_table_dirty(table, iface, "");
 	}
 	enumerator->destroy(enumerator);
 	forget_unseen(table, netns);
@@ -393,8 +489,7 @@ static void namespace_gone(vti_table_t *table, vti_worker_t *worker,
 /*
  * Described in header
  */
-void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
-					   vti_worker_t *worker)
+void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend)
 {
 	enumerator_t *enumerator;
 	linked_list_t *list;
@@ -422,7 +517,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 				backend->netns_ensure(backend, netns, FALSE, &err) == -ENOENT)
 			{
 				table->mutex->lock(table->mutex);
-				namespace_gone(table, worker, netns);
+				namespace_gone(table, netns);
 				table->mutex->unlock(table->mutex);
 			}
 		}
@@ -430,7 +525,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 		{
 			addrs = vti_addrs_list(backend, netns);
 			table->mutex->lock(table->mutex);
-			compare_known(table, worker, netns, links, addrs);
+			compare_known(table, netns, links, addrs);
 			enumerator = links->create_enumerator(links);
 			while (enumerator->enumerate(enumerator, &key, &link))
 			{
@@ -442,7 +537,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 				}
 				else
 				{
-					adopt(table, worker, netns, link);
+					adopt(table, netns, link);
 				}
 				free(link);
 			}
@@ -460,7 +555,7 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend,
 /*
  * Described in header
  */
-void vti_resync_settings(vti_table_t *table, vti_worker_t *worker)
+void vti_resync_settings(vti_table_t *table)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
@@ -475,7 +570,7 @@ void vti_resync_settings(vti_table_t *table, vti_worker_t *worker)
 			!kept_down(table, iface->conn, iface->netns))
 		{
 			iface->down_action = VTI_DOWN_DELETE;
-			worker->queue(worker, iface, "the settings no longer keep it");
+			vti_table_dirty(table, iface, "the settings no longer keep it");
 		}
 	}
 	enumerator->destroy(enumerator);

@@ -43,9 +43,6 @@ struct private_vti_worker_t {
 	/** the kernel, this thread's alone */
 	vti_backend_t *backend;
 
-	/** vti_iface_t* to apply, each once (iface->queued) */
-	linked_list_t *queue;
-
 	/** signalled whenever the worker runs out of work */
 	condvar_t *idle;
 
@@ -57,6 +54,9 @@ struct private_vti_worker_t {
 
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
+
+	/** when the next grace ends, 0 for none (as last looked at) */
+	time_t next_grace;
 
 	/** stop once the queue is empty, or at the deadline */
 	bool stopping;
@@ -82,18 +82,6 @@ uint64_t vti_worker_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-METHOD(vti_worker_t, queue, void,
-	private_vti_worker_t *this, vti_iface_t *iface, const char *why)
-{
-	iface->why = why;
-	if (!iface->queued)
-	{
-		iface->queued = TRUE;
-		this->queue->insert_last(this->queue, iface);
-		this->backend->wakeup(this->backend);
-	}
-}
-
 METHOD(vti_worker_t, resync, void,
 	private_vti_worker_t *this)
 {
@@ -101,20 +89,6 @@ METHOD(vti_worker_t, resync, void,
 	this->resync_due = TRUE;
 	this->backend->wakeup(this->backend);
 	this->table->mutex->unlock(this->table->mutex);
-}
-
-/**
- * An entry nothing holds, queues or links to any more leaves the table.
- */
-static void forget_if_unused(private_vti_worker_t *this, vti_iface_t *iface)
-{
-	if (!iface->queued && !iface->ifindex && !iface->pending_until &&
-		!array_count(iface->claims))
-	{
-		this->table->ifaces->remove(this->table->ifaces, iface->key);
-		vti_iface_destroy(iface);
-		this->table->freed++;
-	}
 }
 
 /**
@@ -168,116 +142,6 @@ static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
 }
 
 /**
- * Whether a later event of the batch deletes the link of event: a link
- * deleted goes down first, which is no setting down by hand.
- */
-static bool deleted_later(linked_list_t *events, vti_link_event_t *event)
-{
-	enumerator_t *enumerator;
-	vti_link_event_t *later;
-	bool found = FALSE;
-
-	if (event->deleted)
-	{
-		return FALSE;
-	}
-	enumerator = events->create_enumerator(events);
-	while (!found && enumerator->enumerate(enumerator, &later))
-	{
-		found = later->deleted && later->link.ifindex == event->link.ifindex &&
-				streq(later->netns, event->netns);
-	}
-	enumerator->destroy(enumerator);
-	return found;
-}
-
-/**
- * Whether our own apply of iface caused event: its link before or after
- * (but a deletion of the link it left, which was someone else's), or the
- * temporary name.
- */
-static bool own_event(vti_link_event_t *event, vti_iface_t *iface,
-					  int before, int after)
-{
-	int ifindex = event->link.ifindex;
-
-	if (streq(event->link.name, VTI_TEMP_NAME))
-	{
-		return TRUE;
-	}
-	if (!iface || !streq(event->netns, iface->netns))
-	{
-		return FALSE;
-	}
-	if (after && ifindex == after && event->deleted && !event->moved)
-	{
-		return FALSE;
-	}
-	return ifindex == before || ifindex == after;
-}
-
-/**
- * A link of ours freed (deleted, or given other endpoints), with the lock
- * held: counted for declined CHILD_SAs, and the interfaces whose last apply
- * failed are queued again, as it may have had what the kernel refused them
- * (its endpoints, its if_id). Each resync would, later.
- */
-static void link_freed(private_vti_worker_t *this, vti_iface_t *freed)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-	void *key;
-
-	this->table->freed++;
-	enumerator = this->table->ifaces->create_enumerator(this->table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
-	{
-		if (iface != freed && iface->failed && !iface->queued &&
-			array_count(iface->claims))
-		{
-			DBG2(DBG_CHD, "vti: %s: trying %s again: %s of %s was %s",
-				 iface->conn, iface->name, freed->name, freed->conn,
-				 freed->ifindex ? "changed" : "deleted");
-			queue(this, iface, iface->why);
-		}
-	}
-	enumerator->destroy(enumerator);
-}
-
-/**
- * Handle events with the lock held, but those our own apply of iface
- * caused; destroy them.
- */
-static void handle_events(private_vti_worker_t *this, linked_list_t *events,
-						  vti_iface_t *iface, int before, int after)
-{
-	vti_link_event_t *event;
-	vti_iface_t *ours;
-
-	while (events->remove_first(events, (void**)&event) == SUCCESS)
-	{
-		if (!own_event(event, iface, before, after) &&
-			!deleted_later(events, event))
-		{
-			ours = vti_resync_event(this->table, &this->public, event);
-			if (ours && event->deleted)
-			{
-				/* gone by hand: what it had is free */
-				link_freed(this, ours);
-			}
-			/* the one applied is apply_next()'s to forget */
-			if (ours && ours != iface)
-			{
-				forget_if_unused(this, ours);
-			}
-		}
-		free((char*)event->netns);
-		free(event);
-	}
-	events->destroy(events);
-}
-
-/**
  * Apply the first queued interface; with the lock held, released meanwhile.
  */
 static void apply_next(private_vti_worker_t *this)
@@ -288,7 +152,7 @@ static void apply_next(private_vti_worker_t *this)
 	int before;
 	bool ok, lost, freed;
 
-	this->queue->remove_first(this->queue, (void**)&iface);
+	this->table->dirty->remove_first(this->table->dirty, (void**)&iface);
 	iface->queued = FALSE;
 	vti_iface_snapshot(iface, &job);
 	copy = *iface;
@@ -322,14 +186,19 @@ static void apply_next(private_vti_worker_t *this)
 	 * followed freed the endpoints as well */
 	freed = before && (copy.ifindex != before ||
 					   !vti_params_equal(&iface->kernel, &copy.kernel));
+	if (copy.failed != iface->failed)
+	{
+		copy.failed ? this->table->failing++ : this->table->failing--;
+	}
 	vti_iface_commit(iface, &copy);
+	vti_iface_index(iface, this->table->tunnels);
 	vti_iface_remember(iface, &job);
-	handle_events(this, events, iface, before, copy.ifindex);
+	vti_resync_events(this->table, events, iface, before, copy.ifindex);
 	if (freed)
 	{
-		link_freed(this, iface);
+		vti_table_link_freed(this->table, iface);
 	}
-	forget_if_unused(this, iface);
+	vti_table_forget_unused(this->table, iface);
 }
 
 /**
@@ -356,8 +225,8 @@ static int expire_pending(private_vti_worker_t *this, time_t now)
 		if (now >= iface->pending_until)
 		{
 			iface->pending_until = 0;
-			queue(this, iface, "no CHILD_SA came back after "
-				  "reauthentication");
+			vti_table_dirty(this->table, iface, "no CHILD_SA came back "
+							"after reauthentication");
 		}
 		else if (next < 0 || iface->pending_until - now < next)
 		{
@@ -376,7 +245,17 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 {
 	int next, resync;
 
-	next = expire_pending(this, now);
+	/* the table is walked only when a grace was given or one ends */
+	if (this->table->grace_given || (this->next_grace && now >= this->next_grace))
+	{
+		next = expire_pending(this, now);
+		this->table->grace_given = FALSE;
+		this->next_grace = next < 0 ? 0 : now + next;
+	}
+	else
+	{
+		next = this->next_grace ? this->next_grace - now : -1;
+	}
 	if (this->next_resync)
 	{
 		resync = this->next_resync > now ? this->next_resync - now : 0;
@@ -399,7 +278,7 @@ static void run_resync(private_vti_worker_t *this)
 	{
 		this->table->reconcile(this->table->data);
 	}
-	vti_resync_kernel(this->table, this->backend, &this->public);
+	vti_resync_kernel(this->table, this->backend);
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
 }
@@ -415,11 +294,11 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 	{
 		return FALSE;
 	}
-	if (this->queue->get_count(this->queue) && now < this->deadline)
+	if (this->table->dirty->get_count(this->table->dirty) && now < this->deadline)
 	{
 		return FALSE;
 	}
-	while (this->queue->remove_first(this->queue, (void**)&iface) == SUCCESS)
+	while (this->table->dirty->remove_first(this->table->dirty, (void**)&iface) == SUCCESS)
 	{
 		DBG1(DBG_CHD, "vti: %s: stopping after %us, %s is left as it is",
 			 iface->conn, STOP_DEADLINE, iface->name);
@@ -478,13 +357,13 @@ static job_requeue_t run(private_vti_worker_t *this)
 			run_resync(this);
 			continue;
 		}
-		if (this->queue->get_count(this->queue))
+		if (this->table->dirty->get_count(this->table->dirty))
 		{
 			apply_next(this);
 			continue;
 		}
 		timeout = wait_ms(this, now);
-		if (this->queue->get_count(this->queue) || this->stopping)
+		if (this->table->dirty->get_count(this->table->dirty) || this->stopping)
 		{
 			continue;
 		}
@@ -504,7 +383,7 @@ static job_requeue_t run(private_vti_worker_t *this)
 		}
 		this->table->mutex->lock(this->table->mutex);
 		this->resync_due |= lost;
-		handle_events(this, events, NULL, 0, 0);
+		vti_resync_events(this->table, events, NULL, 0, 0);
 	}
 	this->idle->broadcast(this->idle);
 	this->table->mutex->unlock(this->table->mutex);
@@ -548,13 +427,13 @@ METHOD(vti_worker_t, flush, bool,
 	timeval_add_ms(&until, timeout_ms);
 	this->table->mutex->lock(this->table->mutex);
 	while (!(done = !this->busy && !this->resync_due &&
-			 !this->queue->get_count(this->queue)))
+			 !this->table->dirty->get_count(this->table->dirty)))
 	{
 		this->backend->wakeup(this->backend);
 		if (this->idle->timed_wait_abs(this->idle, this->table->mutex, until))
 		{
 			done = !this->busy && !this->resync_due &&
-				   !this->queue->get_count(this->queue);
+				   !this->table->dirty->get_count(this->table->dirty);
 			break;
 		}
 	}
@@ -591,8 +470,8 @@ METHOD(vti_worker_t, destroy, void,
 					 (this->abandoned ? 0 : STOP_DEADLINE);
 	this->table->mutex->unlock(this->table->mutex);
 	run(this);
-	this->queue->destroy(this->queue);
 	this->idle->destroy(this->idle);
+	this->table->waker = NULL;
 	this->backend->destroy(this->backend);
 	free(this);
 }
@@ -606,16 +485,15 @@ vti_worker_t *vti_worker_create(vti_table_t *table, vti_backend_t *backend)
 
 	INIT(this,
 		.public = {
-			.queue = _queue,
 			.resync = _resync,
 			.flush = _flush,
 			.destroy = _destroy,
 		},
 		.table = table,
 		.backend = backend,
-		.queue = linked_list_create(),
 		.idle = condvar_create(CONDVAR_TYPE_DEFAULT),
 	);
+	table->waker = backend;
 	lib->processor->queue_job(lib->processor,
 		(job_t*)callback_job_create_with_prio((callback_job_cb_t)run, this,
 				(callback_job_cleanup_t)job_gone,

@@ -276,7 +276,7 @@ check "$SCENARIO: CHILD_SA installed" initiate
 uid=$(child_uid 1)
 check "$SCENARIO: site 2 gives it an interface" wait_for 5 link_is_up priv2 vti6
 check "$SCENARIO: site 1's plugin saw CHILD_SA {$uid} and left it" \
-	logged "$LOG1" "vti: net: CHILD_SA {$uid} not managed by the plugin"
+	logged "$LOG1" "vti: net: CHILD_SA {$uid} gets no interface: the connection is disabled"
 sleep 3
 check "$SCENARIO: site 1 has no interface after a resync" ours_is priv1 0
 sed -i 's/connections { net { enable = no } }/connections { net { enable = yes } }/' \

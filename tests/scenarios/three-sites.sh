@@ -61,10 +61,12 @@ topology() {
 
 start_charon() {
 	g=$1 n=$(ns_of "$1") d=$(gw_dir "$1")
+	# the gateway's vti.conf as /etc/strongswan.d/charon/ has it, then
+	# the test bed's namespace over its netns
 	charon_conf "$d" "plugins {
+		include $SWANCTL_D/V$g.vti.conf
 		vti {
 			netns = priv$n
-			include $SWANCTL_D/V$g.vti.conf
 		}
 	}" && charon_start "$d" "pub$n"
 }

@@ -162,6 +162,10 @@ START_TEST(test_bad_connection_value)
 }
 END_TEST
 
+/** As many addresses as an interface may get */
+#define EIGHT_ADDRESSES "192.0.2.1/32, 192.0.2.2/32, 192.0.2.3/32, " \
+	"192.0.2.4/32, 192.0.2.5/32, 192.0.2.6/32, 192.0.2.7/32, 192.0.2.8/32"
+
 /**
  * Hostile values: text is what strongswan.conf says (quoted where it has
  * white space), value what the log quotes.
@@ -237,6 +241,9 @@ static struct {
 	  "not an IPv4 or IPv6" },
 	/* numbers are digits */
 	{ "mtu", "+1400", "+1400", "expected auto or a number" },
+	/* at most 8 addresses, as documented (eight are fine, below) */
+	{ "addresses", "\"" EIGHT_ADDRESSES ", 192.0.2.9/32\"",
+	  EIGHT_ADDRESSES ", 192.0.2.9/32", "too many addresses (at most 8)" },
 };
 
 START_TEST(test_hostile_connection_value)
@@ -312,6 +319,7 @@ static struct {
 	{ "addresses = 192.0.2.1/32, 2001:db8::1/128", "", "", 2 },
 	{ "addresses = ::ffff:192.0.2.1/128", "", "", 1 },
 	{ "addresses = \" 192.0.2.1/24 ,\t192.0.2.9/24 \"", "", "", 2 },
+	{ "addresses = " EIGHT_ADDRESSES, "", "", 8 },
 	/* empty: none (a connection may clear the globals') */
 	{ "addresses = \"\"", "", "", 0 },
 	{ "netns = \"\"", "", "", 0 },

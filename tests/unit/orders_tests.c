@@ -190,6 +190,9 @@ END_TEST
 #define UNIQUE "charon { plugins { vti { netns = private\n" \
 			   "addresses = 2001:db8:ff::6/127\n" \
 			   "connections { u { name = u%id } } } } }"
+#define UNIQUE_INVALID "charon { plugins { vti { netns = private\n" \
+			   "addresses = 2001:db8:ff::6/127\n" \
+			   "connections { u { name = u%id\n addresses = 300.1.2.3/24 } } } } }"
 
 /**
  * The one vti6 between A6 and B6, u1 as made for CHILD_SA 1, now with keys
@@ -317,6 +320,65 @@ START_TEST(test_unique_marks_break_before_make)
 	SETTLE(manager);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(manager->count(manager), 0);
+}
+END_TEST
+
+/*
+ * d2. The same, with the connection's settings made invalid meanwhile (the
+ * soak's seeds 1299709, event 50, and 712231421, event 91): the new
+ * CHILD_SA gets no interface, so nothing takes the one kept in the grace
+ * over. It must go at once: it carries the old marks, no CHILD_SA's.
+ */
+START_TEST(test_unique_marks_break_before_make_invalid)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, B6);
+	settings_t *settings;
+
+	fixture_restart(UNIQUE);
+	manager->child_up(manager, &old);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").ifindex);
+	settings = settings_create_string(UNIQUE_INVALID);
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").ifindex);
+	manager->child_down(manager, "u", 1, 30);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	manager->child_up(manager, &new);
+	SETTLE(manager);
+	ck_assert_int_eq(fake_backend_count(fake), 0);
+	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
+					 "gets no interface (settings), u1 kept for it goes"));
+	ck_assert(strstr(test_log, "vti: u: deleted u1 from namespace private "
+					 "(the connection's new CHILD_SA gets no interface)"));
+}
+END_TEST
+
+/*
+ * d3. The grace ends on time though nothing else wakes the worker (no
+ * resync, no other event): it was released only at the next resync.
+ */
+START_TEST(test_grace_ends_alone)
+{
+	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"resync = 0\n connections { u { name = u%id } } } } }");
+	manager->child_up(manager, &old);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	manager->child_down(manager, "u", 1, 1);
+	SETTLE(manager);
+	ck_assert(link_of("private", "u1").up);
+	ck_assert_msg(WAIT_FOR(fake_backend_count(fake) == 0),
+				  "u1 still there 2 s after its 1 s grace; calls: %s",
+				  fake->calls);
+	ck_assert(strstr(test_log, "vti: u: deleted u1 from namespace private "
+					 "(no CHILD_SA came back after reauthentication)"));
 }
 END_TEST
 
@@ -753,6 +815,8 @@ Suite *orders_suite_create()
 	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_unique_marks_make_before_break);
 	tcase_add_test(tc, test_unique_marks_break_before_make);
+	tcase_add_test(tc, test_unique_marks_break_before_make_invalid);
+	tcase_add_test(tc, test_grace_ends_alone);
 	tcase_add_test(tc, test_kept_new_endpoints);
 	tcase_add_test(tc, test_kept_kind_changes);
 	tcase_add_test(tc, test_adopted_change_fails);

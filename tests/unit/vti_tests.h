@@ -24,6 +24,7 @@ Suite *listener_suite_create(void);
 Suite *races_suite_create(void);
 Suite *lifecycle_suite_create(void);
 Suite *settings_suite_create(void);
+Suite *keys_suite_create(void);
 Suite *longrun_suite_create(void);
 
 /**

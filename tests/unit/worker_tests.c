@@ -209,6 +209,41 @@ START_TEST(test_renamed_by_hand)
 }
 END_TEST
 
+/*
+ * The same rename, its event missed (rules.md §3, 2): the resync that
+ * notices it must leave the renamed link alone, then and after (the
+ * kernel refuses a new vti5 beside it: same endpoints).
+ */
+START_TEST(test_renamed_unseen)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+	fake_link_t link;
+	vti_err_t err;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	/* through the backend: no event, as if the socket had missed it */
+	ck_assert_int_eq(fake->backend.rename(&fake->backend, "private",
+										  link.ifindex, "mine", &err), 0);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(strstr(test_log, "vti: c: vti5 is renamed in namespace private"));
+	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
+				  "the link renamed by hand was deleted by the next resync; "
+				  "log:\n%s", test_log);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+}
+END_TEST
+
 START_TEST(test_moved_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -511,6 +546,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_deleted_apart_is_no_set_down);
 	tcase_add_test(tc, test_set_up_again_configures);
 	tcase_add_test(tc, test_renamed_by_hand);
+	tcase_add_test(tc, test_renamed_unseen);
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);

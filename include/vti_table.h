@@ -1,0 +1,133 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/**
+ * @defgroup vti_table vti_table
+ * @{ @ingroup vti
+ *
+ * What the manager, its resyncs and its kernel worker share: the
+ * interfaces, the settings, and the interfaces to apply. Events only mark
+ * interfaces dirty here; the worker applies them.
+ */
+
+#ifndef VTI_TABLE_H_
+#define VTI_TABLE_H_
+
+#include "vti_iface.h"
+
+#include <collections/array.h>
+#include <collections/hashtable.h>
+#include <collections/linked_list.h>
+#include <threading/mutex.h>
+
+typedef struct vti_table_t vti_table_t;
+typedef struct vti_link_ref_t vti_link_ref_t;
+
+/**
+ * A link, by namespace and ifindex.
+ */
+struct vti_link_ref_t {
+	/** namespace, "" for charon's */
+	char netns[VTI_NETNS_MAX];
+	/** its ifindex there */
+	int ifindex;
+	/** seen by the resync running now */
+	bool seen;
+};
+
+/**
+ * What the manager and its worker share.
+ */
+struct vti_table_t {
+
+	/** protects all of the table, held by neither across kernel work */
+	mutex_t *mutex;
+
+	/** vti_iface_t by key */
+	hashtable_t *ifaces;
+
+	/** the same, by the identity of their links (vti_iface_index()) */
+	hashtable_t *tunnels;
+
+	/** settings */
+	vti_config_t *config;
+
+	/**
+	 * Links renamed by hand: no longer ours though they keep our alias
+	 * (vti_link_ref_t*), forgotten once gone
+	 */
+	array_t *disowned;
+
+	/**
+	 * Counts the links the worker deleted or gave other endpoints and the
+	 * entries it forgot: what kept a declined CHILD_SA from an interface
+	 * may be gone once it changed
+	 */
+	u_int freed;
+
+	/**
+	 * How many interfaces failed their last apply (iface->failed): a freed
+	 * link makes the worker look for them only where some did
+	 */
+	u_int failing;
+
+	/**
+	 * Compare the holders with the CHILD_SAs charon has and repair them;
+	 * called by the worker at a resync without the lock.
+	 *
+	 * @param data		data
+	 */
+	void (*reconcile)(void *data);
+
+	/** data for reconcile */
+	void *data;
+
+	/** vti_iface_t* to bring to what their claims want, each once
+	 * (iface->queued), in order: the worker's work */
+	linked_list_t *dirty;
+
+	/** a grace was given since the worker last looked for them */
+	bool grace_given;
+
+	/** the worker's kernel, for its wakeup() alone (any thread may call
+	 * it); NULL until the worker runs */
+	vti_backend_t *waker;
+};
+
+/**
+ * Have an interface brought to what its claims want: queue it for the
+ * worker (once) and wake it up. With the table's lock held.
+ *
+ * @param iface		interface of the table
+ * @param why		reason logged if it is released
+ */
+void vti_table_dirty(vti_table_t *table, vti_iface_t *iface, const char *why);
+
+/**
+ * An interface was given a reauthentication grace (pending_until): the
+ * worker looks for the next grace to end. With the table's lock held.
+ */
+void vti_table_grace(vti_table_t *table);
+
+
+/**
+ * Forget an interface nothing holds, queues or links to any more (and
+ * destroy it); with the table's lock held.
+ *
+ * @param iface		interface of the table
+ */
+void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface);
+
+/**
+ * A link of ours was freed (deleted, or given other endpoints), with the
+ * lock held: counted for declined CHILD_SAs, and the interfaces whose last
+ * apply failed are queued again, as it may have had what the kernel
+ * refused them (its endpoints, its if_id). Each resync would, later.
+ *
+ * @param freed		the interface whose link was freed
+ */
+void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed);
+
+#endif /** VTI_TABLE_H_ @}*/
