@@ -473,8 +473,12 @@ running=$(dpkg-query -W -f '${Version}' charon-systemd)
 echo "    | built from strongSwan ${built:-?}'s source; charon-systemd is $running"
 check "$SCENARIO: the package names the strongSwan source it was built from (Built-Using)" \
 	test -n "$built"
+# other_revision BUILT RUNNING: BUILT is known and not RUNNING
+other_revision() {
+	[ -n "$1" ] && [ "$1" != "$2" ]
+}
 check "$SCENARIO: built from ${built:-?}, running in $running: another Debian revision" \
-	test "$built" != "$running"
+	other_revision "$built" "$running"
 for p in libstrongswan strongswan-libcharon strongswan-charon; do
 	check "$SCENARIO: $p is $running too" test "$(dpkg-query -W -f '${Version}' "$p")" = "$running"
 done
