@@ -3,11 +3,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package, installed the way a gateway operator installs it.
 #
-# On the host (always, whatever the test bed): builds the .deb with
-# scripts/build-deb.sh (lintian included) and an older build to upgrade
-# from, fetches the apparmor and charon-systemd packages into the cache,
-# then boots a test-bed guest for the rest: it installs and purges packages,
+# On the host (always, whatever the test bed): fetches the strongSwan
+# source of a Debian revision other than the installed one
+# (scripts/strongswan-source.sh -o), builds the .deb from it with
+# scripts/build-deb.sh (sealed: offline, nothing writable outside its
+# folder; lintian --pedantic included) and an older build to upgrade from,
+# fetches the apparmor and charon-systemd packages into the cache, then
+# boots a test-bed guest for the rest: it installs and purges packages,
 # which must never happen on this machine.
+#
+# In the guest the plugin, built from one Debian revision's source, runs in
+# the installed revision's charon: the test says both and fails if they
+# are the same. apt takes a strongSwan update of the same upstream version
+# with the plugin installed and refuses one of the next upstream version.
 #
 # In the guest: AppArmor on with Debian's profiles; apt installs the older
 # build, then upgrades to the new one (a site's changes kept); a reinstalled
@@ -36,6 +44,14 @@ if [ -z "${VTI_IN_GUEST:-}" ]; then
 		if "$@"; then echo "PASS: $desc"; else echo "FAIL: $desc"; fi >> "$debs/host-checks"
 	}
 	: > "$debs/host-checks"
+	# the source of another revision than the one installed: the plugin
+	# must work in the charon of a revision it was not built from
+	installed=$(dpkg-query -W -f '${Version}' libstrongswan)
+	VTI_STRONGSWAN_SOURCE=$("$top/scripts/strongswan-source.sh" -o 2> "$debs/source.err")
+	sed 's/^/    | /' "$debs/source.err"
+	export VTI_STRONGSWAN_SOURCE
+	host_check "the strongSwan source of a Debian revision other than the installed $installed (${VTI_STRONGSWAN_SOURCE:-none})" \
+		test -n "$VTI_STRONGSWAN_SOURCE"
 	echo "package: building the .deb on the host (scripts/build-deb.sh)"
 	start=$(date +%s)
 	# VTI_DEB_REF: build what git has at that commit, not the working tree
@@ -46,13 +62,26 @@ if [ -z "${VTI_IN_GUEST:-}" ]; then
 	sed 's/^/    | /' "$debs/new.err"
 	echo "package: built in $(( $(date +%s) - start ))s: $new"
 	host_check "scripts/build-deb.sh builds the .deb" test -f "$new"
-	host_check "lintian reports nothing (build-deb.sh says clean)" \
+	host_check "built sealed: no network, nothing writable outside its folder" \
+		grep -q '^build-deb: building .*, sealed (' "$debs/new.err"
+	host_check "lintian --pedantic reports nothing (build-deb.sh says clean)" \
 		grep -qx 'build-deb: lintian: clean' "$debs/new.err"
+	newv=$(dpkg-deb -f "$new" Version 2> /dev/null)
+	host_check "source and binary versions agree (${newv:-none})" \
+		test "$newv" = "$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)"
+	host_check "the .dsc is of the same version" \
+		test -f "$debs/new/strongswan-vti_$newv.dsc"
+	host_check "the unit tests ran in the build" \
+		grep -q '^PASS: tests/unit/vti_tests' "$debs/new/build-deb.log"
 	# an older build to upgrade from: same tree, lower version, no tests
 	# shellcheck disable=SC2086
 	VTI_DEB_VERSION=0.0.1-1 VTI_LINTIAN=no DEB_BUILD_OPTIONS=nocheck \
 		"$top/scripts/build-deb.sh" $ref -o "$debs/old" > "$debs/old.path" 2> "$debs/old.err"
 	host_check "an older build (0.0.1-1) builds" test -f "$(cat "$debs/old.path")"
+	host_check "its binary version is 0.0.1-1 too" \
+		test "$(dpkg-deb -f "$(cat "$debs/old.path")" Version 2> /dev/null)" = 0.0.1-1
+	host_check "DEB_BUILD_OPTIONS=nocheck ran no test" \
+		test "$(grep -c 'vti_tests' "$debs/old/build-deb.log")" = 0
 	# the peer's charon loads the same plugin, unpacked, not installed
 	[ -f "$new" ] && dpkg-deb -x "$new" "$debs/root"
 	# the packages the guest installs besides ours: the same versions
@@ -201,22 +230,31 @@ check "$SCENARIO: Debian's charon profile is loaded, enforcing" \
 check "$SCENARIO: Debian's charon-systemd profile is loaded, complaining" \
 	test "$(profile_mode /usr/sbin/charon-systemd)" = complain
 
-# apt refuses a strongSwan upgrade once the package is in: a newer
-# strongswan-libcharon (an empty stand-in; only strongswan-vti pins its
-# version) is fine before, refused after
-fake=$WORK/fake/strongswan-libcharon
-mkdir -p "$fake/DEBIAN"
+# strongSwan updates, once the package is in: a Debian update of the same
+# upstream version is taken, the next upstream version refused. Stand-ins
+# for them: empty strongswan-libcharon packages (Debian's other strongSwan
+# packages want only >= 5.9.8 of it)
 ss_version=$(dpkg-query -W -f '${Version}' strongswan-libcharon)
-cat > "$fake/DEBIAN/control" <<EOF
+ss_upstream=$(echo "$ss_version" | sed -e 's/^[0-9]*://' -e 's/-[^-]*$//')
+ss_next=$(echo "$ss_upstream" | awk -F. -v OFS=. '{ $NF = $NF + 1; print }')
+# fake_libcharon VERSION: $WORK/fake-libcharon-VERSION.deb
+fake_libcharon() {
+	fake=$WORK/fake/strongswan-libcharon-$1
+	mkdir -p "$fake/DEBIAN"
+	cat > "$fake/DEBIAN/control" <<EOF
 Package: strongswan-libcharon
-Version: ${ss_version}+vtitest1
+Version: $1
 Architecture: $(dpkg --print-architecture)
 Maintainer: test <test@example.org>
 Description: stand-in for a strongSwan update
 EOF
-dpkg-deb -b "$fake" "$WORK/fake-libcharon.deb" > /dev/null
-check "$SCENARIO: without strongswan-vti, apt would take a strongSwan update" \
-	apt_simulate "$WORK/fake-libcharon.deb"
+	dpkg-deb -b "$fake" "$WORK/fake-libcharon-$1.deb" > /dev/null
+}
+SS_UPDATE=${ss_version}+vtitest1
+fake_libcharon "$SS_UPDATE"
+fake_libcharon "$ss_next-1"
+check "$SCENARIO: without strongswan-vti, apt would take strongSwan $ss_next-1" \
+	apt_simulate "$WORK/fake-libcharon-$ss_next-1.deb"
 took
 part_end
 
@@ -250,15 +288,29 @@ verify=$(dpkg --verify strongswan-vti 2>&1)
 echo "$verify" | sed 's/^/    | dpkg --verify: /'
 check "$SCENARIO: dpkg --verify: only the changed conffile differs" \
 	test "$verify" = "??5?????? c /etc/strongswan.d/charon/vti.conf"
+# every file the package has under /etc is a conffile (whatever make
+# install puts there: vti.conf, strongswan-vti.conf), and there are some
+etc_files=$(dpkg -L strongswan-vti | while read -r f; do
+	case $f in /etc/*) [ -f "$f" ] && echo "$f" ;; esac
+done | sort)
+conffiles=$(dpkg-query -W -f '${Conffiles}\n' strongswan-vti | awk 'NF { print $1 }' | sort)
+echo "$etc_files" | sed 's/^/    | under \/etc: /'
+check "$SCENARIO: it has files under /etc" test -n "$etc_files"
+check "$SCENARIO: every one of them is a conffile" test "$etc_files" = "$conffiles"
 depends=$(dpkg-query -W -f '${Depends}' strongswan-vti)
+echo "    | Depends: $depends"
 for p in libstrongswan strongswan-libcharon; do
 	v=$(dpkg-query -W -f '${Version}' "$p")
-	check "$SCENARIO: depends on exactly the installed $p ($v)" \
-		text_has "$depends" -F "$p (= $v)"
+	check "$SCENARIO: depends on $p << $ss_next~" text_has "$depends" -F "$p (<< $ss_next~)"
+	low=$(echo "$depends" | tr ',' '\n' | sed -n "s/^ *$p (>= \(.*\))\$/\1/p")
+	check "$SCENARIO: and on $p >= ${low:-?}, which the installed $v is" \
+		dpkg --compare-versions "$v" ge "${low:-none}"
 done
-apt_simulate "$WORK/fake-libcharon.deb"
+check "$SCENARIO: apt takes strongSwan's update $SS_UPDATE with the plugin in, removing nothing" \
+	apt_simulate "$WORK/fake-libcharon-$SS_UPDATE.deb"
+apt_simulate "$WORK/fake-libcharon-$ss_next-1.deb"
 sim=$?
-check "$SCENARIO: apt refuses the strongSwan update now" test $sim -ne 0
+check "$SCENARIO: apt refuses strongSwan $ss_next-1 now" test $sim -ne 0
 check "$SCENARIO: because of strongswan-vti" grep -q 'strongswan-vti' "$WORK/sim.out"
 took
 part_end
@@ -403,6 +455,8 @@ EOF
 	fi
 	check "$SCENARIO: the log lists vti among the loaded plugins" \
 		grep -q 'loaded plugins:.* vti\b' "$log"
+	check "$SCENARIO: the plugin logs the strongSwan it was built against (${built:-?})" \
+		grep -qF "vti: built against strongSwan ${built:-?}" "$log"
 	grep -Ei "vti.*(deprecated|fail|requires|error|warn)|(deprecated|fail|warn).*vti|plugin '?vti" \
 		"$log" "$WORK/$unit.out"
 	check "$SCENARIO: no warning about the plugin in the log" test $? -eq 1
@@ -414,6 +468,22 @@ EOF
 
 scenario "package-charon-systemd-own-section"
 PART_START=$(date +%s)
+# the premise: the plugin runs in a charon of another Debian revision than
+# the strongSwan source it was built from
+built=$(dpkg-query -W -f '${Built-Using}' strongswan-vti | sed -n 's/^strongswan (= \(.*\))$/\1/p')
+running=$(dpkg-query -W -f '${Version}' charon-systemd)
+echo "    | built from strongSwan ${built:-?}'s source; charon-systemd is $running"
+check "$SCENARIO: the package names the strongSwan source it was built from (Built-Using)" \
+	test -n "$built"
+# other_revision BUILT RUNNING: BUILT is known and not RUNNING
+other_revision() {
+	[ -n "$1" ] && [ "$1" != "$2" ]
+}
+check "$SCENARIO: built from ${built:-?}, running in $running: another Debian revision" \
+	other_revision "$built" "$running"
+for p in libstrongswan strongswan-libcharon strongswan-charon; do
+	check "$SCENARIO: $p is $running too" test "$(dpkg-query -W -f '${Version}' "$p")" = "$running"
+done
 ip netns add private
 cp /usr/share/doc/strongswan-vti/examples/swanctl.d/V3-2.conf /etc/swanctl/conf.d/
 run_daemon strongswan.service /usr/sbin/charon-systemd complain charon-systemd
@@ -457,12 +527,12 @@ check "$SCENARIO: charon runs confined by /usr/lib/ipsec/charon (enforce)" \
 	grep -qxF "/usr/lib/ipsec/charon (enforce)" "/proc/$(cat /run/charon.pid)/attr/current"
 swanctl --load-all --noprompt > /dev/null 2>&1
 check "$SCENARIO: CHILD_SA V3-2 installed" wait_for 60 child_installed
-# the plugin refuses to load without CAP_SYS_ADMIN; were it loaded, it
-# would log that its interface failed
+# the plugin refuses to load without CAP_SYS_ADMIN where its settings need
+# another namespace; were it loaded, it would log that its interface failed
 check "$SCENARIO: the plugin says why it makes no interface" wait_for 20 grep -Eq \
-	"vti plugin requires CAP_SYS_ADMIN|vti: V3-2: .*failed: .*(Permission denied|not permitted)" \
+	"vti: .*needs the CAP_SYS_ADMIN capability: charon lacks it|vti: V3-2: .*failed: .*(Permission denied|not permitted)" \
 	/run/charon.vti-test.log
-grep -E "vti plugin requires|plugin 'vti'|vti: V3-2: .*failed" /run/charon.vti-test.log |
+grep -E "CAP_SYS_ADMIN|plugin 'vti'|vti: V3-2: .*failed" /run/charon.vti-test.log |
 	sed 's/^/    | /'
 check "$SCENARIO: no vti6 in private" link_absent private vti6
 check "$SCENARIO: none in the public namespace either" link_absent pub1 vti6
