@@ -59,6 +59,30 @@ static void check_cfg(const char *conn, vti_conn_cfg_t *cfg)
 	}
 }
 
+/**
+ * Whether the text may hold a section reference ("name : other {") with a
+ * '%' in it: libstrongswan 5.9.8 takes a reference's name for the format of
+ * every lookup through the section (settings.c, find_sections() and
+ * find_value_buffered() pass ref->name with the caller's arguments), so any
+ * lookup there crashes charon, ours or its own. Not the plugin's to fix:
+ * left out, docs/testing.md says so. A ':' is followed by a '%' before the
+ * next '{', '}', '=' or line end.
+ */
+static bool percent_reference(const char *text)
+{
+	const char *colon = text;
+
+	while ((colon = strchr(colon, ':')))
+	{
+		colon++;
+		if (colon[strcspn(colon, "%{}=\n")] == '%')
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *others[] = { "unlisted", "V3-2", "", "a/b" };
@@ -71,7 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	text = fuzz_string(data, size);
 	/* include reads files (a glob of them): not what this target is for */
-	if (strstr(text, "include"))
+	if (strstr(text, "include") || percent_reference(text))
 	{
 		free(text);
 		return 0;
