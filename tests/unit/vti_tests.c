@@ -90,7 +90,6 @@ void test_skip(const char *fmt, ...)
 	va_end(args);
 	len = min(max(len, 0), (int)sizeof(line) - 2);
 	line[len++] = '\n';
-	fprintf(stderr, "SKIP: %.*s", len, line);
 	ck_assert_msg(skip_fd >= 0 && write(skip_fd, "SKIP: ", 6) == 6 &&
 				  write(skip_fd, line, len) == len,
 				  "recording a skip failed: %s", strerror(errno));

@@ -42,7 +42,7 @@ void test_log_clear(void);
 
 /**
  * Record that the running test could not check what it should here, and
- * why: printed as "SKIP: reason" after the run and counted ("Skipped: K"),
+ * why: printed as "SKIP: reason" after the run, counted ("Skipped: K"),
  * never taken for a pass (Check itself knows no skip).
  *
  * @param fmt		the reason, printf style
