@@ -11,6 +11,9 @@
 # checks passed, failed and skipped, and its time; then every skip with its
 # reason, and one line counting every check:
 #   all: N passed, M failed, K skipped
+#
+#   scripts/test.sh [GROUP...]     GROUPs: the integration groups to run
+#                                  (tests/integration.sh's; all by default)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -212,7 +215,7 @@ HOST_PID=$!
 
 printf '\n==> integration scenarios\n'
 it_start=$(date +%s)
-"$top/tests/integration.sh" 2>&1 | tee integration.out
+"$top/tests/integration.sh" "$@" 2>&1 | tee integration.out
 count_integration $(($(date +%s) - it_start))
 
 # the host side's own deadline: the fuzzing's time and a distcheck's, twice
