@@ -2,75 +2,254 @@
 # Copyright (C) 2026 The strongswan-vti authors
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every test: installs what it needs, builds, runs the unit tests (Check,
-# then under valgrind and built with ASan/UBSan), the load test against the
-# real charon (the plugin plain, under valgrind and built with ASan), the
-# fuzz targets (VTI_FUZZ_SECONDS each, 30 by default), make distcheck and
-# the integration scenarios (the package group builds the .deb and installs
-# it in a guest), and ends with one line counting every check.
+# then under valgrind and built with ASan/UBSan) and the load test against
+# the real charon (the plugin plain, under valgrind and built with ASan),
+# one after the other; then the integration scenarios (the package group
+# builds the .deb and installs it in a guest) in the qemu guest, and beside
+# them, on the other core, the fuzz targets (VTI_FUZZ_SECONDS each, 30 by
+# default) and make distcheck. It ends with one table: each group, its
+# checks passed, failed and skipped, and its time; then every skip with its
+# reason, and one line counting every check:
+#   all: N passed, M failed, K skipped
+#
+#   scripts/test.sh [GROUP...]     GROUPs: the integration groups to run
+#                                  (tests/integration.sh's; all by default)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-"$top/scripts/setup.sh" || { echo "set-up failed"; exit 1; }
+# RECORDS: one line a group: GROUP PASSED FAILED SKIPPED SECONDS
+# (tab-separated); SKIPS: a line a skip: GROUP REASON. HOST_PID: the
+# fuzzing and distcheck beside the guest while they run.
+HOST_PID=
 
-status=0
-printf '\n==> unit and load tests (make check)\n'
-make -s check > make-check.out 2>&1 || status=1
-for t in tests/unit/vti_tests tests/unit/valgrind.sh tests/unit/sanitize.sh \
-		tests/load/load-test.sh; do
-	echo "--- $t"
-	cat "$t.log" 2>/dev/null
-done
-[ $status -eq 0 ] || cat make-check.out
-# Check: "100%: Checks: N, Failures: F, Errors: E"
-unit=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' \
-	tests/unit/vti_tests.log 2>/dev/null)
-set -- ${unit:-0 0 1}
-passed=$(($1 - $2 - $3))
-failed=$(($2 + $3))
-# the shell tests: a PASS: or FAIL: line per check
-for t in tests/unit/valgrind.sh tests/unit/sanitize.sh tests/load/load-test.sh; do
-	if [ -f "$t.log" ]; then
-		passed=$((passed + $(grep -c '^PASS: ' "$t.log")))
-		failed=$((failed + $(grep -c '^FAIL: ' "$t.log")))
-	else
-		failed=$((failed + 1))
+# stop_host_side: stop the fuzzing and distcheck beside the guest, if they
+# still run, by the PID of their process group (host_side starts it with
+# setsid): every process they started goes with it
+stop_host_side() {
+	[ -n "$HOST_PID" ] || return 0
+	if kill -0 "$HOST_PID" 2>/dev/null; then
+		kill -TERM -- "-$HOST_PID" 2>/dev/null
+		wait "$HOST_PID" 2>/dev/null
 	fi
+	HOST_PID=
+}
+# record GROUP PASSED FAILED SKIPPED SECONDS
+record() {
+	printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$RECORDS"
+}
+
+# skips_of GROUP FILE: each reason of FILE's "SKIP: reason" lines into
+# SKIPS, once, with how many times where more than once
+skips_of() {
+	grep '^SKIP: ' "$2" 2>/dev/null | sort | uniq -c |
+		awk -v g="$1" '{ n = $1; sub(/^ *[0-9]+ SKIP: /, "")
+			print g "\t" $0 (n > 1 ? " (" n " times)" : "") }' >> "$SKIPS"
+}
+
+# count_lines GROUP FILE STATUS SECONDS: a group that prints a PASS:, FAIL:
+# or SKIP: line per check; one that printed none, or failed (STATUS) with
+# no FAIL: line, counts one failure
+count_lines() {
+	cl_p=$(grep -c '^PASS: ' "$2" 2>/dev/null)
+	cl_f=$(grep -c '^FAIL: ' "$2" 2>/dev/null)
+	cl_s=$(grep -c '^SKIP: ' "$2" 2>/dev/null)
+	cl_p=${cl_p:-0} cl_f=${cl_f:-0} cl_s=${cl_s:-0}
+	if [ $((cl_p + cl_f + cl_s)) -eq 0 ]; then
+		echo "FAIL: $1: no PASS, FAIL or SKIP line in $2"
+		cl_f=1
+	elif [ "$3" -ne 0 ] && [ "$3" -ne 77 ] && [ "$cl_f" -eq 0 ]; then
+		echo "FAIL: $1: exit status $3 ($2)"
+		cl_f=1
+	fi
+	skips_of "$1" "$2"
+	record "$1" "$cl_p" "$cl_f" "$cl_s" "$4"
+}
+
+# count_unit STATUS SECONDS: Check's "N%: Checks: C, Failures: F, Errors:
+# E" and the suite's "Skipped: K" (a skip is a pass to Check: taken out)
+count_unit() {
+	cu_log=tests/unit/vti_tests.log
+	cu=$(sed -n 's/^[0-9]*%: Checks: \([0-9]*\), Failures: \([0-9]*\), Errors: \([0-9]*\)$/\1 \2 \3/p' \
+		"$cu_log" 2>/dev/null)
+	cu_k=$(sed -n 's/^Skipped: \([0-9]*\)$/\1/p' "$cu_log" 2>/dev/null)
+	if [ -z "$cu" ] || [ -z "$cu_k" ]; then
+		echo "FAIL: unit: no Checks or Skipped line in $cu_log"
+		record unit 0 1 0 "$2"
+		return
+	fi
+	# shellcheck disable=SC2086
+	set -- $cu "$cu_k" "$1" "$2"
+	cu_f=$(($2 + $3))
+	[ "$5" -eq 0 ] || [ "$cu_f" -gt 0 ] || cu_f=1
+	skips_of unit "$cu_log"
+	record unit $(($1 - $2 - $3 - $4)) "$cu_f" "$4" "$6"
+}
+
+# make_check GROUP TEST: TEST alone through make check (its .log), timed
+make_check() {
+	mc_start=$(date +%s)
+	make -s check TESTS="$2" >> make-check.out 2>&1
+	mc_status=$?
+	mc_time=$(($(date +%s) - mc_start))
+	echo "--- $2 ($mc_time s)"
+	# no log: the build failed, make said why
+	cat "$2.log" 2>/dev/null || tail -n 40 make-check.out
+	if [ "$1" = unit ]; then
+		count_unit "$mc_status" "$mc_time"
+	else
+		# make check's own status for a skip (77) is 0: the log tells
+		count_lines "$1" "$2.log" "$mc_status" "$mc_time"
+	fi
+}
+
+# run_fuzz: the fuzz targets, a PASS: or FAIL: line each, into fuzz.out
+run_fuzz() {
+	rf_start=$(date +%s)
+	tests/fuzz/run.sh "${VTI_FUZZ_SECONDS:-30}" > fuzz.out 2>&1
+	rf_status=$?
+	count_lines fuzz fuzz.out "$rf_status" $(($(date +%s) - rf_start)) \
+		>> fuzz.out
+}
+
+# run_distcheck: the tarball builds and passes make check (distcheck.log)
+run_distcheck() {
+	rd_start=$(date +%s)
+	if make -s distcheck > distcheck.log 2>&1; then
+		echo "PASS: make distcheck" >> distcheck.log
+		rd_f=0
+	else
+		echo "FAIL: make distcheck (distcheck.log)" >> distcheck.log
+		rd_f=1
+	fi
+	rm -f strongswan-vti-*.tar.gz
+	record distcheck $((1 - rd_f)) "$rd_f" 0 $(($(date +%s) - rd_start))
+}
+
+# host_side: the fuzzing, then make distcheck, beside the guest (which
+# takes one core); in a process group of its own (setsid), stopped as one
+host_side() {
+	run_fuzz
+	run_distcheck
+}
+
+# count_integration SECONDS: the "group G: N passed, M failed, K skipped
+# in S s" lines tests/integration.sh prints, a record each; its SKIP:
+# lines go to the group above them
+count_integration() {
+	if ! grep -q '^group [a-z0-9-]*: ' integration.out; then
+		echo "FAIL: integration: no group line in integration.out"
+		record integration 0 1 0 "$1"
+		return
+	fi
+	sed -n 's/^group \([a-z0-9-]*\): \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped in \([0-9]*\) s$/integration:\1 \2 \3 \4 \5/p' \
+		integration.out | while read -r ci_g ci_p ci_f ci_s ci_t; do
+		record "$ci_g" "$ci_p" "$ci_f" "$ci_s" "$ci_t"
+	done
+	# a group begun without its line, or a run cut short: a failure each
+	for ci_g in $(sed -n 's/^=== group \([a-z0-9-]*\)$/\1/p' integration.out); do
+		grep -q "^group $ci_g: " integration.out && continue
+		echo "FAIL: integration:$ci_g: begun, never ended (integration.out)"
+		record "integration:$ci_g" 0 1 0 0
+	done
+	if ! grep -qE '^integration: [0-9]+ passed, [0-9]+ failed' integration.out; then
+		echo "FAIL: integration: tests/integration.sh ended without its last line"
+		record integration 0 1 0 "$1"
+	fi
+	awk '/^=== group / { g = "integration:" $3 }
+		/^SKIP: / && g { sub(/^SKIP: /, ""); print g "\t" $0 }' integration.out |
+		sort | uniq -c | awk '{ n = $1; sub(/^ *[0-9]+ /, "")
+			print $0 (n > 1 ? " (" n " times)" : "") }' >> "$SKIPS"
+}
+
+# table: the host's groups, then the integration groups as they ran; the
+# skips' reasons; the total
+table() {
+	printf '\n==> summary\n'
+	awk -F '\t' '
+		BEGIN { split("unit valgrind sanitizers load fuzz distcheck host-side", o, " ")
+			for (i in o) rank[o[i]] = i }
+		{ print ($1 in rank ? rank[$1] : 100 + NR) "\t" $0 }' "$RECORDS" |
+		sort -n | cut -f 2- | awk -F '\t' '
+		BEGIN { printf "%-24s %7s %7s %8s %9s\n", "group", "passed", "failed", "skipped", "time" }
+		{
+			printf "%-24s %7d %7d %8d %5dm%02ds\n", $1, $2, $3, $4, $5 / 60, $5 % 60
+			p += $2; f += $3; s += $4
+		}
+		END { printf "%-24s %7d %7d %8d\n", "total", p, f, s }'
+	if [ -s "$SKIPS" ]; then
+		echo "skipped:"
+		awk -F '\t' '{ printf "  %s: %s\n", $1, $2 }' "$SKIPS"
+	fi
+}
+
+# scripts/test.sh --host-side RECORDS SKIPS: host_side alone, as the
+# process group leader the main run starts with setsid
+if [ "${1:-}" = --host-side ]; then
+	RECORDS=$2 SKIPS=$3
+	host_side
+	exit 0
+fi
+
+RECORDS=$(mktemp /tmp/vti-test-records.XXXXXX)
+SKIPS=$(mktemp /tmp/vti-test-skips.XXXXXX)
+trap 'stop_host_side; rm -f "$RECORDS" "$SKIPS"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start=$(date +%s)
+"$top/scripts/setup.sh" || { echo "set-up failed"; echo "all: 0 passed, 1 failed"; exit 1; }
+echo "set-up: $(($(date +%s) - start)) s"
+
+printf '\n==> unit and load tests (make check, one test at a time)\n'
+: > make-check.out
+# every test make check knows (Makefile.am's TESTS), one at a time: a new
+# one is run and counted without being named here
+for t in $(make -s --eval 'vti-print-tests: ; @echo $(TESTS)' vti-print-tests); do
+	case $t in
+		tests/unit/vti_tests) g=unit ;;
+		tests/unit/valgrind.sh) g=valgrind ;;
+		tests/unit/sanitize.sh) g=sanitizers ;;
+		tests/load/load-test.sh) g=load ;;
+		*) g=$(basename "$t" .sh) ;;
+	esac
+	make_check "$g" "$t"
 done
+
+printf '\n==> beside the guest: fuzzing (%s s per target) into fuzz.out, make distcheck into distcheck.log\n' \
+	"${VTI_FUZZ_SECONDS:-30}"
+setsid "$top/scripts/test.sh" --host-side "$RECORDS" "$SKIPS" < /dev/null > host-side.log 2>&1 &
+HOST_PID=$!
+
+printf '\n==> integration scenarios\n'
+it_start=$(date +%s)
+"$top/tests/integration.sh" "$@" 2>&1 | tee integration.out
+count_integration $(($(date +%s) - it_start))
+
+# the host side's own deadline: the fuzzing's time and a distcheck's, twice
+hs_end=$(($(date +%s) + 4 * ${VTI_FUZZ_SECONDS:-30} * 2 + 1800))
+while kill -0 "$HOST_PID" 2>/dev/null && [ "$(date +%s)" -lt $hs_end ]; do
+	sleep 1
+done
+if kill -0 "$HOST_PID" 2>/dev/null; then
+	echo "FAIL: fuzzing and make distcheck still ran 30 min after the guest: stopped"
+	stop_host_side
+	record host-side 0 1 0 0
+fi
+wait "$HOST_PID" 2>/dev/null
+HOST_PID=
 
 printf '\n==> fuzzing (libFuzzer with ASan and UBSan, %s s per target)\n' \
 	"${VTI_FUZZ_SECONDS:-30}"
-tests/fuzz/run.sh "${VTI_FUZZ_SECONDS:-30}" > fuzz.out 2>&1 || status=1
 cat fuzz.out
-# a PASS: or FAIL: line per target
-if grep -q '^\(PASS\|FAIL\): fuzz' fuzz.out; then
-	passed=$((passed + $(grep -c '^PASS: fuzz' fuzz.out)))
-	failed=$((failed + $(grep -c '^FAIL: fuzz' fuzz.out)))
-else
-	failed=$((failed + 1))
-fi
-
+grep -q '^fuzz	' "$RECORDS" || record fuzz 0 1 0 0
 printf '\n==> make distcheck (the tarball builds and passes make check)\n'
-if make -s distcheck > distcheck.log 2>&1; then
-	echo "PASS: make distcheck"
-	passed=$((passed + 1))
-else
-	tail -n 40 distcheck.log
-	echo "FAIL: make distcheck (distcheck.log)"
-	failed=$((failed + 1))
-	status=1
-fi
-rm -f strongswan-vti-*.tar.gz
+grep -q '^FAIL: make distcheck' distcheck.log && tail -n 40 distcheck.log
+grep -E '^(PASS|FAIL): make distcheck' distcheck.log
+grep -q '^distcheck	' "$RECORDS" || record distcheck 0 1 0 0
 
-printf '\n==> integration scenarios\n'
-"$top/tests/integration.sh" > integration.out 2>&1 || status=1
-cat integration.out
-it=$(sed -n 's/^integration: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' integration.out)
-set -- ${it:-0 1}
-passed=$((passed + $1))
-failed=$((failed + $2))
-
-[ $status -eq 0 ] || [ $failed -gt 0 ] || failed=1
-echo
-echo "all: $passed passed, $failed failed"
-[ $status -eq 0 ] && [ $failed -eq 0 ]
+table
+echo "wall time: $(($(date +%s) - start)) s"
+awk -F '\t' '{ p += $2; f += $3; s += $4 } END {
+		printf "all: %d passed, %d failed, %d skipped\n", p, f, s
+		exit f > 0 }' "$RECORDS"

@@ -42,6 +42,7 @@ results=${VTI_RESULTS_DIR:-/tmp/vti-results}
 status=0
 for g in $groups; do
 	echo "=== group $g"
+	g_start=$(date +%s)
 	script="$top/tests/scenarios/$g.sh"
 	# shown as it happens, kept for the count
 	{
@@ -54,17 +55,31 @@ for g in $groups; do
 		fi
 		echo $? > "$out.$g.status"
 	} 2>&1 | tee "$out.$g"
-	[ "$(cat "$out.$g.status" 2>/dev/null)" = 0 ] || status=1
+	g_status=$(cat "$out.$g.status" 2>/dev/null)
 	rm -f "$out.$g.status"
-	grep -E '^(PASS|FAIL): ' "$out.$g" >> "$out"
-	if ! grep -qE '^[0-9]+ passed, [0-9]+ failed$' "$out.$g"; then
-		echo "FAIL: group $g ended without its summary"
-		echo "FAIL: group $g" >> "$out"
+	grep -E '^(PASS|FAIL|SKIP): ' "$out.$g" > "$out.$g.checks"
+	if ! grep -qE '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$out.$g"; then
+		echo "FAIL: group $g ended without its summary" | tee -a "$out.$g.checks"
+	elif [ "$g_status" != 0 ] && ! grep -q '^FAIL: ' "$out.$g.checks"; then
+		# a failure no check named (set -e, a guest killed at its deadline)
+		echo "FAIL: group $g exited with status ${g_status:-unknown}" |
+			tee -a "$out.$g.checks"
 	fi
-	rm -f "$out.$g"
+	[ "$g_status" = 0 ] || status=1
+	# one line a group, for scripts/test.sh's table
+	echo "group $g: $(grep -c '^PASS: ' "$out.$g.checks") passed," \
+		"$(grep -c '^FAIL: ' "$out.$g.checks") failed," \
+		"$(grep -c '^SKIP: ' "$out.$g.checks") skipped in $(($(date +%s) - g_start)) s"
+	cat "$out.$g.checks" >> "$out"
+	rm -f "$out.$g" "$out.$g.checks"
 done
 passed=$(grep -c '^PASS: ' "$out")
 failed=$(grep -c '^FAIL: ' "$out")
+skipped=$(grep -c '^SKIP: ' "$out")
 rm -f "$out"
-echo "integration: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "integration: $passed passed, $failed failed, $skipped skipped"
+else
+	echo "integration: $passed passed, $failed failed"
+fi
 [ $status -eq 0 ] && [ "$failed" -eq 0 ]

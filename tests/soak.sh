@@ -42,9 +42,20 @@ case $EVENTS in
 	''|*[!0-9]*) echo "the number of events is a number" >&2; exit 2 ;;
 esac
 
+# plugin_built: the plugin to test exists (a soak without it breaks
+# invariants for a reason it does not tell); stops the run otherwise
+plugin_built() {
+	[ -n "$WITHOUT" ] || [ -f "$VTI_PLUGIN" ] && return 0
+	echo "FAIL: soak: the plugin $VTI_PLUGIN is not there (build it:" \
+		"./scripts/setup.sh, or set VTI_PLUGIN)"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
 if [ -z "${VTI_IN_GUEST:-}" ] && [ "${VTI_TESTBED:-vm}" != native ]; then
 	VTI_PLUGIN=${VTI_PLUGIN:-$top/.libs/libstrongswan-vti.so}
 	export VTI_PLUGIN
+	plugin_built
 	# about 3 s an event at most, and the set-up
 	exec "$top/tests/vm/run.sh" -t $((600 + EVENTS * 3)) \
 		-r "${VTI_SOAK_RESULTS:-/tmp/vti-results/soak}" \
@@ -54,6 +65,7 @@ fi
 # shellcheck disable=SC2034 # charon.sh reads it
 VTI_SRCDIR=$top
 : "${VTI_PLUGIN:=$top/.libs/libstrongswan-vti.so}"
+plugin_built
 . "$top/tests/lib/check.sh"
 . "$top/tests/lib/charon.sh"
 . "$top/tests/lib/sites.sh"
@@ -205,23 +217,32 @@ report() {
 			printf "soak: %d invariant checks\n", all
 		}' "$COUNTS" | sort > "$WORK/kinds"
 	grep '^PASS' "$WORK/kinds" | while IFS= read -r line; do echo "$line"; done
-	VTI_PASSED=$((VTI_PASSED + $(grep -c '^PASS' "$WORK/kinds")))
+	VTI_PASSED=$((VTI_PASSED + $(grep -c '^PASS' "$WORK/kinds" || true)))
 	checks=$(sed -n 's/^soak: \([0-9]*\) invariant checks$/\1/p' "$WORK/kinds")
-	pass "soak: $1 events, ${checks:-0} invariant checks (seed $SEED)"
+	# no check made is no pass: the checker counted nothing
+	check "soak: $1 events, ${checks:-0} invariant checks (seed $SEED)" \
+		test "${checks:-0}" -gt 0 -a "$1" -gt 0
 	vmax=$(awk '$6 > m { m = $6 } END { print m + 0 }' "$FIGURES")
 	echo "    vici version answered within $vmax ms at most"
 	for s in 1 2; do
 		growth_report $s
 		# shellcheck disable=SC2046
 		set -- $(table_sizes $s) || true
-		[ $# -ge 7 ] || continue
+		if [ $# -lt 7 ]; then
+			skip "soak: site $s's table sizes: fewer than 2 resyncs logged"
+			continue
+		fi
 		echo "    site $s: the plugin's table over $1 resyncs, the first ten and" \
 			"the last ten: holders beyond charon's CHILD_SAs at most $2, $3;" \
 			"declined $4, $5; interfaces $6, $7"
 		# site 2's charon restarts: only site 1's runs the whole soak
-		[ "$s" = 2 ] || [ "$1" -lt 20 ] ||
-			check "soak: site 1's table holds no more beyond charon's CHILD_SAs ($2 -> $3)" \
-				test "$3" -le "$(( ($2 > 0 ? $2 : 0) + 2 ))"
+		[ "$s" = 2 ] && continue
+		if [ "$1" -lt 20 ]; then
+			skip "soak: site 1's table growth: $1 resyncs, fewer than 20"
+			continue
+		fi
+		check "soak: site 1's table holds no more beyond charon's CHILD_SAs ($2 -> $3)" \
+			test "$3" -le "$(( ($2 > 0 ? $2 : 0) + 2 ))"
 	done
 }
 
@@ -242,7 +263,7 @@ growth_report() {
 		"held ${11} KiB, ${12} KiB, in ${13}, ${14} arenas; in use where the site held" \
 		"as many CHILD_SAs: ${16} KiB more over ${17} events (median over ${15} such numbers)"
 	if [ "$2" -lt 100 ]; then
-		echo "    (fewer than 100 quiet points: growth not judged)"
+		skip "soak: site $gr_s: charon $1's growth: $2 quiet points, fewer than 100"
 		return 0
 	fi
 	check "soak: site $gr_s: charon $1 keeps its open fds ($3 -> $4)" test "$4" -le "$3"
@@ -250,7 +271,7 @@ growth_report() {
 	check "soak: site $gr_s: charon $1's VmRSS does not grow ($7 -> $8 KiB)" \
 		test $(( ($8 - $7) * 100 )) -le $(( $7 * 5 > 102400 ? $7 * 5 : 102400 ))
 	if [ "${15}" = 0 ]; then
-		echo "    (no number of CHILD_SAs in both hundreds: the heap not judged)"
+		skip "soak: site $gr_s: charon $1's heap: no number of CHILD_SAs in both hundreds"
 		return 0
 	fi
 	check "soak: site $gr_s: charon $1's heap in use grows no faster than charon's own (${16} KiB over ${17} events)" \
@@ -267,12 +288,38 @@ heap_steady() {
 		[ "$1" -le $(( $2 / 4 > 64 ? $2 / 4 : 64 )) ]
 }
 
-if ! check "soak: malloc's figures reporter (tests/lib/heapstat.c) built" heapstat_build ||
-	! check "soak: sites 1 (A) and 2 (B, three roadwarriors) up with their connections" setup; then
-	dump_logs
-	summary
+# plugin_loaded: both charons loaded the plugin: their logs list vti
+# among the loaded plugins and none says it failed to load (the lines that
+# do are shown); true at once with --without-plugin
+plugin_loaded() {
+	[ -z "$WITHOUT" ] || return 0
+	for pl_s in 1 2; do
+		pl_log="$(site_dir $pl_s)/charon.log"
+		! grep -E "plugin 'vti':? failed to load" "$pl_log" || return 1
+		grep -q 'loaded plugins:.* vti\( \|$\)' "$pl_log" || return 1
+	done
+}
+
+# precondition DESC COMMAND...: a check without which the run means
+# nothing: if COMMAND fails, the run stops here with its reason and the
+# charons' logs (check returns 0 either way: it cannot stop anything)
+precondition() {
+	pc_desc=$1
+	shift
+	if "$@"; then
+		pass "$pc_desc"
+		return 0
+	fi
+	fail "$pc_desc"
+	echo "soak: stopped: $pc_desc failed"
+	dump_logs || true
+	summary || true
 	exit 1
-fi
+}
+
+precondition "soak: malloc's figures reporter (tests/lib/heapstat.c) built" heapstat_build
+precondition "soak: sites 1 (A) and 2 (B, three roadwarriors) up with their connections" setup
+precondition "soak: both charons loaded the plugin ($VTI_PLUGIN)" plugin_loaded
 server_start
 start=$(date +%s)
 i=0

@@ -3,6 +3,7 @@
 # Counting checks: a line per check, one summary line at the end.
 VTI_PASSED=0
 VTI_FAILED=0
+VTI_SKIPPED=0
 
 pass() {
 	VTI_PASSED=$((VTI_PASSED + 1))
@@ -25,8 +26,20 @@ check() {
 	fi
 }
 
+# skip WHAT: a check that could not be made here, and why; counted apart,
+# never as a pass
+skip() {
+	VTI_SKIPPED=$((VTI_SKIPPED + 1))
+	echo "SKIP: $*"
+}
+
+# summary: "N passed, M failed", with ", K skipped" where K > 0
 summary() {
-	echo "$VTI_PASSED passed, $VTI_FAILED failed"
+	if [ "$VTI_SKIPPED" -gt 0 ]; then
+		echo "$VTI_PASSED passed, $VTI_FAILED failed, $VTI_SKIPPED skipped"
+	else
+		echo "$VTI_PASSED passed, $VTI_FAILED failed"
+	fi
 	[ "$VTI_FAILED" -eq 0 ]
 }
 

@@ -89,19 +89,23 @@ ours_is() {
 }
 
 # monitor_listening NS FILE: returns once the monitor writing FILE has
-# seen an event of NS: lo's MTU lowered by one and set back (again every
+# seen a new event of NS: lo's MTU lowered by one and set back (again every
 # second); fails if it has not within 10 s. Until then a monitor may not
-# listen yet, and "it saw no event" would prove nothing.
+# listen yet (or, called again, may not have read what came before), and
+# "it saw no event" would prove nothing.
 monitor_listening() {
 	ml_mtu=$(ip -n "$1" -o link show dev lo | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
 	[ -n "$ml_mtu" ] || return 1
+	ml_seen=$(grep -c ": lo: .* mtu $((ml_mtu - 1)) " "$2")
+	ml_seen=${ml_seen:-0}
 	ml_i=0
 	while [ $ml_i -lt 100 ]; do
 		if [ $((ml_i % 10)) = 0 ]; then
 			ip -n "$1" link set dev lo mtu $((ml_mtu - 1))
 			ip -n "$1" link set dev lo mtu "$ml_mtu"
 		fi
-		grep -q ": lo: .* mtu $((ml_mtu - 1)) " "$2" && return 0
+		[ "$(grep -c ": lo: .* mtu $((ml_mtu - 1)) " "$2")" -gt "$ml_seen" ] &&
+			return 0
 		ml_i=$((ml_i + 1))
 		sleep 0.1
 	done
@@ -135,6 +139,61 @@ monitor_stop() {
 	return $ms_status
 }
 
+# no_child N: site N's charon answers and lists no installed CHILD_SA
+# named net (an answer that could not be read is no proof)
+no_child() {
+	nc_sas=$(swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null) || return 1
+	! printf '%s\n' "$nc_sas" | grep -qE "^ +net: #[0-9]+, .*INSTALLED"
+}
+
+# what the plugin logs (level 2, chd) at the end of every resync, with the
+# sizes of its table
+RESYNC_LINE='vti: resync: charon has [0-9]+ CHILD_SAs for interfaces, the table'
+
+# resyncs N: how many resyncs site N's charon log shows; prints nothing
+# and fails if the log cannot be read
+resyncs() (
+	rs_text=$(cat "$(site_dir "$1")/charon.log") || exit 1
+	printf '%s\n' "$rs_text" | grep -cE -- "$RESYNC_LINE"
+	exit 0
+)
+
+# resyncs_above N COUNT: site N's log shows more than COUNT resyncs
+resyncs_above() {
+	ra_n=$(resyncs "$1") || return 1
+	[ "$ra_n" -gt "$2" ]
+}
+
+# resynced N: site N's plugin ran a whole resync after this was called:
+# its settings reloaded (which resyncs at once), then the resync's log
+# line awaited (10 s); fails if it did not come. What the worker was given
+# before is applied by then: it resyncs, then applies its queue, in turn.
+resynced() {
+	rd_n=$(resyncs "$1") || return 1
+	swanctl_in "$(site_dir "$1")" --reload-settings > /dev/null 2>&1 || return 1
+	wait_for 10 resyncs_above "$1" "$rd_n"
+}
+
+# worker_done N: everything site N's plugin was told before this call has
+# been acted on: two resyncs in turn (the first may have been under way
+# already when the work came, and the queue is applied after it)
+worker_done() {
+	resynced "$1" && resynced "$1"
+}
+
+# caught_up WHAT: checks that the plugins of sites 1 and 2 acted on what
+# came before (worker_done) and that the link monitors of priv1 and priv2
+# (monitor_start FILEs $WORK/monitor1 and 2) read what the kernel said
+# until then: only after both does "no link event" mean anything
+caught_up() {
+	for cu_n in 1 2; do
+		check "$SCENARIO: $1: the plugin of site $cu_n acted on it (two resyncs logged)" \
+			worker_done "$cu_n"
+		check "$SCENARIO: $1: the link monitor of priv$cu_n read what came before" \
+			monitor_listening "priv$cu_n" "$WORK/monitor$cu_n"
+	done
+}
+
 # no_link_event FILE NAME: FILE, what a monitor saw, exists and no line
 # of it names NAME (those that do are shown)
 no_link_event() {
@@ -159,8 +218,11 @@ rekey_keeps() {
 	swanctl_in "$(site_dir 1)" --rekey "$@" > /dev/null 2>&1
 	check "$SCENARIO: $what completes" wait_for 30 rekeyed 1 "$before"
 	# break-before-make reauthentication needs a moment for the new SAs
-	wait_for 20 has_child 2
-	sleep 1
+	check "$SCENARIO: $what: site 2 has its CHILD_SA again" \
+		wait_for 20 has_child 2
+	# "no link event" counts only once each plugin acted on the rekey and
+	# each monitor read what the kernel said until then
+	caught_up "$what"
 	check "$SCENARIO: $what: both link monitors ran until stopped" monitor_stop
 	for n in ${KEEP_SITES:-1 2}; do
 		eval "before=\$i$n"

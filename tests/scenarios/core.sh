@@ -131,10 +131,17 @@ check "$SCENARIO: logged once" \
 	test "$(grep -c "invalid value 'bogus'" "$(site_dir 1)/charon.log")" = 1
 swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
 check "$SCENARIO: charon keeps running and negotiates" wait_child 1 net 40
+# the plugin saw the CHILD_SA and decided: only then is "no interface" one
+check "$SCENARIO: the plugin leaves its CHILD_SA (logged)" \
+	wait_for 10 grep -qE "vti: net: CHILD_SA \{[0-9]+\} gets no interface: the connection is disabled, not listed, or its settings are invalid" \
+	"$(site_dir 1)/charon.log"
 check "$SCENARIO: the connection gets no interface" link_absent priv1 vti6
 sed -i 's/mtu = bogus/mtu = 1400/' "$conf"
+hup_resyncs=$(resyncs 1)
 kill -HUP "$(charon_pid "$(site_dir 1)")"
-sleep 1
+# the settings are read again, then a resync runs at once: its log line
+check "$SCENARIO: SIGHUP reloads the settings (a resync logged)" \
+	wait_for 10 resyncs_above 1 "$hup_resyncs"
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
 check "$SCENARIO: fixed and reloaded with SIGHUP, the next SA gets it" initiate
 check "$SCENARIO: with the reloaded mtu" \
@@ -164,15 +171,18 @@ ip -n priv1 link add vti6 type dummy
 ip -n priv1 link set vti6 mtu 1234 up
 before=$(ip -n priv1 -d link show dev vti6)
 swanctl_in "$(site_dir 1)" --initiate --child net --timeout 40 > /dev/null 2>&1
-wait_child 1 net 40 > /dev/null 2>&1
+check "$SCENARIO: CHILD_SA installed on site 1" wait_child 1 net 40
+# the worker decided on it: what follows is checked after it acted
+check "$SCENARIO: the log names the interface and the connection" \
+	wait_for 10 grep -q "vti: net: interface vti6 exists in namespace priv1 and is not ours" \
+	"$(site_dir 1)/charon.log"
 check "$SCENARIO: the handmade vti6 is unchanged" \
 	link_details_are priv1 vti6 "$before"
-check "$SCENARIO: the log names the interface and the connection" \
-	grep -q "vti: net: interface vti6 exists in namespace priv1 and is not ours" \
-	"$(site_dir 1)/charon.log"
 check "$SCENARIO: nothing left in the public namespace" link_absent pub1 vti6
 swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
-sleep 1
+check "$SCENARIO: terminate leaves site 1 no CHILD_SA" wait_for 10 no_child 1
+check "$SCENARIO: the plugin acted on the terminate (two resyncs logged)" \
+	worker_done 1
 check "$SCENARIO: still there, unchanged, after terminate" \
 	link_details_are priv1 vti6 "$before"
 scenario_end

@@ -210,7 +210,10 @@ check "$SCENARIO: the reauthentication completes (site 1)" \
 	wait_for 40 settled_after 1 "$before1"
 check "$SCENARIO: the reauthentication completes (site 2)" \
 	wait_for 20 settled_after 2 "$before2"
-sleep 1
+for n in 1 2; do
+	check "$SCENARIO: the plugin of site $n acted on the reauthentication (two resyncs logged)" \
+		worker_done "$n"
+done
 for n in 1 2; do
 	eval "ifn=\$n$n before=\$i$n"
 	check "$SCENARIO: exactly one interface of ours (site $n)" ours_is "priv$n" 1
@@ -262,7 +265,7 @@ mobike_moves() {
 		wait_for 10 link_endpoints_are priv1 vti6 "$other" "$new"
 	check "$SCENARIO: the endpoints follow (site 2)" \
 		wait_for 10 link_endpoints_are priv2 vti6 "$new" "$other"
-	sleep 1
+	caught_up "the move"
 	check "$SCENARIO: both link monitors ran until stopped" monitor_stop
 	for n in 1 2; do
 		eval "ifi=\$i$n mtu=\$m$n"

@@ -188,7 +188,8 @@ t_del=$(( $(now_ms) - t0 ))
 polled=$(poll_back priv1 vti6 "$old" 2001:db8:ff::6/127 10)
 check "$SCENARIO: vti6 is back as a new link, up, with its address" \
 	back_up priv1 vti6 "$old" 2001:db8:ff::6/127
-sleep 1
+check "$SCENARIO: the link monitor read what came before" \
+	monitor_listening priv1 "$WORK/monitor1"
 check "$SCENARIO: the link monitor ran until stopped" monitor_stop
 times=$(heal_times "$WORK/monitor1" vti6 2001:db8:ff::6/127)
 cp "$WORK/monitor1" "$RESULTS/$SCENARIO.monitor"
@@ -217,24 +218,23 @@ check "$SCENARIO: vti6 is up" link_is_up priv1 vti6
 ip -n priv1 link set vti6 down
 check "$SCENARIO: the log says it is left down" \
 	wait_for 5 logged "$LOG1" "vti: net: vti6 was set down by hand, leaving it down"
-sleep 2
+check "$SCENARIO: the plugin acted on it (two resyncs logged)" worker_done 1
 check "$SCENARIO: vti6 stays down" link_is_down priv1 vti6
 before=$(sa_ids 1)
 swanctl_in "$(site_dir 1)" --rekey --child net > /dev/null 2>&1
 check "$SCENARIO: a CHILD_SA rekey completes" wait_for 30 rekeyed 1 "$before"
-sleep 2
+check "$SCENARIO: the plugin acted on the rekey (two resyncs logged)" worker_done 1
 check "$SCENARIO: the rekey leaves it down" link_is_down priv1 vti6
 check "$SCENARIO: the same link" link_has_ifindex priv1 vti6 "$i1"
 ip -n priv1 link set vti6 up
 check "$SCENARIO: set up again by hand is logged" \
 	wait_for 5 logged "$LOG1" "vti: net: vti6 was set up again by hand"
 check "$SCENARIO: vti6 is up" link_is_up priv1 vti6
-sleep 1
-ip -n priv1 addr show dev vti6 | sed 's/^/    | /'
 check "$SCENARIO: vti6 has its IPv6 address (2001:db8:ff::6/127)" \
-	link_has_addr priv1 vti6 2001:db8:ff::6/127
+	wait_for 5 link_has_addr priv1 vti6 2001:db8:ff::6/127
 check "$SCENARIO: vti6 has its IPv4 address (198.51.100.6/31)" \
-	link_has_addr priv1 vti6 198.51.100.6/31
+	wait_for 5 link_has_addr priv1 vti6 198.51.100.6/31
+ip -n priv1 addr show dev vti6 | sed 's/^/    | /'
 check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
 scenario_end
 
@@ -277,7 +277,11 @@ uid=$(child_uid 1)
 check "$SCENARIO: site 2 gives it an interface" wait_for 5 link_is_up priv2 vti6
 check "$SCENARIO: site 1's plugin saw CHILD_SA {$uid} and left it" \
 	logged "$LOG1" "vti: net: CHILD_SA {$uid} gets no interface: the connection is disabled"
-sleep 3
+# a resync (every 2 s) decides on it again: the second one logged from
+# here began after this point
+declined_resyncs=$(resyncs 1)
+check "$SCENARIO: site 1's plugin resyncs twice" \
+	wait_for 10 resyncs_above 1 $((declined_resyncs + 1))
 check "$SCENARIO: site 1 has no interface after a resync" ours_is priv1 0
 sed -i 's/connections { net { enable = no } }/connections { net { enable = yes } }/' \
 	"$(site_dir 1)/strongswan.conf"

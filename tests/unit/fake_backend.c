@@ -51,9 +51,11 @@ typedef struct {
 	int n_events;
 	bool overrun;
 	bool woken;
+	/** wakeup() calls so far */
+	int wakeups;
 	/** protects everything above and the public fields the calls write */
 	pthread_mutex_t mutex;
-	/** signalled when an event is queued or on wakeup() */
+	/** signalled when an event is queued, a link made or on wakeup() */
 	pthread_cond_t cond;
 	/** fake_backend_pause() */
 	const char *pause_prefix;
@@ -282,6 +284,7 @@ static fake_link_t *add(private_fake_t *this, const char *netns,
 			snprintf(l->netns, sizeof(l->netns), "%s", netns);
 			snprintf(l->name, sizeof(l->name), "%s", name);
 			snprintf(l->alias, sizeof(l->alias), "%s", alias ?: "");
+			pthread_cond_broadcast(&this->cond);
 			return l;
 		}
 	}
@@ -928,6 +931,7 @@ METHOD(vti_backend_t, wakeup, void,
 {
 	lock(this);
 	this->woken = TRUE;
+	this->wakeups++;
 	pthread_cond_broadcast(&this->cond);
 	unlock(this);
 }
@@ -1218,6 +1222,80 @@ bool fake_backend_link(fake_backend_t *fake, const char *netns,
 	}
 	unlock(this);
 	return l != NULL;
+}
+
+/**
+ * Wait on the fake's condition until ready(this, data) holds (with the lock
+ * held), at most timeout_ms.
+ */
+static bool wait_until(private_fake_t *this, int timeout_ms,
+					   bool (*ready)(private_fake_t *this, const void *data),
+					   const void *data)
+{
+	struct timespec deadline;
+	bool ok;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L)
+	{
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	lock(this);
+	while (!(ok = ready(this, data)) &&
+		   pthread_cond_timedwait(&this->cond, &this->mutex,
+								  &deadline) != ETIMEDOUT)
+	{
+	}
+	ok = ok || ready(this, data);
+	unlock(this);
+	return ok;
+}
+
+/**
+ * The link "netns\0name" exists, for wait_until().
+ */
+static bool link_made(private_fake_t *this, const void *data)
+{
+	const char *netns = data;
+
+	return find(this, netns, 0, netns + strlen(netns) + 1) != NULL;
+}
+
+bool fake_backend_wait_exists(fake_backend_t *fake, const char *netns,
+							  const char *name, int timeout_ms)
+{
+	char key[160];
+
+	snprintf(key, sizeof(key), "%s%c%s", netns, '\0', name);
+	return wait_until((private_fake_t*)fake, timeout_ms, link_made, key);
+}
+
+int fake_backend_wakeups(fake_backend_t *fake)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	int n;
+
+	lock(this);
+	n = this->wakeups;
+	unlock(this);
+	return n;
+}
+
+/**
+ * More wakeup() calls than *data, for wait_until().
+ */
+static bool woken_after(private_fake_t *this, const void *data)
+{
+	return this->wakeups > *(const int*)data;
+}
+
+bool fake_backend_wait_wakeup(fake_backend_t *fake, int after,
+							  int timeout_ms)
+{
+	return wait_until((private_fake_t*)fake, timeout_ms, woken_after, &after);
 }
 
 bool fake_backend_exists(fake_backend_t *fake, const char *netns,

@@ -218,6 +218,30 @@ bool fake_backend_exists(fake_backend_t *fake, const char *netns,
 						 const char *name, bool *up);
 
 /**
+ * Wait until an interface exists (made by another thread), at most
+ * timeout_ms.
+ *
+ * @return			FALSE if it did not within timeout_ms
+ */
+bool fake_backend_wait_exists(fake_backend_t *fake, const char *netns,
+							  const char *name, int timeout_ms);
+
+/**
+ * Number of wakeup() calls so far (the manager wakes its worker when it
+ * queues work and when it tells it to stop).
+ */
+int fake_backend_wakeups(fake_backend_t *fake);
+
+/**
+ * Wait until wakeup() was called more than after times in all, at most
+ * timeout_ms.
+ *
+ * @return			FALSE if it was not within timeout_ms
+ */
+bool fake_backend_wait_wakeup(fake_backend_t *fake, int after,
+							  int timeout_ms);
+
+/**
  * The kernel's state of an interface; FALSE if there is none.
  */
 bool fake_backend_link(fake_backend_t *fake, const char *netns,

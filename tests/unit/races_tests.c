@@ -221,9 +221,12 @@ END_TEST
 
 /* ---- 2b. link events during our own operation ---------------------- */
 
+/** delete_by_hand() found vti5 and deleted it */
+static bool deleted_by_hand;
+
 static void delete_by_hand(void *data)
 {
-	fake_backend_del(fake, "private", "vti5");
+	deleted_by_hand = fake_backend_del(fake, "private", "vti5");
 }
 
 /*
@@ -241,15 +244,16 @@ START_TEST(test_deleted_during_own_op)
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
+	deleted_by_hand = FALSE;
 	fake_backend_pause(fake, "mtu private vti5", delete_by_hand, NULL);
 	manager->child_rekey(manager, 1, &a2);
 	SETTLE(manager);
-	/* the worker's follow-up window and a second look */
-	usleep(300000);
-	SETTLE(manager);
-	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", NULL),
+	ck_assert_msg(deleted_by_hand, "vti5 was not deleted during the MTU "
+				  "change: nothing was tested; calls:\n%s", fake->calls);
+	/* the worker reads the deletion after its follow-up window */
+	ck_assert_msg(fake_backend_wait_exists(fake, "private", "vti5", 5000),
 				  "vti5 deleted by hand during our MTU change is not made "
-				  "again; log:\n%s", test_log);
+				  "again within 5 s; log:\n%s", test_log);
 }
 END_TEST
 
@@ -333,12 +337,17 @@ START_TEST(test_shutdown_during_create)
 	blocker_t *blocker;
 	pthread_t thread;
 
+	int wakeups;
+
 	blocker = block_at("create vti6");
 	manager->child_up(manager, &a);
 	blocker->paused->wait(blocker->paused);
+	wakeups = fake_backend_wakeups(fake);
 	ck_assert(!pthread_create(&thread, NULL, destroy_manager, NULL));
-	/* let release_all() run and the worker be cancelled */
-	usleep(200000);
+	/* release_all() ran (it wakes the worker, with the table locked, for
+	 * what it queues) or the worker was told to stop (after it) */
+	ck_assert_msg(fake_backend_wait_wakeup(fake, wakeups, 5000),
+				  "charon's stop did not wake the worker within 5 s");
 	blocker->resume->post(blocker->resume);
 	pthread_join(thread, NULL);
 	manager = NULL;
@@ -351,11 +360,17 @@ END_TEST
 
 static pthread_t stopper;
 
+/** stop_meanwhile() saw the stop wake the worker */
+static bool stop_seen;
+
 static void stop_meanwhile(void *data)
 {
+	int wakeups = fake_backend_wakeups(fake);
+
 	ck_assert(!pthread_create(&stopper, NULL, destroy_manager, NULL));
-	/* release_all() runs, the worker is told to stop */
-	usleep(300000);
+	/* release_all() ran (it wakes the worker, with the table locked, for
+	 * what it queues) or the worker was told to stop (after it) */
+	stop_seen = fake_backend_wait_wakeup(fake, wakeups, 5000);
 }
 
 /*
@@ -374,10 +389,13 @@ START_TEST(test_shutdown_during_resync)
 	SETTLE(manager);
 	source->tunnels[source->count++] = a;
 	source->meanwhile = stop_meanwhile;
+	stop_seen = FALSE;
 	manager->set_source(manager, &source->public);
 	manager->resync(manager);
 	ck_assert(WAIT_FOR(source->meanwhile == NULL));
 	pthread_join(stopper, NULL);
+	ck_assert_msg(stop_seen, "charon's stop did not wake the worker within "
+				  "5 s of the resync's reading");
 	manager = NULL;
 	free(source);
 	ck_assert_msg(fake_backend_count(fake) == 0, "%d interface(s) left after "

@@ -6,8 +6,8 @@
 /*
  * The real backend on real sockets, in a user, network and mount namespace
  * of the test's own: a forked child unshares them (no privilege needed
- * where unprivileged user namespaces are allowed, as on Debian; skipped
- * with a note where they are not). There is only lo, and no module loads
+ * where unprivileged user namespaces are allowed, as on Debian; a skip
+ * counted in the summary where they are not, see test_skip()). There is only lo, and no module loads
  * there. /run is a tmpfs of the child's, for its named namespaces.
  */
 
@@ -18,6 +18,12 @@
 
 /** why the child's test failed, "SKIP: ..." if it could not run */
 extern char sandbox_msg[512];
+
+/**
+ * Set by a sandboxed test function that passed without checking all it
+ * should (what it could not, and why): in_sandbox() records it as a skip.
+ */
+extern char sandbox_skipped[256];
 
 /**
  * In a sandboxed test function: fail with the line, the condition and the
@@ -34,7 +40,8 @@ bool sandbox_write_file(const char *path, const char *text);
 
 /**
  * Run fn in a forked child inside its own namespaces; fail with what it
- * says in sandbox_msg, or pass with a note if it could not get there.
+ * says in sandbox_msg, or record a skip (test_skip()) if it could not get
+ * there or set sandbox_skipped.
  */
 void in_sandbox(bool (*fn)(void));
 

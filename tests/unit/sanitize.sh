@@ -27,7 +27,7 @@ CK_FORK=no ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
 	UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
 	"$bin" > "$log" 2>&1
 status=$?
-grep -E '^[0-9]+%: Checks' "$log"
+grep -E '^[0-9]+%: Checks|^SKIP: |^Skipped: ' "$log"
 if grep -qE '^==[0-9]+==ERROR|^SUMMARY: [A-Za-z]+Sanitizer|runtime error:' "$log"; then
 	grep -E -A 40 '^==[0-9]+==ERROR|runtime error:' "$log" | head -n 80
 	echo "FAIL: the unit tests built with ASan and UBSan ($san_cc): findings ($log)"

@@ -16,6 +16,8 @@ failed=0
 if [ $status -ne 0 ]; then
 	echo "FAIL: the unit tests fail under valgrind"
 	failed=1
+else
+	echo "PASS: the unit tests pass under valgrind"
 fi
 if awk -f "$top/tests/lib/valgrind-ours.awk" "$log"; then
 	echo "PASS: valgrind finds no invalid access or leak in the plugin's code"

@@ -29,7 +29,7 @@ Suite *longrun_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
- * test_log_clear().
+ * test_log_clear(); a line that does not fit fails the test at its exit.
  */
 extern char test_log[16384];
 
@@ -40,6 +40,15 @@ extern char test_log[16384];
 extern level_t test_log_level;
 
 void test_log_clear(void);
+
+/**
+ * Record that the running test could not check what it should here, and
+ * why: printed as "SKIP: reason" after the run, counted ("Skipped: K"),
+ * never taken for a pass (Check itself knows no skip).
+ *
+ * @param fmt		the reason, printf style
+ */
+void test_skip(const char *fmt, ...);
 
 /**
  * Start threads of the processor (the kernel worker is one of its jobs)
