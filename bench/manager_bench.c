@@ -24,6 +24,7 @@
  */
 
 #include "vti_manager.h"
+#include "manager_probe.h"
 
 #include <malloc.h>
 #include <unistd.h>
@@ -142,7 +143,7 @@ int main(int argc, char *argv[])
 		/* the worker's job never ran: nothing to wait for or clean up */
 		_exit(0);
 	}
-	if (!manager->flush(manager, timeout * 1000))
+	if (!vti_manager_flush(manager, timeout * 1000))
 	{
 		/* the worker's job is still running: destroying would wait for it */
 		printf("stuck phase=create after_s=%d\n", timeout);
@@ -151,10 +152,10 @@ int main(int argc, char *argv[])
 	created = now();
 	print_holds("child_up", holds, n);
 	heap = mallinfo2().uordblks - heap;
-	if (manager->count(manager) != n)
+	if (vti_manager_count(manager) != n)
 	{
 		fprintf(stderr, "only %d of %d interfaces created\n",
-				manager->count(manager), n);
+				vti_manager_count(manager), n);
 		return 1;
 	}
 	printf("ours_create n=%d create_us_per_if=%.1f heap_bytes_per_tunnel=%zu\n",
@@ -165,10 +166,10 @@ int main(int argc, char *argv[])
 		manager->child_down(manager, "bench", i, 0);
 		holds[i - 1] = now() - call;
 	}
-	if (!manager->flush(manager, timeout * 1000))
+	if (!vti_manager_flush(manager, timeout * 1000))
 	{
 		printf("stuck phase=delete after_s=%d left=%d\n", timeout,
-			   manager->count(manager));
+			   vti_manager_count(manager));
 		_exit(3);
 	}
 	deleted = now();

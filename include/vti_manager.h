@@ -44,13 +44,6 @@ struct vti_manager_t {
 					   uint32_t child_id, uint32_t grace);
 
 	/**
-	 * Release the interfaces waiting for a reauthentication's CHILD_SAs.
-	 *
-	 * @param all		every waiting one, not only those whose grace ended
-	 */
-	void (*expire_pending)(vti_manager_t *this, bool all);
-
-	/**
 	 * A CHILD_SA was rekeyed: the new one takes the old one's place.
 	 *
 	 * @param old_id	unique id of the rekeyed CHILD_SA
@@ -100,19 +93,6 @@ struct vti_manager_t {
 	 * @param source	source, NULL for none
 	 */
 	void (*set_source)(vti_manager_t *this, vti_source_t *source);
-
-	/**
-	 * Wait until the kernel worker has applied what was recorded so far.
-	 *
-	 * @param timeout_ms	longest wait
-	 * @return			FALSE if it was still busy then
-	 */
-	bool (*flush)(vti_manager_t *this, u_int timeout_ms);
-
-	/**
-	 * Number of interfaces in the table.
-	 */
-	int (*count)(vti_manager_t *this);
 
 	/**
 	 * Remove what was created (or set it down, per down_action), destroy.

@@ -189,9 +189,12 @@ METHOD(vti_manager_t, child_down, void,
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, expire_pending, void,
-	private_vti_manager_t *this, bool all)
+/*
+ * Described in tests/unit/manager_probe.h
+ */
+void vti_manager_expire_graces(vti_manager_t *manager, bool all)
 {
+	private_vti_manager_t *this = (private_vti_manager_t*)manager;
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
 	time_t now = time_monotonic(NULL);
@@ -448,15 +451,22 @@ METHOD(vti_manager_t, set_source, void,
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, flush, bool,
-	private_vti_manager_t *this, u_int timeout_ms)
+/*
+ * Described in tests/unit/manager_probe.h
+ */
+bool vti_manager_flush(vti_manager_t *manager, u_int timeout_ms)
 {
+	private_vti_manager_t *this = (private_vti_manager_t*)manager;
+
 	return this->worker->flush(this->worker, timeout_ms);
 }
 
-METHOD(vti_manager_t, count, int,
-	private_vti_manager_t *this)
+/*
+ * Described in tests/unit/manager_probe.h
+ */
+int vti_manager_count(vti_manager_t *manager)
 {
+	private_vti_manager_t *this = (private_vti_manager_t*)manager;
 	int n;
 
 	this->table.mutex->lock(this->table.mutex);
@@ -529,15 +539,12 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 		.public = {
 			.child_up = _child_up,
 			.child_down = _child_down,
-			.expire_pending = _expire_pending,
 			.child_rekey = _child_rekey,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,
 			.resync = _resync,
 			.set_source = _set_source,
-			.flush = _flush,
-			.count = _count,
 			.destroy = _destroy,
 		},
 		.table = {

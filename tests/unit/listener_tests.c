@@ -115,11 +115,6 @@ static void m_child_down(vti_manager_t *this, const char *conn,
 	record("child_down(conn=%s child=%u grace=%u)", conn, child_id, grace);
 }
 
-static void m_expire_pending(vti_manager_t *this, bool all)
-{
-	record("expire_pending(all=%d)", all);
-}
-
 static void m_child_rekey(vti_manager_t *this, uint32_t old_id,
 						  const vti_tunnel_t *tunnel)
 {
@@ -161,18 +156,6 @@ static void m_set_source(vti_manager_t *this, vti_source_t *new)
 	source = new;
 }
 
-static bool m_flush(vti_manager_t *this, u_int timeout_ms)
-{
-	record("flush");
-	return TRUE;
-}
-
-static int m_count(vti_manager_t *this)
-{
-	record("count");
-	return 0;
-}
-
 /** set by the manager's destroy, which the listener's destroy calls */
 static bool manager_destroyed;
 
@@ -184,15 +167,12 @@ static void m_destroy(vti_manager_t *this)
 static vti_manager_t manager = {
 	.child_up = m_child_up,
 	.child_down = m_child_down,
-	.expire_pending = m_expire_pending,
 	.child_rekey = m_child_rekey,
 	.ike_rekey = m_ike_rekey,
 	.ike_update = m_ike_update,
 	.reload = m_reload,
 	.resync = m_resync,
 	.set_source = m_set_source,
-	.flush = m_flush,
-	.count = m_count,
 	.destroy = m_destroy,
 };
 

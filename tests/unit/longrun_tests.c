@@ -78,11 +78,11 @@ START_TEST(test_unique_if_id_kept_down_forever)
 			SETTLE(manager);
 		}
 	}
-	ck_assert_msg(manager->count(manager) <= 1 && fake_backend_count(fake) <= 1,
+	ck_assert_msg(vti_manager_count(manager) <= 1 && fake_backend_count(fake) <= 1,
 				  "after %d reconnects of a %%unique if_id connection "
 				  "(down_action = down) the table has %d interfaces and the "
 				  "kernel %d links, kept down for if_ids charon never gives "
-				  "again", rounds, manager->count(manager),
+				  "again", rounds, vti_manager_count(manager),
 				  fake_backend_count(fake));
 }
 END_TEST
@@ -471,7 +471,7 @@ static void soak_round(soak_t *st, source_t *source, int events)
 			st->up[p] = FALSE;
 		}
 	}
-	manager->expire_pending(manager, TRUE);
+	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	charon_has(source, st->live, st->up);
 	holders = soak_sizes(&n_live, &retired, &ikes, &ifaces, &declined);

@@ -12,6 +12,7 @@
 #define MANAGER_FIXTURE_H_
 
 #include "vti_manager.h"
+#include "manager_probe.h"
 #include "fake_backend.h"
 
 #include <unistd.h>

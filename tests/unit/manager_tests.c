@@ -59,7 +59,7 @@ START_TEST(test_up_down)
 	manager->child_down(manager, "V3-2", 1, 0);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -209,7 +209,7 @@ START_TEST(test_make_before_break)
 	manager->child_down(manager, "V3-2", 1, 0);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 	manager->child_down(manager, "V3-2", 2, 0);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
@@ -241,13 +241,13 @@ START_TEST(test_break_before_make_reauth_initiator)
 	/* our IKE_SA reauthenticates: its children go down first */
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
-	manager->expire_pending(manager, FALSE);
+	vti_manager_expire_graces(manager, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_up(manager, &new);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->expire_pending(manager, TRUE);
+	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 2, 0);
@@ -265,13 +265,13 @@ START_TEST(test_reauth_never_returns)
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
-	manager->expire_pending(manager, FALSE);
+	vti_manager_expire_graces(manager, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->expire_pending(manager, TRUE);
+	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
@@ -284,7 +284,7 @@ START_TEST(test_ike_down_several_children)
 	SETTLE(manager);
 	manager->child_up(manager, &b);
 	SETTLE(manager);
-	ck_assert_int_eq(manager->count(manager), 2);
+	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
 	manager->child_down(manager, "V3-2", 1, 0);
@@ -308,7 +308,7 @@ START_TEST(test_roadwarriors_share)
 	ck_assert_int_eq(fake->last_params.remote[3], 0);
 	manager->child_up(manager, &b);
 	SETTLE(manager);
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
 	manager->child_down(manager, "rw", 1, 0);
@@ -367,7 +367,7 @@ START_TEST(test_same_name_other_peer)
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.2 mtu=1446\n");
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 }
 END_TEST
 
@@ -496,7 +496,7 @@ START_TEST(test_failure_leaves_nothing)
 					 "Invalid argument"));
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	/* the table keeps the CHILD_SA's claim: a resync tries again */
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 	/* and the next SA tries again */
 	fake_backend_clear(fake);
 	t.child_id = 2;
@@ -775,7 +775,7 @@ START_TEST(test_xfrm_unique_dir)
 	SETTLE(manager);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm7", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm8", NULL));
-	ck_assert_int_eq(manager->count(manager), 2);
+	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "x", 1, 0);
 	SETTLE(manager);
@@ -790,7 +790,7 @@ START_TEST(test_xfrm_if_id_zero_unused)
 
 	manager->child_up(manager, &t);
 	SETTLE(manager);
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm5", NULL));
 	ck_assert(!fake_backend_exists(fake, "private", "xfrm0", NULL));
 }

@@ -140,7 +140,7 @@ START_TEST(test_rekey_collision_won)
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti6", NULL),
 				  "vti6 still in the kernel after child_down(3); calls: %s",
 				  fake->calls);
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -164,7 +164,7 @@ START_TEST(test_rekey_collision_lost)
 	manager->child_down(manager, "V3-2", 2, 0);
 	SETTLE(manager);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -182,7 +182,7 @@ START_TEST(test_rekey_delete_collision)
 	SETTLE(manager);
 	/* our redundant new CHILD_SA goes without an event */
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -291,7 +291,7 @@ START_TEST(test_unique_marks_make_before_break)
 	manager->child_down(manager, "u", 2, 0);
 	SETTLE(manager);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
@@ -313,13 +313,13 @@ START_TEST(test_unique_marks_break_before_make)
 	manager->child_up(manager, &new);
 	SETTLE(manager);
 	assert_unique_vti6(ifindex, 2);
-	manager->expire_pending(manager, TRUE);
+	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	assert_unique_vti6(ifindex, 2);
 	manager->child_down(manager, "u", 2, 0);
 	SETTLE(manager);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
@@ -350,7 +350,7 @@ START_TEST(test_unique_marks_break_before_make_invalid)
 	manager->child_up(manager, &new);
 	SETTLE(manager);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
 					 "got no interface, u1 kept for it goes"));
 	ck_assert(strstr(test_log, "vti: u: deleted u1 from namespace private "
@@ -382,7 +382,7 @@ START_TEST(test_unique_marks_break_before_make_moved)
 				  "u1 still kept; calls: %s", fake->calls);
 	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
 					 "took u5, u1 kept for it goes"));
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 }
 END_TEST
 
@@ -594,7 +594,7 @@ static void racer_start(void *data)
 
 static void *expire_all(void *data)
 {
-	manager->expire_pending(manager, TRUE);
+	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	return NULL;
 }
@@ -630,12 +630,12 @@ START_TEST(test_expire_races_child_up)
 	race_expire("remove", &racer);
 	l = link_of("private", "vti6");
 	ck_assert_msg(l.up, "calls: %s", fake->calls);
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
 	manager->child_down(manager, "V3-2", 2, 0);
 	SETTLE(manager);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
@@ -802,7 +802,7 @@ START_TEST(test_lookup_error)
 				  test_log);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	/* the CHILD_SA keeps its claim, for the next resync to try again */
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 }
 END_TEST
 
@@ -825,7 +825,7 @@ START_TEST(test_remove_already_gone)
 	SETTLE(manager);
 	ck_assert(strstr(fake->calls, "remove private"));
 	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
-	ck_assert_int_eq(manager->count(manager), 0);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
@@ -851,7 +851,7 @@ START_TEST(test_leftover_already_gone)
 	l = link_of("private", "vti6");
 	ck_assert(l.up);
 	ck_assert_int_eq(l.params.ikey, 6);
-	ck_assert_int_eq(manager->count(manager), 1);
+	ck_assert_int_eq(vti_manager_count(manager), 1);
 }
 END_TEST
 

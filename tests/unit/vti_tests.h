@@ -13,6 +13,8 @@
 #include <check.h>
 #include <library.h>
 
+#include "manager_probe.h"
+
 Suite *mtu_suite_create(void);
 Suite *config_suite_create(void);
 Suite *manager_suite_create(void);
@@ -59,7 +61,7 @@ void test_threads(void);
 /**
  * Wait until the manager's kernel worker applied what it was told.
  */
-#define SETTLE(m) ck_assert_msg((m)->flush((m), 5000), \
+#define SETTLE(m) ck_assert_msg(vti_manager_flush((m), 5000), \
 								"the kernel worker did not settle")
 
 #endif
