@@ -50,23 +50,6 @@ bool vti_netns_call(const char *name, int netns_fd, void (*fn)(void *data),
 struct mnl_socket *vti_netns_mnl_open(unsigned int groups, vti_err_t *err);
 
 /**
- * Open an rtnetlink socket inside namespace name ("" for charon's own);
- * the calling thread enters the namespace only for the socket() call.
- *
- * @return			bound socket, NULL on failure with err set
- */
-struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err);
-
-/**
- * Write a sysctl (a path below /proc/sys) as seen from namespace name,
- * entering it to open the file.
- *
- * @return			0, or -errno with err set
- */
-int vti_netns_sysctl(const char *name, const char *path, const char *value,
-					 vti_err_t *err);
-
-/**
  * Write value to the file path below dir_fd, a directory of /proc/sys
  * opened inside a namespace: /proc/sys/net resolves names in the namespace
  * of the directory's opener, so this takes no setns().

@@ -102,71 +102,6 @@ bool vti_netns_call(const char *name, int netns_fd, void (*fn)(void*),
 }
 
 /**
- * Run fn in namespace name on the calling thread, then return to charon's.
- */
-static bool in_netns(const char *name, void (*fn)(void*), void *data,
-					 vti_err_t *err)
-{
-	bool ok;
-	int target;
-
-	if (!*name)
-	{
-		fn(data);
-		return TRUE;
-	}
-	target = vti_netns_open(name);
-	if (target < 0)
-	{
-		snprintf(err->msg, sizeof(err->msg), "namespace %s: %s", name,
-				 strerror(-target));
-		return FALSE;
-	}
-	ok = vti_netns_call(name, target, fn, data, err);
-	close(target);
-	return ok;
-}
-
-typedef struct {
-	struct mnl_socket *nl;
-	vti_err_t *err;
-} socket_data_t;
-
-static void socket_in(void *data)
-{
-	socket_data_t *d = data;
-
-	d->nl = vti_netns_mnl_open(0, d->err);
-}
-
-struct mnl_socket *vti_netns_socket(const char *name, vti_err_t *err)
-{
-	socket_data_t data = { .err = err };
-
-	if (!in_netns(name, socket_in, &data, err))
-	{
-		return NULL;
-	}
-	return data.nl;
-}
-
-typedef struct {
-	const char *path;
-	int fd;
-} open_data_t;
-
-static void open_in(void *data)
-{
-	open_data_t *d = data;
-
-	d->fd = open(d->path, O_WRONLY | O_CLOEXEC);
-	if (d->fd < 0)
-	{
-		d->fd = -errno;
-	}
-}
-
-/**
  * Write value to fd and close it; full is the file's name for messages.
  */
 static int write_close(int fd, const char *full, const char *value,
@@ -185,27 +120,6 @@ static int write_close(int fd, const char *full, const char *value,
 				 strerror(-ret));
 	}
 	return ret;
-}
-
-int vti_netns_sysctl(const char *name, const char *path, const char *value,
-					 vti_err_t *err)
-{
-	char full[256];
-	/* /proc/sys/net shows the namespace of whoever opens it */
-	open_data_t data = { .path = full };
-
-	snprintf(full, sizeof(full), "/proc/sys/%s", path);
-	if (!in_netns(name, open_in, &data, err))
-	{
-		return -EIO;
-	}
-	if (data.fd < 0)
-	{
-		snprintf(err->msg, sizeof(err->msg), "opening %.200s: %s", full,
-				 strerror(-data.fd));
-		return data.fd;
-	}
-	return write_close(data.fd, full, value, err);
 }
 
 int vti_netns_write_at(int dir_fd, const char *dir_name, const char *path,

@@ -59,6 +59,21 @@ static int count_fds(void)
 	return n;
 }
 
+/**
+ * What the backend writes its sysctls with: vti_netns_write_at() below a
+ * directory of /proc/sys (here charon's own, the test's namespace).
+ */
+static int sysctl_write(const char *path, const char *value, vti_err_t *err)
+{
+	int dir, ret;
+
+	dir = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert(dir >= 0);
+	ret = vti_netns_write_at(dir, "/proc/sys", path, value, err);
+	close(dir);
+	return ret;
+}
+
 START_TEST(test_sysctl_write_fails)
 {
 	vti_err_t err = {};
@@ -69,7 +84,7 @@ START_TEST(test_sysctl_write_fails)
 	before = count_fds();
 	for (i = 0; i < 3; i++)
 	{
-		ck_assert_int_eq(vti_netns_sysctl("", "../../dev/full", "1", &err),
+		ck_assert_int_eq(sysctl_write("../../dev/full", "1", &err),
 						 -ENOSPC);
 	}
 	ck_assert_msg(strstr(err.msg, "writing /proc/sys/../../dev/full: "),
@@ -84,7 +99,7 @@ START_TEST(test_sysctl_write_ok)
 	int before;
 
 	before = count_fds();
-	ck_assert_int_eq(vti_netns_sysctl("", "../../dev/null", "1", &err), 0);
+	ck_assert_int_eq(sysctl_write("../../dev/null", "1", &err), 0);
 	ck_assert_int_eq(count_fds(), before);
 }
 END_TEST
@@ -95,7 +110,7 @@ START_TEST(test_sysctl_open_fails)
 	int before;
 
 	before = count_fds();
-	ck_assert_int_eq(vti_netns_sysctl("", "net/no/such/sysctl", "1", &err),
+	ck_assert_int_eq(sysctl_write("net/no/such/sysctl", "1", &err),
 					 -ENOENT);
 	ck_assert_msg(strstr(err.msg, "opening /proc/sys/net/no/such/sysctl"),
 				  "%s", err.msg);
@@ -557,6 +572,43 @@ static int list_addrs(vti_backend_t *backend, const char *netns,
 	return backend->list_addrs(backend, netns, addr_cb, NULL, err);
 }
 
+typedef struct {
+	struct mnl_socket *nl;
+	vti_err_t *err;
+} socket_in_t;
+
+static void open_socket(void *data)
+{
+	socket_in_t *in = data;
+
+	in->nl = vti_netns_mnl_open(0, in->err);
+}
+
+/**
+ * An rtnetlink socket of namespace netns, as the backend opens its own.
+ */
+static struct mnl_socket *socket_of(const char *netns, vti_err_t *err)
+{
+	socket_in_t in = { .err = err };
+	int fd;
+
+	if (!*netns)
+	{
+		return vti_netns_mnl_open(0, err);
+	}
+	fd = vti_netns_open(netns);
+	if (fd < 0)
+	{
+		return NULL;
+	}
+	if (!vti_netns_call(netns, fd, open_socket, &in, err))
+	{
+		in.nl = NULL;
+	}
+	close(fd);
+	return in.nl;
+}
+
 /**
  * Set the alias of a link, which the backend does only in create().
  */
@@ -570,7 +622,7 @@ static bool set_alias(const char *netns, int ifindex, const char *alias)
 	ssize_t len;
 	bool ok;
 
-	nl = vti_netns_socket(netns, &err);
+	nl = socket_of(netns, &err);
 	if (!nl)
 	{
 		return FALSE;
