@@ -457,6 +457,18 @@ EOF
 		grep -q 'loaded plugins:.* vti\b' "$log"
 	check "$SCENARIO: the plugin logs the strongSwan it was built against (${built:-?})" \
 		grep -qF "vti: built against strongSwan ${built:-?}" "$log"
+	# safe without reading: the installed strongswan.d/strongswan-vti.conf
+	# makes charon ignore the name new interfaces are born under; where it
+	# did not, moving vti6 away made charon roam and MOBIKE send updates
+	# (selfheal-roam-storm-unignored shows both)
+	check "$SCENARIO: the plugin moved vti6 out of charon's namespace" \
+		grep -q "vti: V3-2: created vti6 vti6 .* in namespace private" "$log"
+	check "$SCENARIO: charon saw no interface of ours leave (0 roam events)" \
+		text_lacks "$(cat "$log")" -F -e "interface strongswan-vti deleted"
+	check "$SCENARIO: no MOBIKE address update" \
+		text_lacks "$(cat "$log")" -F -e "address list update using MOBIKE"
+	check "$SCENARIO: no interfaces_ignore warning" \
+		text_lacks "$(cat "$log")" -F -e "interfaces_ignore does not list"
 	grep -Ei "vti.*(deprecated|fail|requires|error|warn)|(deprecated|fail|warn).*vti|plugin '?vti" \
 		"$log" "$WORK/$unit.out"
 	check "$SCENARIO: no warning about the plugin in the log" test $? -eq 1
