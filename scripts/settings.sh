@@ -268,8 +268,9 @@ function values_of(i,   vals, r)
 	return vals
 }
 
-# short: what follows the section's example, then a key a few lines, the
-# man page has them in full
+# short: the paragraph after the section's example, then a key a few
+# lines; the man page has them in full (and checking and reloading, which
+# README says in "Operating it")
 function readme(   i, k, after, title, text)
 {
 	after = 0
@@ -279,13 +280,10 @@ function readme(   i, k, after, title, text)
 		{
 			after = 1
 		}
-		else if (after)
+		else if (after == 1)
 		{
-			if (after++ > 1)
-			{
-				printf "\n"
-			}
 			printf "%s", wrap(ptext[1, k], 76, "")
+			after = 2
 		}
 	}
 	printf "\nEvery key in full, with its ranges and examples: strongswan-vti(5)\n"
