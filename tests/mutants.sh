@@ -16,7 +16,7 @@
 # -j       mutants built and run at once (default 1, at most 2)
 # --timeout  seconds one run of the unit tests may take (default 300);
 #          a run that takes longer is killed and counts as KILLED (hang)
-# --keep   keep the work directory (copies, build and test logs)
+# --keep   keep the work directory (each mutant's build and test logs)
 # NAME     run only these mutants
 #
 # Exit status: 0 every mutant killed, 1 a mutant survived or is invalid,
@@ -249,9 +249,8 @@ run_mutant() {
 	printf '%s\t%s\t%s\n' "$result" "${names[$i]}" "$detail" > "$work/result.$i"
 	printf '%-8s %-34s %s\n' "$result" "${names[$i]}" "$detail"
 	if [ "$keep" = yes ]; then
-		mv "$dir/build.log" "$dir/run.log" "$work/" 2>/dev/null || true
 		for f in build run; do
-			[ ! -f "$work/$f.log" ] || mv "$work/$f.log" "$work/${names[$i]}.$f.log"
+			[ ! -f "$dir/$f.log" ] || mv "$dir/$f.log" "$work/${names[$i]}.$f.log"
 		done
 	fi
 	rm -rf "$dir"
