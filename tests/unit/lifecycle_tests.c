@@ -649,6 +649,30 @@ START_TEST(test_declined_clash_retried)
 }
 END_TEST
 
+/*
+ * B2: a CHILD_SA whose endpoints are one interface's and whose name is
+ * another's is declined an interface; neither link changes.
+ */
+START_TEST(test_declined_name_and_endpoints)
+{
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("c", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::2");
+	vti_tunnel_t split = tunnel("c", 3, 3, 6, "2001:db8:1::1",
+								"2001:db8:3::1");
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &split);
+	SETTLE(manager);
+	ck_assert_msg(strstr(test_log, "vti: c: vti6 vti6 (local 2001:db8:1::1 "
+						 "remote 2001:db8:3::1, keys 6/6) wants the endpoints "
+						 "of vti5 and the name of vti6"), "log: %s", test_log);
+	ck_assert_str_eq(fake->calls, "");
+}
+END_TEST
+
 Suite *lifecycle_suite_create()
 {
 	Suite *s;
@@ -692,6 +716,7 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_change_failure_not_retried);
 	tcase_add_test(tc, test_endpoints_taken_set_down);
 	tcase_add_test(tc, test_declined_clash_retried);
+	tcase_add_test(tc, test_declined_name_and_endpoints);
 	tcase_add_test(tc, test_kept_down_deleted_frees);
 	suite_add_tcase(s, tc);
 	return s;

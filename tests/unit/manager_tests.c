@@ -195,6 +195,26 @@ START_TEST(test_ike_update_only_its_children)
 }
 END_TEST
 
+/*
+ * A5/H1: MOBIKE onto the other family: the VTI takes the new kind.
+ */
+START_TEST(test_ike_update_other_family)
+{
+	vti_tunnel_t t = V6(1, 1);
+	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
+	fake_link_t l;
+
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti6", &l));
+	ck_assert_msg(l.params.kind == VTI_KIND_VTI, "vti6 is a %s; calls: %s",
+				  vti_kind_name(l.params.kind), fake->calls);
+	ck_assert_int_eq(l.params.family, AF_INET);
+}
+END_TEST
+
 START_TEST(test_make_before_break)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
@@ -564,6 +584,24 @@ START_TEST(test_shutdown_removes)
 }
 END_TEST
 
+/*
+ * F7: at shutdown an interface kept for a reauthentication goes too.
+ */
+START_TEST(test_shutdown_ends_grace)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	manager->child_down(manager, "V3-2", 1, 30);
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->destroy(manager);
+	manager = NULL;
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
 START_TEST(test_cleanup_stale)
 {
 	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", 0);
@@ -598,6 +636,21 @@ START_TEST(test_cleanup_adopts_down)
 		"local=2001:db8:1::1 remote=2001:db8:3::2 mtu=1426\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
+}
+END_TEST
+
+/*
+ * G4: a left-over is kept down only in the namespace its connection's
+ * settings keep it in.
+ */
+START_TEST(test_cleanup_other_netns)
+{
+	fixture_restart("charon { plugins { vti { netns = private\n"
+		  " down_action = down\n connections { o { netns = other } } } } }");
+	fake_backend_add(fake, "other", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "remove other vti6\n");
 }
 END_TEST
 
@@ -656,12 +709,18 @@ END_TEST
 START_TEST(test_path_mtu_natt)
 {
 	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
+	vti_tunnel_t v6 = V6(2, 2);
 
 	fake->path_mtu = 1400;
 	t.natt = TRUE;
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	ck_assert_int_eq(fake->last_settings.mtu, 1338);
+	/* a path too small for IPv6's minimum: the tunnel still gets 1280 */
+	fake->path_mtu = 1280;
+	manager->child_up(manager, &v6);
+	SETTLE(manager);
+	ck_assert_int_eq(fake->last_settings.mtu, 1280);
 }
 END_TEST
 
@@ -847,6 +906,7 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_rekey_changes_algorithm);
 	tcase_add_test(tc, test_ike_rekey_then_down);
 	tcase_add_test(tc, test_ike_update_only_its_children);
+	tcase_add_test(tc, test_ike_update_other_family);
 	tcase_add_test(tc, test_make_before_break);
 	tcase_add_test(tc, test_break_before_make);
 	tcase_add_test(tc, test_break_before_make_reauth_initiator);
@@ -891,8 +951,10 @@ Suite *manager_suite_create()
 	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_down_action_down);
 	tcase_add_test(tc, test_shutdown_removes);
+	tcase_add_test(tc, test_shutdown_ends_grace);
 	tcase_add_test(tc, test_cleanup_stale);
 	tcase_add_test(tc, test_cleanup_adopts_down);
+	tcase_add_test(tc, test_cleanup_other_netns);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -742,6 +742,11 @@ static bool real_ops(void)
 			!printf("addresses: %s\n", addrs_seen));
 	REQUIRE(strstr(addrs_seen, "1 2001:db8:ff::6/127 ") ||
 			!printf("addresses: %s\n", addrs_seen));
+	/* an address the kernel refuses for another reason fails the step */
+	REQUIRE(sandbox_write_file("/proc/sys/net/ipv6/conf/lo2/disable_ipv6",
+							   "1"));
+	REQUIRE(backend->configure(backend, "", 1, "lo2", &settings, &err) < 0);
+	REQUIRE(strpfx(err.msg, "adding an address: "));
 
 	/* one socket, kept: no descriptor per operation */
 	REQUIRE(count_fds() == fds + 3);

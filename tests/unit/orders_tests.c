@@ -765,12 +765,18 @@ END_TEST
  */
 START_TEST(test_shared_mtu_nat_first)
 {
-	vti_tunnel_t plain, nat, rekeyed;
+	vti_tunnel_t plain, nat, rekeyed, third;
 
 	roadwarriors(&plain, &nat);
 	manager->child_up(manager, &nat);
 	SETTLE(manager);
 	manager->child_up(manager, &plain);
+	SETTLE(manager);
+	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
+	/* a third peer: of the two MTUs known, the smaller still wins */
+	third = tunnel("rw", 4, 3, 9, "192.0.2.1", "203.0.113.7");
+	third.remote_any = TRUE;
+	manager->child_up(manager, &third);
 	SETTLE(manager);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;

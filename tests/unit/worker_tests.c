@@ -127,6 +127,27 @@ START_TEST(test_set_down_by_hand)
 }
 END_TEST
 
+/*
+ * F2: a reauthentication keeps no interface an operator set down: it goes
+ * now, as down_action says.
+ */
+START_TEST(test_set_down_no_grace)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
+							  "leaving it down")));
+	manager->child_down(manager, "c", 1, 30);
+	SETTLE(manager);
+	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
+				  "vti5 kept for a reauthentication though set down by "
+				  "hand; log: %s", test_log);
+}
+END_TEST
+
 START_TEST(test_deleted_is_no_set_down)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), other = peer_tunnel(2, 2, 6, 6);
@@ -241,6 +262,46 @@ START_TEST(test_renamed_unseen)
 	manager->child_down(manager, "c", 1, 0);
 	SETTLE(manager);
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+}
+END_TEST
+
+/*
+ * §3-14: a set-down by hand goes with the link a resync finds renamed: the
+ * one made anew, set down for endpoints another VTI has, comes up once
+ * they are free.
+ */
+START_TEST(test_renamed_unseen_held_down)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
+	fake_link_t link;
+	vti_err_t err;
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	/* renamed, then deleted, with no event: only resyncs see it */
+	ck_assert_int_eq(fake->backend.rename(&fake->backend, "private",
+										  link.ifindex, "mine", &err), 0);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
+										  link.ifindex, &err), 0);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
+	manager->child_down(manager, "c", 2, 0);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
+				  link.up, "vti5 made after the rename stays down; log:\n%s",
+				  test_log);
 }
 END_TEST
 
@@ -572,11 +633,13 @@ Suite *worker_suite_create()
 	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
+	tcase_add_test(tc, test_set_down_no_grace);
 	tcase_add_test(tc, test_deleted_is_no_set_down);
 	tcase_add_test(tc, test_deleted_apart_is_no_set_down);
 	tcase_add_test(tc, test_set_up_again_configures);
 	tcase_add_test(tc, test_renamed_by_hand);
 	tcase_add_test(tc, test_renamed_unseen);
+	tcase_add_test(tc, test_renamed_unseen_held_down);
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);
