@@ -15,10 +15,9 @@ STATUS=$top/scripts/strongswan-vti-status
 # socket, its private namespace) from this shell's namespace, not
 # charon's: $WORK/NAME.out, .err and .rc (the exit status)
 status() {
-	st_d=$(site_dir "$1")
-	st_name=$2
+	st_n=$1 st_name=$2
 	shift 2
-	"$STATUS" --uri "unix://$st_d/charon.vici" --netns "priv$1" "$@" \
+	"$STATUS" --uri "unix://$(site_dir "$st_n")/charon.vici" --netns "priv$st_n" "$@" \
 		> "$WORK/$st_name.out" 2> "$WORK/$st_name.err"
 	echo $? > "$WORK/$st_name.rc"
 	sed 's/^/    | /' "$WORK/$st_name.out" "$WORK/$st_name.err"
