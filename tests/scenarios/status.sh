@@ -292,7 +292,7 @@ check "$SCENARIO: a CHILD_SA without interface: exit status 1" rc_is noif 1
 check "$SCENARIO: its row has no interface" \
 	row noif net "#$id" INSTALLED mark 6/6 - - - - -
 check "$SCENARIO: the mismatch says which keys have no interface" \
-	grep -qx "  MISMATCH no-interface: CHILD_SA net #$id (keys 6/6) has no interface of ours with them (alias strongswan-vti:net)" "$WORK/noif.out"
+	grep -qx "  MISMATCH no-interface: CHILD_SA net #$id has marks 6/6 but no interface of ours (alias strongswan-vti:net) matches them" "$WORK/noif.out"
 check "$SCENARIO: JSON: exactly one mismatch, no-interface" \
 	test "$(mismatch_types noifj)" = no-interface
 # a VTI of ours with other keys; one of a connection charon does not
@@ -307,16 +307,22 @@ status 1 hand
 status 1 handj --json
 check "$SCENARIO: made by hand: exit status 1" rc_is hand 1
 check "$SCENARIO: keys differ: vti9 paired with the CHILD_SA, named" \
-	grep -qx "  MISMATCH keys-differ: vti9 in namespace priv1 has keys 9/9, CHILD_SA net #$id wants keys 6/6" "$WORK/hand.out"
+	grep -qx "  MISMATCH keys-differ: vti9 in namespace priv1 has keys 9/9 but CHILD_SA net #$id has marks 6/6" "$WORK/hand.out"
 check "$SCENARIO: keys differ: the row shows vti9 with the kernel's ifindex" \
 	row hand net "#$id" INSTALLED mark 6/6 vti9 priv1 "$(ifindex priv1 vti9)" up
 check "$SCENARIO: no CHILD_SA: xfrm77 (up) of connection gone" \
-	grep -qx "  MISMATCH no-sa: xfrm77 in namespace priv1 (if_id 77) is up but no live CHILD_SA of gone has its keys" "$WORK/hand.out"
+	grep -qx "  MISMATCH no-sa: xfrm77 in namespace priv1 is up with if_id 77 but no live CHILD_SA of gone matches them" "$WORK/hand.out"
 check "$SCENARIO: in charon's namespace: xfrm78 in pub1" \
 	grep -qx "  MISMATCH public-netns: xfrm78 in namespace pub1, the one charon runs in: its cleartext shares the namespace of ESP" "$WORK/hand.out"
 status 1 handp --json --allow-public > /dev/null
 check "$SCENARIO: --allow-public drops that one mismatch only" \
 	test "$(mismatch_types handp)" = "keys-differ no-sa"
+status 1 handx --json --allow-public --exclude net > /dev/null
+check "$SCENARIO: --exclude net leaves net out, and its mismatch" \
+	test "$(mismatch_types handx)" = "no-sa"
+check "$SCENARIO: --exclude net: gone and gone2 listed" \
+	test "$(json_get "$WORK/handx.out" '{connections}' | perl -MJSON::PP -ne \
+		'print join(",", map { $_->{name} } @{decode_json($_)}), "\n"')" = gone,gone2
 check "$SCENARIO: JSON: the mismatches, by type" \
 	test "$(mismatch_types handj)" = "keys-differ no-sa public-netns"
 check "$SCENARIO: JSON: three connections: gone, gone2, net" \
