@@ -229,6 +229,8 @@ check "$SCENARIO: JSON: the mismatch names vti6" \
 	json_is "$WORK/downj.out" '{connections}[0]{mismatches}[0]{interface}' vti6
 check "$SCENARIO: JSON: the mismatch names priv1" \
 	json_is "$WORK/downj.out" '{connections}[0]{mismatches}[0]{netns}' priv1
+check "$SCENARIO: JSON: the mismatch names CHILD_SA #$id" \
+	json_is "$WORK/downj.out" '{connections}[0]{mismatches}[0]{child_sa}' "$id"
 ip -n priv1 link set vti6 up
 status 1 upagain
 check "$SCENARIO: set up again: exit status 0" rc_is upagain 0
