@@ -383,6 +383,15 @@ apparmor_since() {
 	dmesg | tail -n +"$(($1 + 1))" | grep 'apparmor=' | grep -F "profile=\"$2\""
 }
 
+# status_consistent: the installed strongswan-vti-status, against the
+# running charon, exits 0 (nothing differs) and lists V3-2's CHILD_SA on
+# vti6 in the namespace private
+status_consistent() {
+	sc_out=$(strongswan-vti-status 2>&1) || { printf '%s\n' "$sc_out"; return 1; }
+	printf '%s\n' "$sc_out" | grep -qE '^ +V3-2 #[0-9]+ +INSTALLED +mark 6/6 +vti6 +private ' ||
+		{ printf '%s\n' "$sc_out"; return 1; }
+}
+
 # run_daemon UNIT PROFILE MODE SETTINGS_SECTION EXTRA: charon of UNIT with
 # the plugin's settings for V3-2 under SETTINGS_SECTION.plugins.vti (and
 # EXTRA there), the installed example V3-2.conf loaded by the unit's
@@ -444,6 +453,8 @@ EOF
 	check "$SCENARIO: none left in the public namespace" link_absent pub1 vti6
 	check "$SCENARIO: ping through vti6 to the peer's 2001:db8:ff::7" \
 		ping_from private 2001:db8:ff::7 3
+	check "$SCENARIO: strongswan-vti-status shows V3-2 on vti6, consistent" \
+		status_consistent
 	check "$SCENARIO: charon exits on SIGTERM" daemon_stop
 	if [ -n "$extra" ]; then
 		check "$SCENARIO: vti6 kept down at shutdown (down_action = down)" \
