@@ -230,6 +230,24 @@ START_TEST(test_renamed_by_hand)
 }
 END_TEST
 
+/**
+ * vti5 (CHILD_SA 1's) set down by hand, then renamed "mine" through the
+ * backend: no event, as if the socket had missed it.
+ *
+ * @param link		receives the link as it was before
+ */
+static void set_down_rename_unseen(fake_link_t *link)
+{
+	vti_err_t err;
+
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", link));
+	ck_assert_int_eq(fake->backend.rename(&fake->backend, "private",
+										  link->ifindex, "mine", &err), 0);
+}
+
 /*
  * The same rename, its event missed (rules.md §3, 2): the resync that
  * notices it must leave the renamed link alone, then and after (the
@@ -239,17 +257,10 @@ START_TEST(test_renamed_unseen)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link;
-	vti_err_t err;
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
-	SETTLE(manager);
-	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
-	/* through the backend: no event, as if the socket had missed it */
-	ck_assert_int_eq(fake->backend.rename(&fake->backend, "private",
-										  link.ifindex, "mine", &err), 0);
+	set_down_rename_unseen(&link);
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert(strstr(test_log, "vti: c: vti5 is renamed in namespace private"));
@@ -278,13 +289,8 @@ START_TEST(test_renamed_unseen_held_down)
 
 	manager->child_up(manager, &a);
 	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
-	SETTLE(manager);
-	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	/* renamed, then deleted, with no event: only resyncs see it */
-	ck_assert_int_eq(fake->backend.rename(&fake->backend, "private",
-										  link.ifindex, "mine", &err), 0);
+	set_down_rename_unseen(&link);
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
