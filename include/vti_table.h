@@ -91,9 +91,6 @@ struct vti_table_t {
 	/** the interfaces in a reauthentication grace, by connection */
 	hashtable_t *graces;
 
-	/** a grace was given since the worker last looked for them */
-	bool grace_given;
-
 	/** the worker's kernel, for its wakeup() alone (any thread may call
 	 * it); NULL until the worker runs */
 	vti_backend_t *waker;

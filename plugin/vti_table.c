@@ -84,7 +84,7 @@ void vti_table_grace_start(vti_table_t *table, vti_iface_t *iface,
 	}
 	iface->pending_until = time_monotonic(NULL) + seconds;
 	iface->pending_lineage = lineage;
-	table->grace_given = TRUE;
+	/* the worker's wait ends at the earliest grace: it must see this one */
 	if (table->waker)
 	{
 		table->waker->wakeup(table->waker);

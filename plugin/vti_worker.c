@@ -55,9 +55,6 @@ struct private_vti_worker_t {
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
 
-	/** when the next grace ends, 0 for none (as last looked at) */
-	time_t next_grace;
-
 	/** stop once the queue is empty, or at the deadline */
 	bool stopping;
 
@@ -243,17 +240,8 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 {
 	int next, resync;
 
-	/* the table is walked only when a grace was given or one ends */
-	if (this->table->grace_given || (this->next_grace && now >= this->next_grace))
-	{
-		next = expire_pending(this, now);
-		this->table->grace_given = FALSE;
-		this->next_grace = next < 0 ? 0 : now + next;
-	}
-	else
-	{
-		next = this->next_grace ? this->next_grace - now : -1;
-	}
+	/* only the interfaces in a grace: their index, no walk of the table */
+	next = expire_pending(this, now);
 	if (this->next_resync)
 	{
 		resync = this->next_resync > now ? this->next_resync - now : 0;
@@ -292,11 +280,13 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 	{
 		return FALSE;
 	}
-	if (this->table->dirty->get_count(this->table->dirty) && now < this->deadline)
+	if (this->table->dirty->get_count(this->table->dirty) &&
+		now < this->deadline)
 	{
 		return FALSE;
 	}
-	while (this->table->dirty->remove_first(this->table->dirty, (void**)&iface) == SUCCESS)
+	while (this->table->dirty->remove_first(this->table->dirty,
+											(void**)&iface) == SUCCESS)
 	{
 		DBG1(DBG_CHD, "vti: %s: stopping after %us, %s is left as it is",
 			 iface->conn, STOP_DEADLINE, iface->name);
