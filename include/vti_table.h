@@ -125,6 +125,16 @@ void vti_table_grace_start(vti_table_t *table, vti_iface_t *iface,
 void vti_table_grace_end(vti_table_t *table, vti_iface_t *iface);
 
 /**
+ * Release the interfaces whose grace has ended by now (and end the grace
+ * of those held again); with the table's lock held. Looks only at the
+ * interfaces in a grace.
+ *
+ * @param now		monotonic seconds
+ * @return			seconds to the next grace's end, -1 for none
+ */
+int vti_table_expire_graces(vti_table_t *table, time_t now);
+
+/**
  * Enumerate the interfaces in a grace (vti_iface_t*), over a copy: the
  * caller may end graces meanwhile. With the table's lock held.
  *

@@ -195,23 +195,10 @@ METHOD(vti_manager_t, child_down, void,
 void vti_manager_expire_graces(vti_manager_t *manager, bool all)
 {
 	private_vti_manager_t *this = (private_vti_manager_t*)manager;
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-	time_t now = time_monotonic(NULL);
 
 	this->table.mutex->lock(this->table.mutex);
-	enumerator = vti_table_create_grace_enumerator(&this->table, NULL);
-	while (enumerator->enumerate(enumerator, &iface))
-	{
-		if (!array_count(iface->claims) &&
-			(all || now >= iface->pending_until))
-		{
-			vti_table_grace_end(&this->table, iface);
-			vti_table_dirty(&this->table, iface, "no CHILD_SA came back "
-								"after reauthentication");
-		}
-	}
-	enumerator->destroy(enumerator);
+	vti_table_expire_graces(&this->table, all ? TIME_32_BIT_SIGNED_MAX :
+							time_monotonic(NULL));
 	this->table.mutex->unlock(this->table.mutex);
 }
 
@@ -492,7 +479,8 @@ static void release_all(private_vti_manager_t *this)
 	{
 		while (holder->count--)
 		{
-			vti_claims_delete_when_unheld(holder, &holder->claims[holder->count]);
+			vti_claims_delete_when_unheld(holder,
+										  &holder->claims[holder->count]);
 			vti_iface_unclaim(holder->claims[holder->count].iface,
 							  &holder->claims[holder->count]);
 		}

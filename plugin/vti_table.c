@@ -122,6 +122,37 @@ void vti_table_grace_end(vti_table_t *table, vti_iface_t *iface)
 	}
 }
 
+/*
+ * Described in header
+ */
+int vti_table_expire_graces(vti_table_t *table, time_t now)
+{
+	enumerator_t *enumerator;
+	vti_iface_t *iface;
+	int next = -1;
+
+	enumerator = vti_table_create_grace_enumerator(table, NULL);
+	while (enumerator->enumerate(enumerator, &iface))
+	{
+		if (array_count(iface->claims))
+		{
+			vti_table_grace_end(table, iface);
+		}
+		else if (now >= iface->pending_until)
+		{
+			vti_table_grace_end(table, iface);
+			vti_table_dirty(table, iface, "no CHILD_SA came back after "
+							"reauthentication");
+		}
+		else if (next < 0 || iface->pending_until - now < next)
+		{
+			next = iface->pending_until - now;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return next;
+}
+
 /**
  * Copy the interfaces of an entry into a list.
  */

@@ -199,40 +199,6 @@ static void apply_next(private_vti_worker_t *this)
 }
 
 /**
- * Queue the interfaces whose reauthentication grace has passed; with the
- * lock held.
- *
- * @return			seconds to the next grace's end, -1 for none
- */
-static int expire_pending(private_vti_worker_t *this, time_t now)
-{
-	enumerator_t *enumerator;
-	vti_iface_t *iface;
-	int next = -1;
-
-	enumerator = vti_table_create_grace_enumerator(this->table, NULL);
-	while (enumerator->enumerate(enumerator, &iface))
-	{
-		if (array_count(iface->claims))
-		{
-			vti_table_grace_end(this->table, iface);
-		}
-		else if (now >= iface->pending_until)
-		{
-			vti_table_grace_end(this->table, iface);
-			vti_table_dirty(this->table, iface, "no CHILD_SA came back "
-							"after reauthentication");
-		}
-		else if (next < 0 || iface->pending_until - now < next)
-		{
-			next = iface->pending_until - now;
-		}
-	}
-	enumerator->destroy(enumerator);
-	return next;
-}
-
-/**
  * How long to wait for events, with the lock held: until the next grace
  * ends or the next resync is due.
  */
@@ -240,8 +206,7 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 {
 	int next, resync;
 
-	/* only the interfaces in a grace: their index, no walk of the table */
-	next = expire_pending(this, now);
+	next = vti_table_expire_graces(this->table, now);
 	if (this->next_resync)
 	{
 		resync = this->next_resync > now ? this->next_resync - now : 0;
