@@ -125,17 +125,12 @@ static void check_ignored(void)
 }
 
 /**
- * Keep the capabilities the settings need once charon drops the others:
- * CAP_NET_ADMIN always, CAP_SYS_ADMIN to enter other namespaces.
+ * Keep CAP_SYS_ADMIN, which entering other namespaces takes, once charon
+ * drops the capabilities it does not need (CAP_NET_ADMIN is kept by the
+ * constructor).
  */
-static bool keep_caps(vti_config_t *config)
+static bool keep_sys_admin(void)
 {
-	if (!other_netns(config))
-	{
-		DBG2(DBG_CFG, "vti: no namespace but charon's in the settings, "
-			 "CAP_SYS_ADMIN not kept");
-		return TRUE;
-	}
 	if (!lib->caps->keep(lib->caps, CAP_SYS_ADMIN))
 	{
 		DBG1(DBG_CFG, "vti: the settings move interfaces into another "
@@ -143,7 +138,6 @@ static bool keep_caps(vti_config_t *config)
 			 "lacks it, the plugin is not loaded");
 		return FALSE;
 	}
-	check_ignored();
 	return TRUE;
 }
 
@@ -160,10 +154,16 @@ static bool plugin_cb(private_vti_plugin_t *this,
 	{
 		DBG1(DBG_CFG, "vti: built against strongSwan %s", VTI_BUILT_AGAINST);
 		config = vti_config_create(lib->settings, lib->ns);
-		if (!keep_caps(config))
+		if (other_netns(config))
 		{
-			config->destroy(config);
-			return FALSE;
+			if (!keep_sys_admin())
+			{
+				config->destroy(config);
+				return FALSE;
+			}
+			/* only interfaces that move away are born under the
+			 * temporary name */
+			check_ignored();
 		}
 		manager = vti_manager_create(config, vti_netlink_create());
 		/* at start, what an earlier run left is released */
