@@ -26,15 +26,8 @@
 #     its files (bird -p).
 set -eu
 top=${VTI_TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VTI_TOP_BUILDDIR:-$top}
-VTI_SRCDIR=$top
-VTI_PLUGIN=$build/.libs/libstrongswan-vti.so
 here=$top/tests/examples
-. "$top/tests/lib/charon.sh"
-. "$top/tests/lib/check.sh"
-
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (mount namespaces)"; exit 77; }
-[ -f "$VTI_PLUGIN" ] || { echo "FAIL: $VTI_PLUGIN not built"; exit 1; }
+. "$top/tests/lib/host-test.sh"
 if [ ! -f /etc/strongswan.conf ] || [ ! -d /etc/strongswan.d/charon ]; then
 	echo "FAIL: no Debian strongswan.conf layout in /etc"
 	exit 1

@@ -6,14 +6,7 @@
 # leaves a clean exit; then once more under valgrind.
 set -u
 top=${VTI_TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VTI_TOP_BUILDDIR:-$top}
-VTI_SRCDIR=$top
-VTI_PLUGIN=$build/.libs/libstrongswan-vti.so
-. "$top/tests/lib/charon.sh"
-. "$top/tests/lib/check.sh"
-
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (mount namespaces)"; exit 77; }
-[ -f "$VTI_PLUGIN" ] || { echo "FAIL: $VTI_PLUGIN not built"; exit 1; }
+. "$top/tests/lib/host-test.sh"
 
 work=$(mktemp -d /tmp/vti-load.XXXXXX)
 ns=vti-load-$$

@@ -9,14 +9,7 @@
 # namespace).
 set -u
 top=${VTI_TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-build=${VTI_TOP_BUILDDIR:-$top}
-VTI_SRCDIR=$top
-VTI_PLUGIN=$build/.libs/libstrongswan-vti.so
-. "$top/tests/lib/charon.sh"
-. "$top/tests/lib/check.sh"
-
-[ "$(id -u)" -eq 0 ] || { echo "FAIL: needs root (mount namespaces)"; exit 1; }
-[ -f "$VTI_PLUGIN" ] || { echo "FAIL: $VTI_PLUGIN not built"; exit 1; }
+. "$top/tests/lib/host-test.sh"
 command -v setpriv > /dev/null || { echo "FAIL: setpriv (util-linux) missing"; exit 1; }
 
 work=$(mktemp -d /tmp/vti-startup.XXXXXX)
