@@ -406,12 +406,98 @@ START_TEST(test_bbm_after_reload_to_mbb)
 }
 END_TEST
 
+/* ---- orders checked: handled right, asserted nowhere else -------------- */
+
+/*
+ * The neighbour of test_rekey_failed_by_initiator that a fix must keep: we
+ * answered the peer's rekey of 5 (child_rekey(5, 7), 5 CHILD_REKEYED and
+ * paired with 7 by its rekey SPI), and the IKE_SA goes down before the
+ * peer deleted 5 (DPD, retransmit timeout: ike_sa.c:2518, or the peer's
+ * IKE delete, ike_delete.c:212): bus.c:833-834 skips 5 (CHILD_REKEYED) and
+ * raises child_updown(7, FALSE) with 7 CHILD_INSTALLED. Nothing carries
+ * on: vti6 goes.
+ */
+START_TEST(test_rekeyed_then_ike_down)
+{
+	review_child_t c5, c7;
+	review_ike_t ike;
+
+	init_ike(&ike, 3);
+	init_child(&c5, 5, 6);
+	init_child(&c7, 7, 6);
+	add_child(&ike, &c5);
+	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
+	add_child(&ike, &c7);
+	c5.fake.state = CHILD_REKEYED;
+	c5.rekey_spi = c7.spi_out;
+	ck_assert(L->child_rekey(L, &ike.fake.public, &c5.fake.public,
+							 &c7.fake.public));
+	SETTLE(manager);
+	ck_assert(vti6_up());
+
+	ike.fake.state = IKE_DELETING;
+	ck_assert(L->child_updown(L, &ike.fake.public, &c7.fake.public, FALSE));
+	SETTLE(manager);
+	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
+												NULL)),
+				  "vti6 outlives its IKE_SA; log:\n%s", test_log);
+	free_ike(&ike);
+}
+END_TEST
+
+/*
+ * DPD (or any retransmit timeout) while we rekey 5: child_rekey.c:232 left
+ * 5 CHILD_REKEYING, the new CHILD_SA is not installed yet. ike_sa.c:2511-
+ * 2519 retransmit(): reestablish() (dpd_action = restart: a new IKE_SA,
+ * its CHILD_SA later), then ike_updown(FALSE) -> bus.c:836
+ * child_updown(5, FALSE), 5 still CHILD_REKEYING, no COND_REAUTHENTICATING:
+ * no grace, vti6 goes at once (the peer is dead, routing must learn); the
+ * reestablished CHILD_SA {9} of IKE_SA #7 makes it again.
+ */
+START_TEST(test_dpd_timeout_during_rekey)
+{
+	review_child_t c5, c9;
+	review_ike_t ike, ike2;
+
+	init_ike(&ike, 3);
+	init_ike(&ike2, 7);
+	init_child(&c5, 5, 6);
+	init_child(&c9, 9, 6);
+	add_child(&ike, &c5);
+	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
+	SETTLE(manager);
+	ck_assert(vti6_up());
+
+	c5.fake.state = CHILD_REKEYING;
+	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, FALSE));
+	SETTLE(manager);
+	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
+												NULL)),
+				  "vti6 kept after the peer was declared dead; log:\n%s",
+				  test_log);
+	ck_assert(!strstr(test_log, "keeping vti6 up"));
+
+	add_child(&ike2, &c9);
+	ck_assert(L->child_updown(L, &ike2.fake.public, &c9.fake.public, TRUE));
+	SETTLE(manager);
+	ck_assert(vti6_up());
+	free_ike(&ike);
+	free_ike(&ike2);
+}
+END_TEST
+
 Suite *review_suite_create()
 {
 	Suite *s;
 	TCase *tc;
 
 	s = suite_create("review");
+
+	tc = tcase_create("review orders");
+	tcase_add_checked_fixture(tc, setup_listener, teardown_listener);
+	tcase_add_test(tc, test_rekeyed_then_ike_down);
+	tcase_add_test(tc, test_dpd_timeout_during_rekey);
+	suite_add_tcase(s, tc);
 
 	if (getenv("VTI_REVIEW"))
 	{
