@@ -10,14 +10,8 @@
  * lifecycle_tests.c does: the real listener over the real manager and the
  * fake kernel, with fake IKE_SAs and CHILD_SAs.
  *
- * Tcase "review findings" holds the tests that FAIL on the code they were
- * written against (7503996). It runs only with VTI_REVIEW=1 in the
- * environment, so that make check stays green until the fixes land:
- *
- *     VTI_REVIEW=1 CK_RUN_SUITE=review tests/unit/vti_tests
- *
- * Once a finding is fixed, move its test to tcase "review orders", which
- * always runs.
+ * Each test played an order the plugin got wrong or no test played
+ * (7503996); all pass since the fixes in vti_listener.c (rules.md F1, I6).
  */
 
 #include "vti_tests.h"
@@ -207,6 +201,28 @@ static bool vti6_up(void)
 }
 
 /**
+ * charon's IKE_SA manager as a resync reads it (vti_listener.c
+ * create_tunnel_enumerator()): the IKE_SAs a test gives it.
+ */
+typedef struct {
+	/** the interface, only create_enumerator() */
+	ike_sa_manager_t public;
+	/** ike_sa_t* */
+	array_t *ike_sas;
+} review_ike_sa_manager_t;
+
+static enumerator_t *ike_sa_manager_create_enumerator(ike_sa_manager_t *this,
+													  bool wait)
+{
+	return array_create_enumerator(
+						((review_ike_sa_manager_t*)this)->ike_sas);
+}
+
+static review_ike_sa_manager_t ike_sa_manager = {
+	.public = { .create_enumerator = ike_sa_manager_create_enumerator },
+};
+
+/**
  * The real listener over the fixture's manager; its resync source (charon's
  * IKE_SA manager) is taken away again: the unit tests have none.
  */
@@ -218,6 +234,21 @@ static void setup_listener(void)
 	fake_proposal_init(&proposal, ENCR_AES_GCM_ICV16, 0);
 	listener = vti_listener_create(manager);
 	manager->set_source(manager, NULL);
+}
+
+/**
+ * The same, with a resync source: the listener reads ike_sa_manager's
+ * IKE_SAs (none until a test adds its own).
+ */
+static void setup_listener_source(void)
+{
+	fixture_start(PRIVATE);
+	fake_ike_cfg_init(&ike_cfg, "2001:db8:3::5");
+	fake_child_cfg_init(&child_cfg);
+	fake_proposal_init(&proposal, ENCR_AES_GCM_ICV16, 0);
+	ike_sa_manager.ike_sas = array_create(0, 0);
+	charon->ike_sa_manager = &ike_sa_manager.public;
+	listener = vti_listener_create(manager);
 }
 
 static void teardown_listener(void)
@@ -232,6 +263,11 @@ static void teardown_listener(void)
 		manager = NULL;
 	}
 	fixture_stop();
+	if (charon->ike_sa_manager)
+	{
+		charon->ike_sa_manager = NULL;
+		array_destroy(ike_sa_manager.ike_sas);
+	}
 }
 
 /* ---- 1. a rekey whose initiator fails after we answered it ------------- */
@@ -249,13 +285,11 @@ static void teardown_listener(void)
  * rekeys again 10-15 s later. Here child_delete.c:287-296 finds 7
  * CHILD_INSTALLED, not redundant: destroy_and_reestablish() sets it
  * CHILD_DELETED and raises child_updown(7, FALSE) (child_delete.c:341).
- * 5 still carries the traffic, both ways. vti_manager.c child_down()
- * releases the holder that followed 7 (holder_release(), grace 0): vti6 is
- * deleted. The peer's second rekey, found by child_rekey.c:131-156
- * find_child() (5 is not CHILD_DELETED), raises child_rekey(5, 9), which
- * vti_holders.c rekey() drops: remove_() forgot that the holder replaced
- * 5. CHILD_SA 9 has no interface until a resync ("had no interface"; 60 s,
- * never with resync = 0); 5 none either, from 7's delete on.
+ * 5 still carries the traffic, both ways. Before the fix (7503996) the
+ * manager released the holder that followed 7 (vti6 deleted) and dropped
+ * the peer's second rekey, child_rekey(5, 9) (child_rekey.c:131-156
+ * find_child() accepts 5): no interface until a resync. Now 7's down event
+ * hands the interface back to 5 (vti_listener.c rekey_undone()).
  */
 START_TEST(test_rekey_failed_by_initiator)
 {
@@ -310,6 +344,41 @@ START_TEST(test_rekey_failed_by_initiator)
 }
 END_TEST
 
+/*
+ * The same failed rekey, then a resync: charon lists 5 CHILD_REKEYED, its
+ * pair 7 gone. A resync that took only installed CHILD_SAs for live would
+ * release the interface 5 took back ("CHILD_SA {5} is gone").
+ */
+START_TEST(test_rekey_failed_by_initiator_resync)
+{
+	review_child_t c5, c7;
+	review_ike_t ike;
+
+	init_ike(&ike, 3);
+	init_child(&c5, 5, 6);
+	init_child(&c7, 7, 6);
+	array_insert(ike_sa_manager.ike_sas, ARRAY_TAIL, &ike.fake.public);
+	add_child(&ike, &c5);
+	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
+	add_child(&ike, &c7);
+	c5.fake.state = CHILD_REKEYED;
+	c5.rekey_spi = c7.spi_out;
+	ck_assert(L->child_rekey(L, &ike.fake.public, &c5.fake.public,
+							 &c7.fake.public));
+	c7.fake.state = CHILD_DELETED;
+	ck_assert(L->child_updown(L, &ike.fake.public, &c7.fake.public, FALSE));
+	remove_child(&ike, &c7);
+	SETTLE(manager);
+	ck_assert(vti6_up());
+
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_msg(vti6_up(), "a resync took vti6 from the rekeyed CHILD_SA "
+				  "{5} whose replacement {7} is gone; log:\n%s", test_log);
+	free_ike(&ike);
+}
+END_TEST
+
 /* ---- 2. reauthentication grace: what charon really recreates ---------- */
 
 /*
@@ -321,11 +390,11 @@ END_TEST
  * build_r() (ike_delete.c:205-224) raises ike_updown(FALSE) and reestablishes
  * only if is_reauthenticating(), i.e. an ike_reauth task is *active*
  * (ike_delete.c:181-203): it is not, so nothing recreates the CHILD_SAs
- * and the IKE_SA is destroyed. bus.c:836 child_updown(5, FALSE):
- * vti_listener.c recreated() sees the condition, CHILD_INSTALLED,
- * make_before_break = no and gives the grace: vti6 stays up 30 s for a
- * CHILD_SA nothing will bring, and the log says it waits for a
- * reauthentication (a route over it black-holes instead of failing over).
+ * and the IKE_SA is destroyed. bus.c:836 child_updown(5, FALSE): before
+ * the fix (7503996) recreated() saw the condition, CHILD_INSTALLED,
+ * make_before_break = no and gave the grace: vti6 stayed up 30 s for a
+ * CHILD_SA nothing would bring (a route over it black-holed instead of
+ * failing over). It now asks whether an ike_reauth task is active.
  */
 START_TEST(test_bbm_peer_delete_reauth_queued)
 {
@@ -356,16 +425,17 @@ END_TEST
 
 /*
  * make_before_break is read by task_manager_v2.c:2638 when an IKE_SA's task
- * manager is made, and by vti_listener.c recreated() at each child_updown.
+ * manager is made, and was read by vti_listener.c recreated() at each
+ * child_updown before the fix (7503996; now it asks for the task).
  * Settings reloaded from no to yes (swanctl --reload-settings): an IKE_SA
  * made before still reauthenticates break-before-make
  * (task_manager_v2.c:2269-2273 queue_ike_reauth(): ike_reauth task);
  * ike_reauth.c:52-66 process_i() -> ike_delete process_i() ->
  * ike_delete.c:87 ike_updown(FALSE) -> bus.c:836 child_updown(5, FALSE),
  * with IKE_DELETING, the ike_reauth task active; then reestablish() brings
- * the CHILD_SA back on a new IKE_SA. recreated() reads yes: no grace, vti6
- * is deleted and made again a moment later (routes on it are lost; with
- * %unique marks it comes back under another name).
+ * the CHILD_SA back on a new IKE_SA. Reading yes, recreated() gave no
+ * grace: vti6 was deleted and made again a moment later (routes on it
+ * lost; with %unique marks it came back under another name).
  */
 START_TEST(test_bbm_after_reload_to_mbb)
 {
@@ -497,16 +567,15 @@ Suite *review_suite_create()
 	tcase_add_checked_fixture(tc, setup_listener, teardown_listener);
 	tcase_add_test(tc, test_rekeyed_then_ike_down);
 	tcase_add_test(tc, test_dpd_timeout_during_rekey);
+	tcase_add_test(tc, test_rekey_failed_by_initiator);
+	tcase_add_test(tc, test_bbm_peer_delete_reauth_queued);
+	tcase_add_test(tc, test_bbm_after_reload_to_mbb);
 	suite_add_tcase(s, tc);
 
-	if (getenv("VTI_REVIEW"))
-	{
-		tc = tcase_create("review findings");
-		tcase_add_checked_fixture(tc, setup_listener, teardown_listener);
-		tcase_add_test(tc, test_rekey_failed_by_initiator);
-		tcase_add_test(tc, test_bbm_peer_delete_reauth_queued);
-		tcase_add_test(tc, test_bbm_after_reload_to_mbb);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("review orders, resync");
+	tcase_add_checked_fixture(tc, setup_listener_source, teardown_listener);
+	tcase_add_test(tc, test_rekey_failed_by_initiator_resync);
+	suite_add_tcase(s, tc);
+
 	return s;
 }
