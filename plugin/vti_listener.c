@@ -301,6 +301,26 @@ METHOD(listener_t, ike_update, bool,
 	return TRUE;
 }
 
+METHOD(listener_t, child_state_change, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	child_sa_state_t state)
+{
+	vti_tunnel_t tunnel;
+
+	/* raised before the state is stored: UPDATING -> INSTALLED ends an
+	 * update_hosts(), which may carry a NAT state that no ike_update
+	 * announced (MOBIKE's initiator runs NAT-D after moving, then updates
+	 * the CHILD_SAs alone: ike_mobike.c process_i()) */
+	if (state == CHILD_INSTALLED &&
+		child_sa->get_state(child_sa) == CHILD_UPDATING &&
+		tunnel_of(ike_sa, child_sa, &tunnel))
+	{
+		this->manager->ike_update(this->manager, tunnel.ike_id, tunnel.family,
+								  tunnel.local, tunnel.remote, tunnel.natt);
+	}
+	return TRUE;
+}
+
 /**
  * Whether a CHILD_SA in this state is one its interface is for.
  */
@@ -413,6 +433,7 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
+				.child_state_change = _child_state_change,
 				.children_migrate = _children_migrate,
 			},
 			.reload = _reload,
