@@ -555,7 +555,8 @@ METHOD(vti_backend_t, configure, int,
 	{
 		set_link_mtu(l, settings->mtu);
 	}
-	if (settings->keep_addrs && l->mtu < FAKE_IPV6_MIN_MTU)
+	if (settings->keep_addrs &&
+		(l->mtu < FAKE_IPV6_MIN_MTU || this->public.no_ipv6))
 	{
 		/* the netlink backend writes /proc/sys/net/ipv6/conf/NAME/
 		 * keep_addr_on_down after the MTU: below 1280 there is none */
@@ -564,6 +565,10 @@ METHOD(vti_backend_t, configure, int,
 	l->keep_addrs |= settings->keep_addrs;
 	for (i = 0; i < settings->n_addrs; i++)
 	{
+		if (settings->addrs[i].family == AF_INET6 && this->public.no_ipv6)
+		{
+			return fail(this, err, EAFNOSUPPORT);
+		}
 		if (settings->addrs[i].family == AF_INET6 &&
 			l->mtu < FAKE_IPV6_MIN_MTU)
 		{

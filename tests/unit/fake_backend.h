@@ -104,6 +104,12 @@ struct fake_backend_t {
 
 	/** lookups so far (they are not in calls) */
 	int lookups;
+
+	/** the kernel was booted with ipv6.disable=1: inet6_init() stops
+	 * before it registers any IPv6 sysctl (net/ipv6/af_inet6.c), there is
+	 * no /proc/sys/net/ipv6, configure() fails with -ENOENT when it must
+	 * keep addresses and with -EAFNOSUPPORT for an IPv6 address */
+	bool no_ipv6;
 };
 
 /**

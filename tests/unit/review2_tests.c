@@ -122,6 +122,29 @@ START_TEST(test_keep_addrs_below_ipv6_mtu)
 END_TEST
 
 /*
+ * 2b. The same on a host booted with ipv6.disable=1 (common on IPv4-only
+ *    hosts), whatever the MTU: net/ipv6/af_inet6.c inet6_init() returns
+ *    before it registers any IPv6 sysctl, so vti_nlsock.c open_in() finds
+ *    no /proc/sys/net/ipv6/conf and vti_nlsock_ipv6_conf() fails with
+ *    ENOENT: every down_action = down interface fails to configure and is
+ *    undone, for good.
+ */
+START_TEST(test_keep_addrs_ipv6_disabled)
+{
+	vti_tunnel_t a = V4(1, 1);
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down\n"
+					"addresses = 198.51.100.6/31 } } }");
+	fake->no_ipv6 = TRUE;
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert_msg(vti5_up(), "no vti5 with down_action = down on a host "
+				  "without IPv6; calls:\n%s\nlog:\n%s", fake->calls, test_log);
+}
+END_TEST
+
+/*
  * 3. mtu = auto, an IPv4 tunnel (vti) whose path MTU is small, and an IPv6
  *    address in the settings (valid: C5 checks only a fixed mtu). want.c
  *    vti_want_mtu() floors the MTU by the tunnel's family (68 for IPv4):
@@ -215,6 +238,7 @@ Suite *review2_suite_create()
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_add_test(tc, test_netns_deleted_while_held);
 		tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
+		tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
 		tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
 		suite_add_tcase(s, tc);
 	}
