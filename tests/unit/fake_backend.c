@@ -1132,6 +1132,23 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 	return l != NULL;
 }
 
+bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
+						  const char *name, uint32_t mtu)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l)
+	{
+		set_link_mtu(l, mtu);
+		queue_event(this, l, FALSE, FALSE);
+	}
+	unlock(this);
+	return l != NULL;
+}
+
 int fake_backend_rename(fake_backend_t *fake, const char *netns,
 						const char *name, const char *newname)
 {

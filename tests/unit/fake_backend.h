@@ -166,6 +166,16 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 						 const char *name, bool up);
 
 /**
+ * Set the MTU of an interface by hand (ip link set mtu), with its effect on
+ * IPv6 below 1280 (see set_link_mtu()): an RTM_NEWLINK event if its
+ * namespace is watched (NETDEV_CHANGEMTU -> rtnetlink_event()).
+ *
+ * @return			FALSE if there is no such link
+ */
+bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
+						  const char *name, uint32_t mtu);
+
+/**
  * Rename an interface by hand (ip link set name), refused as rename() is:
  * an RTM_NEWLINK event with the new name if its namespace is watched.
  *

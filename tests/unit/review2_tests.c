@@ -169,6 +169,38 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 END_TEST
 
 /*
+ * 4. ip link set vti5 mtu 1200 by hand on a vti6 with an IPv6 address (an
+ *    RTM_NEWLINK event). The kernel turns IPv6 off on it: the address goes
+ *    (addrconf_notify() NETDEV_CHANGEMTU -> addrconf_ifdown(dev, true)).
+ *    The event path (resync.c vti_resync_event() -> vti_resync_compare())
+ *    sets the MTU back (K8; NETDEV_CHANGEMTU >= 1280 makes a new, empty
+ *    inet6_dev: ipv6_add_dev()) but does not look at addresses (D2 is the
+ *    resync's alone): vti5 is up without its IPv6 address until the next
+ *    resync, 60 s by default.
+ */
+START_TEST(test_mtu_by_hand_below_ipv6_min)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+	fake_link_t l;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"addresses = 2001:db8:ff::6/127 } } }");
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(vti5_up());
+	ck_assert(fake_backend_watched(fake, "private"));
+	ck_assert(fake_backend_set_mtu(fake, "private", "vti5", 1200));
+	ck_assert(WAIT_FOR(fake_backend_link(fake, "private", "vti5", &l) &&
+					   l.mtu == 1426));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &l));
+	ck_assert_msg(fake_link_has_addr(&l, "2001:db8:ff::6/127"),
+				  "vti5 has its MTU back but not its IPv6 address; "
+				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
+}
+END_TEST
+
+/*
  * Orders checked and handled right that no test played with the events the
  * kernel really sends (fake_backend.c now sends them).
  *
@@ -240,6 +272,7 @@ Suite *review2_suite_create()
 		tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
 		tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
 		tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
+		tcase_add_test(tc, test_mtu_by_hand_below_ipv6_min);
 		suite_add_tcase(s, tc);
 	}
 	return s;
