@@ -28,6 +28,13 @@
 /** Longest alternative name of a link */
 #define VTI_ALTNAME_MAX 127
 
+/**
+ * The smallest MTU of a link with IPv6: below it the kernel drops the
+ * link's IPv6 addresses and refuses new ones (addrconf_notify(),
+ * ipv6_add_dev()).
+ */
+#define VTI_IPV6_MIN_MTU 1280
+
 typedef struct vti_backend_t vti_backend_t;
 typedef struct vti_params_t vti_params_t;
 typedef struct vti_settings_t vti_settings_t;
