@@ -243,8 +243,9 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fd;
 	}
-	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd),
-				  "moving the link", NULL, err);
+	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd,
+											name),
+				  "moving and naming the link", NULL, err);
 	if (ret < 0)
 	{
 		return ret;
@@ -345,18 +346,6 @@ METHOD(vti_backend_t, remove_, int,
 	return request(this, netns, vti_nlmsg_delete(buf, next_seq(this),
 												 ifindex),
 				   "deleting the link", NULL, err);
-}
-
-METHOD(vti_backend_t, rename_, int,
-	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, vti_err_t *err)
-{
-	char buf[VTI_NLMSG_BUF], op[64];
-
-	snprintf(op, sizeof(op), "renaming the link to %s", name);
-	return request(this, netns, vti_nlmsg_rename(buf, next_seq(this), ifindex,
-												 name),
-				   op, NULL, err);
 }
 
 METHOD(vti_backend_t, add_altname, int,
@@ -560,7 +549,6 @@ vti_backend_t *vti_netlink_create()
 			.lookup = _lookup,
 			.list = _list,
 			.list_addrs = _list_addrs,
-			.rename = _rename_,
 			.add_altname = _add_altname,
 			.watch = _watch,
 			.wait_events = _wait_events,

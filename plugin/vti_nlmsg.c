@@ -145,12 +145,13 @@ struct nlmsghdr *vti_nlmsg_alias(void *buf, uint32_t seq, int ifindex,
 }
 
 struct nlmsghdr *vti_nlmsg_netns(void *buf, uint32_t seq, int ifindex,
-								 int netns_fd)
+								 int netns_fd, const char *name)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, netns_fd);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return nlh;
 }
 
@@ -202,16 +203,6 @@ struct nlmsghdr *vti_nlmsg_state(void *buf, uint32_t seq, int ifindex,
 struct nlmsghdr *vti_nlmsg_delete(void *buf, uint32_t seq, int ifindex)
 {
 	return link_request(buf, seq, RTM_DELLINK, NLM_F_ACK, ifindex);
-}
-
-struct nlmsghdr *vti_nlmsg_rename(void *buf, uint32_t seq, int ifindex,
-								  const char *name)
-{
-	struct nlmsghdr *nlh;
-
-	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlh;
 }
 
 struct nlmsghdr *vti_nlmsg_altname(void *buf, uint32_t seq, int ifindex,

@@ -453,6 +453,22 @@ METHOD(vti_backend_t, create, int,
 	return l->ifindex;
 }
 
+/**
+ * With the lock held: -EEXIST if a link of netns other than self has name
+ * as its name or an altname, or self has it as an altname.
+ */
+static int name_taken(private_fake_t *this, const char *netns,
+					  const char *name, fake_link_t *self)
+{
+	fake_link_t *other = find_name(this, netns, name);
+
+	if (!other || (other == self && streq(self->name, name)))
+	{
+		return 0;
+	}
+	return -EEXIST;
+}
+
 METHOD(vti_backend_t, move, int,
 	private_fake_t *this, int ifindex, const char *name, const char *netns,
 	vti_err_t *err)
@@ -461,7 +477,9 @@ METHOD(vti_backend_t, move, int,
 	int moved;
 
 	lock(this);
-	if (call(this, FALSE, "move %s %s", name, ns(netns)))
+	l = find(this, "", ifindex, NULL);
+	if (call(this, FALSE, "move %s %s %s", ns(netns), l ? l->name : "?",
+			 name))
 	{
 		return failed(this, err);
 	}
@@ -470,13 +488,25 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fail(this, err, ENODEV);
 	}
-	if (find(this, netns, 0, l->name))
+	/* dev_change_net_namespace(): its own name, or name where that is
+	 * taken there */
+	if (find_name(this, netns, l->name) && find_name(this, netns, name))
 	{
 		return fail(this, err, EEXIST);
+	}
+	if (find_name(this, netns, l->name))
+	{
+		snprintf(l->name, sizeof(l->name), "%s", name);
 	}
 	snprintf(l->netns, sizeof(l->netns), "%s", netns);
 	/* a new index in the other namespace, as the kernel may give */
 	moved = l->ifindex = this->next_ifindex++;
+	/* then do_setlink() renames it there, or fails leaving it moved */
+	if (name_taken(this, netns, name, l) < 0)
+	{
+		return fail(this, err, EEXIST);
+	}
+	snprintf(l->name, sizeof(l->name), "%s", name);
 	unlock(this);
 	return moved;
 }
@@ -763,55 +793,6 @@ METHOD(vti_backend_t, list_addrs, int,
 	return 0;
 }
 
-/**
- * With the lock held: -EEXIST if a link of netns other than self has name
- * as its name or an altname, or self has it as an altname.
- */
-static int name_taken(private_fake_t *this, const char *netns,
-					  const char *name, fake_link_t *self)
-{
-	fake_link_t *other = find_name(this, netns, name);
-
-	if (!other || (other == self && streq(self->name, name)))
-	{
-		return 0;
-	}
-	return -EEXIST;
-}
-
-METHOD(vti_backend_t, rename_, int,
-	private_fake_t *this, const char *netns, int ifindex, const char *name,
-	vti_err_t *err)
-{
-	fake_link_t *l;
-	int ret;
-
-	lock(this);
-	l = find(this, netns, ifindex, NULL);
-	if (call(this, FALSE, "rename %s %s %s", ns(netns), l ? l->name : "?",
-			 name))
-	{
-		return failed(this, err);
-	}
-	l = find(this, netns, ifindex, NULL);
-	if (!l)
-	{
-		return fail(this, err, ENODEV);
-	}
-	if (l->up)
-	{
-		/* dev_change_name() of 6.1 */
-		return fail(this, err, EBUSY);
-	}
-	ret = name_taken(this, netns, name, l);
-	if (ret < 0)
-	{
-		return fail(this, err, -ret);
-	}
-	snprintf(l->name, sizeof(l->name), "%s", name);
-	unlock(this);
-	return 0;
-}
 
 METHOD(vti_backend_t, add_altname, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *altname,
@@ -992,7 +973,6 @@ fake_backend_t *fake_backend_create()
 				.lookup = _lookup,
 				.list = _list,
 				.list_addrs = _list_addrs,
-				.rename = _rename_,
 				.add_altname = _add_altname,
 				.watch = _watch,
 				.wait_events = _wait_events,
@@ -1075,6 +1055,13 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 int fake_backend_rename(fake_backend_t *fake, const char *netns,
 						const char *name, const char *newname)
 {
+	return fake_backend_rename_unseen(fake, netns, name, newname, FALSE);
+}
+
+int fake_backend_rename_unseen(fake_backend_t *fake, const char *netns,
+							   const char *name, const char *newname,
+							   bool unseen)
+{
 	private_fake_t *this = (private_fake_t*)fake;
 	fake_link_t *l;
 	int ret = 0;
@@ -1096,7 +1083,10 @@ int fake_backend_rename(fake_backend_t *fake, const char *netns,
 	if (!ret)
 	{
 		snprintf(l->name, sizeof(l->name), "%s", newname);
-		queue_event(this, l, FALSE, FALSE);
+		if (!unseen)
+		{
+			queue_event(this, l, FALSE, FALSE);
+		}
 	}
 	unlock(this);
 	return ret;
