@@ -192,10 +192,13 @@ struct vti_backend_t {
 
 	/**
 	 * Set disable_policy (and disable_xfrm), the MTU and the addresses.
+	 *
+	 * @param up		also set it up, in the request of the MTU (before
+	 *					the addresses)
 	 */
 	int (*configure)(vti_backend_t *this, const char *netns, int ifindex,
 					 const char *name, const vti_settings_t *settings,
-					 vti_err_t *err);
+					 bool up, vti_err_t *err);
 
 	/**
 	 * Set only the MTU.

@@ -58,11 +58,12 @@ struct nlmsghdr *vti_nlmsg_mtu(void *buf, uint32_t seq, int ifindex,
 							   uint32_t mtu);
 
 /**
- * sysctl net.ipv4.conf.DEV.disable_policy=1 (and disable_xfrm=1) plus
- * ip link set dev IFINDEX mtu MTU, as one request (IFLA_AF_SPEC)
+ * ip link set dev IFINDEX mtu MTU [up] plus sysctl
+ * net.ipv4.conf.DEV.disable_policy=1 (and disable_xfrm=1), as one request
+ * (IFLA_AF_SPEC last; do_setlink() applies it after the MTU and the flags)
  */
 struct nlmsghdr *vti_nlmsg_configure(void *buf, uint32_t seq, int ifindex,
-									 uint32_t mtu, bool disable_xfrm);
+									 uint32_t mtu, bool disable_xfrm, bool up);
 
 /**
  * ip link set dev IFINDEX up|down

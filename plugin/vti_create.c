@@ -125,7 +125,8 @@ static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 }
 
 /**
- * Configure a new link in its namespace and bring it up.
+ * Configure a new link in its namespace and bring it up (with its MTU, in
+ * one request).
  */
 static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
 						 int ifindex)
@@ -133,16 +134,9 @@ static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
 	vti_err_t err = {};
 
 	if (backend->configure(backend, this->netns, ifindex, this->name,
-						   &this->settings, &err) < 0)
+						   &this->settings, TRUE, &err) < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
-			 this->name, err.msg);
-		undo_create(this, backend, this->netns, ifindex);
-		return FALSE;
-	}
-	if (backend->set_state(backend, this->netns, ifindex, TRUE, &err) < 0)
-	{
-		DBG1(DBG_KNL, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		undo_create(this, backend, this->netns, ifindex);
 		return FALSE;

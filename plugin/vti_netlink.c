@@ -275,15 +275,17 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, const vti_settings_t *settings, vti_err_t *err)
+	const char *name, const vti_settings_t *settings, bool up,
+	vti_err_t *err)
 {
 	char buf[VTI_NLMSG_BUF];
 	int i, ret;
 
 	/* disable_policy (and disable_xfrm) through IFLA_AF_SPEC/IFLA_INET_CONF,
-	 * with the MTU */
+	 * with the MTU (and up) */
 	ret = request(this, netns, vti_nlmsg_configure(buf, next_seq(this),
-							ifindex, settings->mtu, settings->disable_xfrm),
+						ifindex, settings->mtu, settings->disable_xfrm, up),
+				  up ? "setting disable_policy, the mtu and the link up" :
 				  "setting disable_policy and the mtu", NULL, err);
 	if (ret >= 0 && settings->keep_addrs)
 	{

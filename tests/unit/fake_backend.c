@@ -513,7 +513,7 @@ METHOD(vti_backend_t, move, int,
 
 METHOD(vti_backend_t, configure, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *name,
-	const vti_settings_t *settings, vti_err_t *err)
+	const vti_settings_t *settings, bool up, vti_err_t *err)
 {
 	int gone_ret;
 	fake_link_t *l;
@@ -526,9 +526,10 @@ METHOD(vti_backend_t, configure, int,
 	}
 	l = find(this, netns, ifindex, NULL);
 	/* the name the manager passes is the one of the link it configures */
-	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
+	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d%s",
 			 ns(netns), l && streq(l->name, name) ? name : "?",
-			 settings->mtu, settings->n_addrs, settings->disable_xfrm))
+			 settings->mtu, settings->n_addrs, settings->disable_xfrm,
+			 up ? " up" : ""))
 	{
 		return failed(this, err);
 	}
@@ -541,6 +542,10 @@ METHOD(vti_backend_t, configure, int,
 	if (settings->mtu)
 	{
 		l->mtu = settings->mtu;
+	}
+	if (up)
+	{
+		set_link_up(l, TRUE);
 	}
 	l->keep_addrs |= settings->keep_addrs;
 	for (i = 0; i < settings->n_addrs; i++)

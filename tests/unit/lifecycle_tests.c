@@ -352,7 +352,6 @@ static const char *fail_ops[] = {
 	"create vti6 strongswan-vti",
 	"move private strongswan-vti vti6",
 	"configure private vti6",
-	"up private vti6",
 };
 
 /*

@@ -36,8 +36,7 @@ static void setup(void)
 #define CREATED_VTI6 \
 	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
 	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n" \
-	"up private vti6\n" \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
 	"altname private vti6 V3-2\n"
 
 START_TEST(test_up_down)
@@ -72,8 +71,7 @@ START_TEST(test_ipv4_is_vti)
 	ck_assert_str_eq(fake->calls,
 		"create vti strongswan-vti ikey=5 okey=5 alias=strongswan-vti:v4\n"
 		"move private strongswan-vti vti5\n"
-		"configure private vti5 mtu=1446 addrs=1 disable_xfrm=0\n"
-		"up private vti5\n"
+		"configure private vti5 mtu=1446 addrs=1 disable_xfrm=0 up\n"
 		"altname private vti5 v4\n");
 }
 END_TEST
@@ -87,8 +85,7 @@ START_TEST(test_no_netns)
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0\n"
-		"up - vti6\n"
+		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0 up\n"
 		"altname - vti6 V3-2\n");
 }
 END_TEST
@@ -513,7 +510,7 @@ START_TEST(test_failure_leaves_nothing)
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move private strongswan-vti vti6\n"
-		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n"
 		"remove private vti6\n");
 	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
 					 "Invalid argument"));
@@ -744,8 +741,7 @@ static vti_tunnel_t xfrm_tunnel(const char *conn, uint32_t child, uint32_t ike,
 #define CREATED_XFRM42 \
 	"create xfrm strongswan-vti if_id=42 link=3 alias=strongswan-vti:x\n" \
 	"move private strongswan-vti xfrm42\n" \
-	"configure private xfrm42 mtu=1426 addrs=1 disable_xfrm=1\n" \
-	"up private xfrm42\n" \
+	"configure private xfrm42 mtu=1426 addrs=1 disable_xfrm=1 up\n" \
 	"altname private xfrm42 x\n"
 
 START_TEST(test_xfrm_up_down)

@@ -752,7 +752,11 @@ static bool real_ops(void)
 	REQUIRE(sandbox_write_file("/proc/sys/net/ipv4/conf/lo/disable_xfrm", "0"));
 	REQUIRE(sandbox_write_file("/proc/sys/net/ipv6/conf/lo/keep_addr_on_down",
 					   "0"));
-	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, &err) == 0);
+	/* and set up in the request of the MTU */
+	REQUIRE(backend->set_state(backend, "", 1, FALSE, &err) == 0);
+	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, TRUE,
+							   &err) == 0);
+	REQUIRE(list_links(backend, "", &err) == 1 && listed[0].up);
 	REQUIRE(read_sysctl("/proc/sys/net/ipv4/conf/lo/disable_policy",
 						value, sizeof(value)));
 	REQUIRE(streq(value, "1\n"));
@@ -763,7 +767,8 @@ static bool real_ops(void)
 						value, sizeof(value)));
 	REQUIRE(streq(value, "0\n"));
 	/* the addresses exist already: fine */
-	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, &err) == 0);
+	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, FALSE,
+							   &err) == 0);
 	REQUIRE(list_links(backend, "", &err) == 1 && listed[0].mtu == 1300);
 	/* as ip addr show lists them */
 	REQUIRE(list_addrs(backend, "", &err) == 0);
@@ -774,7 +779,8 @@ static bool real_ops(void)
 	/* an address the kernel refuses for another reason fails the step */
 	REQUIRE(sandbox_write_file("/proc/sys/net/ipv6/conf/lo/disable_ipv6",
 							   "1"));
-	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, &err) < 0);
+	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, FALSE,
+							   &err) < 0);
 	REQUIRE(strpfx(err.msg, "adding an address: "));
 
 	/* one socket, kept: no descriptor per operation */
