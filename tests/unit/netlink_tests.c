@@ -702,6 +702,12 @@ static bool real_ops(void)
 			{ .family = AF_INET6, .len = 127 },
 		},
 	};
+	vti_settings_t bad = { .mtu = 1300, .n_addrs = 2,
+		.addrs = {
+			{ .family = AF_INET6, .len = 127 },
+			{ .family = AF_INET, .len = 31 },
+		},
+	};
 	vti_err_t err = {};
 	char alias[IFALIASZ], value[16], longname[200];
 	int fds, i;
@@ -781,7 +787,19 @@ static bool real_ops(void)
 							   "1"));
 	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, FALSE,
 							   &err) < 0);
-	REQUIRE(strpfx(err.msg, "adding an address: "));
+	REQUIRE(strpfx(err.msg, "adding the address 2001:db8:ff::6/127: ") ||
+			!printf("%s\n", err.msg));
+	/* one batch: the request that fails (an IPv6 address) is named by
+	 * its sequence number, the one after it runs all the same, and no
+	 * ACK stays behind on the socket */
+	inet_pton(AF_INET6, "2001:db8:ff::8", bad.addrs[0].addr);
+	inet_pton(AF_INET, "198.51.100.8", bad.addrs[1].addr);
+	REQUIRE(backend->configure(backend, "", 1, "lo", &bad, FALSE, &err) < 0);
+	REQUIRE(strpfx(err.msg, "adding the address 2001:db8:ff::8/127: ") ||
+			!printf("%s\n", err.msg));
+	REQUIRE(list_addrs(backend, "", &err) == 0);
+	REQUIRE(strstr(addrs_seen, "1 198.51.100.8/31 "));
+	REQUIRE(backend->set_mtu(backend, "", 1, 1280, &err) == 0);
 
 	/* one socket, kept: no descriptor per operation */
 	REQUIRE(count_fds() == fds + 3);
