@@ -13,7 +13,8 @@
  *    (up/down), an MTU, its params (kind, keys, endpoints, if_id) and alias;
  *  - create: the MTU is path_mtu - 40 for a vti6, path_mtu - 20 for a vti
  *    (the lower device minus the outer header), 1500 for an xfrm interface;
- *    configure() and set_mtu() set it;
+ *    configure() and set_mtu() set it; configure(up) sets the link up
+ *    too, set_state() up or down;
  *  - change(mtu): a non-zero mtu is set; with mtu 0 a vti6 recomputes its MTU
  *    from the lower device (path_mtu - 40, as vti6_changelink does: seen
  *    1426 -> 1460 on a 1500 path), a vti or xfrm interface keeps it; changing
