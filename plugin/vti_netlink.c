@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/rtnetlink.h>
 #include <collections/array.h>
@@ -243,8 +244,9 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fd;
 	}
-	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd),
-				  "moving the link", NULL, err);
+	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd,
+											name),
+				  "moving and naming the link", NULL, err);
 	if (ret < 0)
 	{
 		return ret;
@@ -272,34 +274,55 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 	return vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
 }
 
+/**
+ * What adding an address does, for err: "adding the address ADDR/LEN".
+ */
+static const char *describe_addr(const vti_prefix_t *prefix, char *buf,
+								 size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(prefix->family, prefix->addr, addr, sizeof(addr));
+	snprintf(buf, len, "adding the address %s/%u", addr, prefix->len);
+	return buf;
+}
+
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, const vti_settings_t *settings, vti_err_t *err)
+	const char *name, const vti_settings_t *settings, bool up,
+	vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF];
+	/* each builder clears VTI_NLMSG_BUF bytes from where it starts */
+	char buf[2 * VTI_NLMSG_BUF], addr_ops[VTI_MAX_ADDRS][80];
+	const char *ops[1 + VTI_MAX_ADDRS];
+	size_t len;
 	int i, ret;
 
-	/* disable_policy (and disable_xfrm) through IFLA_AF_SPEC/IFLA_INET_CONF,
-	 * with the MTU */
-	ret = request(this, netns, vti_nlmsg_configure(buf, next_seq(this),
-							ifindex, settings->mtu, settings->disable_xfrm),
-				  "setting disable_policy and the mtu", NULL, err);
-	if (ret >= 0 && settings->keep_addrs)
+	check_replaced(this, netns);
+	if (settings->keep_addrs)
 	{
 		/* the kernel drops IPv6 addresses of a link set down otherwise */
 		ret = keep_addrs(this, netns, name, err);
-	}
-	for (i = 0; ret >= 0 && i < settings->n_addrs; i++)
-	{
-		ret = request(this, netns, vti_nlmsg_addr(buf, next_seq(this),
-										ifindex, &settings->addrs[i]),
-					  "adding an address", NULL, err);
-		if (ret == -EEXIST)
+		if (ret < 0)
 		{
-			ret = 0;
+			return ret;
 		}
 	}
-	return ret;
+	/* one batch: disable_policy (and disable_xfrm) through IFLA_AF_SPEC/
+	 * IFLA_INET_CONF with the MTU (and up), then the addresses, of which
+	 * those the link has are refused with EEXIST */
+	len = MNL_ALIGN(vti_nlmsg_configure(buf, next_seq(this), ifindex,
+						settings->mtu, settings->disable_xfrm, up)->nlmsg_len);
+	ops[0] = up ? "setting disable_policy, the mtu and the link up" :
+				  "setting disable_policy and the mtu";
+	for (i = 0; i < settings->n_addrs && i < VTI_MAX_ADDRS; i++)
+	{
+		len += MNL_ALIGN(vti_nlmsg_addr(buf + len, next_seq(this), ifindex,
+										&settings->addrs[i])->nlmsg_len);
+		ops[i + 1] = describe_addr(&settings->addrs[i], addr_ops[i],
+								   sizeof(addr_ops[i]));
+	}
+	return vti_nlsock_batch(this->sock, netns, buf, len, ops, -EEXIST, err);
 }
 
 METHOD(vti_backend_t, set_mtu, int,
@@ -345,18 +368,6 @@ METHOD(vti_backend_t, remove_, int,
 	return request(this, netns, vti_nlmsg_delete(buf, next_seq(this),
 												 ifindex),
 				   "deleting the link", NULL, err);
-}
-
-METHOD(vti_backend_t, rename_, int,
-	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, vti_err_t *err)
-{
-	char buf[VTI_NLMSG_BUF], op[64];
-
-	snprintf(op, sizeof(op), "renaming the link to %s", name);
-	return request(this, netns, vti_nlmsg_rename(buf, next_seq(this), ifindex,
-												 name),
-				   op, NULL, err);
 }
 
 METHOD(vti_backend_t, add_altname, int,
@@ -560,7 +571,6 @@ vti_backend_t *vti_netlink_create()
 			.lookup = _lookup,
 			.list = _list,
 			.list_addrs = _list_addrs,
-			.rename = _rename_,
 			.add_altname = _add_altname,
 			.watch = _watch,
 			.wait_events = _wait_events,
