@@ -263,15 +263,22 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 					  const char *name, vti_err_t *err)
 {
 	char path[64];
-	int dir;
+	int dir, ret;
 
 	dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
-	if (dir < 0)
+	if (dir >= 0)
 	{
-		return dir;
+		snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
+		dir = vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
 	}
-	snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
-	return vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
+	/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
+	 * address to keep, and none for the kernel to drop */
+	ret = dir == -ENOENT ? 0 : dir;
+	if (!ret && dir < 0)
+	{
+		DBG2(DBG_KNL, "vti: %s has no IPv6 to keep: %s", name, err->msg);
+	}
+	return ret;
 }
 
 /**

@@ -586,13 +586,8 @@ METHOD(vti_backend_t, configure, int,
 	{
 		set_link_mtu(l, settings->mtu);
 	}
-	if (settings->keep_addrs &&
-		(l->mtu < FAKE_IPV6_MIN_MTU || this->public.no_ipv6))
-	{
-		/* the netlink backend writes /proc/sys/net/ipv6/conf/NAME/
-		 * keep_addr_on_down after the MTU: below 1280 there is none */
-		return fail(this, err, ENOENT);
-	}
+	/* keep_addr_on_down: the netlink backend takes a link with no IPv6
+	 * (below 1280, or IPv6 off: no /proc/sys/net/ipv6/conf/NAME) as done */
 	if (up)
 	{
 		set_link_up(l, TRUE);

@@ -264,6 +264,8 @@ Suite *review2_suite_create()
 	tcase_add_test(tc, test_moved_up_link_events);
 	tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
 	tcase_add_test(tc, test_mtu_by_hand_below_ipv6_min);
+	tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
+	tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
 	suite_add_tcase(s, tc);
 
 	if (getenv("VTI_REVIEW"))
@@ -271,8 +273,6 @@ Suite *review2_suite_create()
 		tc = tcase_create("review2 findings");
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_add_test(tc, test_netns_deleted_while_held);
-		tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
-		tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
 		suite_add_tcase(s, tc);
 	}
 	return s;
