@@ -106,8 +106,11 @@ struct mnl_socket *vti_nlsock_open(vti_nlsock_t *this, const char *netns,
 
 /**
  * If /run/netns/NAME is no longer the namespace we opened (ip netns del,
- * add), forget what we opened there: it is opened anew on next use.
+ * add), delete the links of ours the old one still has (it lives on while
+ * anything holds it) and forget what we opened there: it is opened anew on
+ * next use.
  *
+ * @param netns		the namespace's name
  * @return			TRUE if it was replaced
  */
 bool vti_nlsock_check(vti_nlsock_t *this, const char *netns);

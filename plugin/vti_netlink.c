@@ -143,6 +143,61 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static uint32_t next_seq(private_vti_netlink_t *this)
+{
+	return vti_nlsock_seq(this->sock);
+}
+
+/**
+ * A dump in a namespace into the arrays of reply, whose items count only
+ * once a whole dump went through unchanged: an interrupted one
+ * (NLM_F_DUMP_INTR: links or addresses came or went while the kernel
+ * dumped them) or one that ended in an error (NLMSG_DONE) is started
+ * again, DUMP_TRIES times in all.
+ *
+ * @param build		builds the request
+ * @param what		what is dumped, for err ("links")
+ * @param reply		its arrays (links, addrs) receive the items
+ */
+static int request_dump(private_vti_netlink_t *this, const char *netns,
+						struct nlmsghdr *(*build)(void *buf, uint32_t seq),
+						const char *what, reply_t *reply, vti_err_t *err)
+{
+	char buf[VTI_NLMSG_BUF], op[32];
+	vti_dump_t dump;
+	size_t len;
+	int ret, tries;
+
+	snprintf(op, sizeof(op), "listing %s", what);
+	for (tries = 1; ; tries++)
+	{
+		*reply = (reply_t){ .links = reply->links, .addrs = reply->addrs };
+		ret = vti_nlsock_request(this->sock, netns, build(buf, next_seq(this)),
+								 op, reply_cb, reply, &dump, err);
+		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
+		{
+			break;
+		}
+		DBG2(DBG_KNL, "vti: %s, %s again", err->msg, op);
+		while (array_remove(reply->links, ARRAY_TAIL, NULL) ||
+			   array_remove(reply->addrs, ARRAY_TAIL, NULL))
+		{
+		}
+	}
+	if (ret < 0 && dump == VTI_DUMP_INTERRUPTED)
+	{
+		snprintf(err->msg, sizeof(err->msg), "%s: the dump was interrupted "
+				 "%d times", op, tries);
+	}
+	else if (ret < 0 && dump == VTI_DUMP_FAILED)
+	{
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
+				 tries);
+	}
+	return ret;
+}
+
 /**
  * If a named namespace was replaced (ip netns del, add) or deleted, its
  * sockets are opened anew (or fail): a kept socket would act on the
@@ -166,11 +221,6 @@ static int request(private_vti_netlink_t *this, const char *netns,
 	check_replaced(this, netns);
 	return vti_nlsock_request(this->sock, netns, req, op,
 							  reply ? reply_cb : NULL, reply, NULL, err);
-}
-
-static uint32_t next_seq(private_vti_netlink_t *this)
-{
-	return vti_nlsock_seq(this->sock);
 }
 
 METHOD(vti_backend_t, lookup, int,
@@ -389,57 +439,6 @@ METHOD(vti_backend_t, add_altname, int,
 				   op, NULL, err);
 }
 
-/**
- * A dump in a namespace into the arrays of reply, whose items count only
- * once a whole dump went through unchanged: an interrupted one
- * (NLM_F_DUMP_INTR: links or addresses came or went while the kernel
- * dumped them) or one that ended in an error (NLMSG_DONE) is started
- * again, DUMP_TRIES times in all.
- *
- * @param build		builds the request
- * @param what		what is dumped, for err ("links")
- * @param reply		its arrays (links, addrs) receive the items
- */
-static int request_dump(private_vti_netlink_t *this, const char *netns,
-						struct nlmsghdr *(*build)(void *buf, uint32_t seq),
-						const char *what, reply_t *reply, vti_err_t *err)
-{
-	char buf[VTI_NLMSG_BUF], op[32];
-	vti_dump_t dump;
-	size_t len;
-	int ret, tries;
-
-	check_replaced(this, netns);
-	snprintf(op, sizeof(op), "listing %s", what);
-	for (tries = 1; ; tries++)
-	{
-		*reply = (reply_t){ .links = reply->links, .addrs = reply->addrs };
-		ret = vti_nlsock_request(this->sock, netns, build(buf, next_seq(this)),
-								 op, reply_cb, reply, &dump, err);
-		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
-		{
-			break;
-		}
-		DBG2(DBG_KNL, "vti: %s, %s again", err->msg, op);
-		while (array_remove(reply->links, ARRAY_TAIL, NULL) ||
-			   array_remove(reply->addrs, ARRAY_TAIL, NULL))
-		{
-		}
-	}
-	if (ret < 0 && dump == VTI_DUMP_INTERRUPTED)
-	{
-		snprintf(err->msg, sizeof(err->msg), "%s: the dump was interrupted "
-				 "%d times", op, tries);
-	}
-	else if (ret < 0 && dump == VTI_DUMP_FAILED)
-	{
-		len = strlen(err->msg);
-		snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
-				 tries);
-	}
-	return ret;
-}
-
 METHOD(vti_backend_t, list, int,
 	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
 	void *data, vti_err_t *err)
@@ -448,6 +447,7 @@ METHOD(vti_backend_t, list, int,
 	vti_link_info_t link;
 	int ret, i;
 
+	check_replaced(this, netns);
 	ret = request_dump(this, netns, vti_nlmsg_dumplinks, "links", &reply, err);
 	for (i = 0; ret >= 0 && i < array_count(reply.links); i++)
 	{
@@ -466,6 +466,7 @@ METHOD(vti_backend_t, list_addrs, int,
 	addr_t addr;
 	int ret, i;
 
+	check_replaced(this, netns);
 	ret = request_dump(this, netns, vti_nlmsg_dumpaddrs, "addresses", &reply,
 					   err);
 	for (i = 0; ret >= 0 && i < array_count(reply.addrs); i++)

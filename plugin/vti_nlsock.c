@@ -13,6 +13,7 @@
 #include "vti_nlsock.h"
 #include "vti_netns.h"
 #include "vti_nlreply.h"
+#include "vti_nlmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -477,6 +478,60 @@ struct mnl_socket *vti_nlsock_open(vti_nlsock_t *this, const char *netns,
 	return open_socket(get_ns(this, netns), groups, NULL, err);
 }
 
+/**
+ * The links of ours in a dump, vti_link_info_t, into an array.
+ */
+static int collect_ours(const struct nlmsghdr *nlh, void *data)
+{
+	vti_link_info_t link;
+	bool moved;
+
+	if (vti_nlmsg_link_info(nlh, &link, &moved) &&
+		strpfx(link.alias, VTI_ALIAS_PREFIX))
+	{
+		array_insert(data, ARRAY_TAIL, &link);
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * Delete our links in a namespace deleted (or replaced) by name while
+ * something still holds it (a process started with ip netns exec): it
+ * lives on with them, and their tunnels keep their endpoints in charon's
+ * namespace, where the kernel would refuse them to a link made again
+ * (ip_tunnel_find(), vti6_locate(), xfrmi_locate()). Through the socket
+ * still open there, before it is forgotten.
+ */
+static void delete_left(vti_nlsock_t *this, const char *netns)
+{
+	array_t *links = array_create(sizeof(vti_link_info_t), 0);
+	char buf[VTI_NLMSG_BUF];
+	vti_link_info_t link;
+	vti_err_t err = {};
+	vti_dump_t dump;
+
+	if (vti_nlsock_request(this, netns, vti_nlmsg_dumplinks(buf,
+							vti_nlsock_seq(this)), "listing links",
+						   collect_ours, links, &dump, &err) < 0)
+	{
+		DBG1(DBG_KNL, "vti: namespace %s lives on, %s", netns, err.msg);
+	}
+	while (array_remove(links, ARRAY_HEAD, &link))
+	{
+		if (vti_nlsock_request(this, netns, vti_nlmsg_delete(buf,
+								vti_nlsock_seq(this), link.ifindex),
+							   "deleting the link", NULL, NULL, NULL, &err) < 0)
+		{
+			DBG1(DBG_KNL, "vti: %s lives on in namespace %s: %s", link.name,
+				 netns, err.msg);
+			continue;
+		}
+		DBG1(DBG_KNL, "vti: deleted %s, which lived on in namespace %s",
+			 link.name, netns);
+	}
+	array_destroy(links);
+}
+
 bool vti_nlsock_check(vti_nlsock_t *this, const char *netns)
 {
 	ns_t *ns;
@@ -492,6 +547,7 @@ bool vti_nlsock_check(vti_nlsock_t *this, const char *netns)
 	}
 	DBG1(DBG_KNL, "vti: namespace %s was deleted or replaced, its netlink "
 		 "sockets are opened anew", netns);
+	delete_left(this, netns);
 	forget(ns);
 	return TRUE;
 }

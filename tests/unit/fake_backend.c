@@ -136,9 +136,24 @@ static int failed(private_fake_t *this, vti_err_t *err)
 static bool ns_gone(private_fake_t *this, const char *netns, vti_err_t *err,
 					int *ret)
 {
+	char ghost[sizeof(this->links[0].link.netns)];
+	int i;
+
 	if (!*netns || !streq(this->gone_ns, netns))
 	{
 		return FALSE;
+	}
+	/* the netlink backend deletes the links of ours the namespace that
+	 * lives on still has, through its sockets there, before it lets go of
+	 * them (vti_nlsock.c delete_left()) */
+	snprintf(ghost, sizeof(ghost), FAKE_GHOST "%s", netns);
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		if (this->links[i].used && streq(this->links[i].link.netns, ghost) &&
+			strpfx(this->links[i].link.alias, VTI_ALIAS_PREFIX))
+		{
+			this->links[i].used = FALSE;
+		}
 	}
 	unlock(this);
 	snprintf(err->msg, sizeof(err->msg), "namespace %s: No such file or "

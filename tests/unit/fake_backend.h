@@ -322,8 +322,8 @@ void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
  * is gone, until netns_ensure() creates it again (create = TRUE; -ENOENT
  * otherwise). The kernel is slower: the namespace, and its links, live on
  * as long as anything holds it, the plugin's own kept fd and sockets there
- * included (they go at its next request there, vti_nlsock_check()), and go
- * after that asynchronously (cleanup_net() on a workqueue): see
+ * included (they go at its next request there, vti_nlsock_check()), and
+ * go after that asynchronously (cleanup_net() on a workqueue): see
  * fake_backend_netns_del_held().
  */
 void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
@@ -340,7 +340,9 @@ void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
  * table of the namespace it was created in (ip_tunnel_newlink() ->
  * ip_tunnel_find() on dev_net() at creation), an XFRM interface likewise
  * (xfrmi_newlink() -> xfrmi_locate()). Requests fail as after
- * fake_backend_netns_del().
+ * fake_backend_netns_del(); the first deletes the links of ours left
+ * there, as the netlink backend does through its sockets still open in
+ * the namespace (vti_nlsock.c delete_left()).
  */
 void fake_backend_netns_del_held(fake_backend_t *fake, const char *netns);
 

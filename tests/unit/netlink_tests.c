@@ -908,7 +908,8 @@ static bool real_netns(void)
 	vti_err_t err = {};
 	struct stat before, after;
 	char alias[IFALIASZ];
-	int fds, i;
+	int fds, i, p0;
+	bool veth;
 
 	backend = vti_netlink_create();
 	REQUIRE(backend->netns_ensure(backend, "red", FALSE, &err) == -ENOENT);
@@ -938,11 +939,23 @@ static bool real_netns(void)
 	REQUIRE(count_fds() == fds);
 	REQUIRE(thread_ns(&after) && before.st_ino == after.st_ino);
 
-	/* ip netns del red; ip netns add red: the sockets of the old one go */
+	/* a link of ours in red (a veth, where there is veth: its peer p1
+	 * stays here and goes with it) */
+	veth = add_veth("p0", "p1");
+	if (veth)
+	{
+		p0 = backend->move(backend, ifindex_of(backend, "", "p0"), "p0",
+						   "red", &err);
+		REQUIRE(p0 > 0 && set_alias("red", p0, VTI_ALIAS_PREFIX "red"));
+	}
+	/* ip netns del red; ip netns add red: the sockets of the old one go,
+	 * after the links of ours there (the old one lives on while anything
+	 * holds it, our sockets included) */
 	REQUIRE(umount2("/run/netns/red", MNT_DETACH) == 0 ||
 			!printf("umount: %s\n", strerror(errno)));
 	REQUIRE(unlink("/run/netns/red") == 0);
 	REQUIRE(backend->netns_ensure(backend, "red", TRUE, &err) == 0);
+	REQUIRE(!veth || ifindex_of(backend, "", "p1") == -ENODEV);
 	REQUIRE(list_links(backend, "red", &err) == 0);
 	REQUIRE(backend->lookup(backend, "red", "lo", alias, sizeof(alias),
 							&err) == 1);
