@@ -163,6 +163,27 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 END_TEST
 
 /*
+ * The other floor of C2: an IPv6 tunnel with no IPv6 address (here none at
+ * all) on the same path still gets 1280, as IPv6 asks of any link whose
+ * outer packets PMTUD may fragment (vti_want.c vti_want_mtu()).
+ */
+START_TEST(test_auto_mtu_ipv6_tunnel_floor)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+	fake_link_t l;
+
+	fixture_restart("charon { plugins { vti { netns = private } } }");
+	fake->path_mtu = 1300;
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &l) &&
+				  l.mtu == 1280, "vti5 (vti6) on a 1300 path: mtu %u, "
+				  "expected the IPv6 floor 1280; calls:\n%s", l.mtu,
+				  fake->calls);
+}
+END_TEST
+
+/*
  * 4. ip link set vti5 mtu 1200 by hand on a vti6 with an IPv6 address (an
  *    RTM_NEWLINK event). The kernel turns IPv6 off on it: the address goes
  *    (addrconf_notify() NETDEV_CHANGEMTU -> addrconf_ifdown(dev, true)).
@@ -257,6 +278,7 @@ Suite *review2_suite_create()
 	tcase_add_test(tc, test_deleted_up_link_events);
 	tcase_add_test(tc, test_moved_up_link_events);
 	tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
+	tcase_add_test(tc, test_auto_mtu_ipv6_tunnel_floor);
 	tcase_add_test(tc, test_mtu_by_hand_below_ipv6_min);
 	tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
 	tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
