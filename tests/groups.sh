@@ -17,6 +17,8 @@ cd "$top"
 results=${VTI_RESULTS:-/tmp/vti-results}
 out=$(mktemp /tmp/vti-groups.XXXXXX)
 trap 'rm -f "$out" "$out".*' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # state: what groups may leave behind, one line each: namespaces, links
 # (but the fallback devices the kernel adds to every namespace when a

@@ -48,6 +48,8 @@ stop_prepare() {
 	PREPARE=
 }
 trap 'stop_prepare; rm -f "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [ "$mode" = vm ]; then
 	# the package group builds its .debs on the host (it installs them
