@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Every test: installs what it needs, builds; then the integration
 # scenarios in one qemu guest (the package group's .deb built on the host
-# meanwhile) and beside them, on the other core, one after the other: the
+# meanwhile) and beside them, one after the other: the
 # unit tests (Check, then under valgrind and built with ASan/UBSan) and the
 # load test against the real charon (the plugin plain, under valgrind and
 # built with ASan), the fuzz targets (VTI_FUZZ_SECONDS each, 30 by
@@ -142,7 +142,7 @@ run_distcheck() {
 # results
 run_mutants() {
 	rm_start=$(date +%s)
-	tests/mutants.sh ${2:-} > "$1.out" 2>&1
+	tests/mutants.sh ${2:+"$2"} > "$1.out" 2>&1
 	rm_status=$?
 	sed -n '/^mutants: results/,$ {
 		s/^KILLED  *\([^ ]*\)  *\(.*\)/PASS: mutant \1 killed: \2/p
@@ -168,8 +168,9 @@ run_make_check() {
 }
 
 # host_side: make check's tests, the fuzzing, then make distcheck (with
-# --long, then the mutants' unit part), beside the guest (which takes
-# about one core); in a process group of its own (setsid), stopped as one
+# --long, then the mutants' unit part), beside the guest (which, under
+# TCG, wants more than one core: this slows it); in a process group of its
+# own (setsid), stopped as one
 host_side() {
 	run_make_check > host-tests.out 2>&1
 	run_fuzz

@@ -23,7 +23,8 @@ trap 'exit 143' TERM
 # state: what groups may leave behind, one line each: namespaces, links
 # (but the fallback devices the kernel adds to every namespace when a
 # tunnel module loads) and XFRM states and policies of this namespace,
-# daemons a group starts
+# daemons a group starts (run natively on a machine where others work,
+# their namespaces and daemons would count too)
 state() {
 	ip netns list 2>/dev/null | sed 's/ .*//; s/^/namespace /'
 	ip -o link show 2>/dev/null | sed 's/^[0-9]*: \([^:@]*\).*/link \1/' |
