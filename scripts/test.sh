@@ -1,22 +1,33 @@
 #!/bin/sh
 # Copyright (C) 2026 The strongswan-vti authors
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Every test: installs what it needs, builds, runs the unit tests (Check,
-# then under valgrind and built with ASan/UBSan) and the load test against
-# the real charon (the plugin plain, under valgrind and built with ASan),
-# one after the other; then the integration scenarios (the package group
-# builds the .deb and installs it in a guest) in the qemu guest, and beside
-# them, on the other core, the fuzz targets (VTI_FUZZ_SECONDS each, 30 by
+# Every test: installs what it needs, builds; then the integration
+# scenarios in one qemu guest (the package group's .deb built on the host
+# meanwhile) and beside them, one after the other: the
+# unit tests (Check, then under valgrind and built with ASan/UBSan) and the
+# load test against the real charon (the plugin plain, under valgrind and
+# built with ASan), the fuzz targets (VTI_FUZZ_SECONDS each, 30 by
 # default) and make distcheck. It ends with one table: each group, its
 # checks passed, failed and skipped, and its time; then every skip with its
 # reason, and one line counting every check:
 #   all: N passed, M failed, K skipped
 #
-#   scripts/test.sh [GROUP...]     GROUPs: the integration groups to run
-#                                  (tests/integration.sh's; all by default)
+# --long adds the 2,000-event soak (its own guest, after the groups), the
+# mutants (their unit part beside the guest, after distcheck; their
+# integration part after the soak) and fuzzing of 300 s a target
+# (VTI_FUZZ_SECONDS, when not set), each a row of the table.
+#
+#   scripts/test.sh [--long] [GROUP...]   GROUPs: the integration groups to
+#                                  run (tests/integration.sh's; all by default)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+if [ "${1:-}" = --long ]; then
+	shift
+	VTI_TEST_LONG=yes
+	VTI_FUZZ_SECONDS=${VTI_FUZZ_SECONDS:-300}
+	export VTI_TEST_LONG VTI_FUZZ_SECONDS
+fi
 
 # RECORDS: one line a group: GROUP PASSED FAILED SKIPPED SECONDS
 # (tab-separated); SKIPS: a line a skip: GROUP REASON. HOST_PID: the
@@ -126,11 +137,60 @@ run_distcheck() {
 	record distcheck $((1 - rd_f)) "$rd_f" 0 $(($(date +%s) - rd_start))
 }
 
-# host_side: the fuzzing, then make distcheck, beside the guest (which
-# takes one core); in a process group of its own (setsid), stopped as one
+# run_mutants GROUP [OPTION]: tests/mutants.sh [OPTION] into GROUP.out, a
+# PASS: line for each mutant KILLED, a FAIL: line for any other, from its
+# results
+run_mutants() {
+	rm_start=$(date +%s)
+	tests/mutants.sh ${2:+"$2"} > "$1.out" 2>&1
+	rm_status=$?
+	sed -n '/^mutants: results/,$ {
+		s/^KILLED  *\([^ ]*\)  *\(.*\)/PASS: mutant \1 killed: \2/p
+		s/^\(SURVIVED\|INVALID\)  *\([^ ]*\)  *\(.*\)/FAIL: mutant \2 \1: \3/p
+	}' "$1.out" >> "$1.out"
+	count_lines "$1" "$1.out" "$rm_status" $(($(date +%s) - rm_start)) >> "$1.out"
+}
+
+# run_make_check: every test make check knows (Makefile.am's TESTS), one
+# at a time: a new one is run and counted without being named here
+run_make_check() {
+	: > make-check.out
+	for t in $(make -s --eval 'vti-print-tests: ; @echo $(TESTS)' vti-print-tests); do
+		case $t in
+			tests/unit/vti_tests) g=unit ;;
+			tests/unit/valgrind.sh) g=valgrind ;;
+			tests/unit/sanitize.sh) g=sanitizers ;;
+			tests/load/load-test.sh) g=load ;;
+			*) g=$(basename "$t" .sh) ;;
+		esac
+		make_check "$g" "$t"
+	done
+}
+
+# host_side: make check's tests, the fuzzing, then make distcheck (with
+# --long, then the mutants' unit part), beside the guest (which, under
+# TCG, wants more than one core: this slows it); in a process group of its
+# own (setsid), stopped as one
 host_side() {
+	run_make_check > host-tests.out 2>&1
 	run_fuzz
 	run_distcheck
+	[ -z "${VTI_TEST_LONG:-}" ] || run_mutants mutants
+}
+
+# long_guest_side: with --long, after the integration groups, the
+# 2,000-event soak and the mutants an integration scenario tells
+long_guest_side() {
+	printf '\n==> the 2,000-event soak (in a guest of its own)\n'
+	ls_start=$(date +%s)
+	{ tests/soak.sh --events 2000; echo $? > soak-2000.status; } 2>&1 |
+		tee soak-2000.out
+	count_lines soak-2000 soak-2000.out "$(cat soak-2000.status)" \
+		$(($(date +%s) - ls_start))
+	rm -f soak-2000.status
+	printf '\n==> the mutants an integration scenario tells\n'
+	run_mutants mutants-integration --integration
+	cat mutants-integration.out
 }
 
 # count_integration SECONDS: the "group G: N passed, M failed, K skipped
@@ -201,22 +261,7 @@ start=$(date +%s)
 "$top/scripts/setup.sh" || { echo "set-up failed"; echo "all: 0 passed, 1 failed"; exit 1; }
 echo "set-up: $(($(date +%s) - start)) s"
 
-printf '\n==> unit and load tests (make check, one test at a time)\n'
-: > make-check.out
-# every test make check knows (Makefile.am's TESTS), one at a time: a new
-# one is run and counted without being named here
-for t in $(make -s --eval 'vti-print-tests: ; @echo $(TESTS)' vti-print-tests); do
-	case $t in
-		tests/unit/vti_tests) g=unit ;;
-		tests/unit/valgrind.sh) g=valgrind ;;
-		tests/unit/sanitize.sh) g=sanitizers ;;
-		tests/load/load-test.sh) g=load ;;
-		*) g=$(basename "$t" .sh) ;;
-	esac
-	make_check "$g" "$t"
-done
-
-printf '\n==> beside the guest: fuzzing (%s s per target) into fuzz.out, make distcheck into distcheck.log\n' \
+printf '\n==> beside the guest: make check (one test at a time) into host-tests.out, fuzzing (%s s per target) into fuzz.out, make distcheck into distcheck.log\n' \
 	"${VTI_FUZZ_SECONDS:-30}"
 setsid "$top/scripts/test.sh" --host-side "$RECORDS" "$SKIPS" < /dev/null > host-side.log 2>&1 &
 HOST_PID=$!
@@ -225,19 +270,26 @@ printf '\n==> integration scenarios\n'
 it_start=$(date +%s)
 "$top/tests/integration.sh" "$@" 2>&1 | tee integration.out
 count_integration $(($(date +%s) - it_start))
+[ -z "${VTI_TEST_LONG:-}" ] || long_guest_side
 
-# the host side's own deadline: the fuzzing's time and a distcheck's, twice
-hs_end=$(($(date +%s) + 4 * ${VTI_FUZZ_SECONDS:-30} * 2 + 1800))
+# the host side's own deadline: make check's, the fuzzing's and a
+# distcheck's time, twice (and the mutants' 30 min with --long)
+hs_end=$(($(date +%s) + 4 * ${VTI_FUZZ_SECONDS:-30} * 2 + 2400))
+[ -z "${VTI_TEST_LONG:-}" ] || hs_end=$((hs_end + 1800))
 while kill -0 "$HOST_PID" 2>/dev/null && [ "$(date +%s)" -lt $hs_end ]; do
 	sleep 1
 done
 if kill -0 "$HOST_PID" 2>/dev/null; then
-	echo "FAIL: fuzzing and make distcheck still ran 30 min after the guest: stopped"
+	echo "FAIL: make check, fuzzing and make distcheck still ran at their deadline: stopped"
 	stop_host_side
 	record host-side 0 1 0 0
 fi
 wait "$HOST_PID" 2>/dev/null
 HOST_PID=
+
+printf '\n==> unit and load tests (make check, one test at a time)\n'
+cat host-tests.out
+grep -q '^unit	' "$RECORDS" || record unit 0 1 0 0
 
 printf '\n==> fuzzing (libFuzzer with ASan and UBSan, %s s per target)\n' \
 	"${VTI_FUZZ_SECONDS:-30}"
@@ -247,6 +299,11 @@ printf '\n==> make distcheck (the tarball builds and passes make check)\n'
 grep -q '^FAIL: make distcheck' distcheck.log && tail -n 40 distcheck.log
 grep -E '^(PASS|FAIL): make distcheck' distcheck.log
 grep -q '^distcheck	' "$RECORDS" || record distcheck 0 1 0 0
+if [ -n "${VTI_TEST_LONG:-}" ]; then
+	printf '\n==> the mutants against the unit tests\n'
+	cat mutants.out
+	grep -q '^mutants	' "$RECORDS" || record mutants 0 1 0 0
+fi
 
 table
 echo "wall time: $(($(date +%s) - start)) s"

@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the integration scenarios against a kernel that has VTI, XFRM
 # interfaces and ESP: natively when the machine's kernel has them, otherwise
-# in a qemu guest booting Debian's kernel, one guest per group of scenarios.
+# in one qemu guest booting Debian's kernel (tests/groups.sh runs the groups).
 #
 #   VTI_TESTBED=vm|native|auto (default auto)   tests/integration.sh [GROUP...]
 set -u
@@ -37,49 +37,47 @@ fi
 echo "test bed: $mode ($(uname -r) $( [ $mode = vm ] && echo 'lacks vti/xfrm/esp: Debian kernel in qemu'))"
 
 groups=${*:-testbed core orders selfheal soak xfrm status three-sites package}
-out=$(mktemp /tmp/vti-integration.XXXXXX)
 results=${VTI_RESULTS_DIR:-/tmp/vti-results}
-status=0
-for g in $groups; do
-	echo "=== group $g"
-	g_start=$(date +%s)
-	script="$top/tests/scenarios/$g.sh"
-	# shown as it happens, kept for the count
-	{
-		# package builds the .deb here and boots a guest of its own to
-		# install it: it never runs on this machine
-		if [ "$mode" = vm ] && [ "$g" != package ]; then
-			tests/vm/run.sh -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results/$g" "$script"
-		else
-			"$script"
-		fi
-		echo $? > "$out.$g.status"
-	} 2>&1 | tee "$out.$g"
-	g_status=$(cat "$out.$g.status" 2>/dev/null)
-	rm -f "$out.$g.status"
-	grep -E '^(PASS|FAIL|SKIP): ' "$out.$g" > "$out.$g.checks"
-	if ! grep -qE '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$out.$g"; then
-		echo "FAIL: group $g ended without its summary" | tee -a "$out.$g.checks"
-	elif [ "$g_status" != 0 ] && ! grep -q '^FAIL: ' "$out.$g.checks"; then
-		# a failure no check named (set -e, a guest killed at its deadline)
-		echo "FAIL: group $g exited with status ${g_status:-unknown}" |
-			tee -a "$out.$g.checks"
-	fi
-	[ "$g_status" = 0 ] || status=1
-	# one line a group, for scripts/test.sh's table
-	echo "group $g: $(grep -c '^PASS: ' "$out.$g.checks") passed," \
-		"$(grep -c '^FAIL: ' "$out.$g.checks") failed," \
-		"$(grep -c '^SKIP: ' "$out.$g.checks") skipped in $(($(date +%s) - g_start)) s"
-	cat "$out.$g.checks" >> "$out"
-	rm -f "$out.$g" "$out.$g.checks"
-done
+mkdir -p "$results"
+out=$(mktemp /tmp/vti-integration.XXXXXX)
+PREPARE=
+# stop_prepare: stop the package group's build on the host, by its PID
+stop_prepare() {
+	[ -n "$PREPARE" ] && kill -0 "$PREPARE" 2>/dev/null &&
+		kill -TERM -- "-$PREPARE" 2>/dev/null
+	PREPARE=
+}
+trap 'stop_prepare; rm -f "$out"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ "$mode" = vm ]; then
+	# the package group builds its .debs on the host (it installs them
+	# in the guest, never here) while the groups before it run: into the
+	# results share, where tests/groups.sh waits for them
+	case " $groups " in *" package "*)
+		# last: the AppArmor and profiles it installs in the guest stay
+		groups="$(echo " $groups " | sed 's/ package / /g') package"
+		rm -rf "$results/package.debs"
+		setsid "$top/tests/scenarios/package.sh" --prepare "$results/package.debs" \
+			< /dev/null > "$results/package.prepare.log" 2>&1 &
+		PREPARE=$! ;;
+	esac
+	# one guest for all groups: each group's deadline, and the boot
+	n=$(echo $groups | wc -w)
+	tests/vm/run.sh -t $((n * ${VTI_GROUP_TIMEOUT:-900} + 120)) -r "$results" \
+		"$top/tests/groups.sh" $groups 2>&1 | tee "$out"
+	[ -z "$PREPARE" ] || sed 's/^/    | package, on the host: /' "$results/package.prepare.log"
+else
+	VTI_RESULTS=$results "$top/tests/groups.sh" $groups 2>&1 | tee "$out"
+fi
 passed=$(grep -c '^PASS: ' "$out")
 failed=$(grep -c '^FAIL: ' "$out")
 skipped=$(grep -c '^SKIP: ' "$out")
-rm -f "$out"
 if [ "$skipped" -gt 0 ]; then
 	echo "integration: $passed passed, $failed failed, $skipped skipped"
 else
 	echo "integration: $passed passed, $failed failed"
 fi
-[ $status -eq 0 ] && [ "$failed" -eq 0 ]
+# a guest that stopped short, or a group without its line: a failure
+[ "$failed" -eq 0 ] && [ "$(grep -c '^group [a-z0-9-]*: ' "$out")" -eq "$(echo $groups | wc -w)" ]

@@ -8,16 +8,20 @@
 # unit tests fail on is KILLED, one they pass is SURVIVED, one that does
 # not compile is INVALID (never counted as killed). A mutant whose text no
 # longer occurs exactly once in its file stops the run before anything is
-# built: a stale mutant must not be "killed" by a build error.
+# built: a stale mutant must not be "killed" by a build error. A mutant
+# only the kernel can tell names an integration group ("scenario: GROUP"):
+# the plugin is built with it and tests/integration.sh GROUP runs against
+# it (one guest each): KILLED if the group fails.
 #
-#   tests/mutants.sh [-j 1|2] [--timeout SECONDS] [--keep] [NAME...]
+#   tests/mutants.sh [-j 1|2] [--timeout SECONDS] [--keep] [--integration] [NAME...]
 #   tests/mutants.sh --list
 #
 # -j       mutants built and run at once (default 1, at most 2)
 # --timeout  seconds one run of the unit tests may take (default 300);
 #          a run that takes longer is killed and counts as KILLED (hang)
 # --keep   keep the work directory (each mutant's build and test logs)
-# NAME     run only these mutants
+# --integration  the mutants that name a scenario (by default the others)
+# NAME     run only these mutants (whichever their kind)
 #
 # Exit status: 0 every mutant killed, 1 a mutant survived or is invalid,
 # 2 the run could not be made (stale mutant, unit tests failing without
@@ -31,6 +35,7 @@ timeout=300
 keep=no
 only=()
 list_only=no
+integration=no
 
 die() {
 	echo "mutants: $*" >&2
@@ -38,7 +43,7 @@ die() {
 }
 
 usage() {
-	sed -n '13,20s/^# \{0,1\}//p' "$0" >&2
+	sed -n '16,24s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
@@ -49,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--timeout) [ $# -ge 2 ] || usage; timeout=$2; shift 2 ;;
 	--keep) keep=yes; shift ;;
 	--list) list_only=yes; shift ;;
+	--integration) integration=yes; shift ;;
 	-h|--help) usage ;;
 	-*) echo "mutants: unknown option $1" >&2; usage ;;
 	*) only+=("$1"); shift ;;
@@ -58,8 +64,9 @@ case "$jobs" in 1|2) ;; *) die "-j takes 1 or 2 (the machine has 2 shared cores)
 case "$timeout" in ''|*[!0-9]*) die "--timeout takes seconds" ;; esac
 
 # the list: records of "key: value" lines (name, file, why, from, to),
-# separated by blank lines; # starts a comment line; "to" may be empty
-names=() files=() whys=() froms=() tos=()
+# separated by blank lines; # starts a comment line; "to" may be empty;
+# "scenario" (an integration group) is optional
+names=() files=() whys=() froms=() tos=() scenarios=()
 
 add_record() {
 	local key
@@ -76,13 +83,13 @@ add_record() {
 		[ "$key" != "$r_name" ] || die "$list_file:$r_line: mutant $r_name twice"
 	done
 	names+=("$r_name") files+=("$r_file") whys+=("$r_why")
-	froms+=("$r_from") tos+=("$r_to")
-	r_name= r_file= r_why= r_from= r_to= r_keys=
+	froms+=("$r_from") tos+=("$r_to") scenarios+=("$r_scenario")
+	r_name= r_file= r_why= r_from= r_to= r_scenario= r_keys=
 }
 
 read_list() {
 	local line n=0 key value
-	r_name= r_file= r_why= r_from= r_to= r_line=0 r_keys=
+	r_name= r_file= r_why= r_from= r_to= r_scenario= r_line=0 r_keys=
 	[ -r "$list_file" ] || die "no list $list_file"
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
@@ -96,7 +103,7 @@ read_list() {
 		[ "$key" != "$line" ] || die "$list_file:$n: not 'key: value'"
 		case "$key" in
 		name) add_record; r_line=$n; r_name=$value; r_keys=" name " ;;
-		file|why|from|to)
+		file|why|from|to|scenario)
 			case "$r_keys" in
 			'') die "$list_file:$n: $key before name" ;;
 			*" $key "*) die "$list_file:$n: $key twice" ;;
@@ -152,7 +159,15 @@ fi
 # which mutants run, in the order of the list
 selected=()
 if [ ${#only[@]} -eq 0 ]; then
-	selected=("${!names[@]}")
+	for i in "${!names[@]}"; do
+		case "$integration:${scenarios[$i]:+scenario}" in
+		yes:scenario|no:) selected+=("$i") ;;
+		esac
+	done
+	if [ ${#selected[@]} -eq 0 ] && [ "$integration" = yes ]; then
+		echo "SKIP: no mutant of tests/mutants.list names an integration scenario yet"
+		exit 0
+	fi
 else
 	for want in "${only[@]}"; do
 		found=
@@ -225,6 +240,21 @@ copy_tree() {
 		-cf - . | tar -C "$1" -xf -
 }
 
+# run_scenario INDEX DIR: the plugin built in DIR against the mutant's
+# integration group; sets result and detail
+run_scenario() {
+	local s=${scenarios[$1]}
+	if ! make -C "$2" -s > "$2/build.log" 2>&1; then
+		result=INVALID detail="the plugin does not compile"
+	elif VTI_PLUGIN=$2/.libs/libstrongswan-vti.so VTI_RESULTS_DIR=$2/results \
+			"$top/tests/integration.sh" "$s" > "$2/run.log" 2>&1; then
+		result=SURVIVED detail="the $s group passes"
+	else
+		result=KILLED
+		detail="$s: $(grep -m1 '^FAIL: ' "$2/run.log" | cut -c7-100)"
+	fi
+}
+
 # run_mutant INDEX: one line RESULT<TAB>name<TAB>detail in $work/result.INDEX
 run_mutant() {
 	local i=$1 dir="$work/m$1" result detail rc=0
@@ -236,6 +266,8 @@ run_mutant() {
 		result=INVALID
 		detail="does not compile: $(grep -m1 -E 'error|Error' "$dir/build.log" |
 			cut -c1-120)"
+	elif [ -n "${scenarios[$i]}" ]; then
+		run_scenario "$i" "$dir"
 	else
 		run_tests "$dir" "$dir/run.log" || rc=$?
 		if [ "$rc" -eq 0 ]; then

@@ -218,7 +218,7 @@ run_set() {
 		text_has "$(swanctl_in "$etc" --stats)" -E '^loaded plugins:.* vti( |$)'
 	load_conns "$etc" "$swanctl_file" "$name"
 	status=$(charon_stop "$etc" 20) || true
-	check "$name: charon exits cleanly" test "$status" = 0
+	check "$name: charon exits cleanly (exit status ${status:-unknown})" test "$status" = 0
 	# grep: 1 read the log and found none; 0 found (shown), 2 no log
 	status=0
 	grep -E "vti: (invalid|unknown)" "$etc/charon.log" || status=$?

@@ -81,6 +81,13 @@ children_installed() {
 	wait_child 1 "$1" 40 && wait_child 2 "$1" 10
 }
 
+# no_sa N: site N's charon answers and has no IKE_SA at all (after an
+# initiation that failed: nothing is left that could install a CHILD_SA)
+no_sa() {
+	ns_sas=$(swanctl_in "$(site_dir "$1")" --list-sas 2>/dev/null) || return 1
+	[ -z "$ns_sas" ]
+}
+
 # wait_for SECONDS COMMAND...: poll COMMAND until it succeeds
 wait_for() {
 	end=$(( $(date +%s) + $1 ))

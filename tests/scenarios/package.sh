@@ -10,7 +10,9 @@
 # folder; lintian --pedantic included) and an older build to upgrade from,
 # fetches the apparmor and charon-systemd packages into the cache, then
 # boots a test-bed guest for the rest: it installs and purges packages,
-# which must never happen on this machine.
+# which must never happen on this machine. With --prepare DIR it only
+# leaves all that in DIR (DIR/ready last) for the one guest that runs
+# every group (tests/integration.sh, tests/groups.sh).
 #
 # In the guest the plugin, built from one Debian revision's source, runs in
 # the installed revision's charon: the test says both and fails if they
@@ -34,8 +36,13 @@ if [ -z "${VTI_IN_GUEST:-}" ]; then
 	top=$(cd "$(dirname "$0")/../.." && pwd)
 	results=${VTI_RESULTS_DIR:-/tmp/vti-results}/package
 	cache=${VTI_CACHE:-/var/cache/strongswan-vti}/debs
-	debs=$(mktemp -d /tmp/vti-package.XXXXXX)
-	trap 'rm -rf "$debs"' EXIT
+	if [ "${1:-}" = --prepare ]; then
+		debs=$2
+		mkdir -p "$debs"
+	else
+		debs=$(mktemp -d /tmp/vti-package.XXXXXX)
+		trap 'rm -rf "$debs"' EXIT
+	fi
 	mkdir -p "$results" "$cache"
 	# the host's checks, counted in the guest's summary
 	host_check() {
@@ -97,7 +104,14 @@ if [ -z "${VTI_IN_GUEST:-}" ]; then
 	)
 	host_check "apparmor and charon-systemd packages in $cache" \
 		sh -c "ls '$cache'/apparmor_*.deb '$cache'/charon-systemd_*.deb > /dev/null"
-	VTI_DEBS=$debs VTI_DEB_CACHE=$cache
+	# beside the .debs: the guest sees them where they were made
+	mkdir -p "$debs/cache"
+	cp "$cache"/apparmor_*.deb "$cache"/charon-systemd_*.deb "$debs/cache/"
+	if [ "${1:-}" = --prepare ]; then
+		: > "$debs/ready"
+		exit 0
+	fi
+	VTI_DEBS=$debs VTI_DEB_CACHE=$debs/cache
 	export VTI_DEBS VTI_DEB_CACHE
 	"$top/tests/vm/run.sh" -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results" "$0"
 	exit $?
