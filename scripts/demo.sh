@@ -6,7 +6,8 @@
 # running Debian's kernel where this machine's lacks VTI): 6 gateways, 12
 # IKEv2 tunnels whose interfaces the plugin makes, BGP over them with BIRD,
 # pings across, cleartext on the tunnels and ESP on the wire, a gateway
-# failing over and back.
+# failing over and back, stopped and then killed with its link down (BFD:
+# the lost echoes and the convergence time).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

@@ -62,13 +62,15 @@ topology() {
 start_charon() {
 	g=$1 n=$(ns_of "$1") d=$(gw_dir "$1")
 	# the gateway's vti.conf as /etc/strongswan.d/charon/ has it, then
-	# the test bed's namespace over its netns
+	# the test bed's namespace over its netns; route-based.conf read at
+	# the top, as in /etc/strongswan.d/, over the test bed's retransmits
 	charon_conf "$d" "plugins {
 		include $SWANCTL_D/V$g.vti.conf
 		vti {
 			netns = priv$n
 		}
-	}" && charon_start "$d" "pub$n"
+	}" && echo "include $top/swanctl.d/route-based.conf" >> "$d/strongswan.conf" &&
+		charon_start "$d" "pub$n"
 }
 
 load_conns() {
@@ -104,6 +106,102 @@ nexthops() {
 	fi | grep -c 'dev vti'
 }
 
+# bfd_sessions: every gateway's BFD sessions, a line each: gateway,
+# address, interface, state, time of the last change
+bfd_sessions() {
+	for g in $GATEWAYS; do
+		birdc -s "$(gw_dir "$g")/bird.ctl" show bfd sessions 2>/dev/null |
+			awk -v g="V$g" '$2 ~ /^vti/ { print g, $1, $2, $3, $4 }'
+	done | sort
+}
+
+# all_bfd_up: 48 BFD sessions (2 a tunnel end, IPv6 and IPv4), all Up
+all_bfd_up() {
+	[ "$(bfd_sessions | awk '$4 == "Up"' | wc -l)" = 48 ]
+}
+
+# bfd_steady BEFORE AFTER: two bfd_sessions snapshots hold the same
+# sessions (some), all Up, none changed state in between. BIRD prints the time of
+# the last change from its monotonic clock: it drifts by milliseconds, a
+# flap moves it by a second or more
+bfd_steady() {
+	awk 'function s(t, a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+		NR == FNR { since[$1 " " $2 " " $3] = s($5); n++; next }
+		{
+			k = $1 " " $2 " " $3
+			d = s($5) - since[k]
+			if (d < 0) d = -d
+			if (!(k in since) || $4 != "Up" || (d > 0.5 && d < 86399.5)) bad++
+			m++
+		}
+		END { exit !(n > 0 && n == m && !bad) }' "$1" "$2"
+}
+
+# bfd_changed BEFORE AFTER: a session differs (the contrary of bfd_steady)
+bfd_changed() {
+	! bfd_steady "$1" "$2"
+}
+
+# bfd_state G IF: the states of gateway G's BFD sessions on interface IF
+bfd_state() {
+	bfd_sessions | awk -v g="V$1" -v i="$2" '$1 == g && $3 == i { print $4 }' |
+		sort -u
+}
+
+# tx_packets NS IF: packets IF in NS has sent
+tx_packets() {
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"
+}
+
+# replies FILE: echo replies in ping's output FILE
+replies() {
+	grep -c 'bytes from' "$1"
+}
+
+# replies_over FILE N: more than N replies in FILE
+replies_over() {
+	[ "$(replies "$1")" -gt "$2" ]
+}
+
+# outage FILE T0: from ping -D's output FILE, "LOST RUN BACK": the echoes
+# missing between the first and the last reply, the longest run of them,
+# and the seconds from T0 to the reply that ended that run
+outage() {
+	awk -v t0="$2" '/bytes from/ {
+		ts = substr($1, 2, length($1) - 2)
+		match($0, /icmp_seq=[0-9]+/)
+		seq = substr($0, RSTART + 9, RLENGTH - 9) + 0
+		if (n++ && seq > last + 1) {
+			lost += seq - last - 1
+			if (seq - last - 1 > run) { run = seq - last - 1; back = ts }
+		}
+		last = seq
+	}
+	END { printf "%d %d %.2f\n", lost, run, run ? back - t0 : 0 }' "$1"
+}
+
+# via_v31: an address of site 1's IPv4 LAN whose flow to host 3 V1-2
+# (host 1's gateway) sends through V3-1 (vti7), not V3-2: it hashes the
+# addresses over the next hops
+via_v31() {
+	for h in 3 4 5 6 7 8 9 10 11 12 13; do
+		if ip -n priv12 route get "$(lan4 3 14)" from "$(lan4 1 "$h")" \
+				iif lan0 2>/dev/null | grep -q 'dev vti7'; then
+			lan4 1 "$h"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# v31_gone: none of V3-1's peers has an interface to it left
+v31_gone() {
+	for g in 1-1 1-2 2-1 2-2; do
+		[ "$(links_with_alias "priv$(ns_of "$g")" strongswan-vti:V3-1)" = 0 ] ||
+			return 1
+	done
+}
+
 installed() {
 	swanctl_in "$(gw_dir "$1")" --list-sas 2>/dev/null | grep -c INSTALLED
 }
@@ -130,6 +228,21 @@ none_in_public() {
 	for g in $GATEWAYS; do
 		[ "$(links_with_alias "pub$(ns_of "$g")" strongswan-vti:)" = 0 ] || return 1
 	done
+}
+
+# restore_v31: V3-1 back (charon started, its link up), both next hops
+# again everywhere
+restore_v31() {
+	say "restoring V3-1"
+	check "$SCENARIO: charon of V3-1 starts again" start_gateway 3-1
+	# as an operator would, rather than wait for the peers' next try
+	for peer in 1-1 1-2 2-1 2-2; do
+		swanctl_in "$(gw_dir 3-1)" --initiate --child "V$peer" --timeout 1 > /dev/null 2>&1
+	done
+	rs_start=$(date +%s)
+	check "$SCENARIO: the route regains two next hops" wait_for 90 all_multipath
+	echo "    two next hops again after $(( $(date +%s) - rs_start ))s"
+	ip -n priv11 -6 route show 2001:db8:a3::/64 | show
 }
 
 dump_logs() {
@@ -190,6 +303,12 @@ start=$(date +%s)
 check "$SCENARIO: every LAN route, IPv6 and IPv4, has two next hops through two tunnels" \
 	wait_for 90 all_multipath
 echo "    converged after $(( $(date +%s) - start ))s"
+check "$SCENARIO: BFD: the 48 sessions (2 a tunnel end) are up" \
+	wait_for 30 all_bfd_up
+# the quiet phase: up to the failover, no session may change state
+bfd_sessions > "$WORK/bfd.quiet"
+quiet=$(date +%s)
+grep '^V1-1' "$WORK/bfd.quiet" | show
 
 say "V1-1: ip -6 route show 2001:db8:a3::/64 (the article's output), and IPv4"
 ip -n priv11 -6 route show 2001:db8:a3::/64 | show
@@ -226,6 +345,11 @@ check "$SCENARIO: the wire carries ESP" text_has "$wire" "ESP(spi="
 check "$SCENARIO: the wire carries no cleartext from the LANs" \
 	text_lacks "$wire" "2001:db8:a[0-9]::"
 
+bfd_sessions > "$WORK/bfd.end"
+check "$SCENARIO: BFD: no session flapped in the quiet phase ($(( $(date +%s) - quiet ))s)" \
+	bfd_steady "$WORK/bfd.quiet" "$WORK/bfd.end"
+diff "$WORK/bfd.quiet" "$WORK/bfd.end" | grep '^[<>]' | head -24
+
 # for "gone" below to mean something
 check "$SCENARIO: V1-1 has its interface for V3-1 before the failover" \
 	test "$(links_with_alias priv11 strongswan-vti:V3-1)" = 1
@@ -256,16 +380,49 @@ check "$SCENARIO: pings continue through V3-2 (${lost} of ${sent:-0} lost)" \
 check "$SCENARIO: the last pings all went through" \
 	ping_from host1 2001:db8:a3::100 3
 
-say "restoring V3-1"
-check "$SCENARIO: charon of V3-1 starts again" start_gateway 3-1
-# as an operator would, rather than wait for the peers' next try
-for peer in 1-1 1-2 2-1 2-2; do
-	swanctl_in "$(gw_dir 3-1)" --initiate --child "V$peer" --timeout 1 > /dev/null 2>&1
-done
-start=$(date +%s)
-check "$SCENARIO: the route regains two next hops" wait_for 90 all_multipath
-echo "    two next hops again after $(( $(date +%s) - start ))s"
-ip -n priv11 -6 route show 2001:db8:a3::/64 | show
+restore_v31
+
+say "ungraceful failover: V3-1's public link down and its charon killed (-9), no DELETE sent, while host 1 pings host 3 every 10 ms"
+# the echoes must take V3-1 for its loss to show: from an address whose
+# flow host 1's gateway V1-2 sends through V3-1 (IPv4 hashes addresses only)
+src=$(via_v31) || src=$(lan4 1 3)
+check "$SCENARIO: V1-2 sends a flow from site 1 to host 3 through V3-1 ($src)" via_v31
+ip -n host1 addr add "$src/28" dev lan0
+ip netns exec host1 stdbuf -oL ping -D -i 0.01 -I "$src" "$(lan4 3 14)" \
+	> "$WORK/ungraceful.ping" 2>&1 &
+pinger=$!
+tx=$(tx_packets priv12 vti7)
+wait_for 10 replies_over "$WORK/ungraceful.ping" 100
+check "$SCENARIO: the echoes go through V3-1 before it fails" \
+	test "$(( $(tx_packets priv12 vti7) - tx ))" -ge 50
+t0=$(date +%s.%N)
+ip -n wan link set g31 down
+charon_kill "$(gw_dir 3-1)"
+check "$SCENARIO: the peers drop V3-1's next hop" wait_for 10 one_hop
+state=$(bfd_state 1-2 vti7)
+check "$SCENARIO: BFD on V1-2 has its sessions to V3-1 down (${state:-none})" \
+	test "$state" = Down
+ip -n priv12 route show "$(lan4 3 0)/28" | show
+# DPD: a request within dpd_delay (2 s) + 1 s (charon's timers count
+# whole seconds), given up after 1 + 1.4 + 1.96 + 2.74 s of
+# retransmissions (route-based.conf), 2 s for the peers' workers and this
+# polling: 12.1 s
+wait_for 20 v31_gone
+removed=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
+check "$SCENARIO: DPD: the peers remove their interfaces to V3-1 within 12.1 s (${removed}s)" \
+	awk "BEGIN { exit !($removed <= 12.1) }"
+stop_pid "$pinger" INT 5
+set -- $(outage "$WORK/ungraceful.ping" "$t0")
+echo "    $(replies "$WORK/ungraceful.ping") replies, $1 echoes lost ($2 in a row at 10 ms): converged in $3s; interfaces to V3-1 removed after ${removed}s"
+check "$SCENARIO: the ungraceful failover converges in < 1 s ($3s, $2 echoes lost at 10 ms)" \
+	awk "BEGIN { exit !($2 > 0 && $3 < 1) }"
+check "$SCENARIO: no echo lost but in the failover ($1 lost, $2 in a row)" test "$1" = "$2"
+ip -n host1 addr del "$src/28" dev lan0
+restore_v31
+check "$SCENARIO: BFD: the 48 sessions are up again" wait_for 30 all_bfd_up
+bfd_sessions > "$WORK/bfd.end"
+check "$SCENARIO: BFD: the flap check sees V3-1's sessions' failures" \
+	bfd_changed "$WORK/bfd.quiet" "$WORK/bfd.end"
 scenario_end
 
 summary
