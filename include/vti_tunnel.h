@@ -17,9 +17,11 @@
 #include "vti_mtu.h"
 
 #include <library.h>
+#include <collections/hashtable.h>
 
 typedef struct vti_tunnel_t vti_tunnel_t;
 typedef struct vti_source_t vti_source_t;
+typedef struct vti_trap_t vti_trap_t;
 
 /**
  * A unique id of an SA (or an ifindex) as a key of a hashtable made with
@@ -75,6 +77,25 @@ struct vti_tunnel_t {
 };
 
 /**
+ * A trap charon installed for a connection (start_action = trap), in
+ * tunnel mode with marks or if_ids, as a source reads it.
+ */
+struct vti_trap_t {
+	/** unique id of the trap's CHILD_SA (never installed, never up) */
+	uint32_t id;
+	/** swanctl connection name */
+	const char *conn;
+	/** the rest is filled in: the id was not among the known ones */
+	bool described;
+	/** why it gets no interface before its first CHILD_SA, NULL if none
+	 * (a static string) */
+	const char *refused;
+	/** what it wants unless refused: child_id = id, ike_id 0, endpoints
+	 * of the connection's addresses, esp the worst of its ESP proposals */
+	vti_tunnel_t tunnel;
+};
+
+/**
  * Where a resync learns which CHILD_SAs charon holds.
  */
 struct vti_source_t {
@@ -87,6 +108,18 @@ struct vti_source_t {
 	 * @return			enumerator
 	 */
 	enumerator_t *(*create_enumerator)(vti_source_t *this);
+
+	/**
+	 * Enumerate the traps installed in tunnel mode with marks or if_ids
+	 * (vti_trap_t*, valid until the next call of enumerate); only those
+	 * whose id is not a key of known are described (addresses resolved,
+	 * proposals read). Called by the kernel worker, never on the bus.
+	 *
+	 * @param known		trap ids (vti_id_key()) described before
+	 * @return			enumerator
+	 */
+	enumerator_t *(*create_trap_enumerator)(vti_source_t *this,
+											hashtable_t *known);
 };
 
 #endif /** VTI_TUNNEL_H_ @}*/

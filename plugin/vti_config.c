@@ -29,6 +29,11 @@ ENUM(vti_down_action_names, VTI_DOWN_DELETE, VTI_DOWN_SET_DOWN,
 	"down",
 );
 
+ENUM(vti_on_demand_names, VTI_ON_DEMAND_UP, VTI_ON_DEMAND_NO,
+	"up",
+	"no",
+);
+
 typedef struct private_vti_config_t private_vti_config_t;
 typedef struct entry_t entry_t;
 
@@ -44,6 +49,7 @@ enum {
 	KEY_KIND = (1 << 7),
 	/** mtu below IPV6_MIN_MTU with IPv6 addresses, each valid alone */
 	KEY_MTU_IPV6 = (1 << 8),
+	KEY_ON_DEMAND = (1 << 9),
 };
 
 /** Where a key may be set */
@@ -75,6 +81,7 @@ static const struct {
 	{ "mtu", IN_GLOBAL | IN_CONN },
 	{ "addresses", IN_GLOBAL | IN_CONN },
 	{ "down_action", IN_GLOBAL | IN_CONN },
+	{ "on_demand", IN_GLOBAL | IN_CONN },
 	{ "enable", IN_CONN },
 };
 
@@ -266,6 +273,8 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		  vti_value_addresses(value, &entry->cfg, &why));
 	VALUE("down_action", KEY_DOWN_ACTION,
 		  vti_value_down_action(value, &entry->cfg.down_action, &why));
+	VALUE("on_demand", KEY_ON_DEMAND,
+		  vti_value_on_demand(value, &entry->cfg.on_demand, &why));
 	if (entry->conn)
 	{
 		why = "expected yes or no";
@@ -524,9 +533,10 @@ static void log_entry(private_vti_config_t *this, entry_t *entry)
 			 entry->conn ?: "", (entry->conn ? entry->enable : this->auto_) ?
 			 "yes" : "no", this->resync, cfg->netns_create ? "yes" : "no");
 	DBG2(DBG_CFG, "vti: %s, netns '%s', name '%s', kind %N, mtu %s, "
-		 "addresses '%s', down_action %N%s", head, cfg->netns, cfg->name,
-		 vti_kind_setting_names, cfg->kind, mtu, addrs, vti_down_action_names,
-		 cfg->down_action, !entry->bad ? "" : entry->conn ?
+		 "addresses '%s', down_action %N, on_demand %N%s", head, cfg->netns,
+		 cfg->name, vti_kind_setting_names, cfg->kind, mtu, addrs,
+		 vti_down_action_names, cfg->down_action, vti_on_demand_names,
+		 cfg->on_demand, !entry->bad ? "" : entry->conn ?
 		 " (invalid: no interface)" : " (invalid: no interface where relied on)");
 }
 
