@@ -83,10 +83,10 @@ struct vti_tunnel_t {
 struct vti_trap_t {
 	/** unique id of the trap's CHILD_SA (never installed, never up) */
 	uint32_t id;
-	/** swanctl connection name */
-	const char *conn;
 	/** the rest is filled in: the id was not among the known ones */
 	bool described;
+	/** swanctl connection name */
+	const char *conn;
 	/** why it gets no interface before its first CHILD_SA, NULL if none
 	 * (a static string) */
 	const char *refused;

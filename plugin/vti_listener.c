@@ -492,17 +492,17 @@ static trap_read_t *trap_read(peer_cfg_t *peer, child_sa_t *child_sa,
 	INIT(trap,
 		.public = {
 			.id = id,
-			.conn = strdup(peer->get_name(peer)),
-			.tunnel = {
-				.mark_in = child_sa->get_mark(child_sa, TRUE).value,
-				.mark_out = child_sa->get_mark(child_sa, FALSE).value,
-				.if_id_in = child_sa->get_if_id(child_sa, TRUE),
-				.if_id_out = child_sa->get_if_id(child_sa, FALSE),
-			},
 		},
 	);
 	if (!known->get(known, vti_id_key(id)))
 	{
+		trap->public.conn = strdup(peer->get_name(peer));
+		trap->public.tunnel = (vti_tunnel_t){
+			.mark_in = child_sa->get_mark(child_sa, TRUE).value,
+			.mark_out = child_sa->get_mark(child_sa, FALSE).value,
+			.if_id_in = child_sa->get_if_id(child_sa, TRUE),
+			.if_id_out = child_sa->get_if_id(child_sa, FALSE),
+		};
 		trap->peer_cfg = peer->get_ref(peer);
 		trap->child_cfg = child_sa->get_config(child_sa);
 		trap->child_cfg->get_ref(trap->child_cfg);
