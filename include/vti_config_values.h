@@ -62,6 +62,8 @@ extern enum_name_t *vti_down_action_names;
 enum vti_on_demand_t {
 	/** its interface, up, from the moment the connection is loaded */
 	VTI_ON_DEMAND_UP,
+	/** its interface, down until the first CHILD_SA */
+	VTI_ON_DEMAND_DOWN,
 	/** no interface before a CHILD_SA */
 	VTI_ON_DEMAND_NO,
 };
@@ -149,7 +151,7 @@ bool vti_value_down_action(const char *str, vti_down_action_t *action,
 						   const char **why);
 
 /**
- * Parse an on_demand value: up or no, in any case.
+ * Parse an on_demand value: up, down or no, in any case.
  *
  * @param str		the value
  * @param on_demand	receives the value

@@ -74,6 +74,11 @@ struct vti_tunnel_t {
 	 * get others, and so another XFRM interface
 	 */
 	bool if_id_unique;
+	/**
+	 * a trap's want with on_demand = down: its interface exists, down,
+	 * while no CHILD_SA holds it
+	 */
+	bool standby;
 };
 
 /**

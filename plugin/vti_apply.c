@@ -195,7 +195,8 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
  * Take an existing link to the identity params.
  */
 static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
-							  const vti_params_t *params, uint32_t mtu)
+							  const vti_params_t *params, uint32_t mtu,
+							  bool up)
 {
 	bool adopted = !this->known;
 	int rc;
@@ -228,7 +229,7 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 	{
 		return FALSE;
 	}
-	return vti_create_link(this, backend, params, mtu);
+	return vti_create_link(this, backend, params, mtu, up);
 }
 
 /*
@@ -264,11 +265,13 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	}
 	if (!this->ifindex)
 	{
-		return vti_create_link(this, backend, &target->params, target->mtu);
+		return vti_create_link(this, backend, &target->params, target->mtu,
+							   !target->down);
 	}
 	if (!this->known || !vti_params_equal(&this->kernel, &target->params))
 	{
-		if (!kernel_reidentify(this, backend, &target->params, target->mtu))
+		if (!kernel_reidentify(this, backend, &target->params, target->mtu,
+							   !target->down))
 		{
 			return FALSE;
 		}
@@ -283,6 +286,10 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	if (this->up && this->lacks_addrs && !kernel_readdress(this, backend))
 	{
 		return FALSE;
+	}
+	if (target->down)
+	{
+		return (!this->up || kernel_down(this, backend)) && mtu_set;
 	}
 	if (this->up || this->held_down)
 	{

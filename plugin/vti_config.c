@@ -31,6 +31,7 @@ ENUM(vti_down_action_names, VTI_DOWN_DELETE, VTI_DOWN_SET_DOWN,
 
 ENUM(vti_on_demand_names, VTI_ON_DEMAND_UP, VTI_ON_DEMAND_NO,
 	"up",
+	"down",
 	"no",
 );
 

@@ -72,7 +72,7 @@ bool vti_value_on_demand(const char *str, vti_on_demand_t *on_demand,
 {
 	if (!enum_from_name(vti_on_demand_names, str, on_demand))
 	{
-		*why = "expected up or no";
+		*why = "expected up, down or no";
 		return FALSE;
 	}
 	return TRUE;

@@ -210,24 +210,26 @@ METHOD(vti_manager_t, child_down, void,
 METHOD(vti_manager_t, trap_up, void,
 	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
-	vti_conn_cfg_t cfg;
+	vti_conn_cfg_t cfg = {};
 	vti_holder_t *holder;
+	vti_tunnel_t trap = *tunnel;
 
 	this->table.mutex->lock(this->table.mutex);
 	if (!this->traps->get(this->traps, tunnel->child_id))
 	{
-		if (this->table.config->lookup(this->table.config, tunnel->conn,
-									   &cfg) &&
-			cfg.on_demand == VTI_ON_DEMAND_NO)
+		this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
+		trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
+		if (cfg.on_demand == VTI_ON_DEMAND_NO)
 		{
 			DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
 				 "(on_demand = no)", tunnel->conn);
 		}
-		else if (up(this, this->traps, tunnel))
+		else if (up(this, this->traps, &trap))
 		{
 			holder = this->traps->get(this->traps, tunnel->child_id);
 			DBG1(DBG_CFG, "vti: %s: trapped, %s stands ready for its first "
-				 "CHILD_SA", tunnel->conn, holder->claims[0].iface->name);
+				 "CHILD_SA%s", tunnel->conn, holder->claims[0].iface->name,
+				 trap.standby ? ", down" : "");
 		}
 	}
 	this->table.mutex->unlock(this->table.mutex);

@@ -229,6 +229,44 @@ START_TEST(test_on_demand_no)
 END_TEST
 
 /*
+ * on_demand = down: the interface is made without being set up; the
+ * CHILD_SA takes it up, and when it goes the interface is set down again
+ * (the trap still wants it).
+ */
+START_TEST(test_on_demand_down)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	restart("charon { plugins { vti { netns = private\n"
+			"addresses = 2001:db8:ff::6/127\n on_demand = down } } }");
+	trap_v6(TRAP);
+	traps_settle();
+	ck_assert_str_eq(fake->calls,
+		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move strongswan-vti private\n"
+		"rename private strongswan-vti vti6\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
+		"altname private vti6 V3-2\n");
+	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
+					 "CHILD_SA, down") == 1);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls,
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
+		"up private vti6\n");
+	fake_backend_clear(fake);
+	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	fake_backend_clear(fake);
+	trap_set(source, TRAP, NULL, NULL, NULL);
+	traps_settle();
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+/*
  * charon stopping: the trap's interface goes with the rest.
  */
 START_TEST(test_trap_shutdown_removes)
@@ -257,6 +295,7 @@ Suite *ondemand_suite_create(void)
 	tcase_add_test(tc, test_trap_mtu_corrected);
 	tcase_add_test(tc, test_trap_refused_logged_once);
 	tcase_add_test(tc, test_on_demand_no);
+	tcase_add_test(tc, test_on_demand_down);
 	tcase_add_test(tc, test_trap_shutdown_removes);
 	suite_add_tcase(s, tc);
 	return s;

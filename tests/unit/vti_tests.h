@@ -29,6 +29,7 @@ Suite *settings_suite_create(void);
 Suite *keys_suite_create(void);
 Suite *longrun_suite_create(void);
 Suite *ondemand_suite_create(void);
+Suite *trapsrc_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
