@@ -68,6 +68,22 @@ static void print_holds(const char *what, double *holds, int n)
 		   holds[n - 1] * 1e6);
 }
 
+/**
+ * List n connections c1..cN in the plugin's settings (VTI_BENCH_LISTED=1:
+ * each tunnel is of its own listed connection, as where every connection
+ * has its own addresses).
+ */
+static void list_connections(settings_t *settings, int n)
+{
+	int i;
+
+	for (i = 1; i <= n; i++)
+	{
+		settings->set_str(settings, "charon.plugins.vti.connections.c%d.mtu",
+						  "1426", i);
+	}
+}
+
 int main(int argc, char *argv[])
 {
 	vti_manager_t *manager;
@@ -77,11 +93,11 @@ int main(int argc, char *argv[])
 		.family = AF_INET6,
 		.mark_in = 0,
 	};
-	char text[512], resync[64] = "";
+	char text[512], resync[64] = "", conn[16];
 	size_t heap;
 	double start, created, deleted, call, *holds;
 	int n, i, timeout = 600;
-	bool hold_only;
+	bool hold_only, listed;
 
 	if (argc < 3 || argc > 5 || !library_init(NULL, "vti-bench"))
 	{
@@ -115,6 +131,11 @@ int main(int argc, char *argv[])
 			 "mtu = 1426\n addresses = 2001:db8:ff::6/127\n %s} } }", argv[2],
 			 resync);
 	settings = settings_create_string(text);
+	listed = streq(getenv("VTI_BENCH_LISTED") ?: "", "1");
+	if (listed)
+	{
+		list_connections(settings, n);
+	}
 	manager = vti_manager_create(vti_config_create(settings, "charon"),
 								 vti_netlink_create());
 	settings->destroy(settings);
@@ -132,6 +153,11 @@ int main(int argc, char *argv[])
 		t.remote[15] = i & 0xff;
 		t.child_id = t.ike_id = i;
 		t.mark_in = t.mark_out = i;
+		if (listed)
+		{
+			snprintf(conn, sizeof(conn), "c%d", i);
+			t.conn = conn;
+		}
 		call = now();
 		manager->child_up(manager, &t);
 		holds[i - 1] = now() - call;
@@ -163,7 +189,8 @@ int main(int argc, char *argv[])
 	for (i = 1; i <= n; i++)
 	{
 		call = now();
-		manager->child_down(manager, "bench", i, 0);
+		snprintf(conn, sizeof(conn), "c%d", i);
+		manager->child_down(manager, listed ? conn : "bench", i, 0);
 		holds[i - 1] = now() - call;
 	}
 	if (!vti_manager_flush(manager, timeout * 1000))

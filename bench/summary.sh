@@ -217,5 +217,11 @@ END {
 			(k > 1 ? "," : ""), S[k], W[k], N[k], R[k], (num(V[k]) ? V[k] : "null"), U[k], esc(T[k]) > json
 	printf "\n  ]\n}\n" > json
 }' "$csv"
+# the code the figures are of, beside them (issue 18's layout targets)
+{
+	echo
+	echo "Code (bench/code-size.sh, $(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo "no git"))"
+	sh "$top/bench/code-size.sh" "$top"
+} | tee -a "$results/table.txt"
 echo
 echo "written: $csv $results/bench.json $results/table.txt"

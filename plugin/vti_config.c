@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <collections/array.h>
+#include <collections/hashtable.h>
 #include <utils/debug.h>
 
 ENUM(vti_kind_setting_names, VTI_KIND_SETTING_AUTO, VTI_KIND_SETTING_XFRM,
@@ -118,8 +119,11 @@ struct private_vti_config_t {
 	/** seconds between resyncs, 0 for none */
 	uint32_t resync;
 
-	/** connections.<name>, entry_t* */
+	/** connections.<name>, entry_t*, in the order of the settings */
 	array_t *conns;
+
+	/** the same entries by connection name, for lookups per CHILD_SA */
+	hashtable_t *by_conn;
 
 	/** invalid values found */
 	int errors;
@@ -289,18 +293,9 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 METHOD(vti_config_t, lookup, bool,
 	private_vti_config_t *this, const char *conn, vti_conn_cfg_t *cfg)
 {
-	entry_t *entry, *found = NULL;
-	int i;
+	entry_t *found;
 
-	for (i = 0; i < array_count(this->conns); i++)
-	{
-		array_get(this->conns, i, &entry);
-		if (streq(entry->conn, conn))
-		{
-			found = entry;
-			break;
-		}
-	}
+	found = this->by_conn->get(this->by_conn, conn);
 	if (!found)
 	{
 		if (!this->auto_)
@@ -371,6 +366,7 @@ static void entry_destroy(entry_t *entry)
 METHOD(vti_config_t, destroy, void,
 	private_vti_config_t *this)
 {
+	this->by_conn->destroy(this->by_conn);
 	array_destroy_function(this->conns, (void*)entry_destroy, NULL);
 	free(this);
 }
@@ -567,6 +563,8 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		.auto_ = TRUE,
 		.resync = VTI_RESYNC_DEFAULT,
 		.conns = array_create(0, 0),
+		.by_conn = hashtable_create(hashtable_hash_str, hashtable_equals_str,
+									8),
 	);
 
 	parse_entry(this, settings, ns, &this->global, NULL);
@@ -590,6 +588,7 @@ vti_config_t *vti_config_create(settings_t *settings, const char *ns)
 		check_keys(settings, ns, conn);
 		log_entry(this, entry);
 		array_insert(this->conns, ARRAY_TAIL, entry);
+		this->by_conn->put(this->by_conn, entry->conn, entry);
 	}
 	enumerator->destroy(enumerator);
 	return &this->public;

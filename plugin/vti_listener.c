@@ -141,6 +141,24 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 }
 
 /**
+ * Whether a reauthentication task is under way on the IKE_SA.
+ */
+static bool reauth_active(ike_sa_t *ike_sa)
+{
+	enumerator_t *enumerator;
+	task_t *task;
+	bool active = FALSE;
+
+	enumerator = ike_sa->create_task_enumerator(ike_sa, TASK_QUEUE_ACTIVE);
+	while (!active && enumerator->enumerate(enumerator, &task))
+	{
+		active = task->get_type(task) == TASK_IKE_REAUTH;
+	}
+	enumerator->destroy(enumerator);
+	return active;
+}
+
+/**
  * Whether charon recreates a CHILD_SA going down, reauthenticating: its
  * interfaces wait for the new one. Only the reauthenticating side knows;
  * a peer's delete may be its shutdown, where routing must learn at once.
@@ -154,14 +172,44 @@ static bool recreated(ike_sa_t *ike_sa, child_sa_t *child_sa)
 	{
 		return FALSE;
 	}
-	/* make-before-break brings the new CHILD_SAs first, and one that failed
-	 * leaves the condition set: then only reestablish() after a timeout
-	 * recreates them, never a delete of the IKE_SA (ike_sa.c, retransmit()).
-	 * charon reads the setting when it makes an IKE_SA's task manager and
-	 * at a retransmit timeout: after a reload the two may disagree */
-	return !lib->settings->get_bool(lib->settings, "%s.make_before_break",
-									FALSE, lib->ns) ||
-		   ike_sa->get_state(ike_sa) != IKE_DELETING;
+	/* a deleting IKE_SA is recreated only by the break-before-make task
+	 * (ike_reauth.c, also when the peer's delete crosses it: ike_delete.c
+	 * build_r()); make-before-break deletes the old one with its new
+	 * CHILD_SAs up, and a delete of the peer's with the task still queued
+	 * recreates nothing. Not the make_before_break setting: an IKE_SA
+	 * keeps the one of its start across a reload */
+	return ike_sa->get_state(ike_sa) != IKE_DELETING || reauth_active(ike_sa);
+}
+
+/**
+ * The CHILD_SA a deleted one replaced in a rekey we answered and that its
+ * initiator then gave up (child_create.c delete_failed_sa()): still
+ * CHILD_REKEYED, paired with it (child_rekey.c build_r()), and carrying the
+ * traffic again. NULL if none.
+ */
+static child_sa_t *rekey_undone(ike_sa_t *ike_sa, child_sa_t *child_sa)
+{
+	enumerator_t *enumerator;
+	child_sa_t *current, *found = NULL;
+	uint32_t spi;
+
+	if (child_sa->get_state(child_sa) != CHILD_DELETED)
+	{
+		return NULL;
+	}
+	spi = child_sa->get_spi(child_sa, FALSE);
+	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
+	while (!found && enumerator->enumerate(enumerator, &current))
+	{
+		if (current != child_sa &&
+			current->get_state(current) == CHILD_REKEYED &&
+			current->get_rekey_spi(current) == spi)
+		{
+			found = current;
+		}
+	}
+	enumerator->destroy(enumerator);
+	return found;
 }
 
 METHOD(listener_t, child_updown, bool,
@@ -169,6 +217,7 @@ METHOD(listener_t, child_updown, bool,
 	bool up)
 {
 	vti_tunnel_t tunnel;
+	child_sa_t *rekeyed;
 	uint32_t grace = 0;
 
 	if (up)
@@ -177,6 +226,14 @@ METHOD(listener_t, child_updown, bool,
 		{
 			this->manager->child_up(this->manager, &tunnel);
 		}
+		return TRUE;
+	}
+	rekeyed = rekey_undone(ike_sa, child_sa);
+	if (rekeyed && tunnel_of(ike_sa, rekeyed, &tunnel))
+	{
+		/* the rekeyed one takes its interface back, as in a rekey */
+		this->manager->child_rekey(this->manager,
+								   child_sa->get_unique_id(child_sa), &tunnel);
 		return TRUE;
 	}
 	if (recreated(ike_sa, child_sa))
@@ -244,13 +301,46 @@ METHOD(listener_t, ike_update, bool,
 	return TRUE;
 }
 
+METHOD(listener_t, child_state_change, bool,
+	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
+	child_sa_state_t state)
+{
+	vti_tunnel_t tunnel;
+
+	/* raised before the state is stored: UPDATING -> INSTALLED ends an
+	 * update_hosts(), which may carry a NAT state that no ike_update
+	 * announced (MOBIKE's initiator runs NAT-D after moving, then updates
+	 * the CHILD_SAs alone: ike_mobike.c process_i()) */
+	if (state == CHILD_INSTALLED &&
+		child_sa->get_state(child_sa) == CHILD_UPDATING &&
+		tunnel_of(ike_sa, child_sa, &tunnel))
+	{
+		this->manager->ike_update(this->manager, tunnel.ike_id, tunnel.family,
+								  tunnel.local, tunnel.remote, tunnel.natt);
+	}
+	return TRUE;
+}
+
 /**
  * Whether a CHILD_SA in this state is one its interface is for.
  */
-static bool is_live(child_sa_state_t state)
+static bool is_live(ike_sa_t *ike_sa, child_sa_t *child_sa)
 {
-	return state == CHILD_INSTALLED || state == CHILD_UPDATING ||
-		   state == CHILD_REKEYING;
+	uint32_t spi;
+
+	switch (child_sa->get_state(child_sa))
+	{
+		case CHILD_INSTALLED:
+		case CHILD_UPDATING:
+		case CHILD_REKEYING:
+			return TRUE;
+		case CHILD_REKEYED:
+			/* one we answered whose replacement is gone (rekey_undone()) */
+			spi = child_sa->get_rekey_spi(child_sa);
+			return spi && !ike_sa->get_child_sa(ike_sa, PROTO_ESP, spi, FALSE);
+		default:
+			return FALSE;
+	}
 }
 
 static void tunnel_destroy(vti_tunnel_t *tunnel)
@@ -271,7 +361,7 @@ static void collect_tunnels(ike_sa_t *ike_sa, linked_list_t *list)
 	enumerator = ike_sa->create_child_sa_enumerator(ike_sa);
 	while (enumerator->enumerate(enumerator, &child_sa))
 	{
-		if (is_live(child_sa->get_state(child_sa)) &&
+		if (is_live(ike_sa, child_sa) &&
 			tunnel_of(ike_sa, child_sa, &tunnel))
 		{
 			INIT(copy);
@@ -593,6 +683,7 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 				.child_rekey = _child_rekey,
 				.ike_rekey = _ike_rekey,
 				.ike_update = _ike_update,
+				.child_state_change = _child_state_change,
 				.children_migrate = _children_migrate,
 			},
 			.reload = _reload,

@@ -12,7 +12,6 @@
 #include "vti_addrs.h"
 
 #include <errno.h>
-
 #include <collections/linked_list.h>
 #include <utils/debug.h>
 
@@ -486,67 +485,87 @@ static void namespace_gone(vti_table_t *table, const char *netns)
 	forget_unseen(table, netns);
 }
 
+/**
+ * Links of ours the table does not know: seen if renamed by hand, else
+ * adopted; with the lock held.
+ */
+static void adopt_unknown(vti_table_t *table, const char *netns,
+						  hashtable_t *links)
+{
+	enumerator_t *enumerator;
+	vti_link_info_t *link;
+	vti_link_ref_t *ref;
+	void *key;
+
+	enumerator = links->create_enumerator(links);
+	while (enumerator->enumerate(enumerator, &key, &link))
+	{
+		links->remove_at(links, enumerator);
+		ref = disowned(table, netns, link->ifindex);
+		if (ref)
+		{
+			ref->seen = TRUE;
+		}
+		else
+		{
+			adopt(table, netns, link);
+		}
+		free(link);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Compare one namespace's links and addresses with the table.
+ */
+static void resync_namespace(vti_table_t *table, vti_backend_t *backend,
+							 const char *netns)
+{
+	hashtable_t *links;
+	array_t *addrs;
+	vti_err_t err = {};
+
+	/* by ifindex: the table's interfaces take theirs out at once */
+	links = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr, 32);
+	if (backend->list(backend, netns, (vti_found_cb_t)collect_link, links,
+					  &err) < 0)
+	{
+		/* a namespace not made yet, or deleted by hand */
+		DBG2(DBG_KNL, "vti: listing the links of namespace %s: %s",
+			 vti_iface_netns_str(netns), err.msg);
+		if (*netns &&
+			backend->netns_ensure(backend, netns, FALSE, &err) == -ENOENT)
+		{
+			table->mutex->lock(table->mutex);
+			namespace_gone(table, netns);
+			table->mutex->unlock(table->mutex);
+		}
+	}
+	else
+	{
+		addrs = vti_addrs_list(backend, netns);
+		table->mutex->lock(table->mutex);
+		compare_known(table, netns, links, addrs);
+		adopt_unknown(table, netns, links);
+		forget_unseen(table, netns);
+		table->mutex->unlock(table->mutex);
+		array_destroy(addrs);
+	}
+	links->destroy_function(links, (void*)free);
+}
+
 /*
  * Described in header
  */
 void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend)
 {
-	enumerator_t *enumerator;
 	linked_list_t *list;
-	hashtable_t *links;
-	array_t *addrs;
-	vti_link_info_t *link;
-	vti_link_ref_t *ref;
-	vti_err_t err = {};
 	char *netns;
-	void *key;
 
 	list = namespaces(table);
 	while (list->remove_first(list, (void**)&netns) == SUCCESS)
 	{
-		/* by ifindex: the table's interfaces take theirs out at once */
-		links = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
-								 32);
-		if (backend->list(backend, netns, (vti_found_cb_t)collect_link,
-						  links, &err) < 0)
-		{
-			/* a namespace not made yet, or deleted by hand */
-			DBG2(DBG_KNL, "vti: listing the links of namespace %s: %s",
-				 vti_iface_netns_str(netns), err.msg);
-			if (*netns &&
-				backend->netns_ensure(backend, netns, FALSE, &err) == -ENOENT)
-			{
-				table->mutex->lock(table->mutex);
-				namespace_gone(table, netns);
-				table->mutex->unlock(table->mutex);
-			}
-		}
-		else
-		{
-			addrs = vti_addrs_list(backend, netns);
-			table->mutex->lock(table->mutex);
-			compare_known(table, netns, links, addrs);
-			enumerator = links->create_enumerator(links);
-			while (enumerator->enumerate(enumerator, &key, &link))
-			{
-				links->remove_at(links, enumerator);
-				ref = disowned(table, netns, link->ifindex);
-				if (ref)
-				{
-					ref->seen = TRUE;
-				}
-				else
-				{
-					adopt(table, netns, link);
-				}
-				free(link);
-			}
-			enumerator->destroy(enumerator);
-			forget_unseen(table, netns);
-			table->mutex->unlock(table->mutex);
-			array_destroy(addrs);
-		}
-		links->destroy_function(links, (void*)free);
+		resync_namespace(table, backend, netns);
 		free(netns);
 	}
 	list->destroy(list);

@@ -391,6 +391,49 @@ static void set_link_up(fake_link_t *l, bool up)
 }
 
 /**
+ * A link leaves (deleted, or moved to another namespace) by hand; with the
+ * lock held. An up link is closed first, which the kernel reports as such:
+ * 6.1 unregister_netdevice_many() -> dev_close_many() and
+ * __dev_change_net_namespace() -> dev_close() send an RTM_NEWLINK without
+ * IFF_UP before the RTM_DELLINK (net/core/dev.c).
+ */
+static void leave(private_fake_t *this, link_t *slot, bool moved)
+{
+	if (slot->link.up)
+	{
+		set_link_up(&slot->link, FALSE);
+		queue_event(this, &slot->link, FALSE, FALSE);
+	}
+	slot->used = FALSE;
+	queue_event(this, &slot->link, TRUE, moved);
+}
+
+/**
+ * Set the MTU of a link. Below IPV6_MIN_MTU the kernel turns IPv6 off on it
+ * (6.1 net/ipv6/addrconf.c addrconf_notify() NETDEV_CHANGEMTU:
+ * addrconf_ifdown(dev, true)): its IPv6 addresses go, and with its inet6_dev
+ * its /proc/sys/net/ipv6/conf/NAME directory (addrconf_sysctl_unregister()),
+ * keep_addr_on_down included.
+ */
+static void set_link_mtu(fake_link_t *l, uint32_t mtu)
+{
+	int i;
+
+	l->mtu = mtu;
+	for (i = l->n_addrs - 1; mtu < FAKE_IPV6_MIN_MTU && i >= 0; i--)
+	{
+		if (l->addrs[i].family == AF_INET6)
+		{
+			addr_remove(l, i);
+		}
+	}
+	if (mtu < FAKE_IPV6_MIN_MTU)
+	{
+		l->keep_addrs = FALSE;
+	}
+}
+
+/**
  * "ADDR/LEN" as a prefix.
  */
 static bool parse_prefix(const char *text, vti_prefix_t *prefix)
@@ -510,11 +553,29 @@ METHOD(vti_backend_t, configure, int,
 	}
 	if (settings->mtu)
 	{
-		l->mtu = settings->mtu;
+		set_link_mtu(l, settings->mtu);
+	}
+	if (settings->keep_addrs &&
+		(l->mtu < FAKE_IPV6_MIN_MTU || this->public.no_ipv6))
+	{
+		/* the netlink backend writes /proc/sys/net/ipv6/conf/NAME/
+		 * keep_addr_on_down after the MTU: below 1280 there is none */
+		return fail(this, err, ENOENT);
 	}
 	l->keep_addrs |= settings->keep_addrs;
 	for (i = 0; i < settings->n_addrs; i++)
 	{
+		if (settings->addrs[i].family == AF_INET6 && this->public.no_ipv6)
+		{
+			return fail(this, err, EAFNOSUPPORT);
+		}
+		if (settings->addrs[i].family == AF_INET6 &&
+			l->mtu < FAKE_IPV6_MIN_MTU)
+		{
+			/* inet6_addr_add(): ipv6_add_dev() refuses a device below
+			 * IPV6_MIN_MTU */
+			return fail(this, err, EINVAL);
+		}
 		addr_add(l, &settings->addrs[i]);
 	}
 	unlock(this);
@@ -543,7 +604,7 @@ METHOD(vti_backend_t, set_mtu, int,
 	{
 		return fail(this, err, ENODEV);
 	}
-	l->mtu = mtu;
+	set_link_mtu(l, mtu);
 	unlock(this);
 	return 0;
 }
@@ -616,13 +677,13 @@ METHOD(vti_backend_t, change, int,
 	this->public.last_params = *params;
 	if (mtu)
 	{
-		l->mtu = mtu;
+		set_link_mtu(l, mtu);
 	}
 	else if (params->kind == VTI_KIND_VTI6)
 	{
 		/* vti6_changelink() without IFLA_MTU: vti6_link_config() takes the
 		 * lower device's MTU minus the IPv6 header */
-		l->mtu = this->public.path_mtu - 40;
+		set_link_mtu(l, this->public.path_mtu - 40);
 	}
 	unlock(this);
 	return 0;
@@ -1048,8 +1109,7 @@ bool fake_backend_del(fake_backend_t *fake, const char *netns,
 	slot = find_slot(this, netns, 0, name);
 	if (slot)
 	{
-		slot->used = FALSE;
-		queue_event(this, &slot->link, TRUE, FALSE);
+		leave(this, slot, FALSE);
 	}
 	unlock(this);
 	return slot != NULL;
@@ -1066,6 +1126,23 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 	if (l)
 	{
 		set_link_up(l, up);
+		queue_event(this, l, FALSE, FALSE);
+	}
+	unlock(this);
+	return l != NULL;
+}
+
+bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
+						  const char *name, uint32_t mtu)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l)
+	{
+		set_link_mtu(l, mtu);
 		queue_event(this, l, FALSE, FALSE);
 	}
 	unlock(this);
@@ -1169,8 +1246,7 @@ bool fake_backend_move_away(fake_backend_t *fake, const char *netns,
 	slot = find_slot(this, netns, 0, name);
 	if (slot)
 	{
-		slot->used = FALSE;
-		queue_event(this, &slot->link, TRUE, TRUE);
+		leave(this, slot, TRUE);
 	}
 	unlock(this);
 	return slot != NULL;
@@ -1369,6 +1445,27 @@ void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
 	this->pause_prefix = op_prefix;
 	this->pause_cb = cb;
 	this->pause_data = data;
+	unlock(this);
+}
+
+void fake_backend_netns_del_held(fake_backend_t *fake, const char *netns)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	int i;
+
+	lock(this);
+	/* the namespace lives on without its name: its links with it, out of
+	 * the manager's reach, still clashing (clash() looks everywhere) */
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		if (this->links[i].used && streq(this->links[i].link.netns, netns))
+		{
+			snprintf(this->links[i].link.netns,
+					 sizeof(this->links[i].link.netns), FAKE_GHOST "%s",
+					 netns);
+		}
+	}
+	snprintf(this->gone_ns, sizeof(this->gone_ns), "%s", netns);
 	unlock(this);
 }
 

@@ -38,7 +38,11 @@
  *    the same), and records keep_addrs; a link set down (by set_state()
  *    or fake_backend_set_up()) loses its IPv6 addresses unless keep_addrs
  *    was configured, as addrconf_ifdown() drops them; list_addrs() reports
- *    the addresses of every link of a namespace, ours or not.
+ *    the addresses of every link of a namespace, ours or not;
+ *  - an MTU below 1280 (configure, set_mtu, change) turns IPv6 off on the
+ *    link: its IPv6 addresses and keep_addrs go, configure() then fails
+ *    with -ENOENT if it must keep addresses (no /proc/sys/net/ipv6/conf/
+ *    NAME/keep_addr_on_down) and with -EINVAL for an IPv6 address;
  * Links put there with fake_backend_add() have no known params: they never
  * clash, and any change() sets theirs.
  *
@@ -63,6 +67,12 @@
 
 /** Most addresses a fake link keeps */
 #define FAKE_ADDRS 12
+
+/** Below this MTU the kernel turns IPv6 off on a link (IPV6_MIN_MTU) */
+#define FAKE_IPV6_MIN_MTU 1280
+
+/** Prefix of the namespace of links fake_backend_netns_del_held() left */
+#define FAKE_GHOST "ghost:"
 
 typedef struct fake_backend_t fake_backend_t;
 typedef struct fake_link_t fake_link_t;
@@ -94,6 +104,12 @@ struct fake_backend_t {
 
 	/** lookups so far (they are not in calls) */
 	int lookups;
+
+	/** the kernel was booted with ipv6.disable=1: inet6_init() stops
+	 * before it registers any IPv6 sysctl (net/ipv6/af_inet6.c), there is
+	 * no /proc/sys/net/ipv6, configure() fails with -ENOENT when it must
+	 * keep addresses and with -EAFNOSUPPORT for an IPv6 address */
+	bool no_ipv6;
 };
 
 /**
@@ -148,6 +164,16 @@ bool fake_backend_del(fake_backend_t *fake, const char *netns,
  */
 bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 						 const char *name, bool up);
+
+/**
+ * Set the MTU of an interface by hand (ip link set mtu), with its effect on
+ * IPv6 below 1280 (see set_link_mtu()): an RTM_NEWLINK event if its
+ * namespace is watched (NETDEV_CHANGEMTU -> rtnetlink_event()).
+ *
+ * @return			FALSE if there is no such link
+ */
+bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
+						  const char *name, uint32_t mtu);
 
 /**
  * Rename an interface by hand (ip link set name), refused as rename() is:
@@ -282,8 +308,28 @@ void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
  * Delete a namespace by hand (ip netns del): its links go, and every request
  * there fails with -EIO as the netlink backend's do once its /run/netns file
  * is gone, until netns_ensure() creates it again (create = TRUE; -ENOENT
- * otherwise).
+ * otherwise). The kernel is slower: the namespace, and its links, live on
+ * as long as anything holds it, the plugin's own kept fd and sockets there
+ * included (they go at its next request there, vti_nlsock_check()), and go
+ * after that asynchronously (cleanup_net() on a workqueue): see
+ * fake_backend_netns_del_held().
  */
 void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
+
+/**
+ * Delete a namespace's name by hand (ip netns del) while something still
+ * holds the namespace: a process started in it with ip netns exec, an open
+ * /proc/PID/ns/net, a socket opened in it (sk_alloc() takes a reference
+ * for every socket of a process). The kernel destroys a namespace, and
+ * its vti, vti6 and xfrm links with it, only once its last reference goes
+ * (net/core/net_namespace.c __put_net() -> cleanup_net()). Meanwhile its
+ * links live on, out of reach by name (they are moved to namespace
+ * FAKE_GHOST "NAME"), and they still clash: a VTI stays in the tunnel
+ * table of the namespace it was created in (ip_tunnel_newlink() ->
+ * ip_tunnel_find() on dev_net() at creation), an XFRM interface likewise
+ * (xfrmi_newlink() -> xfrmi_locate()). Requests fail as after
+ * fake_backend_netns_del().
+ */
+void fake_backend_netns_del_held(fake_backend_t *fake, const char *netns);
 
 #endif

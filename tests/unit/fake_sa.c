@@ -255,6 +255,18 @@ static char *child_get_name(child_sa_t *this)
 	return "child";
 }
 
+/** no SPIs: review_tests.c gives CHILD_SAs theirs */
+static uint32_t child_get_spi(child_sa_t *this, bool inbound)
+{
+	return 0;
+}
+
+/** paired with no CHILD_SA by a rekey: review_tests.c pairs them */
+static uint32_t child_get_rekey_spi(child_sa_t *this)
+{
+	return 0;
+}
+
 void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 					 uint32_t if_id, fake_child_cfg_t *cfg,
 					 fake_proposal_t *proposal)
@@ -269,6 +281,8 @@ void fake_child_init(fake_child_sa_t *child, uint32_t unique, uint32_t mark,
 			.get_proposal = child_get_proposal,
 			.get_state = child_get_state,
 			.get_name = child_get_name,
+			.get_rekey_spi = child_get_rekey_spi,
+			.get_spi = child_get_spi,
 		},
 		.unique = unique,
 		.mode = MODE_TUNNEL,
@@ -322,6 +336,19 @@ static identification_t *ike_get_other_id(ike_sa_t *this)
 	return NULL;
 }
 
+/** no CHILD_SA: review_tests.c gives an IKE_SA its CHILD_SAs */
+static enumerator_t *ike_create_child_sa_enumerator(ike_sa_t *this)
+{
+	return enumerator_create_empty();
+}
+
+/** no task under way: review_tests.c gives an IKE_SA active tasks */
+static enumerator_t *ike_create_task_enumerator(ike_sa_t *this,
+												task_queue_t queue)
+{
+	return enumerator_create_empty();
+}
+
 void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 				   char *me, char *other, fake_ike_cfg_t *cfg)
 {
@@ -335,6 +362,8 @@ void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
 			.get_ike_cfg = ike_get_ike_cfg,
 			.get_state = ike_get_state,
 			.get_other_id = ike_get_other_id,
+			.create_task_enumerator = ike_create_task_enumerator,
+			.create_child_sa_enumerator = ike_create_child_sa_enumerator,
 		},
 		.name = name,
 		.unique = unique,

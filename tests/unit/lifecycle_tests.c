@@ -106,9 +106,8 @@ static uint32_t mtu_of(const char *netns, const char *name)
  * switches the SAs to UDP encapsulation (ike_sa.c:1218, has_condition
  * COND_NAT_ANY). The ESP packets grow by 8 bytes of UDP, so with mtu = auto
  * the interface's MTU must drop by 8 (1426 -> 1418 on a 1500 IPv6 path,
- * AES-GCM-16). vti_listener.c's ike_update passes only the addresses (the
- * manager's ike_update has no NAT parameter) and vti_claims_move() changes
- * endpoints only: natt stays FALSE and the MTU 1426.
+ * AES-GCM-16). The listener's ike_update passes the NAT state with the
+ * addresses.
  */
 START_TEST(test_mobike_into_nat_mtu)
 {
@@ -136,6 +135,54 @@ START_TEST(test_mobike_into_nat_mtu)
 	ck_assert_msg(mtu_of("private", "vti6") == 1418, "vti6 has mtu %u after "
 				  "MOBIKE put the SAs into UDP encapsulation (NAT-T), "
 				  "expected 1418 (8 bytes of UDP less); log:\n%s",
+				  mtu_of("private", "vti6"), test_log);
+	fake_ike_free(&ike);
+}
+END_TEST
+
+/*
+ * The same move on the side that starts it: ike_mobike.c build_i() moves
+ * the IKE_SA (update_hosts(), ike_update with the NAT state of the old
+ * path), and only the response's NAT-D sets COND_NAT_ANY; process_i() then
+ * updates the CHILD_SAs alone (update_hosts(UPDATE_HOSTS_FORCE_CHILDREN):
+ * no ike_update). child_sa.c update() sets CHILD_UPDATING and back, the
+ * bus raising child_state_change before each is stored. Without a look at
+ * that, the MTU stays 1426 until a resync (never with resync = 0).
+ */
+START_TEST(test_mobike_initiator_nat_later)
+{
+	fake_child_sa_t child;
+	fake_ike_sa_t ike;
+	host_t *local, *remote;
+
+	init_ike(&ike, 3, "2001:db8:1::1", "2001:db8:3::5");
+	init_child(&child, 5, 6, 0);
+	child_cfg.mark_in = child_cfg.mark_out = child.mark_in;
+	ck_assert(L->child_updown(L, &ike.public, &child.public, TRUE));
+	SETTLE(manager);
+
+	local = host_create_from_string("2001:db8:1::7", 4500);
+	remote = host_create_from_string("2001:db8:3::5", 4500);
+	ck_assert(L->ike_update(L, &ike.public, local, remote));
+	local->destroy(local);
+	remote->destroy(remote);
+	SETTLE(manager);
+	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
+
+	/* the response's NAT-D, then the CHILD_SA's update */
+	ike.conditions = COND_NAT_HERE | COND_NAT_ANY;
+	ike.me->destroy(ike.me);
+	ike.me = host_create_from_string("2001:db8:1::7", 4500);
+	ck_assert(L->child_state_change(L, &ike.public, &child.public,
+									CHILD_UPDATING));
+	child.state = CHILD_UPDATING;
+	ck_assert(L->child_state_change(L, &ike.public, &child.public,
+									CHILD_INSTALLED));
+	child.state = CHILD_INSTALLED;
+	SETTLE(manager);
+	ck_assert_msg(mtu_of("private", "vti6") == 1418, "vti6 has mtu %u once "
+				  "the CHILD_SA went into UDP encapsulation after MOBIKE "
+				  "(NAT-D after the move), expected 1418; log:\n%s",
 				  mtu_of("private", "vti6"), test_log);
 	fake_ike_free(&ike);
 }
@@ -683,6 +730,7 @@ Suite *lifecycle_suite_create()
 	tc = tcase_create("NAT-T after MOBIKE");
 	tcase_add_checked_fixture(tc, setup_listener, teardown_listener);
 	tcase_add_test(tc, test_mobike_into_nat_mtu);
+	tcase_add_test(tc, test_mobike_initiator_nat_later);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("NAT-T at the resync");

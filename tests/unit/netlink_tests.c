@@ -1055,8 +1055,8 @@ START_TEST(test_fake_events)
 	ck_assert(fake_backend_del(fake, "red", "early"));
 	ck_assert(!fake_backend_del(fake, "red", "early"));
 	fake_backend_add(fake, "red", "late", VTI_ALIAS_PREFIX "b", FALSE);
-	ck_assert_int_eq(fake_backend_pending(fake), 6);
-	ck_assert_int_eq(B->wait_events(B, 1000, events_cb, NULL), 6);
+	ck_assert_int_eq(fake_backend_pending(fake), 7);
+	ck_assert_int_eq(B->wait_events(B, 1000, events_cb, NULL), 7);
 	ck_assert_str_eq(event_ns[0], "red");
 	ck_assert_str_eq(events[0].link.name, "early");
 	ck_assert(events[0].link.up && !events[0].deleted);
@@ -1066,10 +1066,13 @@ START_TEST(test_fake_events)
 	ck_assert_int_eq(events[2].link.ifindex, ifindex + 1);
 	ck_assert(events[3].deleted && events[3].moved);
 	ck_assert_str_eq(events[3].link.alias, VTI_ALIAS_PREFIX "a");
-	ck_assert(events[4].deleted && !events[4].moved);
+	/* deleted while up: closed first (dev_close_many()), one event each */
+	ck_assert(!events[4].deleted && !events[4].link.up);
 	ck_assert_str_eq(events[4].link.name, "early");
-	ck_assert(!events[5].deleted);
-	ck_assert_str_eq(events[5].link.name, "late");
+	ck_assert(events[5].deleted && !events[5].moved);
+	ck_assert_str_eq(events[5].link.name, "early");
+	ck_assert(!events[6].deleted);
+	ck_assert_str_eq(events[6].link.name, "late");
 	ck_assert_int_eq(fake_backend_pending(fake), 0);
 	ck_assert_str_eq(fake->calls, "create xfrm xfrm7 if_id=7 link=0 "
 					 "alias=strongswan-vti:a\nmove xfrm7 red\nup red xfrm7\n");

@@ -86,6 +86,7 @@ static vti_manager_t manager = {
 };
 
 static vti_listener_t *listener;
+static trap_manager_t *no_traps;
 static fake_ike_cfg_t ike_cfg;
 static fake_peer_cfg_t peer;
 static fake_child_cfg_t child_cfg;
@@ -98,6 +99,7 @@ static vti_trap_t read_trap;
 
 static void setup(void)
 {
+	no_traps = charon->traps;
 	charon->traps = &trap_manager;
 	listener = vti_listener_create(&manager);
 	fake_ike_cfg_init(&ike_cfg, "2001:db8::2");
@@ -122,7 +124,7 @@ static void teardown(void)
 {
 	known->destroy(known);
 	listener->destroy(listener);
-	charon->traps = NULL;
+	charon->traps = no_traps;
 }
 
 /**

@@ -30,6 +30,8 @@ Suite *keys_suite_create(void);
 Suite *longrun_suite_create(void);
 Suite *ondemand_suite_create(void);
 Suite *trapsrc_suite_create(void);
+Suite *review_suite_create(void);
+Suite *review2_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
