@@ -18,6 +18,7 @@
 
 #include <library.h>
 #include <collections/hashtable.h>
+#include <networking/host.h>
 
 typedef struct vti_tunnel_t vti_tunnel_t;
 typedef struct vti_source_t vti_source_t;
@@ -33,6 +34,20 @@ typedef struct vti_trap_t vti_trap_t;
 static inline void *vti_id_key(uint32_t id)
 {
 	return (void*)(uintptr_t)id;
+}
+
+/**
+ * Copy a host's address into the 16 bytes of an endpoint of vti_tunnel_t.
+ *
+ * @param host		the host
+ * @param out		receives the address, zero-padded
+ */
+static inline void vti_tunnel_addr(host_t *host, uint8_t *out)
+{
+	chunk_t addr = host->get_address(host);
+
+	memset(out, 0, 16);
+	memcpy(out, addr.ptr, min(addr.len, (size_t)16));
 }
 
 /**

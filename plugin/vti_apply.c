@@ -232,19 +232,17 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 	return vti_create_link(this, backend, params, mtu, up);
 }
 
-/*
- * Described in header
+/**
+ * Delete a link that must be made anew: the settings changed the
+ * addresses we put on it, or it must change its kind.
+ *
+ * @return			FALSE if deleting it failed (logged)
  */
-bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
-					 const vti_target_t *target, const char *why)
+static bool kernel_unmake(vti_iface_t *this, vti_backend_t *backend,
+						  const vti_params_t *params)
 {
 	char desc[256];
-	bool mtu_set = TRUE;
 
-	if (!target->held)
-	{
-		return target->keep || release(this, backend, why);
-	}
 	if (this->ifindex && this->remake &&
 		!kernel_remove(this, backend, "the settings changed its addresses, "
 					   "making it anew"))
@@ -252,16 +250,30 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 		return FALSE;
 	}
 	this->remake = FALSE;
-	if (this->ifindex && this->known &&
-		this->kernel.kind != target->params.kind)
+	if (this->ifindex && this->known && this->kernel.kind != params->kind)
 	{
 		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
-			 vti_iface_describe(this->name, &target->params, desc,
-								sizeof(desc)));
-		if (!kernel_remove(this, backend, "a link cannot change its kind"))
-		{
-			return FALSE;
-		}
+			 vti_iface_describe(this->name, params, desc, sizeof(desc)));
+		return kernel_remove(this, backend, "a link cannot change its kind");
+	}
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
+					 const vti_target_t *target, const char *why)
+{
+	bool mtu_set = TRUE;
+
+	if (!target->held)
+	{
+		return target->keep || release(this, backend, why);
+	}
+	if (!kernel_unmake(this, backend, &target->params))
+	{
+		return FALSE;
 	}
 	if (!this->ifindex)
 	{

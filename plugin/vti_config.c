@@ -225,6 +225,23 @@ static char *get_value(settings_t *settings, const char *ns, entry_t *entry,
 }
 
 /**
+ * Take a key's value, if set: ok_expr parses it, or it is logged as bad
+ * (parse_entry()).
+ */
+#define VALUE(key, bit, ok_expr) \
+	value = get_value(settings, ns, entry, key); \
+	if (value) \
+	{ \
+		set |= (bit); \
+		entry->bad &= ~(bit); \
+		if (!(ok_expr)) \
+		{ \
+			entry->bad |= (bit); \
+			bad_value(this, entry, key, value, why); \
+		} \
+	}
+
+/**
  * Fill entry from the settings, starting from base (the globals).
  */
 static void parse_entry(private_vti_config_t *this, settings_t *settings,
@@ -241,19 +258,6 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		entry->bad = base->bad & ~KEY_ENABLE;
 	}
 	entry->enable = TRUE;
-
-#define VALUE(key, bit, ok_expr) \
-	value = get_value(settings, ns, entry, key); \
-	if (value) \
-	{ \
-		set |= (bit); \
-		entry->bad &= ~(bit); \
-		if (!(ok_expr)) \
-		{ \
-			entry->bad |= (bit); \
-			bad_value(this, entry, key, value, why); \
-		} \
-	}
 
 	VALUE("netns", KEY_NETNS, vti_value_netns(value, entry->cfg.netns, &why));
 	if (!entry->conn)

@@ -55,9 +55,6 @@ struct private_vti_manager_t {
 	/** the traps charon had at the last reading (the worker's alone) */
 	vti_traps_t *reading_traps;
 
-	/** number of readings of the traps */
-	u_int trap_readings;
-
 	/** CHILD_SAs decided to get no interface, so that resyncs leave them */
 	hashtable_t *declined;
 
@@ -500,23 +497,6 @@ static void read_traps(private_vti_manager_t *this)
 	{
 		this->reading_traps->read(this->reading_traps, source, &this->public);
 	}
-	this->table.mutex->lock(this->table.mutex);
-	this->trap_readings++;
-	this->table.mutex->unlock(this->table.mutex);
-}
-
-/*
- * Described in tests/unit/manager_probe.h
- */
-u_int vti_manager_trap_readings(vti_manager_t *manager)
-{
-	private_vti_manager_t *this = (private_vti_manager_t*)manager;
-	u_int n;
-
-	this->table.mutex->lock(this->table.mutex);
-	n = this->trap_readings;
-	this->table.mutex->unlock(this->table.mutex);
-	return n;
 }
 
 METHOD(vti_manager_t, resync, void,

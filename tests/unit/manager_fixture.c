@@ -142,6 +142,7 @@ static enumerator_t *source_traps(source_t *this, hashtable_t *known)
 	int i;
 
 	this->lock->lock(this->lock);
+	this->readings++;
 	for (i = 0; i < this->n_traps; i++)
 	{
 		INIT(copy);
@@ -207,10 +208,24 @@ void trap_set(source_t *source, uint32_t id, const char *conn,
 	source->lock->unlock(source->lock);
 }
 
-void traps_settle(void)
+/**
+ * Number of readings of source's traps begun.
+ */
+static u_int readings(source_t *source)
 {
-	u_int n = vti_manager_trap_readings(manager);
+	u_int n;
 
-	ck_assert(WAIT_FOR(vti_manager_trap_readings(manager) >= n + 2));
+	source->lock->lock(source->lock);
+	n = source->readings;
+	source->lock->unlock(source->lock);
+	return n;
+}
+
+void traps_settle(source_t *source)
+{
+	u_int n = readings(source);
+
+	/* the worker begins reading n + 2 only once n + 1 is done */
+	ck_assert(WAIT_FOR(readings(source) >= n + 2));
 	SETTLE(manager);
 }

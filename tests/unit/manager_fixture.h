@@ -100,6 +100,8 @@ typedef struct {
 	int n_traps;
 	/** number of traps described, over all readings */
 	int described;
+	/** number of readings of the traps begun */
+	u_int readings;
 	/** guards traps, n_traps and described */
 	mutex_t *lock;
 } source_t;
@@ -122,9 +124,9 @@ void trap_set(source_t *source, uint32_t id, const char *conn,
 			  const vti_tunnel_t *trap, const char *refused);
 
 /**
- * Wait until the worker has read the traps twice and applied what that
- * changed.
+ * Wait until the worker has read the traps of source (set in the manager)
+ * once more from start to end, and applied what that changed.
  */
-void traps_settle(void);
+void traps_settle(source_t *source);
 
 #endif

@@ -42,11 +42,4 @@ int vti_manager_count(vti_manager_t *manager);
  */
 void vti_manager_expire_graces(vti_manager_t *manager, bool all);
 
-/**
- * Number of readings of the traps charon installed so far.
- *
- * @param manager		the manager
- */
-u_int vti_manager_trap_readings(vti_manager_t *manager);
-
 #endif /** MANAGER_PROBE_H_ @}*/

@@ -94,11 +94,11 @@ static int logged(const char *text)
 START_TEST(test_trap_creates)
 {
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
 					 "CHILD_SA") == 1);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_int_eq(source->described, 1);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
@@ -115,7 +115,7 @@ START_TEST(test_trap_shared_by_child)
 	bool up;
 
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	fake_backend_clear(fake);
 	manager->child_up(manager, &t);
@@ -127,7 +127,7 @@ START_TEST(test_trap_shared_by_child)
 	manager->child_up(manager, &t);
 	SETTLE(manager);
 	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	manager->child_down(manager, "V3-2", 1, 0);
@@ -143,10 +143,10 @@ END_TEST
 START_TEST(test_trap_unload_removes)
 {
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -159,11 +159,11 @@ END_TEST
 START_TEST(test_trap_reinstalled)
 {
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
 	trap_v6(TRAP + 1);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 }
@@ -178,7 +178,7 @@ START_TEST(test_trap_mtu_corrected)
 	vti_tunnel_t t = V6(1, 1);
 
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	fake_backend_clear(fake);
 	ck_assert(vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_512_256,
 								   &t.esp));
@@ -197,8 +197,8 @@ START_TEST(test_trap_refused_logged_once)
 	vti_tunnel_t t = V6(0, 0);
 
 	trap_set(source, TRAP, "V3-2", &t, "its remote_addrs is not one address");
-	traps_settle();
-	traps_settle();
+	traps_settle(source);
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(logged("vti: V3-2: no interface before its first "
 							"CHILD_SA: its remote_addrs is not one address"), 1);
@@ -217,8 +217,8 @@ START_TEST(test_on_demand_no)
 			"addresses = 2001:db8:ff::6/127\n connections { V3-2 {\n"
 			"on_demand = no } } } } }");
 	trap_v6(TRAP);
-	traps_settle();
-	traps_settle();
+	traps_settle(source);
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(logged("vti: V3-2: no interface before its first "
 							"CHILD_SA (on_demand = no)"), 1);
@@ -240,7 +240,7 @@ START_TEST(test_on_demand_down)
 	restart("charon { plugins { vti { netns = private\n"
 			"addresses = 2001:db8:ff::6/127\n on_demand = down } } }");
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move strongswan-vti private\n"
@@ -261,7 +261,7 @@ START_TEST(test_on_demand_down)
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle();
+	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -272,7 +272,7 @@ END_TEST
 START_TEST(test_trap_shutdown_removes)
 {
 	trap_v6(TRAP);
-	traps_settle();
+	traps_settle(source);
 	fake_backend_clear(fake);
 	manager->set_source(manager, NULL);
 	manager->destroy(manager);
