@@ -28,6 +28,13 @@
 /** Longest alternative name of a link */
 #define VTI_ALTNAME_MAX 127
 
+/**
+ * The smallest MTU of a link with IPv6: below it the kernel drops the
+ * link's IPv6 addresses and refuses new ones (addrconf_notify(),
+ * ipv6_add_dev()).
+ */
+#define VTI_IPV6_MIN_MTU 1280
+
 typedef struct vti_backend_t vti_backend_t;
 typedef struct vti_params_t vti_params_t;
 typedef struct vti_settings_t vti_settings_t;
@@ -179,8 +186,12 @@ struct vti_backend_t {
 				  vti_err_t *err);
 
 	/**
-	 * Move an interface from charon's namespace into netns.
+	 * Move an interface from charon's namespace into netns and name it
+	 * there, in one request: the kernel moves it (under name if its own is
+	 * taken there), then renames it. A failed rename (-EEXIST: name taken
+	 * there) leaves it moved under its old name.
 	 *
+	 * @param name		its name in netns
 	 * @return			its ifindex there, or -errno
 	 */
 	int (*move)(vti_backend_t *this, int ifindex, const char *name,
@@ -188,10 +199,13 @@ struct vti_backend_t {
 
 	/**
 	 * Set disable_policy (and disable_xfrm), the MTU and the addresses.
+	 *
+	 * @param up		also set it up, in the request of the MTU (before
+	 *					the addresses)
 	 */
 	int (*configure)(vti_backend_t *this, const char *netns, int ifindex,
 					 const char *name, const vti_settings_t *settings,
-					 vti_err_t *err);
+					 bool up, vti_err_t *err);
 
 	/**
 	 * Set only the MTU.
@@ -248,14 +262,6 @@ struct vti_backend_t {
 	 */
 	int (*list_addrs)(vti_backend_t *this, const char *netns,
 					  vti_addr_cb_t cb, void *data, vti_err_t *err);
-
-	/**
-	 * Rename an interface (it must be down).
-	 *
-	 * @param name		its new name
-	 */
-	int (*rename)(vti_backend_t *this, const char *netns, int ifindex,
-				  const char *name, vti_err_t *err);
 
 	/**
 	 * Give an interface an alternative name (ip link property add altname).

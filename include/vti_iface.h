@@ -165,6 +165,13 @@ typedef struct {
 } vti_unresolved_t;
 
 /**
+ * Whether the addresses of its settings include IPv6.
+ *
+ * @param this		the interface
+ */
+bool vti_iface_has_ipv6(vti_iface_t *this);
+
+/**
  * What the worker applies to an interface, taken under the table's lock.
  */
 typedef struct {
@@ -176,6 +183,8 @@ typedef struct {
 	vti_unresolved_t *unresolved;
 	/** their number */
 	int count;
+	/** the smallest MTU the link's addresses allow (VTI_IPV6_MIN_MTU) */
+	uint32_t mtu_floor;
 } vti_job_t;
 
 /**

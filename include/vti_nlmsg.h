@@ -44,10 +44,12 @@ struct nlmsghdr *vti_nlmsg_alias(void *buf, uint32_t seq, int ifindex,
 								 const char *alias);
 
 /**
- * ip link set dev IFINDEX netns NAME (fd of /run/netns/NAME)
+ * ip link set dev IFINDEX netns NS name NAME (fd of /run/netns/NS): the
+ * kernel moves the link, then renames it there (do_setlink); NAME is also
+ * what it is called there if its name is taken (dev_change_net_namespace).
  */
 struct nlmsghdr *vti_nlmsg_netns(void *buf, uint32_t seq, int ifindex,
-								 int netns_fd);
+								 int netns_fd, const char *name);
 
 /**
  * ip link set dev IFINDEX mtu MTU
@@ -56,11 +58,12 @@ struct nlmsghdr *vti_nlmsg_mtu(void *buf, uint32_t seq, int ifindex,
 							   uint32_t mtu);
 
 /**
- * sysctl net.ipv4.conf.DEV.disable_policy=1 (and disable_xfrm=1) plus
- * ip link set dev IFINDEX mtu MTU, as one request (IFLA_AF_SPEC)
+ * ip link set dev IFINDEX mtu MTU [up] plus sysctl
+ * net.ipv4.conf.DEV.disable_policy=1 (and disable_xfrm=1), as one request
+ * (IFLA_AF_SPEC last; do_setlink() applies it after the MTU and the flags)
  */
 struct nlmsghdr *vti_nlmsg_configure(void *buf, uint32_t seq, int ifindex,
-									 uint32_t mtu, bool disable_xfrm);
+									 uint32_t mtu, bool disable_xfrm, bool up);
 
 /**
  * ip link set dev IFINDEX up|down
@@ -78,12 +81,6 @@ struct nlmsghdr *vti_nlmsg_delete(void *buf, uint32_t seq, int ifindex);
  */
 struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 								const vti_prefix_t *prefix);
-
-/**
- * ip link set dev IFINDEX name NAME (the link must be down)
- */
-struct nlmsghdr *vti_nlmsg_rename(void *buf, uint32_t seq, int ifindex,
-								  const char *name);
 
 /**
  * ip link property add dev IFINDEX altname ALTNAME

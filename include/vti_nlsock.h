@@ -60,6 +60,24 @@ int vti_nlsock_request(vti_nlsock_t *this, const char *netns,
 					   struct nlmsghdr *req, const char *op, mnl_cb_t cb,
 					   void *data, vti_dump_t *dump, vti_err_t *err);
 
+/** Most requests of a batch */
+#define VTI_NLSOCK_BATCH 16
+
+/**
+ * Send requests (each with NLM_F_ACK and a sequence number of its own) back
+ * to back in one sendmsg on the socket of netns and read their ACKs: the
+ * kernel runs them in order, each whatever became of the ones before.
+ *
+ * @param batch		the requests, back to back (NLMSG_ALIGNed)
+ * @param len		their length in all
+ * @param ops		what each does, for err, in their order
+ * @param ignore	an -errno that counts as success (-EEXIST), 0 for none
+ * @return			0, or the -errno of the first that failed, with err set
+ *					to "op: reason, kernel says: its extended ACK text"
+ */
+int vti_nlsock_batch(vti_nlsock_t *this, const char *netns, void *batch,
+					 size_t len, const char **ops, int ignore, vti_err_t *err);
+
 /**
  * /run/netns/NAME, opened once (for IFLA_NET_NS_FD).
  *
@@ -88,8 +106,11 @@ struct mnl_socket *vti_nlsock_open(vti_nlsock_t *this, const char *netns,
 
 /**
  * If /run/netns/NAME is no longer the namespace we opened (ip netns del,
- * add), forget what we opened there: it is opened anew on next use.
+ * add), delete the links of ours the old one still has (it lives on while
+ * anything holds it) and forget what we opened there: it is opened anew on
+ * next use.
  *
+ * @param netns		the namespace's name
  * @return			TRUE if it was replaced
  */
 bool vti_nlsock_check(vti_nlsock_t *this, const char *netns);

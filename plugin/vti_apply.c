@@ -145,7 +145,7 @@ static bool kernel_readdress(vti_iface_t *this, vti_backend_t *backend)
 	vti_err_t err = {};
 
 	if (backend->configure(backend, this->netns, this->ifindex, this->name,
-						   &this->settings, &err) < 0)
+						   &this->settings, FALSE, &err) < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: putting the addresses of %s back failed: %s",
 			 this->conn, this->name, err.msg);
@@ -170,7 +170,7 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
 
 	settings.mtu = mtu;
 	if (backend->configure(backend, this->netns, this->ifindex, this->name,
-						   &settings, &err) < 0)
+						   &settings, FALSE, &err) < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);

@@ -49,7 +49,7 @@ enum {
 	KEY_DOWN_ACTION = (1 << 5),
 	KEY_ENABLE = (1 << 6),
 	KEY_KIND = (1 << 7),
-	/** mtu below IPV6_MIN_MTU with IPv6 addresses, each valid alone */
+	/** mtu below VTI_IPV6_MIN_MTU with IPv6 addresses, each valid alone */
 	KEY_MTU_IPV6 = (1 << 8),
 	KEY_ON_DEMAND = (1 << 9),
 };
@@ -86,9 +86,6 @@ static const struct {
 	{ "on_demand", IN_GLOBAL | IN_CONN },
 	{ "enable", IN_CONN },
 };
-
-/** The kernel turns IPv6 off on a link with a smaller MTU */
-#define IPV6_MIN_MTU 1280
 
 /**
  * Settings of one connection, or the global ones.
@@ -192,7 +189,7 @@ static void check_mtu_ipv6(private_vti_config_t *this, entry_t *entry,
 
 	entry->bad &= ~KEY_MTU_IPV6;
 	if ((entry->bad & (KEY_MTU | KEY_ADDRESSES)) || !entry->cfg.mtu ||
-		entry->cfg.mtu >= IPV6_MIN_MTU || !has_ipv6(&entry->cfg))
+		entry->cfg.mtu >= VTI_IPV6_MIN_MTU || !has_ipv6(&entry->cfg))
 	{
 		return;
 	}

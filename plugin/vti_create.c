@@ -77,22 +77,31 @@ static name_state_t clear_name(vti_iface_t *this, vti_backend_t *backend,
 
 /**
  * Remove a half-made link after a failed step.
+ *
+ * @return			0, -ENODEV if netns has no such link, or -errno (logged)
  */
-static void undo_create(vti_iface_t *this, vti_backend_t *backend,
-						const char *netns, int ifindex)
+static int undo_create(vti_iface_t *this, vti_backend_t *backend,
+					   const char *netns, int ifindex)
 {
 	vti_err_t err = {};
+	int ret;
 
-	if (backend->remove(backend, netns, ifindex, &err) < 0)
+	ret = backend->remove(backend, netns, ifindex, &err);
+	if (ret < 0 && ret != -ENODEV)
 	{
 		DBG1(DBG_KNL, "vti: %s: removing the half-made %s failed: %s",
 			 this->conn, this->name, err.msg);
 	}
+	return ret;
 }
 
 /**
  * Move a link born under the temporary name into its namespace and give
- * it its name there.
+ * it its name there, in one request. A link of ours a crash left under the
+ * temporary name there is in nobody's way: the kernel names ours at once
+ * (the next resync adopts the left-over, J1). Where the name was taken
+ * after clear_name() looked, the kernel moved ours and could not rename
+ * it: it is deleted there under the temporary name.
  *
  * @return			its ifindex there, 0 on failure (logged, undone)
  */
@@ -101,34 +110,23 @@ static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 	vti_err_t err = {};
 	int moved;
 
-	moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns, &err);
-	/* the temporary name a crash left in the namespace: looked up only
-	 * then, not before every move */
-	if (moved == -EEXIST && clear_name(this, backend, this->netns,
-									   VTI_TEMP_NAME, TRUE) == NAME_CLEARED)
-	{
-		moved = backend->move(backend, ifindex, VTI_TEMP_NAME, this->netns,
-							  &err);
-	}
+	moved = backend->move(backend, ifindex, this->name, this->netns, &err);
 	if (moved < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: moving %s into namespace %s failed: %s",
 			 this->conn, this->name, this->netns, err.msg);
-		undo_create(this, backend, "", ifindex);
-		return 0;
-	}
-	if (backend->rename(backend, this->netns, moved, this->name, &err) < 0)
-	{
-		DBG1(DBG_KNL, "vti: %s: naming %s in namespace %s failed: %s",
-			 this->conn, this->name, this->netns, err.msg);
-		undo_create(this, backend, this->netns, moved);
+		if (undo_create(this, backend, "", ifindex) == -ENODEV)
+		{
+			clear_name(this, backend, this->netns, VTI_TEMP_NAME, TRUE);
+		}
 		return 0;
 	}
 	return moved;
 }
 
 /**
- * Configure a new link in its namespace and bring it up (if up).
+ * Configure a new link in its namespace and bring it up (if up; with its
+ * MTU, in one request).
  */
 static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
 						 int ifindex, bool up)
@@ -136,17 +134,9 @@ static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
 	vti_err_t err = {};
 
 	if (backend->configure(backend, this->netns, ifindex, this->name,
-						   &this->settings, &err) < 0)
+						   &this->settings, up, &err) < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
-			 this->name, err.msg);
-		undo_create(this, backend, this->netns, ifindex);
-		return FALSE;
-	}
-	if (up && backend->set_state(backend, this->netns, ifindex, TRUE,
-								 &err) < 0)
-	{
-		DBG1(DBG_KNL, "vti: %s: setting %s up failed: %s", this->conn,
 			 this->name, err.msg);
 		undo_create(this, backend, this->netns, ifindex);
 		return FALSE;

@@ -354,6 +354,23 @@ void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
 /*
  * Described in header
  */
+bool vti_iface_has_ipv6(vti_iface_t *this)
+{
+	int i;
+
+	for (i = 0; i < this->settings.n_addrs; i++)
+	{
+		if (this->settings.addrs[i].family == AF_INET6)
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/*
+ * Described in header
+ */
 void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
 {
 	vti_claim_t *claim, *last;
@@ -370,6 +387,10 @@ void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
 	if (!last)
 	{
 		return;
+	}
+	if (vti_iface_has_ipv6(iface))
+	{
+		job->mtu_floor = VTI_IPV6_MIN_MTU;
 	}
 	job->target.params = last->params;
 	job->target.down = TRUE;
@@ -418,6 +439,7 @@ void vti_iface_resolve(vti_job_t *job, vti_backend_t *backend)
 			target->mtu = job->unresolved[i].mtu;
 		}
 	}
+	target->mtu = max(target->mtu, job->mtu_floor);
 }
 
 /**

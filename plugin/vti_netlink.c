@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/rtnetlink.h>
 #include <collections/array.h>
@@ -142,6 +143,61 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static uint32_t next_seq(private_vti_netlink_t *this)
+{
+	return vti_nlsock_seq(this->sock);
+}
+
+/**
+ * A dump in a namespace into the arrays of reply, whose items count only
+ * once a whole dump went through unchanged: an interrupted one
+ * (NLM_F_DUMP_INTR: links or addresses came or went while the kernel
+ * dumped them) or one that ended in an error (NLMSG_DONE) is started
+ * again, DUMP_TRIES times in all.
+ *
+ * @param build		builds the request
+ * @param what		what is dumped, for err ("links")
+ * @param reply		its arrays (links, addrs) receive the items
+ */
+static int request_dump(private_vti_netlink_t *this, const char *netns,
+						struct nlmsghdr *(*build)(void *buf, uint32_t seq),
+						const char *what, reply_t *reply, vti_err_t *err)
+{
+	char buf[VTI_NLMSG_BUF], op[32];
+	vti_dump_t dump;
+	size_t len;
+	int ret, tries;
+
+	snprintf(op, sizeof(op), "listing %s", what);
+	for (tries = 1; ; tries++)
+	{
+		*reply = (reply_t){ .links = reply->links, .addrs = reply->addrs };
+		ret = vti_nlsock_request(this->sock, netns, build(buf, next_seq(this)),
+								 op, reply_cb, reply, &dump, err);
+		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
+		{
+			break;
+		}
+		DBG2(DBG_KNL, "vti: %s, %s again", err->msg, op);
+		while (array_remove(reply->links, ARRAY_TAIL, NULL) ||
+			   array_remove(reply->addrs, ARRAY_TAIL, NULL))
+		{
+		}
+	}
+	if (ret < 0 && dump == VTI_DUMP_INTERRUPTED)
+	{
+		snprintf(err->msg, sizeof(err->msg), "%s: the dump was interrupted "
+				 "%d times", op, tries);
+	}
+	else if (ret < 0 && dump == VTI_DUMP_FAILED)
+	{
+		len = strlen(err->msg);
+		snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
+				 tries);
+	}
+	return ret;
+}
+
 /**
  * If a named namespace was replaced (ip netns del, add) or deleted, its
  * sockets are opened anew (or fail): a kept socket would act on the
@@ -165,11 +221,6 @@ static int request(private_vti_netlink_t *this, const char *netns,
 	check_replaced(this, netns);
 	return vti_nlsock_request(this->sock, netns, req, op,
 							  reply ? reply_cb : NULL, reply, NULL, err);
-}
-
-static uint32_t next_seq(private_vti_netlink_t *this)
-{
-	return vti_nlsock_seq(this->sock);
 }
 
 METHOD(vti_backend_t, lookup, int,
@@ -243,8 +294,9 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fd;
 	}
-	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd),
-				  "moving the link", NULL, err);
+	ret = request(this, "", vti_nlmsg_netns(buf, next_seq(this), ifindex, fd,
+											name),
+				  "moving and naming the link", NULL, err);
 	if (ret < 0)
 	{
 		return ret;
@@ -261,45 +313,73 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 					  const char *name, vti_err_t *err)
 {
 	char path[64];
-	int dir;
+	int dir, ret;
 
 	dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
-	if (dir < 0)
+	if (dir >= 0)
 	{
-		return dir;
+		snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
+		dir = vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
 	}
-	snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
-	return vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
+	/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
+	 * address to keep, and none for the kernel to drop */
+	ret = dir == -ENOENT ? 0 : dir;
+	if (!ret && dir < 0)
+	{
+		DBG2(DBG_KNL, "vti: %s has no IPv6 to keep: %s", name, err->msg);
+	}
+	return ret;
+}
+
+/**
+ * What adding an address does, for err: "adding the address ADDR/LEN".
+ */
+static const char *describe_addr(const vti_prefix_t *prefix, char *buf,
+								 size_t len)
+{
+	char addr[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(prefix->family, prefix->addr, addr, sizeof(addr));
+	snprintf(buf, len, "adding the address %s/%u", addr, prefix->len);
+	return buf;
 }
 
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, const vti_settings_t *settings, vti_err_t *err)
+	const char *name, const vti_settings_t *settings, bool up,
+	vti_err_t *err)
 {
-	char buf[VTI_NLMSG_BUF];
+	/* each builder clears VTI_NLMSG_BUF bytes from where it starts */
+	char buf[2 * VTI_NLMSG_BUF], addr_ops[VTI_MAX_ADDRS][80];
+	const char *ops[1 + VTI_MAX_ADDRS];
+	size_t len;
 	int i, ret;
 
-	/* disable_policy (and disable_xfrm) through IFLA_AF_SPEC/IFLA_INET_CONF,
-	 * with the MTU */
-	ret = request(this, netns, vti_nlmsg_configure(buf, next_seq(this),
-							ifindex, settings->mtu, settings->disable_xfrm),
-				  "setting disable_policy and the mtu", NULL, err);
-	if (ret >= 0 && settings->keep_addrs)
+	check_replaced(this, netns);
+	if (settings->keep_addrs)
 	{
 		/* the kernel drops IPv6 addresses of a link set down otherwise */
 		ret = keep_addrs(this, netns, name, err);
-	}
-	for (i = 0; ret >= 0 && i < settings->n_addrs; i++)
-	{
-		ret = request(this, netns, vti_nlmsg_addr(buf, next_seq(this),
-										ifindex, &settings->addrs[i]),
-					  "adding an address", NULL, err);
-		if (ret == -EEXIST)
+		if (ret < 0)
 		{
-			ret = 0;
+			return ret;
 		}
 	}
-	return ret;
+	/* one batch: disable_policy (and disable_xfrm) through IFLA_AF_SPEC/
+	 * IFLA_INET_CONF with the MTU (and up), then the addresses, of which
+	 * those the link has are refused with EEXIST */
+	len = MNL_ALIGN(vti_nlmsg_configure(buf, next_seq(this), ifindex,
+						settings->mtu, settings->disable_xfrm, up)->nlmsg_len);
+	ops[0] = up ? "setting disable_policy, the mtu and the link up" :
+				  "setting disable_policy and the mtu";
+	for (i = 0; i < settings->n_addrs && i < VTI_MAX_ADDRS; i++)
+	{
+		len += MNL_ALIGN(vti_nlmsg_addr(buf + len, next_seq(this), ifindex,
+										&settings->addrs[i])->nlmsg_len);
+		ops[i + 1] = describe_addr(&settings->addrs[i], addr_ops[i],
+								   sizeof(addr_ops[i]));
+	}
+	return vti_nlsock_batch(this->sock, netns, buf, len, ops, -EEXIST, err);
 }
 
 METHOD(vti_backend_t, set_mtu, int,
@@ -347,18 +427,6 @@ METHOD(vti_backend_t, remove_, int,
 				   "deleting the link", NULL, err);
 }
 
-METHOD(vti_backend_t, rename_, int,
-	private_vti_netlink_t *this, const char *netns, int ifindex,
-	const char *name, vti_err_t *err)
-{
-	char buf[VTI_NLMSG_BUF], op[64];
-
-	snprintf(op, sizeof(op), "renaming the link to %s", name);
-	return request(this, netns, vti_nlmsg_rename(buf, next_seq(this), ifindex,
-												 name),
-				   op, NULL, err);
-}
-
 METHOD(vti_backend_t, add_altname, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	const char *altname, vti_err_t *err)
@@ -371,57 +439,6 @@ METHOD(vti_backend_t, add_altname, int,
 				   op, NULL, err);
 }
 
-/**
- * A dump in a namespace into the arrays of reply, whose items count only
- * once a whole dump went through unchanged: an interrupted one
- * (NLM_F_DUMP_INTR: links or addresses came or went while the kernel
- * dumped them) or one that ended in an error (NLMSG_DONE) is started
- * again, DUMP_TRIES times in all.
- *
- * @param build		builds the request
- * @param what		what is dumped, for err ("links")
- * @param reply		its arrays (links, addrs) receive the items
- */
-static int request_dump(private_vti_netlink_t *this, const char *netns,
-						struct nlmsghdr *(*build)(void *buf, uint32_t seq),
-						const char *what, reply_t *reply, vti_err_t *err)
-{
-	char buf[VTI_NLMSG_BUF], op[32];
-	vti_dump_t dump;
-	size_t len;
-	int ret, tries;
-
-	check_replaced(this, netns);
-	snprintf(op, sizeof(op), "listing %s", what);
-	for (tries = 1; ; tries++)
-	{
-		*reply = (reply_t){ .links = reply->links, .addrs = reply->addrs };
-		ret = vti_nlsock_request(this->sock, netns, build(buf, next_seq(this)),
-								 op, reply_cb, reply, &dump, err);
-		if (ret >= 0 || dump == VTI_DUMP_OK || tries == DUMP_TRIES)
-		{
-			break;
-		}
-		DBG2(DBG_KNL, "vti: %s, %s again", err->msg, op);
-		while (array_remove(reply->links, ARRAY_TAIL, NULL) ||
-			   array_remove(reply->addrs, ARRAY_TAIL, NULL))
-		{
-		}
-	}
-	if (ret < 0 && dump == VTI_DUMP_INTERRUPTED)
-	{
-		snprintf(err->msg, sizeof(err->msg), "%s: the dump was interrupted "
-				 "%d times", op, tries);
-	}
-	else if (ret < 0 && dump == VTI_DUMP_FAILED)
-	{
-		len = strlen(err->msg);
-		snprintf(err->msg + len, sizeof(err->msg) - len, " (%d tries)",
-				 tries);
-	}
-	return ret;
-}
-
 METHOD(vti_backend_t, list, int,
 	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
 	void *data, vti_err_t *err)
@@ -430,6 +447,7 @@ METHOD(vti_backend_t, list, int,
 	vti_link_info_t link;
 	int ret, i;
 
+	check_replaced(this, netns);
 	ret = request_dump(this, netns, vti_nlmsg_dumplinks, "links", &reply, err);
 	for (i = 0; ret >= 0 && i < array_count(reply.links); i++)
 	{
@@ -448,6 +466,7 @@ METHOD(vti_backend_t, list_addrs, int,
 	addr_t addr;
 	int ret, i;
 
+	check_replaced(this, netns);
 	ret = request_dump(this, netns, vti_nlmsg_dumpaddrs, "addresses", &reply,
 					   err);
 	for (i = 0; ret >= 0 && i < array_count(reply.addrs); i++)
@@ -560,7 +579,6 @@ vti_backend_t *vti_netlink_create()
 			.lookup = _lookup,
 			.list = _list,
 			.list_addrs = _list_addrs,
-			.rename = _rename_,
 			.add_altname = _add_altname,
 			.watch = _watch,
 			.wait_events = _wait_events,

@@ -145,12 +145,13 @@ struct nlmsghdr *vti_nlmsg_alias(void *buf, uint32_t seq, int ifindex,
 }
 
 struct nlmsghdr *vti_nlmsg_netns(void *buf, uint32_t seq, int ifindex,
-								 int netns_fd)
+								 int netns_fd, const char *name)
 {
 	struct nlmsghdr *nlh;
 
 	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, netns_fd);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	return nlh;
 }
 
@@ -165,12 +166,14 @@ struct nlmsghdr *vti_nlmsg_mtu(void *buf, uint32_t seq, int ifindex,
 }
 
 struct nlmsghdr *vti_nlmsg_configure(void *buf, uint32_t seq, int ifindex,
-									 uint32_t mtu, bool disable_xfrm)
+									 uint32_t mtu, bool disable_xfrm, bool up)
 {
 	struct nlmsghdr *nlh;
 	struct nlattr *spec, *inet, *conf;
 
-	nlh = vti_nlmsg_mtu(buf, seq, ifindex, mtu);
+	nlh = up ? vti_nlmsg_state(buf, seq, ifindex, TRUE) :
+			   link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	spec = nest_start(nlh, IFLA_AF_SPEC);
 	inet = nest_start(nlh, AF_INET);
 	conf = nest_start(nlh, IFLA_INET_CONF);
@@ -202,16 +205,6 @@ struct nlmsghdr *vti_nlmsg_state(void *buf, uint32_t seq, int ifindex,
 struct nlmsghdr *vti_nlmsg_delete(void *buf, uint32_t seq, int ifindex)
 {
 	return link_request(buf, seq, RTM_DELLINK, NLM_F_ACK, ifindex);
-}
-
-struct nlmsghdr *vti_nlmsg_rename(void *buf, uint32_t seq, int ifindex,
-								  const char *name)
-{
-	struct nlmsghdr *nlh;
-
-	nlh = link_request(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nlh;
 }
 
 struct nlmsghdr *vti_nlmsg_altname(void *buf, uint32_t seq, int ifindex,

@@ -13,6 +13,7 @@
 #include "vti_nlsock.h"
 #include "vti_netns.h"
 #include "vti_nlreply.h"
+#include "vti_nlmsg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -233,6 +234,18 @@ static bool drain(vti_nlsock_t *this, ns_t *ns)
 }
 
 /**
+ * err from the kernel's answer to a request that failed, with its reason
+ * (extended ACK) if it gave one.
+ */
+static int describe(const char *op, int error, const char *text,
+					vti_err_t *err)
+{
+	snprintf(err->msg, sizeof(err->msg), "%s: %s%s%s", op, strerror(-error),
+			 *text ? ", kernel says: " : "", text);
+	return error;
+}
+
+/**
  * A failed request: err from the kernel's answer (NULL text: an interrupted
  * dump), nothing left queued.
  */
@@ -246,9 +259,7 @@ static int failed(vti_nlsock_t *this, ns_t *ns, const char *op, int error,
 	}
 	else
 	{
-		/* with the kernel's reason (extended ACK) if it gave one */
-		snprintf(err->msg, sizeof(err->msg), "%s: %s%s%s", op,
-				 strerror(-error), *text ? ", kernel says: " : "", text);
+		describe(op, error, text, err);
 	}
 	if (!drain(this, ns))
 	{
@@ -331,6 +342,92 @@ int vti_nlsock_request(vti_nlsock_t *this, const char *netns,
 	return roundtrip(this, ns, req, op, cb ?: no_data, data, dump, err);
 }
 
+/**
+ * The answer to the request of a batch it is for (by sequence number), or
+ * -1: reqs still unanswered ones, their results in results.
+ */
+static int answered(ns_t *ns, struct nlmsghdr **reqs, int n, int *results,
+					char *rx, ssize_t len, char *text, size_t text_len)
+{
+	int i, error;
+
+	for (i = 0; i < n; i++)
+	{
+		if (results[i] != 1)
+		{
+			continue;
+		}
+		switch (vti_nlmsg_reply(reqs[i], ns->portid, rx, len, no_data, NULL,
+								&error, text, text_len))
+		{
+			case VTI_NLREPLY_MORE:
+				continue;
+			case VTI_NLREPLY_DONE:
+				results[i] = 0;
+				return i;
+			default:
+				results[i] = error ?: -EIO;
+				return i;
+		}
+	}
+	return -1;
+}
+
+int vti_nlsock_batch(vti_nlsock_t *this, const char *netns, void *batch,
+					 size_t len, const char **ops, int ignore, vti_err_t *err)
+{
+	struct nlmsghdr *reqs[VTI_NLSOCK_BATCH], *nlh = batch;
+	int results[VTI_NLSOCK_BATCH], n, i, pending, ret = 0, left = len;
+	ns_t *ns = get_ns(this, netns);
+	char text[128];
+	ssize_t received;
+
+	for (n = 0; mnl_nlmsg_ok(nlh, left) && n < VTI_NLSOCK_BATCH; n++)
+	{
+		reqs[n] = nlh;
+		results[n] = 1;
+		nlh = mnl_nlmsg_next(nlh, &left);
+	}
+	if (!request_socket(ns, err))
+	{
+		return -EIO;
+	}
+	if (mnl_socket_sendto(ns->nl, batch, (char*)nlh - (char*)batch) < 0)
+	{
+		return socket_failed(ns, ops[0], "sending", -errno, err);
+	}
+	for (pending = n; pending; pending--)
+	{
+		do
+		{
+			received = mnl_socket_recvfrom(ns->nl, this->rx,
+										   sizeof(this->rx));
+			if (received < 0)
+			{
+				return socket_failed(ns, ops[0], "receiving", -errno, err);
+			}
+			i = answered(ns, reqs, n, results, this->rx, received, text,
+						 sizeof(text));
+		}
+		while (i < 0);
+		if (results[i] == -EBADMSG && !*text)
+		{
+			return socket_failed(ns, ops[i], "malformed answer", -EBADMSG,
+								 err);
+		}
+		if (results[i] && results[i] != ignore && !ret)
+		{
+			/* the first to fail, as a request of its own would; the ACKs
+			 * of the others are queued (the kernel ran them all before
+			 * sendmsg() returned): read, not drained */
+			ret = describe(ops[i], results[i], text, err);
+		}
+	}
+	DBG3(DBG_KNL, "vti: %d requests in namespace %s: done", n,
+		 label(ns->name));
+	return ret;
+}
+
 uint32_t vti_nlsock_seq(vti_nlsock_t *this)
 {
 	/* 0 never: the kernel's own notifications carry it */
@@ -381,6 +478,60 @@ struct mnl_socket *vti_nlsock_open(vti_nlsock_t *this, const char *netns,
 	return open_socket(get_ns(this, netns), groups, NULL, err);
 }
 
+/**
+ * The links of ours in a dump, vti_link_info_t, into an array.
+ */
+static int collect_ours(const struct nlmsghdr *nlh, void *data)
+{
+	vti_link_info_t link;
+	bool moved;
+
+	if (vti_nlmsg_link_info(nlh, &link, &moved) &&
+		strpfx(link.alias, VTI_ALIAS_PREFIX))
+	{
+		array_insert(data, ARRAY_TAIL, &link);
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * Delete our links in a namespace deleted (or replaced) by name while
+ * something still holds it (a process started with ip netns exec): it
+ * lives on with them, and their tunnels keep their endpoints in charon's
+ * namespace, where the kernel would refuse them to a link made again
+ * (ip_tunnel_find(), vti6_locate(), xfrmi_locate()). Through the socket
+ * still open there, before it is forgotten.
+ */
+static void delete_left(vti_nlsock_t *this, const char *netns)
+{
+	array_t *links = array_create(sizeof(vti_link_info_t), 0);
+	char buf[VTI_NLMSG_BUF];
+	vti_link_info_t link;
+	vti_err_t err = {};
+	vti_dump_t dump;
+
+	if (vti_nlsock_request(this, netns, vti_nlmsg_dumplinks(buf,
+							vti_nlsock_seq(this)), "listing links",
+						   collect_ours, links, &dump, &err) < 0)
+	{
+		DBG1(DBG_KNL, "vti: namespace %s lives on, %s", netns, err.msg);
+	}
+	while (array_remove(links, ARRAY_HEAD, &link))
+	{
+		if (vti_nlsock_request(this, netns, vti_nlmsg_delete(buf,
+								vti_nlsock_seq(this), link.ifindex),
+							   "deleting the link", NULL, NULL, NULL, &err) < 0)
+		{
+			DBG1(DBG_KNL, "vti: %s lives on in namespace %s: %s", link.name,
+				 netns, err.msg);
+			continue;
+		}
+		DBG1(DBG_KNL, "vti: deleted %s, which lived on in namespace %s",
+			 link.name, netns);
+	}
+	array_destroy(links);
+}
+
 bool vti_nlsock_check(vti_nlsock_t *this, const char *netns)
 {
 	ns_t *ns;
@@ -396,6 +547,7 @@ bool vti_nlsock_check(vti_nlsock_t *this, const char *netns)
 	}
 	DBG1(DBG_KNL, "vti: namespace %s was deleted or replaced, its netlink "
 		 "sockets are opened anew", netns);
+	delete_left(this, netns);
 	forget(ns);
 	return TRUE;
 }

@@ -45,6 +45,9 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 		DBG1(DBG_CHD, "vti: %s: %s has mtu %u (set %s), not %u", iface->conn,
 			 iface->name, link->mtu, how, iface->settings.mtu);
 		iface->settings.mtu = link->mtu;
+		/* the kernel dropped its IPv6 addresses: put back with the MTU */
+		iface->lacks_addrs |= link->mtu < VTI_IPV6_MIN_MTU &&
+							  vti_iface_has_ipv6(iface);
 		differs = TRUE;
 	}
 	if (link->known && iface->known &&

@@ -35,7 +35,7 @@ uint32_t vti_want_mtu(const vti_tunnel_t *tunnel, vti_backend_t *backend)
 	}
 	mtu = vti_mtu_inner(path, tunnel->family, tunnel->natt, &esp);
 	/* IPv6 needs 1280 on the tunnel: PMTUD fragments the outer packets */
-	min_mtu = tunnel->family == AF_INET ? 68 : 1280;
+	min_mtu = tunnel->family == AF_INET ? 68 : VTI_IPV6_MIN_MTU;
 	return max(mtu, min_mtu);
 }
 

@@ -136,9 +136,24 @@ static int failed(private_fake_t *this, vti_err_t *err)
 static bool ns_gone(private_fake_t *this, const char *netns, vti_err_t *err,
 					int *ret)
 {
+	char ghost[sizeof(this->links[0].link.netns)];
+	int i;
+
 	if (!*netns || !streq(this->gone_ns, netns))
 	{
 		return FALSE;
+	}
+	/* the netlink backend deletes the links of ours the namespace that
+	 * lives on still has, through its sockets there, before it lets go of
+	 * them (vti_nlsock.c delete_left()) */
+	snprintf(ghost, sizeof(ghost), FAKE_GHOST "%s", netns);
+	for (i = 0; i < MAX_LINKS; i++)
+	{
+		if (this->links[i].used && streq(this->links[i].link.netns, ghost) &&
+			strpfx(this->links[i].link.alias, VTI_ALIAS_PREFIX))
+		{
+			this->links[i].used = FALSE;
+		}
 	}
 	unlock(this);
 	snprintf(err->msg, sizeof(err->msg), "namespace %s: No such file or "
@@ -496,6 +511,22 @@ METHOD(vti_backend_t, create, int,
 	return l->ifindex;
 }
 
+/**
+ * With the lock held: -EEXIST if a link of netns other than self has name
+ * as its name or an altname, or self has it as an altname.
+ */
+static int name_taken(private_fake_t *this, const char *netns,
+					  const char *name, fake_link_t *self)
+{
+	fake_link_t *other = find_name(this, netns, name);
+
+	if (!other || (other == self && streq(self->name, name)))
+	{
+		return 0;
+	}
+	return -EEXIST;
+}
+
 METHOD(vti_backend_t, move, int,
 	private_fake_t *this, int ifindex, const char *name, const char *netns,
 	vti_err_t *err)
@@ -504,7 +535,9 @@ METHOD(vti_backend_t, move, int,
 	int moved;
 
 	lock(this);
-	if (call(this, FALSE, "move %s %s", name, ns(netns)))
+	l = find(this, "", ifindex, NULL);
+	if (call(this, FALSE, "move %s %s %s", ns(netns), l ? l->name : "?",
+			 name))
 	{
 		return failed(this, err);
 	}
@@ -513,20 +546,32 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fail(this, err, ENODEV);
 	}
-	if (find(this, netns, 0, l->name))
+	/* dev_change_net_namespace(): its own name, or name where that is
+	 * taken there */
+	if (find_name(this, netns, l->name) && find_name(this, netns, name))
 	{
 		return fail(this, err, EEXIST);
+	}
+	if (find_name(this, netns, l->name))
+	{
+		snprintf(l->name, sizeof(l->name), "%s", name);
 	}
 	snprintf(l->netns, sizeof(l->netns), "%s", netns);
 	/* a new index in the other namespace, as the kernel may give */
 	moved = l->ifindex = this->next_ifindex++;
+	/* then do_setlink() renames it there, or fails leaving it moved */
+	if (name_taken(this, netns, name, l) < 0)
+	{
+		return fail(this, err, EEXIST);
+	}
+	snprintf(l->name, sizeof(l->name), "%s", name);
 	unlock(this);
 	return moved;
 }
 
 METHOD(vti_backend_t, configure, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *name,
-	const vti_settings_t *settings, vti_err_t *err)
+	const vti_settings_t *settings, bool up, vti_err_t *err)
 {
 	int gone_ret;
 	fake_link_t *l;
@@ -539,9 +584,10 @@ METHOD(vti_backend_t, configure, int,
 	}
 	l = find(this, netns, ifindex, NULL);
 	/* the name the manager passes is the one of the link it configures */
-	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d",
+	if (call(this, FALSE, "configure %s %s mtu=%u addrs=%d disable_xfrm=%d%s",
 			 ns(netns), l && streq(l->name, name) ? name : "?",
-			 settings->mtu, settings->n_addrs, settings->disable_xfrm))
+			 settings->mtu, settings->n_addrs, settings->disable_xfrm,
+			 up ? " up" : ""))
 	{
 		return failed(this, err);
 	}
@@ -555,12 +601,11 @@ METHOD(vti_backend_t, configure, int,
 	{
 		set_link_mtu(l, settings->mtu);
 	}
-	if (settings->keep_addrs &&
-		(l->mtu < FAKE_IPV6_MIN_MTU || this->public.no_ipv6))
+	/* keep_addr_on_down: the netlink backend takes a link with no IPv6
+	 * (below 1280, or IPv6 off: no /proc/sys/net/ipv6/conf/NAME) as done */
+	if (up)
 	{
-		/* the netlink backend writes /proc/sys/net/ipv6/conf/NAME/
-		 * keep_addr_on_down after the MTU: below 1280 there is none */
-		return fail(this, err, ENOENT);
+		set_link_up(l, TRUE);
 	}
 	l->keep_addrs |= settings->keep_addrs;
 	for (i = 0; i < settings->n_addrs; i++)
@@ -824,55 +869,6 @@ METHOD(vti_backend_t, list_addrs, int,
 	return 0;
 }
 
-/**
- * With the lock held: -EEXIST if a link of netns other than self has name
- * as its name or an altname, or self has it as an altname.
- */
-static int name_taken(private_fake_t *this, const char *netns,
-					  const char *name, fake_link_t *self)
-{
-	fake_link_t *other = find_name(this, netns, name);
-
-	if (!other || (other == self && streq(self->name, name)))
-	{
-		return 0;
-	}
-	return -EEXIST;
-}
-
-METHOD(vti_backend_t, rename_, int,
-	private_fake_t *this, const char *netns, int ifindex, const char *name,
-	vti_err_t *err)
-{
-	fake_link_t *l;
-	int ret;
-
-	lock(this);
-	l = find(this, netns, ifindex, NULL);
-	if (call(this, FALSE, "rename %s %s %s", ns(netns), l ? l->name : "?",
-			 name))
-	{
-		return failed(this, err);
-	}
-	l = find(this, netns, ifindex, NULL);
-	if (!l)
-	{
-		return fail(this, err, ENODEV);
-	}
-	if (l->up)
-	{
-		/* dev_change_name() of 6.1 */
-		return fail(this, err, EBUSY);
-	}
-	ret = name_taken(this, netns, name, l);
-	if (ret < 0)
-	{
-		return fail(this, err, -ret);
-	}
-	snprintf(l->name, sizeof(l->name), "%s", name);
-	unlock(this);
-	return 0;
-}
 
 METHOD(vti_backend_t, add_altname, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *altname,
@@ -1053,7 +1049,6 @@ fake_backend_t *fake_backend_create()
 				.lookup = _lookup,
 				.list = _list,
 				.list_addrs = _list_addrs,
-				.rename = _rename_,
 				.add_altname = _add_altname,
 				.watch = _watch,
 				.wait_events = _wait_events,
@@ -1152,6 +1147,13 @@ bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
 int fake_backend_rename(fake_backend_t *fake, const char *netns,
 						const char *name, const char *newname)
 {
+	return fake_backend_rename_unseen(fake, netns, name, newname, FALSE);
+}
+
+int fake_backend_rename_unseen(fake_backend_t *fake, const char *netns,
+							   const char *name, const char *newname,
+							   bool unseen)
+{
 	private_fake_t *this = (private_fake_t*)fake;
 	fake_link_t *l;
 	int ret = 0;
@@ -1173,7 +1175,10 @@ int fake_backend_rename(fake_backend_t *fake, const char *netns,
 	if (!ret)
 	{
 		snprintf(l->name, sizeof(l->name), "%s", newname);
-		queue_event(this, l, FALSE, FALSE);
+		if (!unseen)
+		{
+			queue_event(this, l, FALSE, FALSE);
+		}
 	}
 	unlock(this);
 	return ret;

@@ -13,7 +13,8 @@
  *    (up/down), an MTU, its params (kind, keys, endpoints, if_id) and alias;
  *  - create: the MTU is path_mtu - 40 for a vti6, path_mtu - 20 for a vti
  *    (the lower device minus the outer header), 1500 for an xfrm interface;
- *    configure() and set_mtu() set it;
+ *    configure() and set_mtu() set it; configure(up) sets the link up
+ *    too, set_state() up or down;
  *  - change(mtu): a non-zero mtu is set; with mtu 0 a vti6 recomputes its MTU
  *    from the lower device (path_mtu - 40, as vti6_changelink does: seen
  *    1426 -> 1460 on a 1500 path), a vti or xfrm interface keeps it; changing
@@ -26,10 +27,12 @@
  *    interfaces likewise by if_id;
  *  - operations on an unknown ifindex fail with -ENODEV "fake: No such
  *    device".
- *  - rename: -EBUSY if the link is up (6.1 renames no up link without
- *    IFF_LIVE_RENAME_OK), -EEXIST if a link of its namespace has that name
- *    or altname; add_altname: -EEXIST likewise; lookups find altnames too,
- *    altnames move with their link;
+ *  - move(name): as one RTM_NEWLINK with IFLA_NET_NS_FD and IFLA_IFNAME,
+ *    the link moves under its own name, or under the new one where its own
+ *    is taken there (-EEXIST if both are), then is renamed there: -EEXIST
+ *    if a link there has the new name or altname, leaving it moved under
+ *    its old name; add_altname: -EEXIST likewise; lookups find altnames
+ *    too, altnames move with their link;
  *  - list() reports ifindex, name, alias, state, MTU and, for links made by
  *    create(), their params (known);
  *  - addresses: configure() adds those of its settings a link lacks (one
@@ -82,7 +85,7 @@ struct fake_backend_t {
 	/** implements the backend */
 	vti_backend_t backend;
 
-	/** every call so far, one line each ("create vti6 ...", "rename NS OLD
+	/** every call so far, one line each ("create vti6 ...", "move NS OLD
 	 * NEW", "altname NS NAME ALT"; NS is - for charon's), \n separated;
 	 * lookups, list, list_addrs, watch and wait_events are not recorded
 	 * (but fail_op and pauses match "lookup NS NAME", "list NS",
@@ -176,13 +179,22 @@ bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
 						  const char *name, uint32_t mtu);
 
 /**
- * Rename an interface by hand (ip link set name), refused as rename() is:
+ * Rename an interface by hand (ip link set name), refused as the kernel
+ * refuses it (-EBUSY up, -EEXIST name taken):
  * an RTM_NEWLINK event with the new name if its namespace is watched.
  *
  * @return			0, -ENODEV, -EBUSY (up) or -EEXIST
  */
 int fake_backend_rename(fake_backend_t *fake, const char *netns,
 						const char *name, const char *newname);
+
+/**
+ * Rename an interface as fake_backend_rename() does, with its event if
+ * unseen is FALSE, without (as if the event socket had missed it) if TRUE.
+ */
+int fake_backend_rename_unseen(fake_backend_t *fake, const char *netns,
+							   const char *name, const char *newname,
+							   bool unseen);
 
 /**
  * Add an address to an interface by hand (ip addr add PREFIX dev NAME), no
@@ -310,8 +322,8 @@ void fake_backend_pause(fake_backend_t *fake, const char *op_prefix,
  * is gone, until netns_ensure() creates it again (create = TRUE; -ENOENT
  * otherwise). The kernel is slower: the namespace, and its links, live on
  * as long as anything holds it, the plugin's own kept fd and sockets there
- * included (they go at its next request there, vti_nlsock_check()), and go
- * after that asynchronously (cleanup_net() on a workqueue): see
+ * included (they go at its next request there, vti_nlsock_check()), and
+ * go after that asynchronously (cleanup_net() on a workqueue): see
  * fake_backend_netns_del_held().
  */
 void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
@@ -328,7 +340,9 @@ void fake_backend_netns_del(fake_backend_t *fake, const char *netns);
  * table of the namespace it was created in (ip_tunnel_newlink() ->
  * ip_tunnel_find() on dev_net() at creation), an XFRM interface likewise
  * (xfrmi_newlink() -> xfrmi_locate()). Requests fail as after
- * fake_backend_netns_del().
+ * fake_backend_netns_del(); the first deletes the links of ours left
+ * there, as the netlink backend does through its sockets still open in
+ * the namespace (vti_nlsock.c delete_left()).
  */
 void fake_backend_netns_del_held(fake_backend_t *fake, const char *netns);
 

@@ -33,6 +33,10 @@
 /* the ip addr show captures (iproute2 6.1, kernel 6.18) */
 #define SEQ4 0x6b0d6c7a
 #define SEQ5 0x6b0d6c7d
+/* the move and rename capture (iproute2 6.1) */
+#define SEQ6 0x6b161511
+/* the mtu and up capture (iproute2 6.1) */
+#define SEQ7 0x6b16168e
 
 static char buf[VTI_NLMSG_BUF];
 
@@ -128,10 +132,11 @@ END_TEST
 
 START_TEST(test_netns)
 {
-	/* ip link set dev lo netns cap (/run/netns/cap opened as fd 4) */
-	assert_bytes(vti_nlmsg_netns(buf, SEQ2, 1, 4),
-		"28000000100005001ef30a6b000000000000000001000000000000000000000008"
-		"001c0004000000");
+	/* ip link set dev lo netns cap name lo2 (/run/netns/cap opened as fd
+	 * 4): one request, the move and the new name */
+	assert_bytes(vti_nlmsg_netns(buf, SEQ6, 1, 4, "lo2"),
+		"30000000100005001115166b000000000000000001000000000000000000000008"
+		"001c0004000000080003006c6f3200");
 }
 END_TEST
 
@@ -179,21 +184,35 @@ START_TEST(test_alias)
 }
 END_TEST
 
-START_TEST(test_rename)
-{
-	/* ip link set dev lo name lo2 */
-	assert_bytes(vti_nlmsg_rename(buf, SEQ3, 1, "lo2"),
-		"2800000010000500563a0d6b000000000000000001000000000000000000000008"
-		"0003006c6f3200");
-}
-END_TEST
-
 START_TEST(test_altname)
 {
 	/* ip link property add dev lo2 altname strongswan-tmp */
 	assert_bytes(vti_nlmsg_altname(buf, SEQ3, 1, "strongswan-tmp"),
 		"380000006c00050e563a0d6b000000000000000001000000000000000000000018"
 		"003480130035007374726f6e677377616e2d746d700000");
+}
+END_TEST
+
+START_TEST(test_configure_up)
+{
+	struct nlmsghdr *nlh;
+	uint32_t len;
+
+	/* ip link set dev lo mtu 1400 up, then IFLA_AF_SPEC as in
+	 * test_configure: the first 40 bytes are the capture's but for the
+	 * length */
+	nlh = vti_nlmsg_configure(buf, SEQ7, 1, 1400, FALSE, TRUE);
+	len = nlh->nlmsg_len;
+	ck_assert_int_gt(len, 40);
+	nlh->nlmsg_len = 40;
+	assert_bytes(nlh,
+		"28000000100005008e16166b000000000000000001000000010000000100000008"
+		"00040078050000");
+	nlh->nlmsg_len = len;
+	ck_assert_int_eq(mnl_attr_get_type((struct nlattr*)((char*)nlh + 40)),
+					 IFLA_AF_SPEC);
+	nlh = vti_nlmsg_configure(buf, SEQ7, 1, 1400, FALSE, FALSE);
+	ck_assert_int_eq(((struct ifinfomsg*)mnl_nlmsg_get_payload(nlh))->ifi_change, 0);
 }
 END_TEST
 
@@ -206,7 +225,7 @@ START_TEST(test_configure)
 
 	/* no ip command for it: IFLA_MTU, then IFLA_AF_SPEC { AF_INET {
 	 * IFLA_INET_CONF { [NOPOLICY] = 1, [NOXFRM] = 1 } } } */
-	nlh = vti_nlmsg_configure(buf, SEQ2, 5, 1426, TRUE);
+	nlh = vti_nlmsg_configure(buf, SEQ2, 5, 1426, TRUE, FALSE);
 	ck_assert_int_eq(nlh->nlmsg_type, RTM_NEWLINK);
 	ck_assert_int_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
 	ck_assert_int_eq(((struct ifinfomsg*)mnl_nlmsg_get_payload(nlh))->ifi_index, 5);
@@ -239,7 +258,7 @@ START_TEST(test_configure)
 	ck_assert_int_eq(nopolicy, 1);
 	ck_assert_int_eq(noxfrm, 1);
 
-	nlh = vti_nlmsg_configure(buf, SEQ2, 5, 1446, FALSE);
+	nlh = vti_nlmsg_configure(buf, SEQ2, 5, 1446, FALSE, FALSE);
 	noxfrm = nopolicy = 0;
 	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
 	{
@@ -978,11 +997,11 @@ Suite *nlmsg_suite_create()
 	tcase_add_test(tc, test_addr);
 	tcase_add_test(tc, test_alias);
 	tcase_add_test(tc, test_dumpaddrs);
-	tcase_add_test(tc, test_rename);
 	tcase_add_test(tc, test_altname);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ours");
 	tcase_add_test(tc, test_configure);
+	tcase_add_test(tc, test_configure_up);
 	tcase_add_test(tc, test_change_vti6);
 	tcase_add_test(tc, test_change_keeps_mtu);
 	suite_add_tcase(s, tc);

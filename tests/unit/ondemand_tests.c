@@ -26,10 +26,8 @@
 /* as a CHILD_SA of these endpoints and keys gets it (manager_tests.c) */
 #define CREATED_VTI6 \
 	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move strongswan-vti private\n" \
-	"rename private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n" \
-	"up private vti6\n" \
+	"move private strongswan-vti vti6\n" \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
 	"altname private vti6 V3-2\n"
 
 /** the trap id of the tests: charon's unique id of the trap's CHILD_SA */
@@ -243,8 +241,7 @@ START_TEST(test_on_demand_down)
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move strongswan-vti private\n"
-		"rename private strongswan-vti vti6\n"
+		"move private strongswan-vti vti6\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"altname private vti6 V3-2\n");
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "

@@ -9,14 +9,9 @@
  * fake kernel (fake_backend.c models each kernel behaviour these tests need,
  * with the kernel function that does it).
  *
- * Tcase "review2 findings" holds the tests that FAIL on the code they were
- * written against (b49e79b). It runs only with VTI_REVIEW=1 in the
- * environment, so that make check stays green until the fixes land:
- *
- *     VTI_REVIEW=1 CK_RUN_SUITE=review2 tests/unit/vti_tests
- *
- * Once a finding is fixed, move its test to tcase "review2 orders", which
- * always runs.
+ * Each test played a behaviour of the kernel the plugin got wrong or no
+ * test played (b49e79b); all pass since the fixes (rules.md A14, C2, K8,
+ * L6).
  */
 
 #include "vti_tests.h"
@@ -24,7 +19,6 @@
 #include "fake_backend.h"
 #include "manager_fixture.h"
 
-#include <stdlib.h>
 
 static void setup(void)
 {
@@ -67,11 +61,11 @@ static bool vti5_up(void)
  *    xfrmi_locate() alike), at this resync and every later one: the
  *    CHILD_SA has no interface in the new namespace for as long as the old
  *    one lives, and the old vti5 (our alias, out of reach) is never deleted.
- *    Without another holder it is the same for a while: the plugin's own fd
- *    and sockets hold the namespace until vti_nlsock_check() closes them at
- *    that same resync, cleanup_net() runs later on a workqueue (after RCU
- *    grace periods), the create that follows at once races it and the next
- *    try is the next resync (60 s).
+ *    Without another holder it was the same for a while: the plugin's own
+ *    fd and sockets held the namespace until they were closed at that same
+ *    resync, cleanup_net() runs later on a workqueue, and the create that
+ *    followed at once raced it. Now the backend deletes ours there through
+ *    the sockets still open in it first (vti_nlsock.c delete_left()).
  */
 START_TEST(test_netns_deleted_while_held)
 {
@@ -169,6 +163,27 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 END_TEST
 
 /*
+ * The other floor of C2: an IPv6 tunnel with no IPv6 address (here none at
+ * all) on the same path still gets 1280, as IPv6 asks of any link whose
+ * outer packets PMTUD may fragment (vti_want.c vti_want_mtu()).
+ */
+START_TEST(test_auto_mtu_ipv6_tunnel_floor)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+	fake_link_t l;
+
+	fixture_restart("charon { plugins { vti { netns = private } } }");
+	fake->path_mtu = 1300;
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &l) &&
+				  l.mtu == 1280, "vti5 (vti6) on a 1300 path: mtu %u, "
+				  "expected the IPv6 floor 1280; calls:\n%s", l.mtu,
+				  fake->calls);
+}
+END_TEST
+
+/*
  * 4. ip link set vti5 mtu 1200 by hand on a vti6 with an IPv6 address (an
  *    RTM_NEWLINK event). The kernel turns IPv6 off on it: the address goes
  *    (addrconf_notify() NETDEV_CHANGEMTU -> addrconf_ifdown(dev, true)).
@@ -262,18 +277,13 @@ Suite *review2_suite_create()
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_deleted_up_link_events);
 	tcase_add_test(tc, test_moved_up_link_events);
+	tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
+	tcase_add_test(tc, test_auto_mtu_ipv6_tunnel_floor);
+	tcase_add_test(tc, test_mtu_by_hand_below_ipv6_min);
+	tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
+	tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
+	tcase_add_test(tc, test_netns_deleted_while_held);
 	suite_add_tcase(s, tc);
 
-	if (getenv("VTI_REVIEW"))
-	{
-		tc = tcase_create("review2 findings");
-		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_add_test(tc, test_netns_deleted_while_held);
-		tcase_add_test(tc, test_keep_addrs_below_ipv6_mtu);
-		tcase_add_test(tc, test_keep_addrs_ipv6_disabled);
-		tcase_add_test(tc, test_auto_mtu_below_ipv6_min);
-		tcase_add_test(tc, test_mtu_by_hand_below_ipv6_min);
-		suite_add_tcase(s, tc);
-	}
 	return s;
 }
