@@ -19,6 +19,7 @@
 typedef struct vti_conn_cfg_t vti_conn_cfg_t;
 typedef enum vti_down_action_t vti_down_action_t;
 typedef enum vti_kind_setting_t vti_kind_setting_t;
+typedef enum vti_on_demand_t vti_on_demand_t;
 
 /**
  * Which kind of interface a connection gets.
@@ -53,6 +54,25 @@ enum vti_down_action_t {
  * %N and enum_from_name().
  */
 extern enum_name_t *vti_down_action_names;
+
+/**
+ * What a trap connection (start_action = trap) with fixed marks or if_ids
+ * gets before its first CHILD_SA.
+ */
+enum vti_on_demand_t {
+	/** its interface, up, from the moment the connection is loaded */
+	VTI_ON_DEMAND_UP,
+	/** its interface, down until the first CHILD_SA */
+	VTI_ON_DEMAND_DOWN,
+	/** no interface before a CHILD_SA */
+	VTI_ON_DEMAND_NO,
+};
+
+/**
+ * Names of vti_on_demand_t as the setting takes them (in any case), for
+ * %N and enum_from_name().
+ */
+extern enum_name_t *vti_on_demand_names;
 
 /*
  * The numbers below are the ranges plugin/vti.opt documents: the unit
@@ -93,6 +113,8 @@ struct vti_conn_cfg_t {
 	vti_prefix_t addrs[VTI_MAX_ADDRS];
 	/** what the last CHILD_SA going down does */
 	vti_down_action_t down_action;
+	/** what a trap connection gets before its first CHILD_SA */
+	vti_on_demand_t on_demand;
 };
 
 
@@ -127,6 +149,17 @@ bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
  */
 bool vti_value_down_action(const char *str, vti_down_action_t *action,
 						   const char **why);
+
+/**
+ * Parse an on_demand value: up, down or no, in any case.
+ *
+ * @param str		the value
+ * @param on_demand	receives the value
+ * @param why		receives why not
+ * @return			FALSE if refused
+ */
+bool vti_value_on_demand(const char *str, vti_on_demand_t *on_demand,
+						 const char **why);
 
 /**
  * Parse an MTU: "auto" in any case (0) or a number from VTI_MTU_MIN to

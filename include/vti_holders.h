@@ -28,7 +28,8 @@ typedef struct vti_holders_t vti_holders_t;
 struct vti_holder_t {
 	/** unique id of the CHILD_SA */
 	uint32_t child_id;
-	/** unique id of its IKE_SA */
+	/** unique id of its IKE_SA, 0 for a trap's standing want (not in
+	 * the IKE_SA index) */
 	uint32_t ike_id;
 	/** the CHILD_SA it replaced in its last rekey, 0 if none */
 	uint32_t rekeyed_from;

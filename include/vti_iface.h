@@ -54,6 +54,8 @@ struct vti_target_t {
 	bool held;
 	/** unheld but kept as it is (reauthentication grace) */
 	bool keep;
+	/** held only by traps with on_demand = down: the link exists, down */
+	bool down;
 	/** identity the newest claim wants */
 	vti_params_t params;
 	/** MTU */

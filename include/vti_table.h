@@ -81,7 +81,15 @@ struct vti_table_t {
 	 */
 	void (*reconcile)(void *data);
 
-	/** data for reconcile */
+	/**
+	 * Read the traps charon has installed and tell the manager what
+	 * changed; called by the worker every VTI_TRAPS_MS without the lock.
+	 *
+	 * @param data		data
+	 */
+	void (*traps)(void *data);
+
+	/** data for reconcile and traps */
 	void *data;
 
 	/** vti_iface_t* to bring to what their claims want, each once

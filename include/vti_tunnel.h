@@ -17,9 +17,12 @@
 #include "vti_mtu.h"
 
 #include <library.h>
+#include <collections/hashtable.h>
+#include <networking/host.h>
 
 typedef struct vti_tunnel_t vti_tunnel_t;
 typedef struct vti_source_t vti_source_t;
+typedef struct vti_trap_t vti_trap_t;
 
 /**
  * A unique id of an SA (or an ifindex) as a key of a hashtable made with
@@ -31,6 +34,20 @@ typedef struct vti_source_t vti_source_t;
 static inline void *vti_id_key(uint32_t id)
 {
 	return (void*)(uintptr_t)id;
+}
+
+/**
+ * Copy a host's address into the 16 bytes of an endpoint of vti_tunnel_t.
+ *
+ * @param host		the host
+ * @param out		receives the address, zero-padded
+ */
+static inline void vti_tunnel_addr(host_t *host, uint8_t *out)
+{
+	chunk_t addr = host->get_address(host);
+
+	memset(out, 0, 16);
+	memcpy(out, addr.ptr, min(addr.len, (size_t)16));
 }
 
 /**
@@ -72,6 +89,30 @@ struct vti_tunnel_t {
 	 * get others, and so another XFRM interface
 	 */
 	bool if_id_unique;
+	/**
+	 * a trap's want with on_demand = down: its interface exists, down,
+	 * while no CHILD_SA holds it
+	 */
+	bool standby;
+};
+
+/**
+ * A trap charon installed for a connection (start_action = trap), in
+ * tunnel mode with marks or if_ids, as a source reads it.
+ */
+struct vti_trap_t {
+	/** unique id of the trap's CHILD_SA (never installed, never up) */
+	uint32_t id;
+	/** the rest is filled in: the id was not among the known ones */
+	bool described;
+	/** swanctl connection name */
+	const char *conn;
+	/** why it gets no interface before its first CHILD_SA, NULL if none
+	 * (a static string) */
+	const char *refused;
+	/** what it wants unless refused: child_id = id, ike_id 0, endpoints
+	 * of the connection's addresses, esp the worst of its ESP proposals */
+	vti_tunnel_t tunnel;
 };
 
 /**
@@ -87,6 +128,18 @@ struct vti_source_t {
 	 * @return			enumerator
 	 */
 	enumerator_t *(*create_enumerator)(vti_source_t *this);
+
+	/**
+	 * Enumerate the traps installed in tunnel mode with marks or if_ids
+	 * (vti_trap_t*, valid until the next call of enumerate); only those
+	 * whose id is not a key of known are described (addresses resolved,
+	 * proposals read). Called by the kernel worker, never on the bus.
+	 *
+	 * @param known		trap ids (vti_id_key()) described before
+	 * @return			enumerator
+	 */
+	enumerator_t *(*create_trap_enumerator)(vti_source_t *this,
+											hashtable_t *known);
 };
 
 #endif /** VTI_TUNNEL_H_ @}*/

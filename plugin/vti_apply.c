@@ -195,7 +195,8 @@ static bool kernel_revive(vti_iface_t *this, vti_backend_t *backend,
  * Take an existing link to the identity params.
  */
 static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
-							  const vti_params_t *params, uint32_t mtu)
+							  const vti_params_t *params, uint32_t mtu,
+							  bool up)
 {
 	bool adopted = !this->known;
 	int rc;
@@ -228,7 +229,34 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 	{
 		return FALSE;
 	}
-	return vti_create_link(this, backend, params, mtu);
+	return vti_create_link(this, backend, params, mtu, up);
+}
+
+/**
+ * Delete a link that must be made anew: the settings changed the
+ * addresses we put on it, or it must change its kind.
+ *
+ * @return			FALSE if deleting it failed (logged)
+ */
+static bool kernel_unmake(vti_iface_t *this, vti_backend_t *backend,
+						  const vti_params_t *params)
+{
+	char desc[256];
+
+	if (this->ifindex && this->remake &&
+		!kernel_remove(this, backend, "the settings changed its addresses, "
+					   "making it anew"))
+	{
+		return FALSE;
+	}
+	this->remake = FALSE;
+	if (this->ifindex && this->known && this->kernel.kind != params->kind)
+	{
+		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
+			 vti_iface_describe(this->name, params, desc, sizeof(desc)));
+		return kernel_remove(this, backend, "a link cannot change its kind");
+	}
+	return TRUE;
 }
 
 /*
@@ -237,38 +265,25 @@ static bool kernel_reidentify(vti_iface_t *this, vti_backend_t *backend,
 bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 					 const vti_target_t *target, const char *why)
 {
-	char desc[256];
 	bool mtu_set = TRUE;
 
 	if (!target->held)
 	{
 		return target->keep || release(this, backend, why);
 	}
-	if (this->ifindex && this->remake &&
-		!kernel_remove(this, backend, "the settings changed its addresses, "
-					   "making it anew"))
+	if (!kernel_unmake(this, backend, &target->params))
 	{
 		return FALSE;
 	}
-	this->remake = FALSE;
-	if (this->ifindex && this->known &&
-		this->kernel.kind != target->params.kind)
-	{
-		DBG1(DBG_CHD, "vti: %s: %s must become %s", this->conn, this->name,
-			 vti_iface_describe(this->name, &target->params, desc,
-								sizeof(desc)));
-		if (!kernel_remove(this, backend, "a link cannot change its kind"))
-		{
-			return FALSE;
-		}
-	}
 	if (!this->ifindex)
 	{
-		return vti_create_link(this, backend, &target->params, target->mtu);
+		return vti_create_link(this, backend, &target->params, target->mtu,
+							   !target->down);
 	}
 	if (!this->known || !vti_params_equal(&this->kernel, &target->params))
 	{
-		if (!kernel_reidentify(this, backend, &target->params, target->mtu))
+		if (!kernel_reidentify(this, backend, &target->params, target->mtu,
+							   !target->down))
 		{
 			return FALSE;
 		}
@@ -283,6 +298,10 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 	if (this->up && this->lacks_addrs && !kernel_readdress(this, backend))
 	{
 		return FALSE;
+	}
+	if (target->down)
+	{
+		return (!this->up || kernel_down(this, backend)) && mtu_set;
 	}
 	if (this->up || this->held_down)
 	{

@@ -30,6 +30,12 @@ ENUM(vti_down_action_names, VTI_DOWN_DELETE, VTI_DOWN_SET_DOWN,
 	"down",
 );
 
+ENUM(vti_on_demand_names, VTI_ON_DEMAND_UP, VTI_ON_DEMAND_NO,
+	"up",
+	"down",
+	"no",
+);
+
 typedef struct private_vti_config_t private_vti_config_t;
 typedef struct entry_t entry_t;
 
@@ -45,6 +51,7 @@ enum {
 	KEY_KIND = (1 << 7),
 	/** mtu below VTI_IPV6_MIN_MTU with IPv6 addresses, each valid alone */
 	KEY_MTU_IPV6 = (1 << 8),
+	KEY_ON_DEMAND = (1 << 9),
 };
 
 /** Where a key may be set */
@@ -76,6 +83,7 @@ static const struct {
 	{ "mtu", IN_GLOBAL | IN_CONN },
 	{ "addresses", IN_GLOBAL | IN_CONN },
 	{ "down_action", IN_GLOBAL | IN_CONN },
+	{ "on_demand", IN_GLOBAL | IN_CONN },
 	{ "enable", IN_CONN },
 };
 
@@ -214,6 +222,23 @@ static char *get_value(settings_t *settings, const char *ns, entry_t *entry,
 }
 
 /**
+ * Take a key's value, if set: ok_expr parses it, or it is logged as bad
+ * (parse_entry()).
+ */
+#define VALUE(key, bit, ok_expr) \
+	value = get_value(settings, ns, entry, key); \
+	if (value) \
+	{ \
+		set |= (bit); \
+		entry->bad &= ~(bit); \
+		if (!(ok_expr)) \
+		{ \
+			entry->bad |= (bit); \
+			bad_value(this, entry, key, value, why); \
+		} \
+	}
+
+/**
  * Fill entry from the settings, starting from base (the globals).
  */
 static void parse_entry(private_vti_config_t *this, settings_t *settings,
@@ -230,19 +255,6 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		entry->bad = base->bad & ~KEY_ENABLE;
 	}
 	entry->enable = TRUE;
-
-#define VALUE(key, bit, ok_expr) \
-	value = get_value(settings, ns, entry, key); \
-	if (value) \
-	{ \
-		set |= (bit); \
-		entry->bad &= ~(bit); \
-		if (!(ok_expr)) \
-		{ \
-			entry->bad |= (bit); \
-			bad_value(this, entry, key, value, why); \
-		} \
-	}
 
 	VALUE("netns", KEY_NETNS, vti_value_netns(value, entry->cfg.netns, &why));
 	if (!entry->conn)
@@ -267,6 +279,8 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		  vti_value_addresses(value, &entry->cfg, &why));
 	VALUE("down_action", KEY_DOWN_ACTION,
 		  vti_value_down_action(value, &entry->cfg.down_action, &why));
+	VALUE("on_demand", KEY_ON_DEMAND,
+		  vti_value_on_demand(value, &entry->cfg.on_demand, &why));
 	if (entry->conn)
 	{
 		why = "expected yes or no";
@@ -517,9 +531,10 @@ static void log_entry(private_vti_config_t *this, entry_t *entry)
 			 entry->conn ?: "", (entry->conn ? entry->enable : this->auto_) ?
 			 "yes" : "no", this->resync, cfg->netns_create ? "yes" : "no");
 	DBG2(DBG_CFG, "vti: %s, netns '%s', name '%s', kind %N, mtu %s, "
-		 "addresses '%s', down_action %N%s", head, cfg->netns, cfg->name,
-		 vti_kind_setting_names, cfg->kind, mtu, addrs, vti_down_action_names,
-		 cfg->down_action, !entry->bad ? "" : entry->conn ?
+		 "addresses '%s', down_action %N, on_demand %N%s", head, cfg->netns,
+		 cfg->name, vti_kind_setting_names, cfg->kind, mtu, addrs,
+		 vti_down_action_names, cfg->down_action, vti_on_demand_names,
+		 cfg->on_demand, !entry->bad ? "" : entry->conn ?
 		 " (invalid: no interface)" : " (invalid: no interface where relied on)");
 }
 

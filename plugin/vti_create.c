@@ -125,16 +125,16 @@ static int kernel_move(vti_iface_t *this, vti_backend_t *backend, int ifindex)
 }
 
 /**
- * Configure a new link in its namespace and bring it up (with its MTU, in
- * one request).
+ * Configure a new link in its namespace and bring it up (if up; with its
+ * MTU, in one request).
  */
 static bool kernel_setup(vti_iface_t *this, vti_backend_t *backend,
-						 int ifindex)
+						 int ifindex, bool up)
 {
 	vti_err_t err = {};
 
 	if (backend->configure(backend, this->netns, ifindex, this->name,
-						   &this->settings, TRUE, &err) < 0)
+						   &this->settings, up, &err) < 0)
 	{
 		DBG1(DBG_KNL, "vti: %s: configuring %s failed: %s", this->conn,
 			 this->name, err.msg);
@@ -169,7 +169,7 @@ static void kernel_altname(vti_iface_t *this, vti_backend_t *backend)
  * Described in header
  */
 bool vti_create_link(vti_iface_t *this, vti_backend_t *backend,
-					 const vti_params_t *params, uint32_t mtu)
+					 const vti_params_t *params, uint32_t mtu, bool up)
 {
 	char alias[IFALIASZ], desc[256];
 	vti_err_t err = {};
@@ -208,18 +208,20 @@ bool vti_create_link(vti_iface_t *this, vti_backend_t *backend,
 		ifindex = kernel_move(this, backend, ifindex);
 	}
 	this->settings.mtu = mtu;
-	if (!ifindex || !kernel_setup(this, backend, ifindex))
+	if (!ifindex || !kernel_setup(this, backend, ifindex, up))
 	{
 		return FALSE;
 	}
 	this->ifindex = ifindex;
 	this->kernel = *params;
-	this->known = this->up = TRUE;
+	this->known = TRUE;
+	this->up = up;
 	this->lacks_addrs = FALSE;
 	kernel_altname(this, backend);
 	DBG1(DBG_CHD, "vti: %s: created %s in namespace %s, mtu %u, %d "
-		 "address%s, up", this->conn, desc, vti_iface_netns_str(this->netns),
-		 mtu, this->settings.n_addrs, this->settings.n_addrs == 1 ? "" : "es");
+		 "address%s, %s", this->conn, desc, vti_iface_netns_str(this->netns),
+		 mtu, this->settings.n_addrs, this->settings.n_addrs == 1 ? "" : "es",
+		 up ? "up" : "down until its first CHILD_SA (on_demand = down)");
 	return TRUE;
 }
 

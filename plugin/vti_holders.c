@@ -44,6 +44,10 @@ METHOD(vti_holders_t, add, void,
 	array_t *list;
 
 	this->by_child->put(this->by_child, vti_id_key(holder->child_id), holder);
+	if (!holder->ike_id)
+	{	/* a trap's standing want: no IKE_SA (and 0 is no hashtable key) */
+		return;
+	}
 	list = this->by_ike->get(this->by_ike, vti_id_key(holder->ike_id));
 	if (!list)
 	{
@@ -63,7 +67,8 @@ static void unindex(private_vti_holders_t *this, vti_holder_t *holder)
 	int i;
 
 	this->by_child->remove(this->by_child, vti_id_key(holder->child_id));
-	list = this->by_ike->get(this->by_ike, vti_id_key(holder->ike_id));
+	list = holder->ike_id ? this->by_ike->get(this->by_ike,
+											  vti_id_key(holder->ike_id)) : NULL;
 	for (i = 0; list && i < array_count(list); i++)
 	{
 		array_get(list, i, &current);

@@ -393,6 +393,12 @@ void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
 		job->mtu_floor = VTI_IPV6_MIN_MTU;
 	}
 	job->target.params = last->params;
+	job->target.down = TRUE;
+	for (i = 0; i < array_count(iface->claims); i++)
+	{
+		array_get(iface->claims, i, &claim);
+		job->target.down &= claim->tunnel->standby;
+	}
 	job->newest = *last->tunnel;
 	job->unresolved = calloc(array_count(iface->claims), sizeof(vti_unresolved_t));
 	for (i = 0; !iface->mtu_cfg && i < array_count(iface->claims); i++)

@@ -10,6 +10,7 @@
 
 #include "vti_listener.h"
 #include "vti_manager.h"
+#include "vti_trapsrc.h"
 
 #include <daemon.h>
 #include <collections/linked_list.h>
@@ -40,17 +41,6 @@ struct private_vti_listener_t {
 	 */
 	vti_source_t source;
 };
-
-/**
- * Copy a host's address into 16 bytes.
- */
-static void copy_addr(host_t *host, uint8_t *out)
-{
-	chunk_t addr = host->get_address(host);
-
-	memset(out, 0, 16);
-	memcpy(out, addr.ptr, min(addr.len, (size_t)16));
-}
 
 /**
  * The ESP overhead of the CHILD_SA's negotiated algorithms, if known.
@@ -121,8 +111,8 @@ static bool tunnel_of(ike_sa_t *ike_sa, child_sa_t *child_sa,
 	me = ike_sa->get_my_host(ike_sa);
 	other = ike_sa->get_other_host(ike_sa);
 	tunnel->family = me->get_family(me);
-	copy_addr(me, tunnel->local);
-	copy_addr(other, tunnel->remote);
+	vti_tunnel_addr(me, tunnel->local);
+	vti_tunnel_addr(other, tunnel->remote);
 
 	/* a fixed mark on a connection several peers can use: the interface
 	 * must take any remote from the start */
@@ -292,8 +282,8 @@ METHOD(listener_t, ike_update, bool,
 	{
 		return TRUE;
 	}
-	copy_addr(local, l);
-	copy_addr(remote, r);
+	vti_tunnel_addr(local, l);
+	vti_tunnel_addr(remote, r);
 	/* NAT detection ran before: the condition is the new one */
 	this->manager->ike_update(this->manager, ike_sa->get_unique_id(ike_sa),
 							  local->get_family(local), l, r,
@@ -442,6 +432,7 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 		.manager = manager,
 		.source = {
 			.create_enumerator = create_tunnel_enumerator,
+			.create_trap_enumerator = vti_trapsrc_create_enumerator,
 		},
 	);
 	manager->set_source(manager, &this->source);

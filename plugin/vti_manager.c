@@ -23,6 +23,7 @@
 #include "vti_resync.h"
 #include "vti_claims.h"
 #include "vti_live.h"
+#include "vti_traps.h"
 
 #include <collections/hashtable.h>
 #include <collections/linked_list.h>
@@ -43,6 +44,16 @@ struct private_vti_manager_t {
 
 	/** the CHILD_SAs holding interfaces */
 	vti_holders_t *holders;
+
+	/**
+	 * the standing wants of trap connections, by the unique id of the
+	 * trap's CHILD_SA (never installed, never on the bus: charon's
+	 * CHILD_SAs are never among them), IKE_SA 0
+	 */
+	vti_holders_t *traps;
+
+	/** the traps charon had at the last reading (the worker's alone) */
+	vti_traps_t *reading_traps;
 
 	/** CHILD_SAs decided to get no interface, so that resyncs leave them */
 	hashtable_t *declined;
@@ -82,11 +93,13 @@ static void decline(private_vti_manager_t *this, uint32_t child_id)
 }
 
 /**
- * A CHILD_SA up, with the lock held.
+ * A CHILD_SA up, or a trap's standing want, with the lock held.
  *
+ * @param index		this->holders, or this->traps
  * @return			FALSE if it is declined an interface
  */
-static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+static bool up(private_vti_manager_t *this, vti_holders_t *index,
+			   const vti_tunnel_t *tunnel)
 {
 	vti_conn_cfg_t cfg;
 	vti_want_t wants[VTI_MAX_HELD];
@@ -117,7 +130,7 @@ static bool up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 		free(holder);
 		return FALSE;
 	}
-	this->holders->add(this->holders, holder);
+	index->add(index, holder);
 	return TRUE;
 }
 
@@ -134,7 +147,7 @@ METHOD(vti_manager_t, child_up, void,
 	 * nothing (and is no decline) */
 	if (!this->holders->get(this->holders, tunnel->child_id))
 	{
-		if (!up(this, tunnel))
+		if (!up(this, this->holders, tunnel))
 		{
 			decline(this, tunnel->child_id);
 		}
@@ -154,12 +167,13 @@ METHOD(vti_manager_t, child_up, void,
 /**
  * Drop a holder whose CHILD_SA is gone, with the lock held.
  */
-static void holder_release(private_vti_manager_t *this, vti_holder_t *holder,
-						   uint32_t grace, const char *why)
+static void holder_release(private_vti_manager_t *this, vti_holders_t *index,
+						   vti_holder_t *holder, uint32_t grace,
+						   const char *why)
 {
 	int i;
 
-	this->holders->remove(this->holders, holder);
+	index->remove(index, holder);
 	for (i = 0; i < holder->count; i++)
 	{
 		if (vti_claims_delete_when_unheld(holder, &holder->claims[i]))
@@ -184,7 +198,51 @@ METHOD(vti_manager_t, child_down, void,
 	vti_live_touch(this->reading, child_id, holder ? holder->ike_id : 0);
 	if (holder)
 	{
-		holder_release(this, holder, grace, "its last CHILD_SA went down");
+		holder_release(this, this->holders, holder, grace,
+					   "its last CHILD_SA went down");
+	}
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, trap_up, void,
+	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	vti_conn_cfg_t cfg = {};
+	vti_holder_t *holder;
+	vti_tunnel_t trap = *tunnel;
+
+	this->table.mutex->lock(this->table.mutex);
+	if (!this->traps->get(this->traps, tunnel->child_id))
+	{
+		this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
+		trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
+		if (cfg.on_demand == VTI_ON_DEMAND_NO)
+		{
+			DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
+				 "(on_demand = no)", tunnel->conn);
+		}
+		else if (up(this, this->traps, &trap))
+		{
+			holder = this->traps->get(this->traps, tunnel->child_id);
+			DBG1(DBG_CFG, "vti: %s: trapped, %s stands ready for its first "
+				 "CHILD_SA%s", tunnel->conn, holder->claims[0].iface->name,
+				 trap.standby ? ", down" : "");
+		}
+	}
+	this->table.mutex->unlock(this->table.mutex);
+}
+
+METHOD(vti_manager_t, trap_down, void,
+	private_vti_manager_t *this, const char *conn, uint32_t trap_id)
+{
+	vti_holder_t *holder;
+
+	this->table.mutex->lock(this->table.mutex);
+	holder = this->traps->get(this->traps, trap_id);
+	if (holder)
+	{
+		holder_release(this, this->traps, holder, 0,
+					   "its connection is no longer trapped");
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -304,7 +362,8 @@ static void reconcile_gone(private_vti_manager_t *this, vti_live_t *live)
 		{
 			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
 				 "interfaces", holder->child_id);
-			holder_release(this, holder, 0, "its CHILD_SA is gone");
+			holder_release(this, this->holders, holder, 0,
+						   "its CHILD_SA is gone");
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -345,7 +404,7 @@ static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 			{
 				continue;
 			}
-			if (up(this, tunnel))
+			if (up(this, this->holders, tunnel))
 			{
 				this->declined->remove(this->declined, key);
 				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
@@ -424,6 +483,22 @@ static void reconcile(private_vti_manager_t *this)
 	vti_live_destroy(live);
 }
 
+/**
+ * The traps part of the worker's loop, called without the lock.
+ */
+static void read_traps(private_vti_manager_t *this)
+{
+	vti_source_t *source;
+
+	this->table.mutex->lock(this->table.mutex);
+	source = this->stopping ? NULL : this->source;
+	this->table.mutex->unlock(this->table.mutex);
+	if (source)
+	{
+		this->reading_traps->read(this->reading_traps, source, &this->public);
+	}
+}
+
 METHOD(vti_manager_t, resync, void,
 	private_vti_manager_t *this)
 {
@@ -475,7 +550,8 @@ static void release_all(private_vti_manager_t *this)
 
 	this->table.mutex->lock(this->table.mutex);
 	this->stopping = TRUE;
-	while ((holder = this->holders->take_any(this->holders)))
+	while ((holder = this->holders->take_any(this->holders)) ||
+		   (holder = this->traps->take_any(this->traps)))
 	{
 		while (holder->count--)
 		{
@@ -508,6 +584,8 @@ METHOD(vti_manager_t, destroy, void,
 	this->table.dirty->destroy(this->table.dirty);
 	vti_table_destroy_graces(this->table.graces);
 	this->holders->destroy(this->holders);
+	this->traps->destroy(this->traps);
+	this->reading_traps->destroy(this->reading_traps);
 	this->declined->destroy(this->declined);
 	this->table.config->destroy(this->table.config);
 	array_destroy_function(this->table.disowned, (void*)free, NULL);
@@ -528,6 +606,8 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.child_up = _child_up,
 			.child_down = _child_down,
 			.child_rekey = _child_rekey,
+			.trap_up = _trap_up,
+			.trap_down = _trap_down,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,
@@ -543,10 +623,13 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.config = config,
 			.disowned = array_create(0, 0),
 			.reconcile = (void*)reconcile,
+			.traps = (void*)read_traps,
 			.dirty = linked_list_create(),
 			.graces = vti_table_create_graces(),
 		},
 		.holders = vti_holders_create(),
+		.traps = vti_holders_create(),
+		.reading_traps = vti_traps_create(),
 		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
 									 8),
 	);

@@ -27,6 +27,10 @@
 /** Longest a shutdown waits for queued changes, in seconds */
 #define STOP_DEADLINE 10
 
+/** How often the traps charon installed are read, in ms: a trap
+ * connection's interface is there within a second of its loading */
+#define VTI_TRAPS_MS 500
+
 typedef struct private_vti_worker_t private_vti_worker_t;
 
 /**
@@ -54,6 +58,9 @@ struct private_vti_worker_t {
 
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
+
+	/** when the traps are read next, vti_worker_now_us() */
+	uint64_t next_traps;
 
 	/** stop once the queue is empty, or at the deadline */
 	bool stopping;
@@ -204,7 +211,8 @@ static void apply_next(private_vti_worker_t *this)
  */
 static int wait_ms(private_vti_worker_t *this, time_t now)
 {
-	int next, resync;
+	int next, resync, traps;
+	uint64_t us = vti_worker_now_us();
 
 	next = vti_table_expire_graces(this->table, now);
 	if (this->next_resync)
@@ -212,7 +220,35 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
 		resync = this->next_resync > now ? this->next_resync - now : 0;
 		next = next < 0 ? resync : min(next, resync);
 	}
-	return next < 0 ? -1 : next * 1000 + 100;
+	next = next < 0 ? -1 : next * 1000 + 100;
+	if (this->table->traps)
+	{
+		traps = this->next_traps > us ? (this->next_traps - us) / 1000 : 0;
+		next = next < 0 ? traps + 1 : min(next, traps + 1);
+	}
+	return next;
+}
+
+/**
+ * Read the traps if due, with the lock held, released meanwhile.
+ *
+ * @return			TRUE if they were read
+ */
+static bool run_traps(private_vti_worker_t *this)
+{
+	uint64_t now = vti_worker_now_us();
+
+	if (!this->table->traps || this->stopping || now < this->next_traps)
+	{
+		return FALSE;
+	}
+	this->next_traps = now + VTI_TRAPS_MS * 1000;
+	this->busy = TRUE;
+	this->table->mutex->unlock(this->table->mutex);
+	this->table->traps(this->table->data);
+	this->table->mutex->lock(this->table->mutex);
+	this->busy = FALSE;
+	return TRUE;
 }
 
 /**
@@ -308,6 +344,10 @@ static job_requeue_t run(private_vti_worker_t *this)
 		if (this->resync_due && !this->stopping)
 		{
 			run_resync(this);
+			continue;
+		}
+		if (run_traps(this))
+		{
 			continue;
 		}
 		if (this->table->dirty->get_count(this->table->dirty))

@@ -36,7 +36,7 @@ if [ "$mode" = auto ]; then
 fi
 echo "test bed: $mode ($(uname -r) $( [ $mode = vm ] && echo 'lacks vti/xfrm/esp: Debian kernel in qemu'))"
 
-groups=${*:-testbed core orders selfheal soak xfrm status three-sites package}
+groups=${*:-testbed core ondemand orders selfheal soak xfrm status three-sites package}
 results=${VTI_RESULTS_DIR:-/tmp/vti-results}
 mkdir -p "$results"
 out=$(mktemp /tmp/vti-integration.XXXXXX)

@@ -78,6 +78,12 @@ link_has_ifindex() {
 	[ -n "$3" ] && [ "$(ifindex "$1" "$2")" = "$3" ]
 }
 
+# same_link_up NS DEV IFINDEX: DEV is up in NS and still the link with
+# index IFINDEX (not one made anew)
+same_link_up() {
+	link_is_up "$1" "$2" && link_has_ifindex "$1" "$2" "$3"
+}
+
 # link_mtu NS DEV: DEV's MTU; fails if DEV does not exist in NS
 link_mtu() (
 	line=$(link_line "$1" "$2") || exit 1

@@ -99,6 +99,28 @@ wait_for() {
 	return 1
 }
 
+# now_ms: monotonic enough for intervals, in milliseconds
+now_ms() {
+	echo $(( $(date +%s%N) / 1000000 ))
+}
+
+# wait_ms MS COMMAND...: poll COMMAND (every 50 ms) until it succeeds,
+# for at most MS milliseconds
+wait_ms() {
+	end=$(( $(now_ms) + $1 ))
+	shift
+	while [ "$(now_ms)" -lt "$end" ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# logged FILE TEXT: FILE has a line holding TEXT (fixed string)
+logged() {
+	grep -qF -- "$2" "$1"
+}
+
 # ping_from NS ADDR [COUNT]: ping with a deadline
 ping_from() {
 	ip netns exec "$1" ping -q -c "${3:-3}" -i 0.3 -W 2 -w 10 "$2" > /dev/null

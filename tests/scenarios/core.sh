@@ -6,12 +6,6 @@
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"
 
-# same_link_up NS DEV IFINDEX: DEV is up in NS and still the link with
-# index IFINDEX (not one made anew)
-same_link_up() {
-	link_is_up "$1" "$2" && link_has_ifindex "$1" "$2" "$3"
-}
-
 # link_details_are NS DEV TEXT: ip -d link show of DEV in NS is exactly
 # TEXT, which is not empty (the link existed when TEXT was read)
 link_details_are() {

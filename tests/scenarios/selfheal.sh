@@ -32,16 +32,6 @@ reload_settings() {
 	swanctl_in "$(site_dir "$1")" --reload-settings > /dev/null
 }
 
-# now_ms: monotonic enough for intervals, in milliseconds
-now_ms() {
-	echo $(( $(date +%s%N) / 1000000 ))
-}
-
-# logged FILE TEXT: FILE has a line holding TEXT (fixed string)
-logged() {
-	grep -qF -- "$2" "$1"
-}
-
 # log_count FILE ERE: how many lines of FILE match ERE; prints nothing and
 # fails if FILE cannot be read
 log_count() (

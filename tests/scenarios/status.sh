@@ -5,7 +5,8 @@
 # test bed produces: a tunnel up (VTI and XFRM), set down by hand, kept
 # down by down_action = down, a connection the plugin is disabled for,
 # interfaces of ours made by hand (no CHILD_SA, other keys, in charon's
-# namespace, on demand), no SA, charon not running.
+# namespace), on demand (the plugin's interface of a trap connection), no
+# SA, charon not running.
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"
 
@@ -354,13 +355,13 @@ check "$SCENARIO: ... with the reason on stderr" \
 check "$SCENARIO: ... and nothing on stdout" test ! -s "$WORK/stopped.out"
 scenario_end
 
-# --- on demand: a trap policy, an interface of ours, no CHILD_SA ---
+# --- on demand: a trap policy, the plugin's interface, no CHILD_SA ---
 scenario "status-on-demand"
 two_sites 6 "resync = 0" "mark_in = 6
 				mark_out = 6
 				start_action = trap"
-ip -n priv1 link add vti6 type vti6 local 2001:db8::1 remote 2001:db8::2 key 6
-ip -n priv1 link set vti6 alias strongswan-vti:net up
+check "$SCENARIO: the plugin made vti6 for the trap connection" \
+	wait_ms 1000 link_is_up priv1 vti6
 status 1 trap
 status 1 trapj --json
 check "$SCENARIO: no CHILD_SA yet" test "$(child_count 1)" = 0

@@ -12,11 +12,71 @@ static char *ike_cfg_get_other_addr(ike_cfg_t *this)
 	return ((fake_ike_cfg_t*)this)->other_addr;
 }
 
+static host_t *ike_cfg_resolve_other(ike_cfg_t *this, int family)
+{
+	char *addr = ((fake_ike_cfg_t*)this)->other_addr;
+
+	return addr ? host_create_from_string(addr, 0) : NULL;
+}
+
+static host_t *ike_cfg_resolve_me(ike_cfg_t *this, int family)
+{
+	char *addr = ((fake_ike_cfg_t*)this)->my_addr;
+
+	return addr ? host_create_from_string(addr, 0) : NULL;
+}
+
 void fake_ike_cfg_init(fake_ike_cfg_t *cfg, char *other_addr)
 {
 	*cfg = (fake_ike_cfg_t){
-		.public = { .get_other_addr = ike_cfg_get_other_addr },
+		.public = {
+			.get_other_addr = ike_cfg_get_other_addr,
+			.resolve_other = ike_cfg_resolve_other,
+			.resolve_me = ike_cfg_resolve_me,
+		},
 		.other_addr = other_addr,
+	};
+}
+
+static char *peer_cfg_get_name(peer_cfg_t *this)
+{
+	return ((fake_peer_cfg_t*)this)->name;
+}
+
+static ike_cfg_t *peer_cfg_get_ike_cfg(peer_cfg_t *this)
+{
+	return ((fake_peer_cfg_t*)this)->ike_cfg;
+}
+
+static uint32_t peer_cfg_get_if_id(peer_cfg_t *this, bool inbound)
+{
+	fake_peer_cfg_t *cfg = (fake_peer_cfg_t*)this;
+
+	return inbound ? cfg->if_id_in : cfg->if_id_out;
+}
+
+static peer_cfg_t *peer_cfg_get_ref(peer_cfg_t *this)
+{
+	return this;
+}
+
+static void nop_destroy(void *this)
+{
+}
+
+void fake_peer_cfg_init(fake_peer_cfg_t *cfg, char *name,
+						fake_ike_cfg_t *ike_cfg)
+{
+	*cfg = (fake_peer_cfg_t){
+		.public = {
+			.get_name = peer_cfg_get_name,
+			.get_ike_cfg = peer_cfg_get_ike_cfg,
+			.get_if_id = peer_cfg_get_if_id,
+			.get_ref = peer_cfg_get_ref,
+			.destroy = (void*)nop_destroy,
+		},
+		.name = name,
+		.ike_cfg = &ike_cfg->public,
 	};
 }
 
@@ -34,12 +94,34 @@ static uint32_t child_cfg_get_if_id(child_cfg_t *this, bool inbound)
 	return inbound ? cfg->if_id_in : cfg->if_id_out;
 }
 
+static linked_list_t *child_cfg_get_proposals(child_cfg_t *this,
+											  bool strip_ke)
+{
+	fake_child_cfg_t *cfg = (fake_child_cfg_t*)this;
+	linked_list_t *list = linked_list_create();
+	u_int i;
+
+	for (i = 0; i < countof(cfg->proposals) && cfg->proposals[i]; i++)
+	{
+		list->insert_last(list, cfg->proposals[i]);
+	}
+	return list;
+}
+
+static child_cfg_t *child_cfg_get_ref(child_cfg_t *this)
+{
+	return this;
+}
+
 void fake_child_cfg_init(fake_child_cfg_t *cfg)
 {
 	*cfg = (fake_child_cfg_t){
 		.public = {
 			.get_mark = child_cfg_get_mark,
 			.get_if_id = child_cfg_get_if_id,
+			.get_proposals = child_cfg_get_proposals,
+			.get_ref = child_cfg_get_ref,
+			.destroy = (void*)nop_destroy,
 		},
 	};
 }
@@ -70,11 +152,60 @@ static bool proposal_get_algorithm(proposal_t *this, transform_type_t type,
 	return TRUE;
 }
 
+/**
+ * An enumerator over one algorithm (uint16_t alg, uint16_t key_size).
+ */
+typedef struct {
+	enumerator_t public;
+	uint16_t alg;
+	bool done;
+} alg_enumerator_t;
+
+static bool alg_enumerate(enumerator_t *this, va_list args)
+{
+	alg_enumerator_t *e = (alg_enumerator_t*)this;
+	uint16_t *alg, *size;
+
+	VA_ARGS_VGET(args, alg, size);
+	if (e->done)
+	{
+		return FALSE;
+	}
+	*alg = e->alg;
+	*size = 0;
+	e->done = TRUE;
+	return TRUE;
+}
+
+/**
+ * Enumerate the one algorithm of a type (key size 0), if set.
+ */
+static enumerator_t *proposal_create_enumerator(proposal_t *this,
+												transform_type_t type)
+{
+	alg_enumerator_t *e;
+	uint16_t size;
+
+	INIT(e,
+		.public = {
+			.enumerate = enumerator_enumerate_default,
+			.venumerate = alg_enumerate,
+			.destroy = (void*)free,
+		},
+	);
+	e->done = !proposal_get_algorithm(this, type, &e->alg, &size);
+	return &e->public;
+}
+
 void fake_proposal_init(fake_proposal_t *proposal, uint16_t encr,
 						uint16_t integ)
 {
 	*proposal = (fake_proposal_t){
-		.public = { .get_algorithm = proposal_get_algorithm },
+		.public = {
+			.get_algorithm = proposal_get_algorithm,
+			.create_enumerator = proposal_create_enumerator,
+			.destroy = (void*)nop_destroy,
+		},
 		.encr = encr,
 		.integ = integ,
 	};

@@ -16,12 +16,16 @@
 #include <sa/child_sa.h>
 #include <config/child_cfg.h>
 #include <config/ike_cfg.h>
+#include <config/peer_cfg.h>
 #include <crypto/proposal/proposal.h>
 
 typedef struct {
 	ike_cfg_t public;
-	/** remote_addrs as configured */
+	/** remote_addrs as configured; what resolve_other() gives, NULL if
+	 * it is no address */
 	char *other_addr;
+	/** what resolve_me() gives, NULL for none */
+	char *my_addr;
 } fake_ike_cfg_t;
 
 typedef struct {
@@ -30,6 +34,8 @@ typedef struct {
 	mark_t mark_in, mark_out;
 	/** as configured: %unique is IF_ID_UNIQUE */
 	uint32_t if_id_in, if_id_out;
+	/** ESP proposals, up to the first NULL */
+	proposal_t *proposals[4];
 } fake_child_cfg_t;
 
 typedef struct {
@@ -37,6 +43,14 @@ typedef struct {
 	/** algorithms, 0 for none */
 	uint16_t encr, integ;
 } fake_proposal_t;
+
+typedef struct {
+	peer_cfg_t public;
+	char *name;
+	ike_cfg_t *ike_cfg;
+	/** as configured: %unique is IF_ID_UNIQUE */
+	uint32_t if_id_in, if_id_out;
+} fake_peer_cfg_t;
 
 typedef struct {
 	child_sa_t public;
@@ -97,5 +111,11 @@ void fake_ike_init(fake_ike_sa_t *ike, char *name, uint32_t unique,
  * Free an IKE_SA's hosts.
  */
 void fake_ike_free(fake_ike_sa_t *ike);
+
+/**
+ * A peer config with a name and an IKE config, if_ids 0.
+ */
+void fake_peer_cfg_init(fake_peer_cfg_t *cfg, char *name,
+						fake_ike_cfg_t *ike_cfg);
 
 #endif

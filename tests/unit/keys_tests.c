@@ -120,9 +120,9 @@ START_TEST(test_known_keys)
 	parse("charon { plugins { vti {\n load = yes\n auto = yes\n"
 		  " resync = 30\n netns = private\n netns_create = yes\n"
 		  " name = v%id\n kind = auto\n mtu = 1400\n addresses = 192.0.2.1/31\n"
-		  " down_action = down\n connections { x {\n enable = yes\n"
+		  " down_action = down\n on_demand = up\n connections { x {\n enable = yes\n"
 		  " netns = other\n name = w%id\n kind = vti\n mtu = 1300\n"
-		  " addresses = 192.0.2.3/31\n down_action = delete\n} }\n} } }");
+		  " addresses = 192.0.2.3/31\n down_action = delete\n on_demand = no\n} }\n} } }");
 	ck_assert_msg(!strstr(test_log, "unknown"), "log: %s", test_log);
 	ck_assert_int_eq(config->errors(config), 0);
 }
@@ -135,21 +135,24 @@ START_TEST(test_effective_logged)
 	settings = settings_create_string("charon { plugins { vti {\n"
 		"netns = private\n kind = XFRM\n connections { V3-2 {\n"
 		"addresses = 2001:db8:ff::6/127, 192.0.2.1/31\n down_action = Down\n"
-		"mtu = 1400 }\n off { enable = no\n mtu = 1 } }\n} } }");
+		"on_demand = No\n mtu = 1400 }\n off { enable = no\n mtu = 1 } }\n} } }");
 	test_log_clear();
 	test_log_level = 2;
 	config = vti_config_create(settings, "charon");
 	settings->destroy(settings);
 	ck_assert_msg(logged("vti: settings: auto yes, resync 60, netns_create no, "
 				  "netns 'private', name '', kind xfrm, mtu auto, addresses '', "
-				  "down_action delete\n") == 1, "log: %s", test_log);
+				  "down_action delete, on_demand up\n") == 1, "log: %s",
+				  test_log);
 	ck_assert_msg(logged("vti: settings of connection 'V3-2': enable yes, "
 				  "netns 'private', name '', kind xfrm, mtu 1400, addresses "
-				  "'2001:db8:ff::6/127, 192.0.2.1/31', down_action down\n") == 1,
+				  "'2001:db8:ff::6/127, 192.0.2.1/31', down_action down, "
+				  "on_demand no\n") == 1,
 				  "log: %s", test_log);
 	ck_assert_msg(logged("vti: settings of connection 'off': enable no, "
 				  "netns 'private', name '', kind xfrm, mtu auto, addresses '', "
-				  "down_action delete (invalid: no interface)\n") == 1,
+				  "down_action delete, on_demand up (invalid: no "
+				  "interface)\n") == 1,
 				  "log: %s", test_log);
 }
 END_TEST
@@ -355,9 +358,10 @@ static void effective(const char *conn, char *buf, size_t len)
 	bool found;
 
 	found = config->lookup(config, conn, &cfg);
-	snprintf(buf, len, "%d %u %s %d %s %d %u %d %d", found,
+	snprintf(buf, len, "%d %u %s %d %s %d %u %d %d %d", found,
 			 config->resync_interval(config), cfg.netns, cfg.netns_create,
-			 cfg.name, cfg.kind, cfg.mtu, cfg.n_addrs, cfg.down_action);
+			 cfg.name, cfg.kind, cfg.mtu, cfg.n_addrs, cfg.down_action,
+			 cfg.on_demand);
 }
 
 /**

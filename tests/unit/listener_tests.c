@@ -40,8 +40,21 @@ static bus_t bus = {
 	.log = bus_log,
 };
 
+/**
+ * charon's trap manager, with no traps (trapsrc_tests.c installs some).
+ */
+static enumerator_t *no_traps_create_enumerator(trap_manager_t *this)
+{
+	return enumerator_create_empty();
+}
+
+static trap_manager_t no_traps = {
+	.create_enumerator = no_traps_create_enumerator,
+};
+
 static daemon_t daemon = {
 	.bus = &bus,
+	.traps = &no_traps,
 };
 
 daemon_t *charon = &daemon;

@@ -135,18 +135,97 @@ static enumerator_t *source_enumerate(source_t *this)
 									 (void*)list_free, list);
 }
 
+static enumerator_t *source_traps(source_t *this, hashtable_t *known)
+{
+	linked_list_t *list = linked_list_create();
+	vti_trap_t *copy;
+	int i;
+
+	this->lock->lock(this->lock);
+	this->readings++;
+	for (i = 0; i < this->n_traps; i++)
+	{
+		INIT(copy);
+		*copy = this->traps[i];
+		copy->described = !known->get(known, vti_id_key(copy->id));
+		this->described += copy->described;
+		list->insert_last(list, copy);
+	}
+	this->lock->unlock(this->lock);
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list_free, list);
+}
+
 source_t *source_create(void)
 {
 	source_t *source;
 
 	INIT(source,
-		.public = { .create_enumerator = (void*)source_enumerate },
+		.public = {
+			.create_enumerator = (void*)source_enumerate,
+			.create_trap_enumerator = (void*)source_traps,
+		},
+		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
 	return source;
 }
 
 void source_done(source_t *source)
 {
-	manager->set_source(manager, NULL);
+	if (manager)
+	{
+		manager->set_source(manager, NULL);
+	}
+	source->lock->destroy(source->lock);
 	free(source);
+}
+
+void trap_set(source_t *source, uint32_t id, const char *conn,
+			  const vti_tunnel_t *trap, const char *refused)
+{
+	int i;
+
+	source->lock->lock(source->lock);
+	for (i = 0; i < source->n_traps && source->traps[i].id != id; i++)
+	{
+	}
+	if (!conn)
+	{
+		source->traps[i] = source->traps[--source->n_traps];
+	}
+	else
+	{
+		source->traps[i] = (vti_trap_t){
+			.id = id,
+			.conn = conn,
+			.refused = refused,
+			.tunnel = *trap,
+		};
+		source->traps[i].tunnel.child_id = id;
+		source->traps[i].tunnel.ike_id = 0;
+		source->n_traps += i == source->n_traps;
+	}
+	source->lock->unlock(source->lock);
+}
+
+/**
+ * Number of readings of source's traps begun.
+ */
+static u_int readings(source_t *source)
+{
+	u_int n;
+
+	source->lock->lock(source->lock);
+	n = source->readings;
+	source->lock->unlock(source->lock);
+	return n;
+}
+
+void traps_settle(source_t *source)
+{
+	u_int n = readings(source);
+
+	/* the worker begins reading n + 2 only once n + 1 is done */
+	ck_assert(WAIT_FOR(readings(source) >= n + 2));
+	SETTLE(manager);
 }

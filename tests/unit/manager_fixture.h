@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 #include <threading/semaphore.h>
+#include <threading/mutex.h>
 
 /** the fake kernel of the running test */
 extern fake_backend_t *fake;
@@ -94,6 +95,15 @@ typedef struct {
 	int count;
 	void (*meanwhile)(void *data);
 	void *data;
+	/** the traps charon has (trap_set()), described where not known */
+	vti_trap_t traps[8];
+	int n_traps;
+	/** number of traps described, over all readings */
+	int described;
+	/** number of readings of the traps begun */
+	u_int readings;
+	/** guards traps, n_traps and described */
+	mutex_t *lock;
 } source_t;
 
 /**
@@ -105,5 +115,18 @@ source_t *source_create(void);
  * Take the source from the manager and free it.
  */
 void source_done(source_t *source);
+
+/**
+ * Install a trap (its id is trap->tunnel.child_id) or replace the one of
+ * that id; with conn NULL remove it.
+ */
+void trap_set(source_t *source, uint32_t id, const char *conn,
+			  const vti_tunnel_t *trap, const char *refused);
+
+/**
+ * Wait until the worker has read the traps of source (set in the manager)
+ * once more from start to end, and applied what that changed.
+ */
+void traps_settle(source_t *source);
 
 #endif

@@ -397,7 +397,7 @@ START_TEST(test_shutdown_during_resync)
 	ck_assert_msg(stop_seen, "charon's stop did not wake the worker within "
 				  "5 s of the resync's reading");
 	manager = NULL;
-	free(source);
+	source_done(source);
 	ck_assert_msg(fake_backend_count(fake) == 0, "%d interface(s) left after "
 				  "charon stopped during a resync; log:\n%s",
 				  fake_backend_count(fake), test_log);

@@ -171,6 +171,8 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, settings_suite_create());
 	srunner_add_suite(runner, keys_suite_create());
 	srunner_add_suite(runner, longrun_suite_create());
+	srunner_add_suite(runner, ondemand_suite_create());
+	srunner_add_suite(runner, trapsrc_suite_create());
 	srunner_add_suite(runner, review_suite_create());
 	srunner_add_suite(runner, review2_suite_create());
 	srunner_run_all(runner, CK_NORMAL);

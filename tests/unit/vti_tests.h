@@ -28,6 +28,8 @@ Suite *lifecycle_suite_create(void);
 Suite *settings_suite_create(void);
 Suite *keys_suite_create(void);
 Suite *longrun_suite_create(void);
+Suite *ondemand_suite_create(void);
+Suite *trapsrc_suite_create(void);
 Suite *review_suite_create(void);
 Suite *review2_suite_create(void);
 
