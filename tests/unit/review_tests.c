@@ -223,32 +223,36 @@ static review_ike_sa_manager_t ike_sa_manager = {
 };
 
 /**
- * The real listener over the fixture's manager; its resync source (charon's
- * IKE_SA manager) is taken away again: the unit tests have none.
+ * The real listener over the fixture's manager; its resync source reads
+ * ike_sa_manager's IKE_SAs (none until a test adds its own), or is taken
+ * away again.
  */
-static void setup_listener(void)
+static void start_listener(bool with_source)
 {
 	fixture_start(PRIVATE);
 	fake_ike_cfg_init(&ike_cfg, "2001:db8:3::5");
 	fake_child_cfg_init(&child_cfg);
 	fake_proposal_init(&proposal, ENCR_AES_GCM_ICV16, 0);
+	if (with_source)
+	{
+		ike_sa_manager.ike_sas = array_create(0, 0);
+		charon->ike_sa_manager = &ike_sa_manager.public;
+	}
 	listener = vti_listener_create(manager);
-	manager->set_source(manager, NULL);
+	if (!with_source)
+	{
+		manager->set_source(manager, NULL);
+	}
 }
 
-/**
- * The same, with a resync source: the listener reads ike_sa_manager's
- * IKE_SAs (none until a test adds its own).
- */
+static void setup_listener(void)
+{
+	start_listener(FALSE);
+}
+
 static void setup_listener_source(void)
 {
-	fixture_start(PRIVATE);
-	fake_ike_cfg_init(&ike_cfg, "2001:db8:3::5");
-	fake_child_cfg_init(&child_cfg);
-	fake_proposal_init(&proposal, ENCR_AES_GCM_ICV16, 0);
-	ike_sa_manager.ike_sas = array_create(0, 0);
-	charon->ike_sa_manager = &ike_sa_manager.public;
-	listener = vti_listener_create(manager);
+	start_listener(TRUE);
 }
 
 static void teardown_listener(void)
