@@ -315,18 +315,18 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 	char path[64];
 	int dir, ret;
 
-	dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
+	ret = dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
 	if (dir >= 0)
 	{
 		snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
-		dir = vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
+		ret = vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
 	}
-	/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
-	 * address to keep, and none for the kernel to drop */
-	ret = dir == -ENOENT ? 0 : dir;
-	if (!ret && dir < 0)
+	if (ret == -ENOENT)
 	{
+		/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
+		 * address to keep, and none for the kernel to drop */
 		DBG2(DBG_KNL, "vti: %s has no IPv6 to keep: %s", name, err->msg);
+		return 0;
 	}
 	return ret;
 }
