@@ -344,6 +344,20 @@ static const char *describe_addr(const vti_prefix_t *prefix, char *buf,
 	return buf;
 }
 
+/**
+ * Writes the request that sets disable_policy, the MTU (and the link up) to
+ * BUF, its description to OP; returns its length.
+ */
+static size_t configure_msg(private_vti_netlink_t *this, char *buf,
+							int ifindex, const vti_settings_t *settings,
+							bool up, const char **op)
+{
+	*op = up ? "setting disable_policy, the mtu and the link up" :
+			   "setting disable_policy and the mtu";
+	return vti_nlmsg_configure(buf, next_seq(this), ifindex, settings->mtu,
+							   settings->disable_xfrm, up)->nlmsg_len;
+}
+
 METHOD(vti_backend_t, configure, int,
 	private_vti_netlink_t *this, const char *netns, int ifindex,
 	const char *name, const vti_settings_t *settings, bool up,
@@ -353,7 +367,7 @@ METHOD(vti_backend_t, configure, int,
 	char buf[2 * VTI_NLMSG_BUF], addr_ops[VTI_MAX_ADDRS][80];
 	const char *ops[1 + VTI_MAX_ADDRS];
 	size_t len;
-	int i, ret;
+	int i, n, ret;
 
 	check_replaced(this, netns);
 	if (settings->keep_addrs)
@@ -366,18 +380,29 @@ METHOD(vti_backend_t, configure, int,
 		}
 	}
 	/* one batch: disable_policy (and disable_xfrm) through IFLA_AF_SPEC/
-	 * IFLA_INET_CONF with the MTU (and up), then the addresses, of which
-	 * those the link has are refused with EEXIST */
-	len = MNL_ALIGN(vti_nlmsg_configure(buf, next_seq(this), ifindex,
-						settings->mtu, settings->disable_xfrm, up)->nlmsg_len);
-	ops[0] = up ? "setting disable_policy, the mtu and the link up" :
-				  "setting disable_policy and the mtu";
+	 * IFLA_INET_CONF with the MTU, and the addresses (those the link has
+	 * are refused with EEXIST). The MTU first, for IPv6 addresses on a
+	 * link below 1280; the addresses first when the request sets the link
+	 * up: the kernel announces an IPv4 address before it makes it local,
+	 * unless the link is down, and a daemon that binds to it once it sees
+	 * the link up must not fail (BIRD's BFD) */
+	len = n = 0;
+	if (!up)
+	{
+		len = MNL_ALIGN(configure_msg(this, buf, ifindex, settings, up,
+									  &ops[n++]));
+	}
 	for (i = 0; i < settings->n_addrs && i < VTI_MAX_ADDRS; i++)
 	{
 		len += MNL_ALIGN(vti_nlmsg_addr(buf + len, next_seq(this), ifindex,
 										&settings->addrs[i])->nlmsg_len);
-		ops[i + 1] = describe_addr(&settings->addrs[i], addr_ops[i],
-								   sizeof(addr_ops[i]));
+		ops[n++] = describe_addr(&settings->addrs[i], addr_ops[i],
+								 sizeof(addr_ops[i]));
+	}
+	if (up)
+	{
+		len += MNL_ALIGN(configure_msg(this, buf + len, ifindex, settings, up,
+									   &ops[n++]));
 	}
 	return vti_nlsock_batch(this->sock, netns, buf, len, ops, -EEXIST, err);
 }

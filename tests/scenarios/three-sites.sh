@@ -142,6 +142,18 @@ bfd_changed() {
 	! bfd_steady "$1" "$2"
 }
 
+# closed_by_bfd G PROTO...: gateway G's BGP sessions PROTO... were last
+# closed because their BFD session went down (BIRD keeps the reason in
+# the status until the next error or establishment)
+closed_by_bfd() {
+	g=$1
+	shift
+	for proto; do
+		birdc -s "$(gw_dir "$g")/bird.ctl" show protocols "$proto" 2>/dev/null |
+			grep -q "^$proto .*BFD session down" || return 1
+	done
+}
+
 # bfd_state G IF: the states of gateway G's BFD sessions on interface IF
 bfd_state() {
 	bfd_sessions | awk -v g="V$1" -v i="$2" '$1 == g && $3 == i { print $4 }' |
@@ -379,6 +391,10 @@ check "$SCENARIO: the peers drop V3-1's next hop" wait_for 10 one_hop
 state=$(bfd_state 1-2 vti7)
 check "$SCENARIO: BFD on V1-2 has its sessions to V3-1 down (${state:-none})" \
 	test "$state" = Down
+# before BGP reconnects (connect retry 5 s, then a connect timeout): its
+# status still tells why the sessions closed
+check "$SCENARIO: V1-2's BGP sessions to V3-1 closed for BFD, not the hold time" \
+	closed_by_bfd 1-2 V3_1 V3_1_4
 ip -n priv12 route show "$(lan4 3 0)/28" | show
 # DPD: a request within dpd_delay (2 s) + 1 s (charon's timers count
 # whole seconds), given up after 1 + 1.4 + 1.96 + 2.74 s of
@@ -391,8 +407,11 @@ check "$SCENARIO: DPD: the peers remove their interfaces to V3-1 within 12.1 s (
 stop_pid "$pinger" INT 5
 set -- $(outage "$WORK/ungraceful.ping" "$t0")
 echo "    $(replies "$WORK/ungraceful.ping") replies, $1 echoes lost ($2 in a row at 10 ms): converged in $3s; interfaces to V3-1 removed after ${removed}s"
-check "$SCENARIO: the ungraceful failover converges in < 1 s ($3s, $2 echoes lost at 10 ms)" \
-	awk "BEGIN { exit !($2 > 0 && $3 < 1) }"
+# the figure (< 1 s unloaded: the demo, docs/three-sites.md) moves with
+# the load beside the guest; the bound tells BFD (0.6 s) from BGP's hold
+# time (6 s after the last keepalive: 4 to 6 s)
+check "$SCENARIO: the ungraceful failover converges before half BGP's hold time ($3s, $2 echoes lost at 10 ms)" \
+	awk "BEGIN { exit !($2 > 0 && $3 < 3) }"
 check "$SCENARIO: no echo lost but in the failover ($1 lost, $2 in a row)" test "$1" = "$2"
 ip -n host1 addr del "$src/28" dev lan0
 restore_v31

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -693,6 +694,43 @@ static bool read_sysctl(const char *path, char *value, size_t len)
 	return n > 0;
 }
 
+/**
+ * Appends to ORDER what a notification tells of lo: 'a' an IPv4 address
+ * added, 'u' the link up.
+ */
+static int order_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	char *order = data;
+
+	if (strlen(order) < 15 &&
+		((nlh->nlmsg_type == RTM_NEWADDR && ifa->ifa_index == 1 &&
+		  ifa->ifa_family == AF_INET) ||
+		 (nlh->nlmsg_type == RTM_NEWLINK && ifi->ifi_index == 1 &&
+		  (ifi->ifi_flags & IFF_UP))))
+	{
+		strcat(order, nlh->nlmsg_type == RTM_NEWADDR ? "a" : "u");
+	}
+	return MNL_CB_OK;
+}
+
+/**
+ * What a listener of links and IPv4 addresses heard, as order_cb() puts
+ * it, without waiting.
+ */
+static void heard(struct mnl_socket *nl, char *order)
+{
+	ssize_t n;
+
+	*order = '\0';
+	while ((n = recv(mnl_socket_get_fd(nl), rx, sizeof(rx),
+					 MSG_DONTWAIT)) > 0)
+	{
+		mnl_cb_run(rx, n, 0, 0, order_cb, order);
+	}
+}
+
 static bool real_ops(void)
 {
 	vti_backend_t *backend;
@@ -709,7 +747,8 @@ static bool real_ops(void)
 		},
 	};
 	vti_err_t err = {};
-	char alias[IFALIASZ], value[16], longname[200];
+	char alias[IFALIASZ], value[16], longname[200], order[16];
+	struct mnl_socket *listener;
 	int fds, i;
 
 	inet_pton(AF_INET, "198.51.100.6", settings.addrs[0].addr);
@@ -758,10 +797,20 @@ static bool real_ops(void)
 	REQUIRE(sandbox_write_file("/proc/sys/net/ipv4/conf/lo/disable_xfrm", "0"));
 	REQUIRE(sandbox_write_file("/proc/sys/net/ipv6/conf/lo/keep_addr_on_down",
 					   "0"));
-	/* and set up in the request of the MTU */
+	/* and set up in the request of the MTU, after the addresses: the
+	 * kernel tells an IPv4 address (RTM_NEWADDR) before it makes it local,
+	 * a link's addresses added while it is down are local at once; one
+	 * that a routing daemon sees up has local addresses to bind to (BIRD's
+	 * BFD: bind: Cannot assign requested address otherwise) */
 	REQUIRE(backend->set_state(backend, "", 1, FALSE, &err) == 0);
+	REQUIRE((listener = mnl_socket_open(NETLINK_ROUTE)) &&
+			mnl_socket_bind(listener, RTMGRP_LINK | RTMGRP_IPV4_IFADDR,
+							MNL_SOCKET_AUTOPID) == 0);
 	REQUIRE(backend->configure(backend, "", 1, "lo", &settings, TRUE,
 							   &err) == 0);
+	heard(listener, order);
+	mnl_socket_close(listener);
+	REQUIRE(order[0] == 'a' && strchr(order, 'u'));
 	REQUIRE(list_links(backend, "", &err) == 1 && listed[0].up);
 	REQUIRE(read_sysctl("/proc/sys/net/ipv4/conf/lo/disable_policy",
 						value, sizeof(value)));
