@@ -216,7 +216,12 @@ METHOD(vti_manager_t, trap_up, void,
 	{
 		this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
 		trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
-		if (cfg.on_demand == VTI_ON_DEMAND_NO)
+		if (tunnel->start && cfg.down_action != VTI_DOWN_SET_DOWN)
+		{
+			DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
+				 "(start_action = start, down_action = delete)", tunnel->conn);
+		}
+		else if (cfg.on_demand == VTI_ON_DEMAND_NO)
 		{
 			DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
 				 "(on_demand = no)", tunnel->conn);
@@ -224,8 +229,9 @@ METHOD(vti_manager_t, trap_up, void,
 		else if (up(this, this->traps, &trap))
 		{
 			holder = this->traps->get(this->traps, tunnel->child_id);
-			DBG1(DBG_CFG, "vti: %s: trapped, %s stands ready for its first "
-				 "CHILD_SA%s", tunnel->conn, holder->claims[0].iface->name,
+			DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
+				 "CHILD_SA%s", tunnel->conn, tunnel->start ? "loaded to start"
+				 : "trapped", holder->claims[0].iface->name,
 				 trap.standby ? ", down" : "");
 		}
 	}
