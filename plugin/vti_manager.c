@@ -242,12 +242,20 @@ METHOD(vti_manager_t, trap_down, void,
 	private_vti_manager_t *this, const char *conn, uint32_t trap_id)
 {
 	vti_holder_t *holder;
+	int i;
 
 	this->table.mutex->lock(this->table.mutex);
 	holder = this->traps->get(this->traps, trap_id);
 	if (holder)
 	{
-		holder_release(this, this->traps, holder, 0,
+		/* an unloaded start connection's CHILD_SAs do not come back:
+		 * down_action = down keeps nothing for them */
+		for (i = 0; holder->tunnel.start && i < holder->count; i++)
+		{
+			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+		}
+		holder_release(this, this->traps, holder, 0, holder->tunnel.start ?
+					   "its connection was unloaded" :
 					   "its connection is no longer trapped");
 	}
 	this->table.mutex->unlock(this->table.mutex);

@@ -303,7 +303,9 @@ static void start_v6(const char *on_demand)
  * A start connection with down_action = down gets its interface, up, when
  * loaded; the CHILD_SA charon initiates joins it (no kernel operation);
  * when the CHILD_SA goes it is set down, as without the load's want;
- * unloading the connection keeps it down (down_action = down).
+ * unloaded, its CHILD_SA up, it is removed when the CHILD_SA goes (no
+ * CHILD_SA of the connection comes back for down_action = down to keep
+ * it for).
  */
 START_TEST(test_start_creates_and_joins)
 {
@@ -332,7 +334,7 @@ START_TEST(test_start_creates_and_joins)
 	ck_assert_str_eq(fake->calls, "");
 	manager->child_down(manager, "V3-2", 1, 0);
 	SETTLE(manager);
-	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
 
@@ -351,8 +353,7 @@ START_TEST(test_start_on_demand_down)
 END_TEST
 
 /*
- * Unloaded before any CHILD_SA, the interface is set down (down_action =
- * down).
+ * Unloaded before any CHILD_SA, the interface is removed.
  */
 START_TEST(test_start_unload)
 {
@@ -360,7 +361,8 @@ START_TEST(test_start_unload)
 	fake_backend_clear(fake);
 	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
 	traps_settle(source);
-	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
 END_TEST
 
