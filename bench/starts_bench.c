@@ -17,10 +17,9 @@
  *   starts_bench N [READINGS]
  */
 
-#include "vti_traps.h"
+#include "reading.h"
 #include "vti_trapsrc.h"
 
-#include <time.h>
 #include <daemon.h>
 #include <collections/linked_list.h>
 #include <threading/rwlock.h>
@@ -41,16 +40,6 @@ typedef struct {
 	vti_source_t public;
 	vti_trapsrc_t *trapsrc;
 } bench_source_t;
-
-static u_int told_up, told_down;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void unlock(rwlock_t *lock)
 {
@@ -102,25 +91,6 @@ static peer_cfg_t *config(int i)
 	return peer_cfg;
 }
 
-static void trap_up(vti_manager_t *this, const vti_tunnel_t *tunnel)
-{
-	told_up++;
-}
-
-static void trap_down(vti_manager_t *this, const char *conn, uint32_t id)
-{
-	told_down++;
-}
-
-static double timed(vti_traps_t *traps, bench_source_t *source,
-					vti_manager_t *manager)
-{
-	double t0 = now();
-
-	traps->read(traps, &source->public, manager);
-	return now() - t0;
-}
-
 int main(int argc, char *argv[])
 {
 	bench_backend_t backend = {
@@ -130,10 +100,6 @@ int main(int argc, char *argv[])
 	};
 	bench_source_t source = {
 		.public = { .create_trap_enumerator = (void*)create_traps },
-	};
-	vti_manager_t manager = {
-		.trap_up = trap_up,
-		.trap_down = trap_down,
 	};
 	vti_traps_t *traps;
 	peer_cfg_t *gone;
@@ -158,16 +124,16 @@ int main(int argc, char *argv[])
 	charon->backends->add_backend(charon->backends, &backend.public);
 	source.trapsrc = vti_trapsrc_create();
 	traps = vti_traps_create();
-	first = timed(traps, &source, &manager);
+	first = timed(traps, &source.public);
 	for (i = 0; i < readings; i++)
 	{
-		t = timed(traps, &source, &manager);
+		t = timed(traps, &source.public);
 		steady += t;
 		worst = max(worst, t);
 	}
 	backend.configs->remove_first(backend.configs, (void**)&gone);
 	gone->destroy(gone);
-	unload = timed(traps, &source, &manager);
+	unload = timed(traps, &source.public);
 	printf("start configs %d: first reading %.1f us (%u told up), steady "
 		   "%.1f us per reading (mean of %d, max %.1f us, %.3f us per "
 		   "config), one unloaded %.1f us (%u told down)\n", n, first * 1e6,
