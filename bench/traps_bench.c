@@ -15,9 +15,8 @@
  *   traps_bench N [READINGS]
  */
 
-#include "vti_traps.h"
+#include "reading.h"
 
-#include <time.h>
 #include <collections/linked_list.h>
 
 /**
@@ -28,16 +27,6 @@ typedef struct {
 	int n;
 	int gone;
 } bench_source_t;
-
-static u_int told_up, told_down;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void list_free(linked_list_t *list)
 {
@@ -71,33 +60,10 @@ static enumerator_t *create_traps(bench_source_t *this, hashtable_t *known)
 									 (void*)list_free, list);
 }
 
-static void trap_up(vti_manager_t *this, const vti_tunnel_t *tunnel)
-{
-	told_up++;
-}
-
-static void trap_down(vti_manager_t *this, const char *conn, uint32_t id)
-{
-	told_down++;
-}
-
-static double timed(vti_traps_t *traps, bench_source_t *source,
-					vti_manager_t *manager)
-{
-	double t0 = now();
-
-	traps->read(traps, &source->public, manager);
-	return now() - t0;
-}
-
 int main(int argc, char *argv[])
 {
 	bench_source_t source = {
 		.public = { .create_trap_enumerator = (void*)create_traps },
-	};
-	vti_manager_t manager = {
-		.trap_up = trap_up,
-		.trap_down = trap_down,
 	};
 	vti_traps_t *traps;
 	double first, steady = 0, worst = 0, t, gone;
@@ -112,15 +78,15 @@ int main(int argc, char *argv[])
 	source.n = atoi(argv[1]);
 	readings = argc > 2 ? atoi(argv[2]) : 100;
 	traps = vti_traps_create();
-	first = timed(traps, &source, &manager);
+	first = timed(traps, &source.public);
 	for (i = 0; i < readings; i++)
 	{
-		t = timed(traps, &source, &manager);
+		t = timed(traps, &source.public);
 		steady += t;
 		worst = max(worst, t);
 	}
 	source.gone = 1;
-	gone = timed(traps, &source, &manager);
+	gone = timed(traps, &source.public);
 	printf("traps %d: first reading %.1f us (%u told up), steady %.1f us "
 		   "per reading (mean of %d, max %.1f us, %.3f us per trap), one "
 		   "gone %.1f us (%u told down)\n", source.n, first * 1e6, told_up,

@@ -54,7 +54,8 @@ struct vti_target_t {
 	bool held;
 	/** unheld but kept as it is (reauthentication grace) */
 	bool keep;
-	/** held only by traps with on_demand = down: the link exists, down */
+	/** held only by traps with on_demand = down, or by start configs'
+	 * wants after a CHILD_SA: the link exists, down */
 	bool down;
 	/** identity the newest claim wants */
 	vti_params_t params;
@@ -109,6 +110,8 @@ struct vti_iface_t {
 	uint32_t pending_lineage;
 	/** vti_claim_t* of the CHILD_SAs holding it */
 	array_t *claims;
+	/** a CHILD_SA held it: a start config's want keeps it down */
+	bool sa_held;
 	/** waiting in the worker's queue */
 	bool queued;
 	/** why it is released, if it is, for the log */

@@ -54,8 +54,10 @@ struct vti_manager_t {
 
 	/**
 	 * A trap connection stands ready (start_action = trap, fixed marks or
-	 * if_ids): its interface is wanted before its first CHILD_SA, which
-	 * shares it (same tunnel identity); unless on_demand = no.
+	 * if_ids), or a start connection is loaded (start_action = start,
+	 * tunnel->start, wanted only with down_action = down): its interface
+	 * is wanted before its first CHILD_SA, which shares it (same tunnel
+	 * identity); unless on_demand = no.
 	 *
 	 * @param tunnel	the trap: child_id is the unique id of the trap's
 	 *					CHILD_SA, ike_id 0, endpoints of the connection's

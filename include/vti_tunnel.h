@@ -25,6 +25,12 @@ typedef struct vti_source_t vti_source_t;
 typedef struct vti_trap_t vti_trap_t;
 
 /**
+ * The first id of start configs' wants: charon's unique ids of CHILD_SAs
+ * (trap ids among them) count up from 1 and never get there in practice.
+ */
+#define VTI_START_ID 0x80000000
+
+/**
  * A unique id of an SA (or an ifindex) as a key of a hashtable made with
  * hashtable_hash_ptr and hashtable_equals_ptr.
  *
@@ -94,14 +100,21 @@ struct vti_tunnel_t {
 	 * while no CHILD_SA holds it
 	 */
 	bool standby;
+	/**
+	 * the want of a start connection (start_action = start) with
+	 * down_action = down: down once a CHILD_SA held it and went
+	 */
+	bool start;
 };
 
 /**
- * A trap charon installed for a connection (start_action = trap), in
- * tunnel mode with marks or if_ids, as a source reads it.
+ * A trap charon installed for a connection (start_action = trap), or a
+ * loaded CHILD_SA config with start_action = start, in tunnel mode with
+ * marks or if_ids, as a source reads it.
  */
 struct vti_trap_t {
-	/** unique id of the trap's CHILD_SA (never installed, never up) */
+	/** unique id of the trap's CHILD_SA (never installed, never up), or
+	 * VTI_START_ID and up for a start config (tunnel.start) */
 	uint32_t id;
 	/** the rest is filled in: the id was not among the known ones */
 	bool described;
@@ -130,8 +143,8 @@ struct vti_source_t {
 	enumerator_t *(*create_enumerator)(vti_source_t *this);
 
 	/**
-	 * Enumerate the traps installed in tunnel mode with marks or if_ids
-	 * (vti_trap_t*, valid until the next call of enumerate); only those
+	 * Enumerate the traps installed, and the start configs loaded, in
+	 * tunnel mode with marks or if_ids (vti_trap_t*, valid until the next call of enumerate); only those
 	 * whose id is not a key of known are described (addresses resolved,
 	 * proposals read). Called by the kernel worker, never on the bus.
 	 *

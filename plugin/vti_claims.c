@@ -183,6 +183,7 @@ bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
 		}
 	}
 	vti_iface_claim(iface, claim);
+	iface->sa_held |= tunnel->ike_id != 0;
 	DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} holds %s (%u holders)",
 		 tunnel->conn, tunnel->child_id, iface->name,
 		 array_count(iface->claims));

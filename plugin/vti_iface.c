@@ -397,7 +397,8 @@ void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
 	for (i = 0; i < array_count(iface->claims); i++)
 	{
 		array_get(iface->claims, i, &claim);
-		job->target.down &= claim->tunnel->standby;
+		job->target.down &= claim->tunnel->standby ||
+							(claim->tunnel->start && iface->sa_held);
 	}
 	job->newest = *last->tunnel;
 	job->unresolved = calloc(array_count(iface->claims), sizeof(vti_unresolved_t));

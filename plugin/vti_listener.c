@@ -40,6 +40,11 @@ struct private_vti_listener_t {
 	 * The CHILD_SAs charon has, for the manager's resyncs.
 	 */
 	vti_source_t source;
+
+	/**
+	 * The traps and start configs charon has, for the manager's readings.
+	 */
+	vti_trapsrc_t *trapsrc;
 };
 
 /**
@@ -401,11 +406,25 @@ METHOD(vti_listener_t, reload, void,
 	this->manager->reload(this->manager, config);
 }
 
+/**
+ * Implements vti_source_t.create_trap_enumerator() with the listener's
+ * trap source.
+ */
+static enumerator_t *create_trap_enumerator(vti_source_t *source,
+											hashtable_t *known)
+{
+	private_vti_listener_t *this = (void*)((char*)source -
+							offsetof(private_vti_listener_t, source));
+
+	return this->trapsrc->create_enumerator(this->trapsrc, known);
+}
+
 METHOD(vti_listener_t, destroy, void,
 	private_vti_listener_t *this)
 {
 	this->manager->set_source(this->manager, NULL);
 	this->manager->destroy(this->manager);
+	this->trapsrc->destroy(this->trapsrc);
 	free(this);
 }
 
@@ -432,8 +451,9 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 		.manager = manager,
 		.source = {
 			.create_enumerator = create_tunnel_enumerator,
-			.create_trap_enumerator = vti_trapsrc_create_enumerator,
+			.create_trap_enumerator = create_trap_enumerator,
 		},
+		.trapsrc = vti_trapsrc_create(),
 	);
 	manager->set_source(manager, &this->source);
 	return &this->public;

@@ -216,7 +216,12 @@ METHOD(vti_manager_t, trap_up, void,
 	{
 		this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
 		trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
-		if (cfg.on_demand == VTI_ON_DEMAND_NO)
+		if (tunnel->start && cfg.down_action != VTI_DOWN_SET_DOWN)
+		{
+			DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
+				 "(start_action = start, down_action = delete)", tunnel->conn);
+		}
+		else if (cfg.on_demand == VTI_ON_DEMAND_NO)
 		{
 			DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
 				 "(on_demand = no)", tunnel->conn);
@@ -224,8 +229,9 @@ METHOD(vti_manager_t, trap_up, void,
 		else if (up(this, this->traps, &trap))
 		{
 			holder = this->traps->get(this->traps, tunnel->child_id);
-			DBG1(DBG_CFG, "vti: %s: trapped, %s stands ready for its first "
-				 "CHILD_SA%s", tunnel->conn, holder->claims[0].iface->name,
+			DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
+				 "CHILD_SA%s", tunnel->conn, tunnel->start ? "loaded to start"
+				 : "trapped", holder->claims[0].iface->name,
 				 trap.standby ? ", down" : "");
 		}
 	}
@@ -236,12 +242,20 @@ METHOD(vti_manager_t, trap_down, void,
 	private_vti_manager_t *this, const char *conn, uint32_t trap_id)
 {
 	vti_holder_t *holder;
+	int i;
 
 	this->table.mutex->lock(this->table.mutex);
 	holder = this->traps->get(this->traps, trap_id);
 	if (holder)
 	{
-		holder_release(this, this->traps, holder, 0,
+		/* an unloaded start connection's CHILD_SAs do not come back:
+		 * down_action = down keeps nothing for them */
+		for (i = 0; holder->tunnel.start && i < holder->count; i++)
+		{
+			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+		}
+		holder_release(this, this->traps, holder, 0, holder->tunnel.start ?
+					   "its connection was unloaded" :
 					   "its connection is no longer trapped");
 	}
 	this->table.mutex->unlock(this->table.mutex);

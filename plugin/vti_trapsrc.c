@@ -4,10 +4,11 @@
  */
 
 /*
- * The traps charon installed, read for the standing wants of trap
- * connections (on-demand interfaces): copied under the trap manager's
- * lock, a new one described after it, as trap_manager.c install()
- * resolves its addresses.
+ * The traps charon installed and the start configs it loaded, read for
+ * the standing wants of trap and start connections (on-demand
+ * interfaces): copied under the trap manager's (the backends') lock, a new
+ * one described after it, as trap_manager.c install() resolves its
+ * addresses.
  */
 
 #include "vti_trapsrc.h"
@@ -15,6 +16,44 @@
 
 #include <daemon.h>
 #include <collections/linked_list.h>
+
+typedef struct private_vti_trapsrc_t private_vti_trapsrc_t;
+
+/**
+ * Private data of the source.
+ */
+struct private_vti_trapsrc_t {
+
+	/** Public interface */
+	vti_trapsrc_t public;
+
+	/** start_t by its child_cfg_t* */
+	hashtable_t *starts;
+
+	/** the id the next start config gets */
+	uint32_t next_id;
+
+	/** number of the reading */
+	u_int reading;
+};
+
+/**
+ * A start config loaded, with its id.
+ */
+typedef struct {
+	/** the config, referenced: no other is allocated at its address */
+	child_cfg_t *cfg;
+	/** its id, VTI_START_ID and up */
+	uint32_t id;
+	/** number of the last reading that saw it */
+	u_int seen;
+} start_t;
+
+static void start_destroy(start_t *start)
+{
+	start->cfg->destroy(start->cfg);
+	free(start);
+}
 
 /**
  * A trap read under the trap manager's lock, described after it.
@@ -178,23 +217,23 @@ static void describe(trap_read_t *trap)
 }
 
 /**
- * A trap of the trap manager, with its configs if it is to be described;
- * NULL if it wants no interface.
+ * Whether a want has marks or if_ids.
  */
-static trap_read_t *trap_read(peer_cfg_t *peer, child_sa_t *child_sa,
+static bool keyed(const vti_tunnel_t *keys)
+{
+	return keys->mark_in || keys->mark_out || keys->if_id_in ||
+		   keys->if_id_out;
+}
+
+/**
+ * A want read, with its configs if its id is not known (to be described).
+ */
+static trap_read_t *trap_read(peer_cfg_t *peer, child_cfg_t *child_cfg,
+							  const vti_tunnel_t *keys, uint32_t id,
 							  hashtable_t *known)
 {
 	trap_read_t *trap;
-	uint32_t id = child_sa->get_unique_id(child_sa);
 
-	if (child_sa->get_mode(child_sa) != MODE_TUNNEL ||
-		(!child_sa->get_mark(child_sa, TRUE).value &&
-		 !child_sa->get_mark(child_sa, FALSE).value &&
-		 !child_sa->get_if_id(child_sa, TRUE) &&
-		 !child_sa->get_if_id(child_sa, FALSE)))
-	{
-		return NULL;
-	}
 	INIT(trap,
 		.public = {
 			.id = id,
@@ -203,17 +242,124 @@ static trap_read_t *trap_read(peer_cfg_t *peer, child_sa_t *child_sa,
 	if (!known->get(known, vti_id_key(id)))
 	{
 		trap->public.conn = strdup(peer->get_name(peer));
-		trap->public.tunnel = (vti_tunnel_t){
+		trap->public.tunnel = *keys;
+		trap->peer_cfg = peer->get_ref(peer);
+		trap->child_cfg = child_cfg->get_ref(child_cfg);
+	}
+	return trap;
+}
+
+/**
+ * Read the traps of charon's trap manager into list.
+ */
+static void read_traps(linked_list_t *list, hashtable_t *known)
+{
+	enumerator_t *enumerator;
+	peer_cfg_t *peer;
+	child_sa_t *child_sa;
+	vti_tunnel_t keys;
+
+	enumerator = charon->traps->create_enumerator(charon->traps);
+	while (enumerator->enumerate(enumerator, &peer, &child_sa))
+	{
+		keys = (vti_tunnel_t){
 			.mark_in = child_sa->get_mark(child_sa, TRUE).value,
 			.mark_out = child_sa->get_mark(child_sa, FALSE).value,
 			.if_id_in = child_sa->get_if_id(child_sa, TRUE),
 			.if_id_out = child_sa->get_if_id(child_sa, FALSE),
 		};
-		trap->peer_cfg = peer->get_ref(peer);
-		trap->child_cfg = child_sa->get_config(child_sa);
-		trap->child_cfg->get_ref(trap->child_cfg);
+		if (child_sa->get_mode(child_sa) == MODE_TUNNEL && keyed(&keys))
+		{
+			list->insert_last(list, trap_read(peer,
+							  child_sa->get_config(child_sa), &keys,
+							  child_sa->get_unique_id(child_sa), known));
+		}
 	}
-	return trap;
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * The id of a start config, kept while it is loaded.
+ */
+static uint32_t start_id(private_vti_trapsrc_t *this, child_cfg_t *cfg)
+{
+	start_t *start;
+
+	start = this->starts->get(this->starts, cfg);
+	if (!start)
+	{
+		INIT(start,
+			.cfg = cfg->get_ref(cfg),
+			.id = this->next_id++,
+		);
+		this->starts->put(this->starts, cfg, start);
+	}
+	start->seen = this->reading;
+	return start->id;
+}
+
+/**
+ * Read the CHILD_SA configs with start_action = start of a peer config
+ * into list.
+ */
+static void read_starts_of(private_vti_trapsrc_t *this, peer_cfg_t *peer,
+						   linked_list_t *list, hashtable_t *known)
+{
+	enumerator_t *enumerator;
+	child_cfg_t *cfg;
+	vti_tunnel_t keys;
+
+	enumerator = peer->create_child_cfg_enumerator(peer);
+	while (enumerator->enumerate(enumerator, &cfg))
+	{
+		keys = (vti_tunnel_t){
+			.mark_in = cfg->get_mark(cfg, TRUE).value,
+			.mark_out = cfg->get_mark(cfg, FALSE).value,
+			.if_id_in = cfg->get_if_id(cfg, TRUE) ?:
+						peer->get_if_id(peer, TRUE),
+			.if_id_out = cfg->get_if_id(cfg, FALSE) ?:
+						 peer->get_if_id(peer, FALSE),
+			.start = TRUE,
+		};
+		if ((cfg->get_start_action(cfg) & ACTION_START) &&
+			cfg->get_mode(cfg) == MODE_TUNNEL && keyed(&keys))
+		{
+			list->insert_last(list, trap_read(peer, cfg, &keys,
+							  start_id(this, cfg), known));
+		}
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
+ * Read the start configs charon has loaded into list, and forget those
+ * no longer loaded.
+ */
+static void read_starts(private_vti_trapsrc_t *this, linked_list_t *list,
+						hashtable_t *known)
+{
+	enumerator_t *enumerator;
+	peer_cfg_t *peer;
+	start_t *start;
+
+	this->reading++;
+	enumerator = charon->backends->create_peer_cfg_enumerator(
+						charon->backends, NULL, NULL, NULL, NULL, IKE_ANY);
+	while (enumerator->enumerate(enumerator, &peer))
+	{
+		read_starts_of(this, peer, list, known);
+	}
+	enumerator->destroy(enumerator);
+	enumerator = this->starts->create_enumerator(this->starts);
+	while (enumerator->enumerate(enumerator, NULL, &start))
+	{
+		if (start->seen != this->reading)
+		{
+			this->starts->remove_at(this->starts, enumerator);
+			start_destroy(start);
+		}
+	}
+	enumerator->destroy(enumerator);
 }
 
 /**
@@ -237,30 +383,41 @@ static bool describe_filter(void *data, enumerator_t *orig, va_list args)
 	return TRUE;
 }
 
-/*
- * Described in header
- */
-enumerator_t *vti_trapsrc_create_enumerator(vti_source_t *source,
-											hashtable_t *known)
+METHOD(vti_trapsrc_t, create_enumerator, enumerator_t*,
+	private_vti_trapsrc_t *this, hashtable_t *known)
 {
-	enumerator_t *enumerator;
 	linked_list_t *list;
-	peer_cfg_t *peer;
-	child_sa_t *child_sa;
-	trap_read_t *trap;
 
 	list = linked_list_create();
-	enumerator = charon->traps->create_enumerator(charon->traps);
-	while (enumerator->enumerate(enumerator, &peer, &child_sa))
-	{
-		trap = trap_read(peer, child_sa, known);
-		if (trap)
-		{
-			list->insert_last(list, trap);
-		}
-	}
-	enumerator->destroy(enumerator);
+	read_traps(list, known);
+	read_starts(this, list, known);
 	return enumerator_create_filter(list->create_enumerator(list),
 									describe_filter, list,
 									(void*)trap_list_destroy);
+}
+
+METHOD(vti_trapsrc_t, destroy, void,
+	private_vti_trapsrc_t *this)
+{
+	this->starts->destroy_function(this->starts, (void*)start_destroy);
+	free(this);
+}
+
+/*
+ * Described in header
+ */
+vti_trapsrc_t *vti_trapsrc_create()
+{
+	private_vti_trapsrc_t *this;
+
+	INIT(this,
+		.public = {
+			.create_enumerator = _create_enumerator,
+			.destroy = _destroy,
+		},
+		.starts = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+								   32),
+		.next_id = VTI_START_ID,
+	);
+	return &this->public;
 }

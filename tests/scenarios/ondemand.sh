@@ -3,7 +3,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # On-demand interfaces (issue 21, item 1): a connection with start_action =
 # trap and fixed marks has its interface from the moment it is loaded;
-# traffic routed into it brings the tunnel up on that same interface.
+# traffic routed into it brings the tunnel up on that same interface. One
+# with start_action = start and down_action = down has it likewise, and the
+# SA charon initiates takes it.
 . "$(dirname "$0")/common.sh"
 . "$top/tests/lib/plugin.sh"
 
@@ -115,6 +117,48 @@ psk_conf "$(site_v6 1)" "$(site_v6 2), $(site_v6 3)" "local_ts = ::/0
 check "$SCENARIO: the log says why, once" \
 	wait_ms 2000 no_early_logged 1 "its remote_addrs is not one address"
 check "$SCENARIO: no interface" link_absent priv1 vti6
+scenario_end
+
+# --- start_action = start, down_action = down: the interface from the ---
+# --- load, toward a peer that does not answer yet                     ---
+scenario "ondemand-start"
+site_add 1
+site_add 2
+site_charon 1 "$(vti_conf 1 "down_action = down")" ||
+	fail "$SCENARIO: charon of site 1 starts"
+site_charon 2 "$(vti_conf 2)" || fail "$SCENARIO: charon of site 2 starts"
+psk_conf "$(site_v6 2)" "$(site_v6 1)" "local_ts = ::/0
+				remote_ts = ::/0
+				mark_in = 6
+				mark_out = 6" | site_swanctl 2
+# site 2 unreachable (its port of the bridge down) until the interface is
+# checked: site 1's IKE_SA_INIT goes unanswered, retransmitted (charon.sh:
+# 4 tries, 1 s and up)
+ip -n wan link set site2 down
+psk_conf "$(site_v6 1)" "$(site_v6 2)" "local_ts = ::/0
+				remote_ts = ::/0
+				mark_in = 6
+				mark_out = 6
+				start_action = start" | site_swanctl 1
+check "$SCENARIO: vti6 up within 1 s of the load, the peer not answering" \
+	wait_ms 1000 link_is_up priv1 vti6
+check "$SCENARIO: no CHILD_SA yet" no_child 1
+check "$SCENARIO: the log says it stands ready" logged \
+	"$(site_dir 1)/charon.log" "vti: net: loaded to start, vti6 stands ready"
+i1=$(ifindex priv1 vti6)
+ip -n wan link set site2 up
+check "$SCENARIO: the peer answers a retransmission: CHILD_SA installed" \
+	children_installed net
+check "$SCENARIO: same interface (ifindex $i1), up" \
+	same_link_up priv1 vti6 "$i1"
+check "$SCENARIO: ping through the tunnel" ping_from priv1 2001:db8:ff::7 3
+swanctl_in "$(site_dir 1)" --terminate --ike net --timeout 10 > /dev/null 2>&1
+check "$SCENARIO: set down once the SA is gone (down_action = down)" \
+	wait_for 10 link_is_down priv1 vti6
+check "$SCENARIO: ... the same link" link_has_ifindex priv1 vti6 "$i1"
+echo "connections { }" | site_swanctl 1
+check "$SCENARIO: the unload removes it within 1 s" \
+	wait_ms 1000 link_removed priv1 vti6 "$i1"
 scenario_end
 
 summary

@@ -55,6 +55,25 @@ static uint32_t peer_cfg_get_if_id(peer_cfg_t *this, bool inbound)
 	return inbound ? cfg->if_id_in : cfg->if_id_out;
 }
 
+static void list_destroy(linked_list_t *list)
+{
+	list->destroy(list);
+}
+
+static enumerator_t *peer_cfg_create_child_cfg_enumerator(peer_cfg_t *this)
+{
+	fake_peer_cfg_t *cfg = (fake_peer_cfg_t*)this;
+	linked_list_t *list = linked_list_create();
+	u_int i;
+
+	for (i = 0; i < countof(cfg->children) && cfg->children[i]; i++)
+	{
+		list->insert_last(list, cfg->children[i]);
+	}
+	return enumerator_create_cleaner(list->create_enumerator(list),
+									 (void*)list_destroy, list);
+}
+
 static peer_cfg_t *peer_cfg_get_ref(peer_cfg_t *this)
 {
 	return this;
@@ -72,6 +91,8 @@ void fake_peer_cfg_init(fake_peer_cfg_t *cfg, char *name,
 			.get_name = peer_cfg_get_name,
 			.get_ike_cfg = peer_cfg_get_ike_cfg,
 			.get_if_id = peer_cfg_get_if_id,
+			.create_child_cfg_enumerator =
+									peer_cfg_create_child_cfg_enumerator,
 			.get_ref = peer_cfg_get_ref,
 			.destroy = (void*)nop_destroy,
 		},
@@ -108,6 +129,16 @@ static linked_list_t *child_cfg_get_proposals(child_cfg_t *this,
 	return list;
 }
 
+static action_t child_cfg_get_start_action(child_cfg_t *this)
+{
+	return ((fake_child_cfg_t*)this)->start_action;
+}
+
+static ipsec_mode_t child_cfg_get_mode(child_cfg_t *this)
+{
+	return ((fake_child_cfg_t*)this)->mode;
+}
+
 static child_cfg_t *child_cfg_get_ref(child_cfg_t *this)
 {
 	return this;
@@ -120,9 +151,12 @@ void fake_child_cfg_init(fake_child_cfg_t *cfg)
 			.get_mark = child_cfg_get_mark,
 			.get_if_id = child_cfg_get_if_id,
 			.get_proposals = child_cfg_get_proposals,
+			.get_start_action = child_cfg_get_start_action,
+			.get_mode = child_cfg_get_mode,
 			.get_ref = child_cfg_get_ref,
 			.destroy = (void*)nop_destroy,
 		},
+		.mode = MODE_TUNNEL,
 	};
 }
 

@@ -36,6 +36,10 @@ typedef struct {
 	uint32_t if_id_in, if_id_out;
 	/** ESP proposals, up to the first NULL */
 	proposal_t *proposals[4];
+	/** ACTION_NONE unless a test sets another */
+	action_t start_action;
+	/** MODE_TUNNEL unless a test sets another */
+	ipsec_mode_t mode;
 } fake_child_cfg_t;
 
 typedef struct {
@@ -50,6 +54,8 @@ typedef struct {
 	ike_cfg_t *ike_cfg;
 	/** as configured: %unique is IF_ID_UNIQUE */
 	uint32_t if_id_in, if_id_out;
+	/** its CHILD_SA configs, up to the first NULL */
+	child_cfg_t *children[4];
 } fake_peer_cfg_t;
 
 typedef struct {

@@ -52,9 +52,24 @@ static trap_manager_t no_traps = {
 	.create_enumerator = no_traps_create_enumerator,
 };
 
+/**
+ * charon's backends, with no configs (trapsrc_tests.c loads some).
+ */
+static enumerator_t *no_configs_create_enumerator(backend_manager_t *this,
+							host_t *me, host_t *other, identification_t *my_id,
+							identification_t *other_id, ike_version_t version)
+{
+	return enumerator_create_empty();
+}
+
+static backend_manager_t no_configs = {
+	.create_peer_cfg_enumerator = no_configs_create_enumerator,
+};
+
 static daemon_t daemon = {
 	.bus = &bus,
 	.traps = &no_traps,
+	.backends = &no_configs,
 };
 
 daemon_t *charon = &daemon;

@@ -278,6 +278,110 @@ START_TEST(test_trap_shutdown_removes)
 }
 END_TEST
 
+/** settings of the start tests: down_action = down for V3-2 */
+#define START_DOWN "charon { plugins { vti { netns = private\n" \
+				   "addresses = 2001:db8:ff::6/127\n connections { V3-2 {\n" \
+				   "down_action = down%s } } } } }"
+
+/**
+ * Load V3-2 as a start connection (start_action = start), the settings
+ * given first.
+ */
+static void start_v6(const char *on_demand)
+{
+	vti_tunnel_t t = V6(0, 0);
+	char settings[256];
+
+	snprintf(settings, sizeof(settings), START_DOWN, on_demand);
+	restart(settings);
+	t.start = TRUE;
+	trap_set(source, VTI_START_ID, "V3-2", &t, NULL);
+	traps_settle(source);
+}
+
+/*
+ * A start connection with down_action = down gets its interface, up, when
+ * loaded; the CHILD_SA charon initiates joins it (no kernel operation);
+ * when the CHILD_SA goes it is set down, as without the load's want;
+ * unloaded, its CHILD_SA up, it is removed when the CHILD_SA goes (no
+ * CHILD_SA of the connection comes back for down_action = down to keep
+ * it for).
+ */
+START_TEST(test_start_creates_and_joins)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	start_v6("");
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+	ck_assert(logged("vti: V3-2: loaded to start, vti6 stands ready for its "
+					 "first CHILD_SA") == 1);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	fake_backend_clear(fake);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls,
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
+		"up private vti6\n");
+	fake_backend_clear(fake);
+	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, "");
+	manager->child_down(manager, "V3-2", 1, 0);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+}
+END_TEST
+
+/*
+ * on_demand = down: the start connection's interface is made down.
+ */
+START_TEST(test_start_on_demand_down)
+{
+	start_v6("\non_demand = down");
+	ck_assert_str_eq(fake->calls,
+		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
+		"move private strongswan-vti vti6\n"
+		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
+		"altname private vti6 V3-2\n");
+}
+END_TEST
+
+/*
+ * Unloaded before any CHILD_SA, the interface is removed.
+ */
+START_TEST(test_start_unload)
+{
+	start_v6("");
+	fake_backend_clear(fake);
+	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, "remove private vti6\n");
+	ck_assert_int_eq(vti_manager_count(manager), 0);
+}
+END_TEST
+
+/*
+ * down_action = delete (the default): a start connection gets no
+ * interface before its first CHILD_SA, as before.
+ */
+START_TEST(test_start_down_action_delete)
+{
+	vti_tunnel_t t = V6(0, 0);
+
+	t.start = TRUE;
+	trap_set(source, VTI_START_ID, "V3-2", &t, NULL);
+	traps_settle(source);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, "");
+}
+END_TEST
+
 Suite *ondemand_suite_create(void)
 {
 	Suite *s = suite_create("ondemand");
@@ -294,6 +398,14 @@ Suite *ondemand_suite_create(void)
 	tcase_add_test(tc, test_on_demand_no);
 	tcase_add_test(tc, test_on_demand_down);
 	tcase_add_test(tc, test_trap_shutdown_removes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("start connections");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_start_creates_and_joins);
+	tcase_add_test(tc, test_start_on_demand_down);
+	tcase_add_test(tc, test_start_unload);
+	tcase_add_test(tc, test_start_down_action_delete);
 	suite_add_tcase(s, tc);
 	return s;
 }

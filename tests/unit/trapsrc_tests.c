@@ -7,7 +7,8 @@
  * The listener's reading of charon's traps (on-demand interfaces): which
  * traps are read, how a new one is described (endpoints, the worst ESP
  * transform of its proposals) or why it gets no interface, and that a
- * known one is not described again. charon->traps is a fake trap manager.
+ * known one is not described again; likewise the start configs loaded.
+ * charon->traps is a fake trap manager, charon->backends fake backends.
  */
 
 #include "vti_tests.h"
@@ -68,6 +69,22 @@ static trap_manager_t trap_manager = {
 	.create_enumerator = traps_create_enumerator,
 };
 
+/** the peer config the fake backends have loaded, NULL for none */
+static peer_cfg_t *loaded;
+
+static enumerator_t *configs_create_enumerator(backend_manager_t *this,
+							host_t *me, host_t *other, identification_t *my_id,
+							identification_t *other_id, ike_version_t version)
+{
+	ck_assert(!me && !other && !my_id && !other_id);
+	return loaded ? enumerator_create_single(loaded, NULL)
+				  : enumerator_create_empty();
+}
+
+static backend_manager_t backends = {
+	.create_peer_cfg_enumerator = configs_create_enumerator,
+};
+
 /** the source the listener gives the manager */
 static vti_source_t *source;
 
@@ -87,6 +104,7 @@ static vti_manager_t manager = {
 
 static vti_listener_t *listener;
 static trap_manager_t *no_traps;
+static backend_manager_t *no_configs;
 static fake_ike_cfg_t ike_cfg;
 static fake_peer_cfg_t peer;
 static fake_child_cfg_t child_cfg;
@@ -101,6 +119,9 @@ static void setup(void)
 {
 	no_traps = charon->traps;
 	charon->traps = &trap_manager;
+	no_configs = charon->backends;
+	charon->backends = &backends;
+	loaded = NULL;
 	listener = vti_listener_create(&manager);
 	fake_ike_cfg_init(&ike_cfg, "2001:db8::2");
 	ike_cfg.my_addr = "2001:db8::1";
@@ -125,6 +146,7 @@ static void teardown(void)
 	known->destroy(known);
 	listener->destroy(listener);
 	charon->traps = no_traps;
+	charon->backends = no_configs;
 }
 
 /**
@@ -250,6 +272,88 @@ START_TEST(test_trap_refused)
 }
 END_TEST
 
+/**
+ * Load the peer config with one CHILD_SA config of start_action, no trap
+ * installed.
+ */
+static void load(action_t start_action)
+{
+	n_traps = 0;
+	child_cfg.start_action = start_action;
+	peer.children[0] = &child_cfg.public;
+	loaded = &peer.public;
+}
+
+/*
+ * A start config loaded is read from the backends, described (the
+ * endpoints of its addresses, its marks) once, and keeps its id while it
+ * stays loaded; unloaded it is not read, loaded again it gets a new id.
+ */
+START_TEST(test_start_described)
+{
+	char remote[64];
+
+	load(ACTION_START);
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert(read_trap.described);
+	ck_assert_int_eq(read_trap.id, VTI_START_ID);
+	ck_assert_ptr_null(read_trap.refused);
+	ck_assert(read_trap.tunnel.start);
+	ck_assert_int_eq(read_trap.tunnel.child_id, VTI_START_ID);
+	ck_assert_int_eq(read_trap.tunnel.mark_in, 6);
+	inet_ntop(AF_INET6, read_trap.tunnel.remote, remote, sizeof(remote));
+	ck_assert_str_eq(remote, "2001:db8::2");
+	ck_assert(read_trap.tunnel.esp_known);
+
+	known->put(known, vti_id_key(VTI_START_ID), &peer);
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert(!read_trap.described);
+	ck_assert_int_eq(read_trap.id, VTI_START_ID);
+
+	loaded = NULL;
+	ck_assert_int_eq(read_traps(), 0);
+	loaded = &peer.public;
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert(read_trap.described);
+	ck_assert_int_eq(read_trap.id, VTI_START_ID + 1);
+}
+END_TEST
+
+/*
+ * A start config without if_ids of its own has its peer config's.
+ */
+START_TEST(test_start_peer_if_id)
+{
+	child_cfg.mark_in = child_cfg.mark_out = (mark_t){};
+	peer.if_id_in = 9;
+	peer.if_id_out = 10;
+	load(ACTION_START);
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert_int_eq(read_trap.tunnel.if_id_in, 9);
+	ck_assert_int_eq(read_trap.tunnel.if_id_out, 10);
+}
+END_TEST
+
+/*
+ * Configs without start_action = start (trap ones are read from the traps
+ * charon installed), in transport mode, or without marks or if_ids are not
+ * read from the backends.
+ */
+START_TEST(test_start_others_skipped)
+{
+	load(ACTION_TRAP);
+	ck_assert_int_eq(read_traps(), 0);
+	load(ACTION_NONE);
+	ck_assert_int_eq(read_traps(), 0);
+	load(ACTION_START);
+	child_cfg.mode = MODE_TRANSPORT;
+	ck_assert_int_eq(read_traps(), 0);
+	child_cfg.mode = MODE_TUNNEL;
+	child_cfg.mark_in = child_cfg.mark_out = (mark_t){};
+	ck_assert_int_eq(read_traps(), 0);
+}
+END_TEST
+
 Suite *trapsrc_suite_create(void)
 {
 	Suite *s = suite_create("trapsrc");
@@ -261,6 +365,13 @@ Suite *trapsrc_suite_create(void)
 	tcase_add_test(tc, test_trap_unknown_algorithm);
 	tcase_add_test(tc, test_trap_unmarked_skipped);
 	tcase_add_loop_test(tc, test_trap_refused, 0, countof(refusals));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reading charon's start configs");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_start_described);
+	tcase_add_test(tc, test_start_peer_if_id);
+	tcase_add_test(tc, test_start_others_skipped);
 	suite_add_tcase(s, tc);
 	return s;
 }

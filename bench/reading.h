@@ -1,0 +1,56 @@
+/*
+ * Copyright (C) 2026 The strongswan-vti authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+/*
+ * What traps_bench and starts_bench share: the clock, a manager that only
+ * counts what a reading tells it, and one timed reading.
+ */
+
+#ifndef BENCH_READING_H_
+#define BENCH_READING_H_
+
+#include "vti_traps.h"
+
+#include <time.h>
+
+/** what the readings told the manager */
+static u_int told_up, told_down;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void trap_up(vti_manager_t *this, const vti_tunnel_t *tunnel)
+{
+	told_up++;
+}
+
+static void trap_down(vti_manager_t *this, const char *conn, uint32_t id)
+{
+	told_down++;
+}
+
+/** a manager that counts */
+static vti_manager_t counting_manager = {
+	.trap_up = trap_up,
+	.trap_down = trap_down,
+};
+
+/**
+ * One reading of source, in seconds.
+ */
+static double timed(vti_traps_t *traps, vti_source_t *source)
+{
+	double t0 = now();
+
+	traps->read(traps, source, &counting_manager);
+	return now() - t0;
+}
+
+#endif /** BENCH_READING_H_ */
