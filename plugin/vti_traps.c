@@ -67,6 +67,13 @@ static void take(private_vti_traps_t *this, vti_trap_t *trap,
 		.seen = this->reading,
 	);
 	this->known->put(this->known, vti_id_key(trap->id), entry);
+	if (trap->refused && trap->tunnel.start)
+	{
+		/* with down_action = delete it would get none anyway: less loud */
+		DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA: %s",
+			 trap->conn, trap->refused);
+		return;
+	}
 	if (trap->refused)
 	{
 		DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA: %s",
