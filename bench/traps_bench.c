@@ -8,7 +8,7 @@
  * every 500 ms on the kernel worker) at N loaded trap connections. The
  * source copies each trap per reading as the listener's does (an
  * allocation and a list insertion each, the known ones not described);
- * the manager only counts what it is told. Prints the first reading (all
+ * the callbacks only count what is handed back. Prints the first reading (all
  * new), the steady ones (nothing changed: what charon pays every 500 ms),
  * and one with a trap gone.
  *
@@ -71,22 +71,21 @@ static enumerator_t *create_traps(bench_source_t *this, hashtable_t *known)
 									 (void*)list_free, list);
 }
 
-static void trap_up(vti_manager_t *this, const vti_tunnel_t *tunnel)
+static void trap_up(void *data, const vti_tunnel_t *tunnel)
 {
 	told_up++;
 }
 
-static void trap_down(vti_manager_t *this, const char *conn, uint32_t id)
+static void trap_down(void *data, const char *conn, uint32_t id)
 {
 	told_down++;
 }
 
-static double timed(vti_traps_t *traps, bench_source_t *source,
-					vti_manager_t *manager)
+static double timed(vti_traps_t *traps, bench_source_t *source)
 {
 	double t0 = now();
 
-	traps->read(traps, &source->public, manager);
+	traps->read(traps, &source->public, trap_up, trap_down, NULL);
 	return now() - t0;
 }
 
@@ -94,10 +93,6 @@ int main(int argc, char *argv[])
 {
 	bench_source_t source = {
 		.public = { .create_trap_enumerator = (void*)create_traps },
-	};
-	vti_manager_t manager = {
-		.trap_up = trap_up,
-		.trap_down = trap_down,
 	};
 	vti_traps_t *traps;
 	double first, steady = 0, worst = 0, t, gone;
@@ -112,15 +107,15 @@ int main(int argc, char *argv[])
 	source.n = atoi(argv[1]);
 	readings = argc > 2 ? atoi(argv[2]) : 100;
 	traps = vti_traps_create();
-	first = timed(traps, &source, &manager);
+	first = timed(traps, &source);
 	for (i = 0; i < readings; i++)
 	{
-		t = timed(traps, &source, &manager);
+		t = timed(traps, &source);
 		steady += t;
 		worst = max(worst, t);
 	}
 	source.gone = 1;
-	gone = timed(traps, &source, &manager);
+	gone = timed(traps, &source);
 	printf("traps %d: first reading %.1f us (%u told up), steady %.1f us "
 		   "per reading (mean of %d, max %.1f us, %.3f us per trap), one "
 		   "gone %.1f us (%u told down)\n", source.n, first * 1e6, told_up,

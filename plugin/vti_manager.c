@@ -204,8 +204,12 @@ METHOD(vti_manager_t, child_down, void,
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, trap_up, void,
-	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+/**
+ * A trap connection stands ready (start_action = trap, fixed marks or
+ * if_ids): its interface is wanted before its first CHILD_SA, which shares
+ * it (same tunnel identity); unless on_demand = no.
+ */
+static void trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
 	vti_conn_cfg_t cfg = {};
 	vti_holder_t *holder;
@@ -232,8 +236,13 @@ METHOD(vti_manager_t, trap_up, void,
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, trap_down, void,
-	private_vti_manager_t *this, const char *conn, uint32_t trap_id)
+/**
+ * A trap is gone (connection unloaded, or no longer start_action = trap):
+ * its interface is released at once, per down_action, unless a CHILD_SA
+ * holds it.
+ */
+static void trap_down(private_vti_manager_t *this, const char *conn,
+					  uint32_t trap_id)
 {
 	vti_holder_t *holder;
 
@@ -495,7 +504,8 @@ static void read_traps(private_vti_manager_t *this)
 	this->table.mutex->unlock(this->table.mutex);
 	if (source)
 	{
-		this->reading_traps->read(this->reading_traps, source, &this->public);
+		this->reading_traps->read(this->reading_traps, source, (void*)trap_up,
+								  (void*)trap_down, this);
 	}
 }
 
@@ -606,8 +616,6 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.child_up = _child_up,
 			.child_down = _child_down,
 			.child_rekey = _child_rekey,
-			.trap_up = _trap_up,
-			.trap_down = _trap_down,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,
