@@ -53,30 +53,6 @@ struct vti_manager_t {
 						const vti_tunnel_t *tunnel);
 
 	/**
-	 * A trap connection stands ready (start_action = trap, fixed marks or
-	 * if_ids), or a start connection is loaded (start_action = start,
-	 * tunnel->start, wanted only with down_action = down): its interface
-	 * is wanted before its first CHILD_SA, which shares it (same tunnel
-	 * identity); unless on_demand = no.
-	 *
-	 * @param tunnel	the trap: child_id is the unique id of the trap's
-	 *					CHILD_SA, ike_id 0, endpoints of the connection's
-	 *					addresses, esp the worst of its ESP proposals
-	 */
-	void (*trap_up)(vti_manager_t *this, const vti_tunnel_t *tunnel);
-
-	/**
-	 * A trap is gone (connection unloaded, or no longer start_action =
-	 * trap): its interface is released at once, per down_action, unless a
-	 * CHILD_SA holds it.
-	 *
-	 * @param conn		its connection
-	 * @param trap_id	unique id of the trap's CHILD_SA
-	 */
-	void (*trap_down)(vti_manager_t *this, const char *conn,
-					  uint32_t trap_id);
-
-	/**
 	 * The CHILD_SAs of an IKE_SA now belong to another (IKE_SA rekey, IKEv1
 	 * reauthentication).
 	 *

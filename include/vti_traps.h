@@ -8,14 +8,14 @@
  * @{ @ingroup vti
  *
  * The standing wants of trap connections: what charon installed, read
- * level-triggered, and only the differences to the last reading told to
- * the manager.
+ * level-triggered, and only the differences to the last reading handed
+ * back.
  */
 
 #ifndef VTI_TRAPS_H_
 #define VTI_TRAPS_H_
 
-#include "vti_manager.h"
+#include "vti_tunnel.h"
 
 typedef struct vti_traps_t vti_traps_t;
 
@@ -25,17 +25,23 @@ typedef struct vti_traps_t vti_traps_t;
 struct vti_traps_t {
 
 	/**
-	 * Read the traps of a source; tell the manager of new ones (or log
-	 * once why one gets no interface) and of those gone.
+	 * Read the traps of a source; hand back the new ones (or log once why
+	 * one gets no interface) and those gone.
 	 *
 	 * @param source	charon's traps
-	 * @param manager	the manager
+	 * @param up		called with a new trap: child_id is the unique id of
+	 *					its CHILD_SA, ike_id 0, endpoints of the connection's
+	 *					addresses, esp the worst of its ESP proposals
+	 * @param down		called with the connection and id of a trap gone
+	 * @param data		first argument of up and down
 	 */
 	void (*read)(vti_traps_t *this, vti_source_t *source,
-				 vti_manager_t *manager);
+				 void (*up)(void *data, const vti_tunnel_t *tunnel),
+				 void (*down)(void *data, const char *conn, uint32_t trap_id),
+				 void *data);
 
 	/**
-	 * Destroy, telling the manager nothing.
+	 * Destroy, handing back nothing.
 	 */
 	void (*destroy)(vti_traps_t *this);
 };

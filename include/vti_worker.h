@@ -31,7 +31,8 @@ struct vti_worker_t {
 	void (*resync)(vti_worker_t *this);
 
 	/**
-	 * Wait until nothing is queued and no resync is due or running.
+	 * Wait until nothing is queued and no resync is due or running; for
+	 * the unit tests and bench/ only (tests/unit/manager_probe.c).
 	 *
 	 * @param timeout_ms	longest wait
 	 * @return			FALSE if the worker was still busy then

@@ -14,6 +14,7 @@
 
 #include <daemon.h>
 #include <collections/linked_list.h>
+#include <threading/mutex.h>
 
 /** Seconds an interface waits for the CHILD_SAs of a break-before-make
  * reauthentication we started */
@@ -45,6 +46,12 @@ struct private_vti_listener_t {
 	 * The traps and start configs charon has, for the manager's readings.
 	 */
 	vti_trapsrc_t *trapsrc;
+
+	/** the last update a CHILD_SA gave, which its IKE_SA's others repeat */
+	vti_tunnel_t updated;
+
+	/** protects updated */
+	mutex_t *mutex;
 };
 
 /**
@@ -296,6 +303,24 @@ METHOD(listener_t, ike_update, bool,
 	return TRUE;
 }
 
+/**
+ * Whether the update of a CHILD_SA repeats the last one a CHILD_SA gave:
+ * update_hosts() updates the CHILD_SAs one after the other, each with the
+ * IKE_SA's endpoints and NAT state, and the first tells the manager.
+ */
+static bool repeated(private_vti_listener_t *this, const vti_tunnel_t *tunnel)
+{
+	vti_tunnel_t last;
+
+	this->mutex->lock(this->mutex);
+	last = this->updated;
+	this->updated = *tunnel;
+	this->mutex->unlock(this->mutex);
+	return last.ike_id == tunnel->ike_id && last.family == tunnel->family &&
+		   last.natt == tunnel->natt && memeq(last.local, tunnel->local, 16) &&
+		   memeq(last.remote, tunnel->remote, 16);
+}
+
 METHOD(listener_t, child_state_change, bool,
 	private_vti_listener_t *this, ike_sa_t *ike_sa, child_sa_t *child_sa,
 	child_sa_state_t state)
@@ -308,7 +333,7 @@ METHOD(listener_t, child_state_change, bool,
 	 * the CHILD_SAs alone: ike_mobike.c process_i()) */
 	if (state == CHILD_INSTALLED &&
 		child_sa->get_state(child_sa) == CHILD_UPDATING &&
-		tunnel_of(ike_sa, child_sa, &tunnel))
+		tunnel_of(ike_sa, child_sa, &tunnel) && !repeated(this, &tunnel))
 	{
 		this->manager->ike_update(this->manager, tunnel.ike_id, tunnel.family,
 								  tunnel.local, tunnel.remote, tunnel.natt);
@@ -425,6 +450,7 @@ METHOD(vti_listener_t, destroy, void,
 	this->manager->set_source(this->manager, NULL);
 	this->manager->destroy(this->manager);
 	this->trapsrc->destroy(this->trapsrc);
+	this->mutex->destroy(this->mutex);
 	free(this);
 }
 
@@ -449,6 +475,7 @@ vti_listener_t *vti_listener_create(vti_manager_t *manager)
 			.destroy = _destroy,
 		},
 		.manager = manager,
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
 		.source = {
 			.create_enumerator = create_tunnel_enumerator,
 			.create_trap_enumerator = create_trap_enumerator,

@@ -45,11 +45,8 @@ struct private_vti_manager_t {
 	/** the CHILD_SAs holding interfaces */
 	vti_holders_t *holders;
 
-	/**
-	 * the standing wants of trap connections, by the unique id of the
-	 * trap's CHILD_SA (never installed, never on the bus: charon's
-	 * CHILD_SAs are never among them), IKE_SA 0
-	 */
+	/** the standing wants of trap connections, by the unique id of the
+	 * trap's CHILD_SA (never installed nor on the bus), IKE_SA 0 */
 	vti_holders_t *traps;
 
 	/** the traps charon had at the last reading (the worker's alone) */
@@ -81,15 +78,6 @@ struct private_vti_manager_t {
 static void *freed_mark(private_vti_manager_t *this)
 {
 	return (void*)((uintptr_t)this->table.freed + 1);
-}
-
-/**
- * Remember a CHILD_SA declined an interface, with the lock held.
- */
-static void decline(private_vti_manager_t *this, uint32_t child_id)
-{
-	this->declined->put(this->declined, vti_id_key(child_id),
-						freed_mark(this));
 }
 
 /**
@@ -149,7 +137,8 @@ METHOD(vti_manager_t, child_up, void,
 	{
 		if (!up(this, this->holders, tunnel))
 		{
-			decline(this, tunnel->child_id);
+			this->declined->put(this->declined, vti_id_key(tunnel->child_id),
+								freed_mark(this));
 		}
 		holder = this->holders->get(this->holders, tunnel->child_id);
 		vti_claims_end_graces(&this->table, tunnel, holder);
@@ -176,12 +165,9 @@ static void holder_release(private_vti_manager_t *this, vti_holders_t *index,
 	index->remove(index, holder);
 	for (i = 0; i < holder->count; i++)
 	{
-		if (vti_claims_delete_when_unheld(holder, &holder->claims[i]))
-		{
-			vti_claims_withdraw(&this->table, &holder->claims[i], 0, why);
-			continue;
-		}
-		vti_claims_withdraw(&this->table, &holder->claims[i], grace, why);
+		vti_claims_withdraw(&this->table, &holder->claims[i],
+				vti_claims_delete_when_unheld(holder, &holder->claims[i]) ?
+				0 : grace, why);
 	}
 	free(holder);
 }
@@ -204,42 +190,46 @@ METHOD(vti_manager_t, child_down, void,
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, trap_up, void,
-	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+/**
+ * A new trap or start connection (each id comes once; a start connection
+ * only with down_action = down): its interface awaits its first CHILD_SA.
+ */
+static void trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
 	vti_conn_cfg_t cfg = {};
 	vti_holder_t *holder;
 	vti_tunnel_t trap = *tunnel;
 
 	this->table.mutex->lock(this->table.mutex);
-	if (!this->traps->get(this->traps, tunnel->child_id))
+	this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
+	trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
+	if (tunnel->start && cfg.down_action != VTI_DOWN_SET_DOWN)
 	{
-		this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
-		trap.standby = cfg.on_demand == VTI_ON_DEMAND_DOWN;
-		if (tunnel->start && cfg.down_action != VTI_DOWN_SET_DOWN)
-		{
-			DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
-				 "(start_action = start, down_action = delete)", tunnel->conn);
-		}
-		else if (cfg.on_demand == VTI_ON_DEMAND_NO)
-		{
-			DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
-				 "(on_demand = no)", tunnel->conn);
-		}
-		else if (up(this, this->traps, &trap))
-		{
-			holder = this->traps->get(this->traps, tunnel->child_id);
-			DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
-				 "CHILD_SA%s", tunnel->conn, tunnel->start ? "loaded to start"
-				 : "trapped", holder->claims[0].iface->name,
-				 trap.standby ? ", down" : "");
-		}
+		DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
+			 "(start_action = start, down_action = delete)", tunnel->conn);
+	}
+	else if (cfg.on_demand == VTI_ON_DEMAND_NO)
+	{
+		DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
+			 "(on_demand = no)", tunnel->conn);
+	}
+	else if (up(this, this->traps, &trap))
+	{
+		holder = this->traps->get(this->traps, tunnel->child_id);
+		DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
+			 "CHILD_SA%s", tunnel->conn, tunnel->start ? "loaded to start"
+			 : "trapped", holder->claims[0].iface->name,
+			 trap.standby ? ", down" : "");
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
 
-METHOD(vti_manager_t, trap_down, void,
-	private_vti_manager_t *this, const char *conn, uint32_t trap_id)
+/**
+ * A trap or start connection gone (unloaded, no longer trap): its claims go
+ * with no grace.
+ */
+static void trap_down(private_vti_manager_t *this, const char *conn,
+					  uint32_t trap_id)
 {
 	vti_holder_t *holder;
 	int i;
@@ -258,19 +248,6 @@ METHOD(vti_manager_t, trap_down, void,
 					   "its connection was unloaded" :
 					   "its connection is no longer trapped");
 	}
-	this->table.mutex->unlock(this->table.mutex);
-}
-
-/*
- * Described in tests/unit/manager_probe.h
- */
-void vti_manager_expire_graces(vti_manager_t *manager, bool all)
-{
-	private_vti_manager_t *this = (private_vti_manager_t*)manager;
-
-	this->table.mutex->lock(this->table.mutex);
-	vti_table_expire_graces(&this->table, all ? TIME_32_BIT_SIGNED_MAX :
-							time_monotonic(NULL));
 	this->table.mutex->unlock(this->table.mutex);
 }
 
@@ -426,7 +403,7 @@ static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 			}
 			else
 			{
-				decline(this, tunnel->child_id);
+				this->declined->put(this->declined, key, freed_mark(this));
 			}
 			continue;
 		}
@@ -464,8 +441,7 @@ static void log_sizes(private_vti_manager_t *this, vti_live_t *live)
 	DBG2(DBG_CHD, "vti: resync: charon has %u CHILD_SAs for interfaces, the "
 		 "table %u holders (%u retired, %u IKE_SAs), %u interfaces, %u "
 		 "declined", live->tunnels->get_count(live->tunnels), holders,
-		 retired, ikes,
-		 this->table.ifaces->get_count(this->table.ifaces),
+		 retired, ikes, this->table.ifaces->get_count(this->table.ifaces),
 		 this->declined->get_count(this->declined));
 }
 
@@ -474,17 +450,18 @@ static void log_sizes(private_vti_manager_t *this, vti_live_t *live)
  */
 static void reconcile(private_vti_manager_t *this)
 {
+	vti_source_t *source;
 	vti_live_t *live;
 
 	this->table.mutex->lock(this->table.mutex);
-	if (!this->source || this->stopping)
+	source = this->stopping ? NULL : this->source;
+	live = this->reading = source ? vti_live_create() : NULL;
+	this->table.mutex->unlock(this->table.mutex);
+	if (!live)
 	{
-		this->table.mutex->unlock(this->table.mutex);
 		return;
 	}
-	live = this->reading = vti_live_create();
-	this->table.mutex->unlock(this->table.mutex);
-	vti_live_read(live, this->source);
+	vti_live_read(live, source);
 	this->table.mutex->lock(this->table.mutex);
 	if (!this->stopping)
 	{
@@ -509,7 +486,8 @@ static void read_traps(private_vti_manager_t *this)
 	this->table.mutex->unlock(this->table.mutex);
 	if (source)
 	{
-		this->reading_traps->read(this->reading_traps, source, &this->public);
+		this->reading_traps->read(this->reading_traps, source, (void*)trap_up,
+								  (void*)trap_down, this);
 	}
 }
 
@@ -530,25 +508,12 @@ METHOD(vti_manager_t, set_source, void,
 /*
  * Described in tests/unit/manager_probe.h
  */
-bool vti_manager_flush(vti_manager_t *manager, u_int timeout_ms)
+vti_table_t *vti_manager_probe(vti_manager_t *manager, vti_worker_t **worker)
 {
 	private_vti_manager_t *this = (private_vti_manager_t*)manager;
 
-	return this->worker->flush(this->worker, timeout_ms);
-}
-
-/*
- * Described in tests/unit/manager_probe.h
- */
-int vti_manager_count(vti_manager_t *manager)
-{
-	private_vti_manager_t *this = (private_vti_manager_t*)manager;
-	int n;
-
-	this->table.mutex->lock(this->table.mutex);
-	n = this->table.ifaces->get_count(this->table.ifaces);
-	this->table.mutex->unlock(this->table.mutex);
-	return n;
+	*worker = this->worker;
+	return &this->table;
 }
 
 /**
@@ -620,8 +585,6 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.child_up = _child_up,
 			.child_down = _child_down,
 			.child_rekey = _child_rekey,
-			.trap_up = _trap_up,
-			.trap_down = _trap_down,
 			.ike_rekey = _ike_rekey,
 			.ike_update = _ike_update,
 			.reload = _reload,

@@ -149,12 +149,16 @@ static vti_nlreply_t end_of(const struct nlmsghdr *nlh, int *error,
 	return VTI_NLREPLY_ERROR;
 }
 
+/*
+ * Described in header
+ */
 vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, uint32_t portid,
 							  const void *buf, size_t len, mnl_cb_t cb,
 							  void *data, int *error, char *msg,
 							  size_t msg_len)
 {
 	const struct nlmsghdr *nlh;
+	int ret;
 
 	*error = 0;
 	if (msg_len)
@@ -164,8 +168,7 @@ vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, uint32_t portid,
 	while (len)
 	{
 		nlh = buf;
-		/* the kernel sends whole messages: anything else is broken, and
-		 * waiting for the rest would wait for ever */
+		/* the kernel sends whole messages: waiting for more would hang */
 		if (len < sizeof(*nlh) || nlh->nlmsg_len < sizeof(*nlh) ||
 			nlh->nlmsg_len > len)
 		{
@@ -182,8 +185,7 @@ vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, uint32_t portid,
 		}
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		{
-			/* the links changed while the kernel was dumping them: what
-			 * this dump says may be inconsistent */
+			/* the links changed during the dump: it may be inconsistent */
 			return VTI_NLREPLY_INTR;
 		}
 		if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
@@ -196,18 +198,14 @@ vti_nlreply_t vti_nlmsg_reply(const struct nlmsghdr *req, uint32_t portid,
 			continue;
 		}
 		errno = 0;
-		switch (cb(nlh, data))
+		ret = cb(nlh, data);
+		if (ret == MNL_CB_ERROR)
 		{
-			case MNL_CB_ERROR:
-				*error = errno ? -errno : -EIO;
-				return VTI_NLREPLY_ERROR;
-			case MNL_CB_STOP:
-				return VTI_NLREPLY_DONE;
-			default:
-				break;
+			*error = errno ? -errno : -EIO;
+			return VTI_NLREPLY_ERROR;
 		}
-		if (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
-			!(req->nlmsg_flags & NLM_F_ACK))
+		if (ret == MNL_CB_STOP || (!(nlh->nlmsg_flags & NLM_F_MULTI) &&
+								   !(req->nlmsg_flags & NLM_F_ACK)))
 		{
 			return VTI_NLREPLY_DONE;
 		}

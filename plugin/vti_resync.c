@@ -176,16 +176,14 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 			DBG1(DBG_CHD, "vti: %s: %s was deleted in namespace %s by hand%s",
 				 iface->conn, iface->name, vti_iface_netns_str(iface->netns),
 				 array_count(iface->claims) ? ", making it again" : "");
-			if (array_count(iface->claims))
-			{
-				vti_table_dirty(table, iface, "");
-			}
-			return iface;
 		}
-		DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours%s",
-			 iface->conn, iface->name, event->deleted ?
-			 "moved out of its namespace" : "renamed",
-			 array_count(iface->claims) ? ", making another" : "");
+		else
+		{
+			DBG1(DBG_CHD, "vti: %s: %s was %s by hand, it is no longer ours%s",
+				 iface->conn, iface->name, event->deleted ?
+				 "moved out of its namespace" : "renamed",
+				 array_count(iface->claims) ? ", making another" : "");
+		}
 		if (!event->deleted)
 		{
 			disown(table, event->netns, event->link.ifindex);
@@ -194,9 +192,8 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 		{
 			vti_table_dirty(table, iface, "");
 		}
-		return iface;
 	}
-	if (vti_resync_compare(iface, &event->link, "by hand"))
+	else if (vti_resync_compare(iface, &event->link, "by hand"))
 	{
 		vti_table_dirty(table, iface, "");
 	}
@@ -329,6 +326,9 @@ static linked_list_t *namespaces(vti_table_t *table)
 	return list;
 }
 
+/**
+ * Implements vti_found_cb_t: a link of the namespace into links.
+ */
 static void collect_link(hashtable_t *links, const vti_link_info_t *link)
 {
 	vti_link_info_t *copy;
@@ -336,14 +336,6 @@ static void collect_link(hashtable_t *links, const vti_link_info_t *link)
 	INIT(copy);
 	*copy = *link;
 	free(links->put(links, vti_id_key(copy->ifindex), copy));
-}
-
-/**
- * The link of ifindex in links, taken out of it; NULL if none.
- */
-static vti_link_info_t *take_link(hashtable_t *links, int ifindex)
-{
-	return links->remove(links, vti_id_key(ifindex));
 }
 
 /**
@@ -368,13 +360,14 @@ static void compare_known(vti_table_t *table, const char *netns,
 		{
 			continue;
 		}
+		link = iface->ifindex ? links->remove(links,
+									vti_id_key(iface->ifindex)) : NULL;
 		if (iface->queued)
 		{
 			/* the worker will see to it: its link is no left-over */
-			free(iface->ifindex ? take_link(links, iface->ifindex) : NULL);
+			free(link);
 			continue;
 		}
-		link = iface->ifindex ? take_link(links, iface->ifindex) : NULL;
 		if (iface->ifindex && (!link || !streq(link->name, iface->name)))
 		{
 			DBG1(DBG_CHD, "vti: %s: %s is %s in namespace %s", iface->conn,

@@ -5,7 +5,7 @@
 
 /*
  * Charon fires no event when it installs or removes a trap: the worker
- * reads them periodically, and the manager hears only what changed since
+ * reads them periodically, and hands the manager only what changed since
  * the last reading. A trap is described (its addresses resolved) once,
  * when its id first appears; charon gives a reinstalled trap a new id.
  */
@@ -38,7 +38,7 @@ struct private_vti_traps_t {
 struct entry_t {
 	/** its connection */
 	char *conn;
-	/** the manager was told of it (not refused) */
+	/** it was handed back (not refused) */
 	bool told;
 	/** number of the last reading that saw it */
 	u_int seen;
@@ -46,9 +46,10 @@ struct entry_t {
 
 /**
  * Take in a trap of this reading.
+ *
+ * @return			TRUE for a new one that wants an interface
  */
-static void take(private_vti_traps_t *this, vti_trap_t *trap,
-				 vti_manager_t *manager)
+static bool take(private_vti_traps_t *this, vti_trap_t *trap)
 {
 	entry_t *entry;
 
@@ -59,7 +60,7 @@ static void take(private_vti_traps_t *this, vti_trap_t *trap,
 		{
 			entry->seen = this->reading;
 		}
-		return;
+		return FALSE;
 	}
 	INIT(entry,
 		.conn = strdup(trap->conn),
@@ -72,19 +73,19 @@ static void take(private_vti_traps_t *this, vti_trap_t *trap,
 		/* with down_action = delete it would get none anyway: less loud */
 		DBG2(DBG_CFG, "vti: %s: no interface before its first CHILD_SA: %s",
 			 trap->conn, trap->refused);
-		return;
 	}
-	if (trap->refused)
+	else if (trap->refused)
 	{
 		DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA: %s",
 			 trap->conn, trap->refused);
-		return;
 	}
-	manager->trap_up(manager, &trap->tunnel);
+	return entry->told;
 }
 
 METHOD(vti_traps_t, read_, void,
-	private_vti_traps_t *this, vti_source_t *source, vti_manager_t *manager)
+	private_vti_traps_t *this, vti_source_t *source,
+	void (*up)(void *data, const vti_tunnel_t *tunnel),
+	void (*down)(void *data, const char *conn, uint32_t trap_id), void *data)
 {
 	enumerator_t *enumerator;
 	vti_trap_t *trap;
@@ -95,7 +96,10 @@ METHOD(vti_traps_t, read_, void,
 	enumerator = source->create_trap_enumerator(source, this->known);
 	while (enumerator->enumerate(enumerator, &trap))
 	{
-		take(this, trap, manager);
+		if (take(this, trap))
+		{
+			up(data, &trap->tunnel);
+		}
 	}
 	enumerator->destroy(enumerator);
 	enumerator = this->known->create_enumerator(this->known);
@@ -107,7 +111,7 @@ METHOD(vti_traps_t, read_, void,
 		}
 		if (entry->told)
 		{
-			manager->trap_down(manager, entry->conn, (uintptr_t)key);
+			down(data, entry->conn, (uintptr_t)key);
 		}
 		this->known->remove_at(this->known, enumerator);
 		free(entry->conn);

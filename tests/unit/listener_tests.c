@@ -531,6 +531,46 @@ START_TEST(test_ike_update_families_differ)
 }
 END_TEST
 
+/**
+ * One CHILD_SA's update as child_sa.c update() makes it: the bus raises
+ * child_state_change before each state is stored.
+ */
+static void child_update(fake_child_sa_t *c)
+{
+	ck_assert(L->child_state_change(L, &ike.public, &c->public,
+									CHILD_UPDATING));
+	c->state = CHILD_UPDATING;
+	ck_assert(L->child_state_change(L, &ike.public, &c->public,
+									CHILD_INSTALLED));
+	c->state = CHILD_INSTALLED;
+}
+
+/*
+ * ike_sa.c update_hosts() updates the IKE_SA's CHILD_SAs one after the
+ * other, each with the IKE_SA's endpoints and NAT state: the manager hears
+ * the update once for the IKE_SA, not once per CHILD_SA; a later update
+ * with other endpoints or NAT state is heard again.
+ */
+START_TEST(test_children_update_once)
+{
+	fake_child_sa_t child3;
+
+	fake_child_init(&child3, 8, 42, 0, &child_cfg, &proposal);
+	/* MOBIKE's initiator after NAT-D: the CHILD_SAs go into UDP alone */
+	ike.conditions = COND_NAT_HERE | COND_NAT_ANY;
+	child_update(&child);
+	child_update(&child2);
+	child_update(&child3);
+	ck_assert_str_eq(calls, "ike_update(ike=3 v4 192.0.2.1 192.0.2.2 natt)\n");
+	ike.conditions = 0;
+	child_update(&child);
+	child_update(&child2);
+	child_update(&child3);
+	ck_assert_str_eq(calls, "ike_update(ike=3 v4 192.0.2.1 192.0.2.2 natt)\n"
+					 "ike_update(ike=3 v4 192.0.2.1 192.0.2.2)\n");
+}
+END_TEST
+
 START_TEST(test_remote_any_fixed_mark)
 {
 	ike_cfg.other_addr = "%any";
@@ -620,6 +660,7 @@ Suite *listener_suite_create(void)
 	tcase_add_test(tc, test_ike_rekey);
 	tcase_add_test(tc, test_ike_update);
 	tcase_add_test(tc, test_ike_update_families_differ);
+	tcase_add_test(tc, test_children_update_once);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("remote_any");

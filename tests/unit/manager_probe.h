@@ -9,13 +9,24 @@
  *
  * What the unit tests and the benchmark ask the manager besides the bus
  * events, kept out of its interface: no part of the plugin calls these.
- * They are defined in plugin/vti_manager.c.
+ * vti_manager_probe() is defined in plugin/vti_manager.c, the others in
+ * tests/unit/manager_probe.c.
  */
 
 #ifndef MANAGER_PROBE_H_
 #define MANAGER_PROBE_H_
 
 #include "vti_manager.h"
+#include "vti_worker.h"
+
+/**
+ * The table and the worker of a manager.
+ *
+ * @param manager		the manager
+ * @param worker		receives its worker
+ * @return				its table
+ */
+vti_table_t *vti_manager_probe(vti_manager_t *manager, vti_worker_t **worker);
 
 /**
  * Wait until the kernel worker has applied what was recorded so far.
