@@ -168,6 +168,34 @@ START_TEST(test_trap_refused_until_route)
 }
 END_TEST
 
+/*
+ * 3. A trap reinstalled under a new id with a reading in between: charon
+ *    replaces a routed CHILD_SA's trap by a new entry whose child_sa is
+ *    NULL while install_trap() installs its policies (trap_manager.c
+ *    install(): "updating already routed CHILD_SA", the old entry removed
+ *    first; trap_filter() skips entries being installed), e.g. dpd_action
+ *    or close_action = trap on a trap connection (ike_sa.c, child_delete.c)
+ *    or vici's uninstall then install of a changed one. A reading in that
+ *    window sees no trap: trap_down() withdraws with no grace and vti6 is
+ *    removed, the next reading makes it again (another ifindex, the routes
+ *    on it lost). Expected: as test_trap_reinstalled, vti6 kept (the trap
+ *    of the same connection back within a reading or two).
+ */
+START_TEST(test_trap_reinstalled_reading_between)
+{
+	vti_tunnel_t t = V6(0, 0);
+
+	trap_set(source, TRAP, "V3-2", &t, NULL);
+	traps_settle(source);
+	fake_backend_clear(fake);
+	trap_set(source, TRAP, NULL, NULL, NULL);
+	traps_settle(source);
+	trap_set(source, TRAP + 1, "V3-2", &t, NULL);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, "");
+}
+END_TEST
+
 Suite *review3_suite_create()
 {
 	Suite *s;
@@ -190,6 +218,7 @@ Suite *review3_suite_create()
 		tc = tcase_create("review3 trap findings");
 		tcase_add_checked_fixture(tc, setup_trap, teardown);
 		tcase_add_test(tc, test_trap_refused_until_route);
+		tcase_add_test(tc, test_trap_reinstalled_reading_between);
 		suite_add_tcase(s, tc);
 	}
 	return s;
