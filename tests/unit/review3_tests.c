@@ -196,6 +196,40 @@ START_TEST(test_trap_reinstalled_reading_between)
 }
 END_TEST
 
+/*
+ * 4. A trap refused by the settings (on_demand = no, or the connection
+ *    disabled), then the settings reloaded to give it one (swanctl
+ *    --reload-settings): manager.c reload() forgets the declined CHILD_SAs
+ *    so that the next resync decides them again, but a trap is decided
+ *    once, when its id first appears (traps.c take() keeps it as told, the
+ *    manager has no holder for it): the trap connection, whose traffic
+ *    reaches its policies only through the interface, stays without one
+ *    until it is loaded again. Expected: as a declined CHILD_SA, the trap
+ *    gets its interface after the reload.
+ */
+START_TEST(test_trap_on_demand_enabled_by_reload)
+{
+	vti_tunnel_t t = V6(0, 0);
+	settings_t *settings;
+
+	manager->set_source(manager, NULL);
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"addresses = 2001:db8:ff::6/127\n connections { V3-2 {\n"
+					"on_demand = no } } } } }");
+	manager->set_source(manager, &source->public);
+	trap_set(source, TRAP, "V3-2", &t, NULL);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, "");
+	settings = settings_create_string(PRIVATE);
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	SETTLE(manager);
+	traps_settle(source);
+	traps_settle(source);
+	ck_assert_str_eq(fake->calls, CREATED_VTI6);
+}
+END_TEST
+
 Suite *review3_suite_create()
 {
 	Suite *s;
@@ -219,6 +253,7 @@ Suite *review3_suite_create()
 		tcase_add_checked_fixture(tc, setup_trap, teardown);
 		tcase_add_test(tc, test_trap_refused_until_route);
 		tcase_add_test(tc, test_trap_reinstalled_reading_between);
+		tcase_add_test(tc, test_trap_on_demand_enabled_by_reload);
 		suite_add_tcase(s, tc);
 	}
 	return s;
