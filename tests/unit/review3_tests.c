@@ -230,6 +230,39 @@ START_TEST(test_trap_on_demand_enabled_by_reload)
 }
 END_TEST
 
+/*
+ * 5. Two trap connections with the same mark (V3-2 and V3-9, both mark 6,
+ *    other peers): both want vti6. V3-2's trap takes it; V3-9's is refused
+ *    ("vti6 ... is already used by connection V3-2 ...: the CHILD_SA gets
+ *    no interface", said of a trap that has no CHILD_SA). V3-2 is
+ *    unloaded and vti6 removed: a declined CHILD_SA would be decided again
+ *    at the next resync once a link is freed (manager.c freed_mark()), the
+ *    declined trap never is (told, no holder): V3-9 stays without an
+ *    interface, its traffic never reaching its trap, until it is loaded
+ *    again. Expected: V3-9's trap gets vti6 after V3-2's is gone.
+ */
+START_TEST(test_trap_declined_name_freed)
+{
+	vti_tunnel_t t = V6(0, 0), u;
+
+	u = tunnel("V3-9", 0, 0, 6, "2001:db8:1::1", "2001:db8:4::2");
+	trap_set(source, TRAP, "V3-2", &t, NULL);
+	traps_settle(source);
+	trap_set(source, TRAP + 1, "V3-9", &u, NULL);
+	traps_settle(source);
+	ck_assert(strstr(test_log, "vti: V3-9: vti6 in namespace private is "
+					 "already used by connection V3-2"));
+	trap_set(source, TRAP, NULL, NULL, NULL);
+	traps_settle(source);
+	ck_assert_int_eq(vti_manager_count(manager), 0);
+	manager->resync(manager);
+	SETTLE(manager);
+	traps_settle(source);
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+	ck_assert_int_eq(vti_manager_count(manager), 1);
+}
+END_TEST
+
 Suite *review3_suite_create()
 {
 	Suite *s;
@@ -254,6 +287,7 @@ Suite *review3_suite_create()
 		tcase_add_test(tc, test_trap_refused_until_route);
 		tcase_add_test(tc, test_trap_reinstalled_reading_between);
 		tcase_add_test(tc, test_trap_on_demand_enabled_by_reload);
+		tcase_add_test(tc, test_trap_declined_name_freed);
 		suite_add_tcase(s, tc);
 	}
 	return s;
