@@ -354,6 +354,38 @@ START_TEST(test_start_others_skipped)
 }
 END_TEST
 
+/*
+ * Review 3 (VTI_REVIEW=1 until fixed): a start connection loaded again
+ * unchanged (swanctl --load-all, as any reload does). vici_config.c
+ * merge_config() finds the peer config equal ("updated vici connection")
+ * and replace_children() -> peer_cfg.c replace_child_cfgs() puts the NEW,
+ * equal child_cfg_t objects in place of the old ones (the old are
+ * destroyed) and runs no start action for them: charon's CHILD_SA stays,
+ * nothing is initiated. start_id() keys by the object's address, so the
+ * reading reports a new start id and the old one gone: the manager logs
+ * "loaded to start" and "its connection was unloaded" of a connection
+ * never unloaded, and trap_down() sets down_action = delete on its
+ * interface (review3_tests.c test_start_replaced_kept_at_stop: removed at
+ * charon's stop instead of kept down). Expected: an equal config of the
+ * same connection and name keeps its id and is not described again.
+ */
+START_TEST(test_start_reloaded_unchanged)
+{
+	fake_child_cfg_t again;
+
+	load(ACTION_START);
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert_int_eq(read_trap.id, VTI_START_ID);
+	known->put(known, vti_id_key(VTI_START_ID), &peer);
+	/* the equal object of the reload, in the same peer config */
+	again = child_cfg;
+	peer.children[0] = &again.public;
+	ck_assert_int_eq(read_traps(), 1);
+	ck_assert_int_eq(read_trap.id, VTI_START_ID);
+	ck_assert(!read_trap.described);
+}
+END_TEST
+
 Suite *trapsrc_suite_create(void)
 {
 	Suite *s = suite_create("trapsrc");
@@ -373,5 +405,13 @@ Suite *trapsrc_suite_create(void)
 	tcase_add_test(tc, test_start_peer_if_id);
 	tcase_add_test(tc, test_start_others_skipped);
 	suite_add_tcase(s, tc);
+
+	if (getenv("VTI_REVIEW"))
+	{
+		tc = tcase_create("review3 start identity");
+		tcase_add_checked_fixture(tc, setup, teardown);
+		tcase_add_test(tc, test_start_reloaded_unchanged);
+		suite_add_tcase(s, tc);
+	}
 	return s;
 }
