@@ -90,4 +90,14 @@ void vti_claims_end_graces(vti_table_t *table, const vti_tunnel_t *tunnel,
  */
 bool vti_claims_delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim);
 
+/**
+ * Whether another standing want (a trap's, a start connection's) than
+ * want_id claims an interface.
+ *
+ * @param iface		the interface
+ * @param want_id	the want's id
+ * @return			TRUE if another one claims it
+ */
+bool vti_claims_other_want(vti_iface_t *iface, uint32_t want_id);
+
 #endif /** VTI_CLAIMS_H_ @}*/

@@ -278,3 +278,22 @@ bool vti_claims_delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim)
 	}
 	return FALSE;
 }
+
+/*
+ * Described in header
+ */
+bool vti_claims_other_want(vti_iface_t *iface, uint32_t want_id)
+{
+	vti_claim_t *claim;
+	int i;
+
+	for (i = 0; i < array_count(iface->claims); i++)
+	{
+		array_get(iface->claims, i, &claim);
+		if (!claim->ike_id && claim->child_id != want_id)
+		{
+			return TRUE;
+		}
+	}
+	return FALSE;
+}

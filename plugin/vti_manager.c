@@ -239,10 +239,14 @@ static void trap_down(private_vti_manager_t *this, const char *conn,
 	if (holder)
 	{
 		/* an unloaded start connection's CHILD_SAs do not come back:
-		 * down_action = down keeps nothing for them */
+		 * down_action = down keeps nothing for them (unless it was loaded
+		 * again, changed: its new want holds the interface) */
 		for (i = 0; holder->tunnel.start && i < holder->count; i++)
 		{
-			holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+			if (!vti_claims_other_want(holder->claims[i].iface, trap_id))
+			{
+				holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+			}
 		}
 		holder_release(this, this->traps, holder, 0, holder->tunnel.start ?
 					   "its connection was unloaded" :

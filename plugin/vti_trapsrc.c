@@ -27,7 +27,7 @@ struct private_vti_trapsrc_t {
 	/** Public interface */
 	vti_trapsrc_t public;
 
-	/** start_t by its child_cfg_t* */
+	/** start_t by the names of its peer and child configs (start_key_t) */
 	hashtable_t *starts;
 
 	/** the id the next start config gets */
@@ -38,20 +38,48 @@ struct private_vti_trapsrc_t {
 };
 
 /**
+ * What a start config is known by: its connection's and its own name.
+ */
+typedef struct {
+	/** name of the peer config */
+	char *peer;
+	/** name of the child config */
+	char *child;
+} start_key_t;
+
+/**
  * A start config loaded, with its id.
  */
 typedef struct {
-	/** the config, referenced: no other is allocated at its address */
+	/** its names, owned */
+	start_key_t key;
+	/** the config and its peer config, referenced: no other is allocated
+	 * at their addresses */
 	child_cfg_t *cfg;
+	peer_cfg_t *peer;
 	/** its id, VTI_START_ID and up */
 	uint32_t id;
 	/** number of the last reading that saw it */
 	u_int seen;
 } start_t;
 
+static u_int start_hash(const start_key_t *key)
+{
+	return chunk_hash_inc(chunk_from_str(key->child),
+						  chunk_hash(chunk_from_str(key->peer)));
+}
+
+static bool start_equals(const start_key_t *a, const start_key_t *b)
+{
+	return streq(a->peer, b->peer) && streq(a->child, b->child);
+}
+
 static void start_destroy(start_t *start)
 {
 	start->cfg->destroy(start->cfg);
+	start->peer->destroy(start->peer);
+	free(start->key.peer);
+	free(start->key.child);
 	free(start);
 }
 
@@ -279,20 +307,38 @@ static void read_traps(linked_list_t *list, hashtable_t *known)
 }
 
 /**
- * The id of a start config, kept while it is loaded.
+ * The id of a start config, kept while it is loaded, and while a reload
+ * replaces it with an equal one in the same peer config (vici replaces
+ * the child configs of a connection loaded again unchanged, and starts
+ * nothing): a changed one gets a new id and is described anew.
  */
-static uint32_t start_id(private_vti_trapsrc_t *this, child_cfg_t *cfg)
+static uint32_t start_id(private_vti_trapsrc_t *this, peer_cfg_t *peer,
+						 child_cfg_t *cfg)
 {
+	start_key_t key = { peer->get_name(peer), cfg->get_name(cfg) };
 	start_t *start;
 
-	start = this->starts->get(this->starts, cfg);
+	start = this->starts->get(this->starts, &key);
+	if (start && (start->peer != peer || !start->cfg->equals(start->cfg, cfg)))
+	{
+		this->starts->remove(this->starts, &key);
+		start_destroy(start);
+		start = NULL;
+	}
 	if (!start)
 	{
 		INIT(start,
+			.key = { strdup(key.peer), strdup(key.child) },
 			.cfg = cfg->get_ref(cfg),
+			.peer = peer->get_ref(peer),
 			.id = this->next_id++,
 		);
-		this->starts->put(this->starts, cfg, start);
+		this->starts->put(this->starts, &start->key, start);
+	}
+	else if (start->cfg != cfg)
+	{
+		start->cfg->destroy(start->cfg);
+		start->cfg = cfg->get_ref(cfg);
 	}
 	start->seen = this->reading;
 	return start->id;
@@ -325,7 +371,7 @@ static void read_starts_of(private_vti_trapsrc_t *this, peer_cfg_t *peer,
 			cfg->get_mode(cfg) == MODE_TUNNEL && keyed(&keys))
 		{
 			list->insert_last(list, trap_read(peer, cfg, &keys,
-							  start_id(this, cfg), known));
+							  start_id(this, peer, cfg), known));
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -415,7 +461,8 @@ vti_trapsrc_t *vti_trapsrc_create()
 			.create_enumerator = _create_enumerator,
 			.destroy = _destroy,
 		},
-		.starts = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
+		.starts = hashtable_create((hashtable_hash_t)start_hash,
+								   (hashtable_equals_t)start_equals,
 								   32),
 		.next_id = VTI_START_ID,
 	);

@@ -144,6 +144,20 @@ static child_cfg_t *child_cfg_get_ref(child_cfg_t *this)
 	return this;
 }
 
+static char *child_cfg_get_name(child_cfg_t *this)
+{
+	return "child";
+}
+
+static bool child_cfg_equals(child_cfg_t *this, child_cfg_t *other)
+{
+	fake_child_cfg_t *a = (fake_child_cfg_t*)this;
+	fake_child_cfg_t *b = (fake_child_cfg_t*)other;
+
+	return !memcmp(&a->mark_in, &b->mark_in, sizeof(*a) -
+				   offsetof(fake_child_cfg_t, mark_in));
+}
+
 void fake_child_cfg_init(fake_child_cfg_t *cfg)
 {
 	*cfg = (fake_child_cfg_t){
@@ -154,6 +168,8 @@ void fake_child_cfg_init(fake_child_cfg_t *cfg)
 			.get_start_action = child_cfg_get_start_action,
 			.get_mode = child_cfg_get_mode,
 			.get_ref = child_cfg_get_ref,
+			.get_name = child_cfg_get_name,
+			.equals = child_cfg_equals,
 			.destroy = (void*)nop_destroy,
 		},
 		.mode = MODE_TUNNEL,

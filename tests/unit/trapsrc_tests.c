@@ -355,7 +355,7 @@ START_TEST(test_start_others_skipped)
 END_TEST
 
 /*
- * Review 3 (VTI_REVIEW=1 until fixed): a start connection loaded again
+ * Review 3 (fixed: trapsrc.c start_id()): a start connection loaded again
  * unchanged (swanctl --load-all, as any reload does). vici_config.c
  * merge_config() finds the peer config equal ("updated vici connection")
  * and replace_children() -> peer_cfg.c replace_child_cfgs() puts the NEW,
@@ -371,7 +371,8 @@ END_TEST
  */
 START_TEST(test_start_reloaded_unchanged)
 {
-	fake_child_cfg_t again;
+	/* referenced by the source until the teardown */
+	static fake_child_cfg_t again;
 
 	load(ACTION_START);
 	ck_assert_int_eq(read_traps(), 1);
@@ -406,12 +407,9 @@ Suite *trapsrc_suite_create(void)
 	tcase_add_test(tc, test_start_others_skipped);
 	suite_add_tcase(s, tc);
 
-	if (getenv("VTI_REVIEW"))
-	{
-		tc = tcase_create("review3 start identity");
-		tcase_add_checked_fixture(tc, setup, teardown);
-		tcase_add_test(tc, test_start_reloaded_unchanged);
-		suite_add_tcase(s, tc);
-	}
+	tc = tcase_create("start identity (review 3)");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_start_reloaded_unchanged);
+	suite_add_tcase(s, tc);
 	return s;
 }
