@@ -26,9 +26,10 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void trap_up(void *data, const vti_tunnel_t *tunnel)
+static bool trap_up(void *data, const vti_tunnel_t *tunnel)
 {
 	told_up++;
+	return TRUE;
 }
 
 static void trap_down(void *data, const char *conn, uint32_t id)

@@ -26,19 +26,29 @@ struct vti_traps_t {
 
 	/**
 	 * Read the traps of a source; hand back the new ones (or log once why
-	 * one gets no interface) and those gone.
+	 * one gets no interface) and those gone (missed by two readings in a
+	 * row: charon reinstalls a trap under a new id, the old one removed
+	 * first).
 	 *
 	 * @param source	charon's traps
 	 * @param up		called with a new trap: child_id is the unique id of
 	 *					its CHILD_SA, ike_id 0, endpoints of the connection's
-	 *					addresses, esp the worst of its ESP proposals
+	 *					addresses, esp the worst of its ESP proposals;
+	 *					returns FALSE if it declines it an interface
 	 * @param down		called with the connection and id of a trap gone
+	 *					that up took
 	 * @param data		first argument of up and down
 	 */
 	void (*read)(vti_traps_t *this, vti_source_t *source,
-				 void (*up)(void *data, const vti_tunnel_t *tunnel),
+				 bool (*up)(void *data, const vti_tunnel_t *tunnel),
 				 void (*down)(void *data, const char *conn, uint32_t trap_id),
 				 void *data);
+
+	/**
+	 * Hand the traps up declined to it again at the next reading (its
+	 * settings were reloaded, a link was freed).
+	 */
+	void (*retry)(vti_traps_t *this);
 
 	/**
 	 * Destroy, handing back nothing.

@@ -52,6 +52,12 @@ struct private_vti_manager_t {
 	/** the traps charon had at the last reading (the worker's alone) */
 	vti_traps_t *reading_traps;
 
+	/** the settings were reloaded since the last reading of traps */
+	bool traps_retry;
+
+	/** the worker's count of freed links at the last reading of traps */
+	u_int traps_freed;
+
 	/** CHILD_SAs decided to get no interface, so that resyncs leave them */
 	hashtable_t *declined;
 
@@ -194,11 +200,12 @@ METHOD(vti_manager_t, child_down, void,
  * A new trap or start connection (each id comes once; a start connection
  * only with down_action = down): its interface awaits its first CHILD_SA.
  */
-static void trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
+static bool trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
 	vti_conn_cfg_t cfg = {};
 	vti_holder_t *holder;
 	vti_tunnel_t trap = *tunnel;
+	bool taken = FALSE;
 
 	this->table.mutex->lock(this->table.mutex);
 	this->table.config->lookup(this->table.config, tunnel->conn, &cfg);
@@ -213,7 +220,7 @@ static void trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 		DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
 			 "(on_demand = no)", tunnel->conn);
 	}
-	else if (up(this, this->traps, &trap))
+	else if ((taken = up(this, this->traps, &trap)))
 	{
 		holder = this->traps->get(this->traps, tunnel->child_id);
 		DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
@@ -222,6 +229,7 @@ static void trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 			 trap.standby ? ", down" : "");
 	}
 	this->table.mutex->unlock(this->table.mutex);
+	return taken;
 }
 
 /**
@@ -332,6 +340,7 @@ METHOD(vti_manager_t, reload, void,
 	this->declined->destroy(this->declined);
 	this->declined = hashtable_create(hashtable_hash_ptr,
 									  hashtable_equals_ptr, 8);
+	this->traps_retry = TRUE;
 	vti_resync_settings(&this->table);
 	this->table.mutex->unlock(this->table.mutex);
 	old->destroy(old);
@@ -484,10 +493,19 @@ static void reconcile(private_vti_manager_t *this)
 static void read_traps(private_vti_manager_t *this)
 {
 	vti_source_t *source;
+	bool retry;
 
 	this->table.mutex->lock(this->table.mutex);
 	source = this->stopping ? NULL : this->source;
+	/* declined traps may get one now, as declined CHILD_SAs */
+	retry = this->traps_retry || this->traps_freed != this->table.freed;
+	this->traps_retry = FALSE;
+	this->traps_freed = this->table.freed;
 	this->table.mutex->unlock(this->table.mutex);
+	if (retry)
+	{
+		this->reading_traps->retry(this->reading_traps);
+	}
 	if (source)
 	{
 		this->reading_traps->read(this->reading_traps, source, (void*)trap_up,

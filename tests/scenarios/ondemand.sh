@@ -76,8 +76,9 @@ check "$SCENARIO: vti6 up within 1 s of the load" \
 	wait_ms 1000 link_is_up priv1 vti6
 i1=$(ifindex priv1 vti6)
 echo "connections { }" | site_swanctl 1
-check "$SCENARIO: the unload removes it within 1 s" \
-	wait_ms 1000 link_removed priv1 vti6 "$i1"
+# two readings of 500 ms: a trap missed by one may be one charon reinstalls
+check "$SCENARIO: the unload removes it within 2 s" \
+	wait_ms 2000 link_removed priv1 vti6 "$i1"
 scenario_end
 
 # --- on_demand = down: there but down, up only while the SA is ---
@@ -157,8 +158,9 @@ check "$SCENARIO: set down once the SA is gone (down_action = down)" \
 	wait_for 10 link_is_down priv1 vti6
 check "$SCENARIO: ... the same link" link_has_ifindex priv1 vti6 "$i1"
 echo "connections { }" | site_swanctl 1
-check "$SCENARIO: the unload removes it within 1 s" \
-	wait_ms 1000 link_removed priv1 vti6 "$i1"
+# two readings of 500 ms: a trap missed by one may be one charon reinstalls
+check "$SCENARIO: the unload removes it within 2 s" \
+	wait_ms 2000 link_removed priv1 vti6 "$i1"
 scenario_end
 
 summary

@@ -221,6 +221,13 @@ static u_int readings(source_t *source)
 	return n;
 }
 
+void traps_read_once(source_t *source)
+{
+	u_int n = readings(source);
+
+	ck_assert(WAIT_FOR(readings(source) >= n + 1));
+}
+
 void traps_settle(source_t *source)
 {
 	u_int n = readings(source);

@@ -124,6 +124,12 @@ void trap_set(source_t *source, uint32_t id, const char *conn,
 			  const vti_tunnel_t *trap, const char *refused);
 
 /**
+ * Wait until the worker has begun one more reading of the traps of source
+ * (it has their list).
+ */
+void traps_read_once(source_t *source);
+
+/**
  * Wait until the worker has read the traps of source (set in the manager)
  * once more from start to end, and applied what that changed.
  */
