@@ -12,10 +12,12 @@
 # reason, and one line counting every check:
 #   all: N passed, M failed, K skipped
 #
-# --long adds the 2,000-event soak (its own guest, after the groups), the
-# mutants (their unit part beside the guest, after distcheck; their
-# integration part after the soak) and fuzzing of 300 s a target
-# (VTI_FUZZ_SECONDS, when not set), each a row of the table.
+# --long adds, after all of that (beside the guest they starved it: in a
+# run with 300 s fuzzing beside it the orders group took 617 s instead of
+# 125 and produced no rekey collision), the 2,000-event soak (a guest of
+# its own), fuzzing of 300 s a target (VTI_LONG_FUZZ_SECONDS), make
+# distcheck with every test and the mutants (their unit part, then those
+# an integration scenario tells), each a row of the table.
 #
 #   scripts/test.sh [--long] [GROUP...]   GROUPs: the integration groups to
 #                                  run (tests/integration.sh's; all by default)
@@ -25,8 +27,6 @@ cd "$top"
 if [ "${1:-}" = --long ]; then
 	shift
 	VTI_TEST_LONG=yes
-	VTI_FUZZ_SECONDS=${VTI_FUZZ_SECONDS:-300}
-	export VTI_TEST_LONG VTI_FUZZ_SECONDS
 fi
 
 # RECORDS: one line a group: GROUP PASSED FAILED SKIPPED SECONDS
@@ -114,32 +114,36 @@ make_check() {
 	fi
 }
 
-# run_fuzz: the fuzz targets, a PASS: or FAIL: line each, into fuzz.out
+# run_fuzz GROUP SECONDS: the fuzz targets for SECONDS each, a PASS: or
+# FAIL: line each, into GROUP.out
 run_fuzz() {
 	rf_start=$(date +%s)
-	tests/fuzz/run.sh "${VTI_FUZZ_SECONDS:-30}" > fuzz.out 2>&1
+	tests/fuzz/run.sh "$2" > "$1.out" 2>&1
 	rf_status=$?
-	count_lines fuzz fuzz.out "$rf_status" $(($(date +%s) - rf_start)) \
-		>> fuzz.out
+	count_lines "$1" "$1.out" "$rf_status" $(($(date +%s) - rf_start)) \
+		>> "$1.out"
 }
 
-# run_distcheck: the tarball builds and passes make check (distcheck.log);
-# without --long, the make check of the tarball leaves out the valgrind
-# and sanitizer runs, which the tree's make check ran beside the guest on
-# the same code (they only slow the guest there)
+# run_distcheck GROUP [all]: the tarball builds and passes make check
+# (GROUP.log); without all, the make check of the tarball leaves out the
+# valgrind and sanitizer runs, which the tree's make check ran beside the
+# guest on the same code (they only slow the guest there)
 run_distcheck() {
 	rd_start=$(date +%s)
+	rd_group=$1
 	set --
-	[ -n "${VTI_TEST_LONG:-}" ] || set -- TESTS='$(QUICK_TESTS)'
-	if make -s distcheck "$@" > distcheck.log 2>&1; then
-		echo "PASS: make distcheck" >> distcheck.log
+	[ "${2:-}" = all ] || set -- TESTS='$(QUICK_TESTS)'
+	if make -s distcheck "$@" > "$rd_group.log" 2>&1; then
+		echo "PASS: make distcheck" >> "$rd_group.log"
 		rd_f=0
 	else
-		echo "FAIL: make distcheck (distcheck.log)" >> distcheck.log
+		echo "FAIL: make distcheck ($rd_group.log)" >> "$rd_group.log"
 		rd_f=1
 	fi
 	rm -f strongswan-vti-*.tar.gz
-	record distcheck $((1 - rd_f)) "$rd_f" 0 $(($(date +%s) - rd_start))
+	record "$rd_group" $((1 - rd_f)) "$rd_f" 0 $(($(date +%s) - rd_start))
+	grep -q '^FAIL: make distcheck' "$rd_group.log" && tail -n 40 "$rd_group.log"
+	grep -E '^(PASS|FAIL): make distcheck' "$rd_group.log"
 }
 
 # run_mutants GROUP [OPTION]: tests/mutants.sh [OPTION] into GROUP.out, a
@@ -172,20 +176,19 @@ run_make_check() {
 	done
 }
 
-# host_side: make check's tests, the fuzzing, then make distcheck (with
-# --long, then the mutants' unit part), beside the guest (which, under
-# TCG, wants more than one core: this slows it); in a process group of its
-# own (setsid), stopped as one
+# host_side: make check's tests, the fuzzing, then make distcheck, beside
+# the guest (which, under TCG, wants more than one core: this slows it);
+# in a process group of its own (setsid), stopped as one
 host_side() {
 	run_make_check > host-tests.out 2>&1
-	run_fuzz
-	run_distcheck
-	[ -z "${VTI_TEST_LONG:-}" ] || run_mutants mutants
+	run_fuzz fuzz "${VTI_FUZZ_SECONDS:-30}"
+	run_distcheck distcheck > /dev/null
 }
 
-# long_guest_side: with --long, after the integration groups, the
-# 2,000-event soak and the mutants an integration scenario tells
-long_guest_side() {
+# long_after: with --long, once the guest and the host side are done, one
+# after the other: the 2,000-event soak, the longer fuzzing, make
+# distcheck with every test, the mutants
+long_after() {
 	printf '\n==> the 2,000-event soak (in a guest of its own)\n'
 	ls_start=$(date +%s)
 	{ tests/soak.sh --events 2000; echo $? > soak-2000.status; } 2>&1 |
@@ -193,6 +196,14 @@ long_guest_side() {
 	count_lines soak-2000 soak-2000.out "$(cat soak-2000.status)" \
 		$(($(date +%s) - ls_start))
 	rm -f soak-2000.status
+	printf '\n==> fuzzing (%s s per target)\n' "${VTI_LONG_FUZZ_SECONDS:-300}"
+	run_fuzz fuzz-long "${VTI_LONG_FUZZ_SECONDS:-300}"
+	cat fuzz-long.out
+	printf '\n==> make distcheck with every test (valgrind, sanitizers)\n'
+	run_distcheck distcheck-all all
+	printf '\n==> the mutants against the unit tests\n'
+	run_mutants mutants -j2
+	cat mutants.out
 	printf '\n==> the mutants an integration scenario tells\n'
 	run_mutants mutants-integration --integration
 	cat mutants-integration.out
@@ -275,12 +286,10 @@ printf '\n==> integration scenarios\n'
 it_start=$(date +%s)
 "$top/tests/integration.sh" "$@" 2>&1 | tee integration.out
 count_integration $(($(date +%s) - it_start))
-[ -z "${VTI_TEST_LONG:-}" ] || long_guest_side
 
 # the host side's own deadline: make check's, the fuzzing's and a
-# distcheck's time, twice (and the mutants' 30 min with --long)
+# distcheck's time, twice
 hs_end=$(($(date +%s) + 4 * ${VTI_FUZZ_SECONDS:-30} * 2 + 2400))
-[ -z "${VTI_TEST_LONG:-}" ] || hs_end=$((hs_end + 1800))
 while kill -0 "$HOST_PID" 2>/dev/null && [ "$(date +%s)" -lt $hs_end ]; do
 	sleep 1
 done
@@ -305,9 +314,10 @@ grep -q '^FAIL: make distcheck' distcheck.log && tail -n 40 distcheck.log
 grep -E '^(PASS|FAIL): make distcheck' distcheck.log
 grep -q '^distcheck	' "$RECORDS" || record distcheck 0 1 0 0
 if [ -n "${VTI_TEST_LONG:-}" ]; then
-	printf '\n==> the mutants against the unit tests\n'
-	cat mutants.out
-	grep -q '^mutants	' "$RECORDS" || record mutants 0 1 0 0
+	long_after
+	for g in soak-2000 fuzz-long distcheck-all mutants mutants-integration; do
+		grep -q "^$g	" "$RECORDS" || record "$g" 0 1 0 0
+	done
 fi
 
 table
