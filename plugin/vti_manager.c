@@ -197,8 +197,9 @@ METHOD(vti_manager_t, child_down, void,
 }
 
 /**
- * A new trap or start connection (each id comes once; a start connection
- * only with down_action = down): its interface awaits its first CHILD_SA.
+ * A new trap or start connection (an id comes again only once declined;
+ * a start connection only with down_action = down): its interface awaits
+ * its first CHILD_SA.
  */
 static bool trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
