@@ -18,31 +18,30 @@
 #include "vti_table.h"
 
 /**
- * Claim the interface of a want for a new CHILD_SA and queue it.
+ * A CHILD_SA up, or a trap's standing want: a holder with a claim on each
+ * interface its connection's settings want, added to index.
  *
  * @param table		the table
- * @param holder	the CHILD_SA's holder, receives the claim
+ * @param index		where the holder goes (the CHILD_SAs', or the traps')
  * @param tunnel	the CHILD_SA
- * @param cfg		its connection's settings
- * @param want		the interface it wants
- * @param seq		order of the claim
- * @return			FALSE (logged) if it gets none
+ * @param seq		order of claims, advanced by each claim
+ * @return			FALSE if it is declined an interface (logged)
  */
-bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
-					 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
-					 const vti_want_t *want, uint64_t seq);
+bool vti_claims_hold(vti_table_t *table, vti_holders_t *index,
+					 const vti_tunnel_t *tunnel, uint64_t *seq);
 
 /**
- * Withdraw a claim; the interface it leaves unheld stays up for grace
- * seconds, or is queued for release.
+ * Drop a holder whose CHILD_SA (or trap) is gone: each interface it leaves
+ * unheld stays up for grace seconds, or is queued for release.
  *
  * @param table		the table
- * @param claim		the claim
+ * @param index		the index holding it
+ * @param holder	the holder, freed
  * @param grace		seconds, 0 for none
  * @param why		reason of a release, for the log
  */
-void vti_claims_withdraw(vti_table_t *table, vti_claim_t *claim,
-						 uint32_t grace, const char *why);
+void vti_claims_release(vti_table_t *table, vti_holders_t *index,
+						vti_holder_t *holder, uint32_t grace, const char *why);
 
 /**
  * A holder's SA or path changed: its claims' MTUs are computed again.

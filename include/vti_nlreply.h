@@ -97,6 +97,20 @@ bool vti_nlmsg_addr_info(const struct nlmsghdr *nlh, int *ifindex,
 						 vti_prefix_t *prefix);
 
 /**
+ * What an RTM_NEWROUTE message (the answer to RTM_GETROUTE) says of its
+ * route: the output interface and the MTU metric. Attributes that are
+ * truncated, or claim more than the message holds, end the parsing there.
+ *
+ * @param nlh		a message whose nlmsg_len bytes are all readable
+ * @param oif		receives the output ifindex, 0 if none
+ * @param mtu		receives the route's MTU, 0 if none
+ * @return			FALSE if nlh is no RTM_NEWROUTE or too short for its
+ *					rtmsg
+ */
+bool vti_nlmsg_route_info(const struct nlmsghdr *nlh, uint32_t *oif,
+						  uint32_t *mtu);
+
+/**
  * Report the link messages of a buffer received on an RTNLGRP_LINK socket
  * to cb, as events of namespace netns; other messages are skipped. Reads
  * nothing past buf + len.

@@ -153,15 +153,21 @@ enumerator_t *vti_table_create_grace_enumerator(vti_table_t *table,
 												const char *conn);
 
 /**
- * Create the index of graces for vti_table_t.graces.
+ * Set up a table: its lock, its indexes and queue, empty.
+ *
+ * @param config		settings, owned by the table
+ * @param reconcile		its reconcile callback
+ * @param traps			its traps callback
+ * @param data			data for both
  */
-hashtable_t *vti_table_create_graces(void);
+void vti_table_init(vti_table_t *table, vti_config_t *config,
+					void (*reconcile)(void *data), void (*traps)(void *data),
+					void *data);
 
 /**
- * Destroy the index of graces.
+ * Free what a table holds (its interfaces included), not the table.
  */
-void vti_table_destroy_graces(hashtable_t *graces);
-
+void vti_table_clear(vti_table_t *table);
 
 /**
  * Forget an interface nothing holds, queues or links to any more (and

@@ -14,10 +14,11 @@
 
 #include <utils/debug.h>
 
-/*
- * Described in header
+/**
+ * Withdraw a claim; the interface it leaves unheld stays up for grace
+ * seconds, or is queued for release.
  */
-void vti_claims_withdraw(vti_table_t *table, vti_claim_t *claim,
+static void withdraw(vti_table_t *table, vti_claim_t *claim,
 						 uint32_t grace, const char *why)
 {
 	vti_iface_t *iface = claim->iface;
@@ -145,10 +146,11 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 	return iface;
 }
 
-/*
- * Described in header
+/**
+ * Claim the interface of a want for a new CHILD_SA and queue it; FALSE
+ * (logged) if it gets none.
  */
-bool vti_claims_take(vti_table_t *table, vti_holder_t *holder,
+static bool take(vti_table_t *table, vti_holder_t *holder,
 					 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
 					 const vti_want_t *want, uint64_t seq)
 {
@@ -296,4 +298,60 @@ bool vti_claims_other_want(vti_iface_t *iface, uint32_t want_id)
 		}
 	}
 	return FALSE;
+}
+
+/*
+ * Described in header
+ */
+bool vti_claims_hold(vti_table_t *table, vti_holders_t *index,
+					 const vti_tunnel_t *tunnel, uint64_t *seq)
+{
+	vti_conn_cfg_t cfg;
+	vti_want_t wants[VTI_MAX_HELD];
+	vti_holder_t *holder;
+	int i, n;
+
+	if (!table->config->lookup(table->config, tunnel->conn, &cfg))
+	{
+		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} gets no interface: the "
+			 "connection is disabled, not listed, or its settings are "
+			 "invalid", tunnel->conn, tunnel->child_id);
+		return FALSE;
+	}
+	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
+	INIT(holder,
+		.child_id = tunnel->child_id,
+		.ike_id = tunnel->ike_id,
+		.tunnel = *tunnel,
+	);
+	holder->tunnel.conn = NULL;
+	for (i = 0; i < n; i++)
+	{
+		take(table, holder, tunnel, &cfg, &wants[i], ++*seq);
+	}
+	if (!holder->count)
+	{
+		free(holder);
+		return FALSE;
+	}
+	index->add(index, holder);
+	return TRUE;
+}
+
+/*
+ * Described in header
+ */
+void vti_claims_release(vti_table_t *table, vti_holders_t *index,
+						vti_holder_t *holder, uint32_t grace, const char *why)
+{
+	int i;
+
+	index->remove(index, holder);
+	for (i = 0; i < holder->count; i++)
+	{
+		withdraw(table, &holder->claims[i],
+				 vti_claims_delete_when_unheld(holder, &holder->claims[i]) ?
+				 0 : grace, why);
+	}
+	free(holder);
 }

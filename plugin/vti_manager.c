@@ -17,7 +17,6 @@
 
 #include "vti_manager.h"
 #include "vti_iface.h"
-#include "vti_want.h"
 #include "vti_holders.h"
 #include "vti_worker.h"
 #include "vti_resync.h"
@@ -26,7 +25,6 @@
 #include "vti_traps.h"
 
 #include <collections/hashtable.h>
-#include <collections/linked_list.h>
 #include <utils/debug.h>
 
 typedef struct private_vti_manager_t private_vti_manager_t;
@@ -86,48 +84,6 @@ static void *freed_mark(private_vti_manager_t *this)
 	return (void*)((uintptr_t)this->table.freed + 1);
 }
 
-/**
- * A CHILD_SA up, or a trap's standing want, with the lock held.
- *
- * @param index		this->holders, or this->traps
- * @return			FALSE if it is declined an interface
- */
-static bool up(private_vti_manager_t *this, vti_holders_t *index,
-			   const vti_tunnel_t *tunnel)
-{
-	vti_conn_cfg_t cfg;
-	vti_want_t wants[VTI_MAX_HELD];
-	vti_holder_t *holder;
-	int i, n;
-
-	if (!this->table.config->lookup(this->table.config, tunnel->conn, &cfg))
-	{
-		DBG2(DBG_CHD, "vti: %s: CHILD_SA {%u} gets no interface: the "
-			 "connection is disabled, not listed, or its settings are "
-			 "invalid", tunnel->conn, tunnel->child_id);
-		return FALSE;
-	}
-	n = vti_want(tunnel, &cfg, wants, VTI_MAX_HELD);
-	INIT(holder,
-		.child_id = tunnel->child_id,
-		.ike_id = tunnel->ike_id,
-		.tunnel = *tunnel,
-	);
-	holder->tunnel.conn = NULL;
-	for (i = 0; i < n; i++)
-	{
-		vti_claims_take(&this->table, holder, tunnel, &cfg, &wants[i],
-						++this->seq);
-	}
-	if (!holder->count)
-	{
-		free(holder);
-		return FALSE;
-	}
-	index->add(index, holder);
-	return TRUE;
-}
-
 METHOD(vti_manager_t, child_up, void,
 	private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 {
@@ -141,7 +97,8 @@ METHOD(vti_manager_t, child_up, void,
 	 * nothing (and is no decline) */
 	if (!this->holders->get(this->holders, tunnel->child_id))
 	{
-		if (!up(this, this->holders, tunnel))
+		if (!vti_claims_hold(&this->table, this->holders, tunnel,
+							 &this->seq))
 		{
 			this->declined->put(this->declined, vti_id_key(tunnel->child_id),
 								freed_mark(this));
@@ -159,25 +116,6 @@ METHOD(vti_manager_t, child_up, void,
 		 tunnel->conn, tunnel->child_id, (unsigned long long)at, name);
 }
 
-/**
- * Drop a holder whose CHILD_SA is gone, with the lock held.
- */
-static void holder_release(private_vti_manager_t *this, vti_holders_t *index,
-						   vti_holder_t *holder, uint32_t grace,
-						   const char *why)
-{
-	int i;
-
-	index->remove(index, holder);
-	for (i = 0; i < holder->count; i++)
-	{
-		vti_claims_withdraw(&this->table, &holder->claims[i],
-				vti_claims_delete_when_unheld(holder, &holder->claims[i]) ?
-				0 : grace, why);
-	}
-	free(holder);
-}
-
 METHOD(vti_manager_t, child_down, void,
 	private_vti_manager_t *this, const char *conn, uint32_t child_id,
 	uint32_t grace)
@@ -190,8 +128,8 @@ METHOD(vti_manager_t, child_down, void,
 	vti_live_touch(this->reading, child_id, holder ? holder->ike_id : 0);
 	if (holder)
 	{
-		holder_release(this, this->holders, holder, grace,
-					   "its last CHILD_SA went down");
+		vti_claims_release(&this->table, this->holders, holder, grace,
+						   "its last CHILD_SA went down");
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -221,7 +159,8 @@ static bool trap_up(private_vti_manager_t *this, const vti_tunnel_t *tunnel)
 		DBG1(DBG_CFG, "vti: %s: no interface before its first CHILD_SA "
 			 "(on_demand = no)", tunnel->conn);
 	}
-	else if ((taken = up(this, this->traps, &trap)))
+	else if ((taken = vti_claims_hold(&this->table, this->traps, &trap,
+									  &this->seq)))
 	{
 		holder = this->traps->get(this->traps, tunnel->child_id);
 		DBG1(DBG_CFG, "vti: %s: %s, %s stands ready for its first "
@@ -257,9 +196,9 @@ static void trap_down(private_vti_manager_t *this, const char *conn,
 				holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
 			}
 		}
-		holder_release(this, this->traps, holder, 0, holder->tunnel.start ?
-					   "its connection was unloaded" :
-					   "its connection is no longer trapped");
+		vti_claims_release(&this->table, this->traps, holder, 0,
+						   holder->tunnel.start ? "its connection was unloaded"
+						   : "its connection is no longer trapped");
 	}
 	this->table.mutex->unlock(this->table.mutex);
 }
@@ -367,8 +306,8 @@ static void reconcile_gone(private_vti_manager_t *this, vti_live_t *live)
 		{
 			DBG1(DBG_CHD, "vti: resync: CHILD_SA {%u} is gone, releasing its "
 				 "interfaces", holder->child_id);
-			holder_release(this, this->holders, holder, 0,
-						   "its CHILD_SA is gone");
+			vti_claims_release(&this->table, this->holders, holder, 0,
+							   "its CHILD_SA is gone");
 		}
 	}
 	enumerator->destroy(enumerator);
@@ -409,7 +348,8 @@ static void reconcile_live(private_vti_manager_t *this, vti_live_t *live)
 			{
 				continue;
 			}
-			if (up(this, this->holders, tunnel))
+			if (vti_claims_hold(&this->table, this->holders, tunnel,
+								&this->seq))
 			{
 				this->declined->remove(this->declined, key);
 				DBG1(DBG_CHD, "vti: %s: resync: CHILD_SA {%u} had no "
@@ -580,18 +520,11 @@ METHOD(vti_manager_t, destroy, void,
 {
 	release_all(this);
 	this->worker->destroy(this->worker);
-	this->table.ifaces->destroy_function(this->table.ifaces,
-										 (void*)vti_iface_destroy);
-	this->table.tunnels->destroy(this->table.tunnels);
-	this->table.dirty->destroy(this->table.dirty);
-	vti_table_destroy_graces(this->table.graces);
+	vti_table_clear(&this->table);
 	this->holders->destroy(this->holders);
 	this->traps->destroy(this->traps);
 	this->reading_traps->destroy(this->reading_traps);
 	this->declined->destroy(this->declined);
-	this->table.config->destroy(this->table.config);
-	array_destroy_function(this->table.disowned, (void*)free, NULL);
-	this->table.mutex->destroy(this->table.mutex);
 	free(this);
 }
 
@@ -615,25 +548,14 @@ vti_manager_t *vti_manager_create(vti_config_t *config,
 			.set_source = _set_source,
 			.destroy = _destroy,
 		},
-		.table = {
-			.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-			.ifaces = hashtable_create(hashtable_hash_str,
-									   hashtable_equals_str, 32),
-			.tunnels = vti_iface_create_index(),
-			.config = config,
-			.disowned = array_create(0, 0),
-			.reconcile = (void*)reconcile,
-			.traps = (void*)read_traps,
-			.dirty = linked_list_create(),
-			.graces = vti_table_create_graces(),
-		},
 		.holders = vti_holders_create(),
 		.traps = vti_holders_create(),
 		.reading_traps = vti_traps_create(),
 		.declined = hashtable_create(hashtable_hash_ptr, hashtable_equals_ptr,
 									 8),
 	);
-	this->table.data = this;
+	vti_table_init(&this->table, config, (void*)reconcile, (void*)read_traps,
+				   this);
 	this->worker = vti_worker_create(&this->table, backend);
 	return &this->public;
 }

@@ -79,37 +79,6 @@ typedef struct {
 	array_t *addrs;
 } reply_t;
 
-static int metrics_attr(const struct nlattr *attr, void *data)
-{
-	reply_t *reply = data;
-
-	if (mnl_attr_get_type(attr) == RTAX_MTU &&
-		mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-	{
-		reply->route_mtu = mnl_attr_get_u32(attr);
-	}
-	return MNL_CB_OK;
-}
-
-static int route_attr(const struct nlattr *attr, void *data)
-{
-	reply_t *reply = data;
-
-	switch (mnl_attr_get_type(attr))
-	{
-		case RTA_OIF:
-			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
-			{
-				reply->oif = mnl_attr_get_u32(attr);
-			}
-			break;
-		case RTA_METRICS:
-			mnl_attr_parse_nested(attr, metrics_attr, reply);
-			break;
-	}
-	return MNL_CB_OK;
-}
-
 static int reply_cb(const struct nlmsghdr *nlh, void *data)
 {
 	reply_t *reply = data;
@@ -137,7 +106,7 @@ static int reply_cb(const struct nlmsghdr *nlh, void *data)
 			}
 			break;
 		case RTM_NEWROUTE:
-			mnl_attr_parse(nlh, sizeof(struct rtmsg), route_attr, reply);
+			vti_nlmsg_route_info(nlh, &reply->oif, &reply->route_mtu);
 			break;
 	}
 	return MNL_CB_OK;

@@ -466,6 +466,43 @@ bool vti_nlmsg_addr_info(const struct nlmsghdr *nlh, int *ifindex,
 	return TRUE;
 }
 
+bool vti_nlmsg_route_info(const struct nlmsghdr *nlh, uint32_t *oif,
+						  uint32_t *mtu)
+{
+	const struct nlattr *attr, *metric;
+	const char *pos, *end, *mpos, *mend;
+
+	*oif = *mtu = 0;
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+		nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(struct rtmsg))
+	{
+		return FALSE;
+	}
+	pos = (const char*)mnl_nlmsg_get_payload(nlh) +
+		  MNL_ALIGN(sizeof(struct rtmsg));
+	end = (const char*)nlh + nlh->nlmsg_len;
+	while ((attr = attr_next(&pos, end)))
+	{
+		switch (mnl_attr_get_type(attr))
+		{
+			case RTA_OIF:
+				*oif = get_u32(attr);
+				break;
+			case RTA_METRICS:
+				nested(attr, &mpos, &mend);
+				while ((metric = attr_next(&mpos, mend)))
+				{
+					if (mnl_attr_get_type(metric) == RTAX_MTU)
+					{
+						*mtu = get_u32(metric);
+					}
+				}
+				break;
+		}
+	}
+	return TRUE;
+}
+
 int vti_nlmsg_link_events(const void *buf, size_t len, const char *netns,
 						  vti_event_cb_t cb, void *data)
 {

@@ -48,17 +48,39 @@ static void grace_entry_destroy(grace_entry_t *entry)
 /*
  * Described in header
  */
-hashtable_t *vti_table_create_graces(void)
+void vti_table_init(vti_table_t *table, vti_config_t *config,
+					void (*reconcile)(void *data), void (*traps)(void *data),
+					void *data)
 {
-	return hashtable_create(hashtable_hash_str, hashtable_equals_str, 8);
+	*table = (vti_table_t){
+		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
+		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str,
+								   32),
+		.tunnels = vti_iface_create_index(),
+		.config = config,
+		.disowned = array_create(0, 0),
+		.reconcile = reconcile,
+		.traps = traps,
+		.data = data,
+		.dirty = linked_list_create(),
+		.graces = hashtable_create(hashtable_hash_str, hashtable_equals_str,
+								   8),
+	};
 }
 
 /*
  * Described in header
  */
-void vti_table_destroy_graces(hashtable_t *graces)
+void vti_table_clear(vti_table_t *table)
 {
-	graces->destroy_function(graces, (void*)grace_entry_destroy);
+	table->ifaces->destroy_function(table->ifaces, (void*)vti_iface_destroy);
+	table->tunnels->destroy(table->tunnels);
+	table->dirty->destroy(table->dirty);
+	table->graces->destroy_function(table->graces,
+									(void*)grace_entry_destroy);
+	table->config->destroy(table->config);
+	array_destroy_function(table->disowned, (void*)free, NULL);
+	table->mutex->destroy(table->mutex);
 }
 
 /*

@@ -8,8 +8,8 @@
  * the pure parsers of vti_nlreply.c: vti_nlmsg_reply() after a request
  * (acks, errors with and without extended ACK, dumps in parts, interrupted
  * dumps, truncated buffers, late answers), with the backend's callback
- * reading each link message (vti_nlmsg_link_info()) and address message
- * (vti_nlmsg_addr_info()), and vti_nlmsg_link_events() as on a link event
+ * reading each link message (vti_nlmsg_link_info()), address message
+ * (vti_nlmsg_addr_info()) and route message (vti_nlmsg_route_info()), and vti_nlmsg_link_events() as on a link event
  * socket.
  *
  * Input: 4 bytes of control, then the buffer as recv() returned it (copied
@@ -57,11 +57,13 @@ static void check_info(const vti_link_info_t *info)
 }
 
 /**
- * What the backend needs of an address the kernel lists, if it read one.
+ * What the backend needs of an address the kernel lists, if it read one,
+ * and of a route (vti_nlmsg_route_info()).
  */
 static void check_addr(const struct nlmsghdr *nlh)
 {
 	vti_prefix_t prefix;
+	uint32_t oif, mtu;
 	int ifindex;
 
 	if (vti_nlmsg_addr_info(nlh, &ifindex, &prefix))
@@ -69,6 +71,10 @@ static void check_addr(const struct nlmsghdr *nlh)
 		FUZZ_ASSERT(nlh->nlmsg_type == RTM_NEWADDR);
 		FUZZ_ASSERT(prefix.family == AF_INET || prefix.family == AF_INET6);
 		FUZZ_ASSERT(prefix.len <= (prefix.family == AF_INET ? 32 : 128));
+	}
+	if (vti_nlmsg_route_info(nlh, &oif, &mtu))
+	{
+		FUZZ_ASSERT(nlh->nlmsg_type == RTM_NEWROUTE);
 	}
 }
 
