@@ -67,19 +67,32 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 }
 
 /**
- * The interface of ours in netns with ifindex, NULL if none.
+ * The interface of ours a link of netns is, NULL if none: found by its name
+ * (the table's key), but for a link renamed by hand, which keeps our alias
+ * and is looked for by ifindex. A foreign link's event walks nothing.
  */
-static vti_iface_t *find_index(vti_table_t *table, const char *netns,
-							   int ifindex)
+static vti_iface_t *find_link(vti_table_t *table, const char *netns,
+							  const vti_link_info_t *link)
 {
+	char key[sizeof(((vti_iface_t*)0)->key)];
 	enumerator_t *enumerator;
 	vti_iface_t *iface, *found = NULL;
-	void *key;
+	void *unused;
 
-	enumerator = table->ifaces->create_enumerator(table->ifaces);
-	while (enumerator->enumerate(enumerator, &key, &iface))
+	snprintf(key, sizeof(key), "%s/%s", netns, link->name);
+	iface = table->ifaces->get(table->ifaces, key);
+	if (iface && iface->ifindex == link->ifindex)
 	{
-		if (iface->ifindex == ifindex && streq(iface->netns, netns))
+		return iface;
+	}
+	if (!strpfx(link->alias, VTI_ALIAS_PREFIX))
+	{
+		return NULL;
+	}
+	enumerator = table->ifaces->create_enumerator(table->ifaces);
+	while (enumerator->enumerate(enumerator, &unused, &iface))
+	{
+		if (iface->ifindex == link->ifindex && streq(iface->netns, netns))
 		{
 			found = iface;
 			break;
@@ -162,7 +175,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 {
 	vti_iface_t *iface;
 
-	iface = find_index(table, event->netns, event->link.ifindex);
+	iface = find_link(table, event->netns, &event->link);
 	if (!iface)
 	{
 		return NULL;

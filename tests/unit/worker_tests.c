@@ -275,6 +275,34 @@ START_TEST(test_renamed_unseen)
 END_TEST
 
 /*
+ * vti5 set down and renamed by hand, the rename's event missed, then a link
+ * of someone else's named vti5 appears: its events are of another link
+ * than the table's vti5 (same name, another ifindex, no alias) and change
+ * nothing of ours (resync.c find_link(), M1).
+ */
+START_TEST(test_foreign_link_takes_name)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
+	fake_link_t link;
+
+	manager->child_up(manager, &a);
+	manager->child_up(manager, &b);
+	SETTLE(manager);
+	set_down_rename_unseen(&link);
+	fake_backend_clear(fake);
+	test_log_clear();
+	ck_assert(fake_backend_add(fake, "private", "vti5", "", TRUE) > 0);
+	ck_assert(fake_backend_set_mtu(fake, "private", "vti5", 1300));
+	/* events are taken in order: once vti6's is, vti5's were */
+	ck_assert(fake_backend_set_up(fake, "private", "vti6", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti6 was set down by hand")));
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert_msg(!strstr(test_log, "vti5"), "log:\n%s", test_log);
+}
+END_TEST
+
+/*
  * §3-14: a set-down by hand goes with the link a resync finds renamed: the
  * one made anew, set down for endpoints another VTI has, comes up once
  * they are free.
@@ -643,6 +671,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_set_up_again_configures);
 	tcase_add_test(tc, test_renamed_by_hand);
 	tcase_add_test(tc, test_renamed_unseen);
+	tcase_add_test(tc, test_foreign_link_takes_name);
 	tcase_add_test(tc, test_renamed_unseen_held_down);
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
