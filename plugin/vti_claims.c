@@ -18,8 +18,8 @@
  * Withdraw a claim; the interface it leaves unheld stays up for grace
  * seconds, or is queued for release.
  */
-static void withdraw(vti_table_t *table, vti_claim_t *claim,
-						 uint32_t grace, const char *why)
+static void withdraw(vti_table_t *table, vti_claim_t *claim, uint32_t grace,
+					 const char *why)
 {
 	vti_iface_t *iface = claim->iface;
 
@@ -151,8 +151,8 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
  * (logged) if it gets none.
  */
 static bool take(vti_table_t *table, vti_holder_t *holder,
-					 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
-					 const vti_want_t *want, uint64_t seq)
+				 const vti_tunnel_t *tunnel, const vti_conn_cfg_t *cfg,
+				 const vti_want_t *want, uint64_t seq)
 {
 	vti_claim_t *claim = &holder->claims[holder->count];
 	vti_iface_t *iface;

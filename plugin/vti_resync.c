@@ -67,9 +67,18 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 }
 
 /**
- * The interface of ours a link of netns is, NULL if none: found by its name
- * (the table's key), but for a link renamed by hand, which keeps our alias
- * and is looked for by ifindex. A foreign link's event walks nothing.
+ * Whether iface is the link of netns with ifindex.
+ */
+static bool is_link(vti_iface_t *iface, const char *netns, int ifindex)
+{
+	return iface && iface->ifindex == ifindex && streq(iface->netns, netns);
+}
+
+/**
+ * The interface of ours a link of netns is, NULL if none: by its name (the
+ * table's key), else by its identity (the index of tunnels: a link renamed
+ * by hand, with or without our alias), each with its ifindex; only a link
+ * of unknown identity carrying our alias walks the table.
  */
 static vti_iface_t *find_link(vti_table_t *table, const char *netns,
 							  const vti_link_info_t *link)
@@ -81,22 +90,26 @@ static vti_iface_t *find_link(vti_table_t *table, const char *netns,
 
 	snprintf(key, sizeof(key), "%s/%s", netns, link->name);
 	iface = table->ifaces->get(table->ifaces, key);
-	if (iface && iface->ifindex == link->ifindex)
+	if (is_link(iface, netns, link->ifindex))
 	{
 		return iface;
+	}
+	if (link->known)
+	{
+		iface = vti_iface_find_tunnel(table->tunnels, &link->params);
+		if (is_link(iface, netns, link->ifindex))
+		{
+			return iface;
+		}
 	}
 	if (!strpfx(link->alias, VTI_ALIAS_PREFIX))
 	{
 		return NULL;
 	}
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
-	while (enumerator->enumerate(enumerator, &unused, &iface))
+	while (!found && enumerator->enumerate(enumerator, &unused, &iface))
 	{
-		if (iface->ifindex == link->ifindex && streq(iface->netns, netns))
-		{
-			found = iface;
-			break;
-		}
+		found = is_link(iface, netns, link->ifindex) ? iface : NULL;
 	}
 	enumerator->destroy(enumerator);
 	return found;

@@ -1127,6 +1127,23 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 	return l != NULL;
 }
 
+bool fake_backend_set_alias(fake_backend_t *fake, const char *netns,
+							const char *name, const char *alias)
+{
+	private_fake_t *this = (private_fake_t*)fake;
+	fake_link_t *l;
+
+	lock(this);
+	l = find(this, netns, 0, name);
+	if (l)
+	{
+		snprintf(l->alias, sizeof(l->alias), "%s", alias);
+		queue_event(this, l, FALSE, FALSE);
+	}
+	unlock(this);
+	return l != NULL;
+}
+
 bool fake_backend_set_mtu(fake_backend_t *fake, const char *netns,
 						  const char *name, uint32_t mtu)
 {

@@ -169,6 +169,15 @@ bool fake_backend_set_up(fake_backend_t *fake, const char *netns,
 						 const char *name, bool up);
 
 /**
+ * Set the alias of an interface by hand (ip link set alias): an
+ * RTM_NEWLINK event if its namespace is watched.
+ *
+ * @return			FALSE if there is no such link
+ */
+bool fake_backend_set_alias(fake_backend_t *fake, const char *netns,
+							const char *name, const char *alias);
+
+/**
  * Set the MTU of an interface by hand (ip link set mtu), with its effect on
  * IPv6 below 1280 (see set_link_mtu()): an RTM_NEWLINK event if its
  * namespace is watched (NETDEV_CHANGEMTU -> rtnetlink_event()).

@@ -54,7 +54,7 @@ static vti_tunnel_t unique_xfrm(uint32_t child, uint32_t ike, uint32_t if_id)
  * CHILD_SA that can never come: charon never allocates that if_id again.
  * Resyncs keep it too (vti_resync.c:337 kept_down() only asks the settings). Over months:
  * one kernel link and one table entry per IKE_SA ever made.
- * vti_manager.c:190 holder_release() already knows this for the reauth grace
+ * vti_claims.c vti_claims_release() already knows this for the reauth grace
  * (grace 0 for a %unique XFRM interface), not for down_action.
  */
 START_TEST(test_unique_if_id_kept_down_forever)

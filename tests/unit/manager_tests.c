@@ -640,6 +640,33 @@ START_TEST(test_cleanup_adopts_down)
 END_TEST
 
 /*
+ * K5: a left-over adopted at start (its identity unknown: no index of
+ * tunnels holds it) renamed by hand is no longer ours: its event is found
+ * by ifindex as it carries our alias; the next SA gets a new vti6.
+ */
+START_TEST(test_adopted_renamed_by_hand)
+{
+	vti_tunnel_t t = V6(1, 1);
+
+	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
+		  " addresses = 2001:db8:ff::6/127 } } }");
+	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
+	manager->resync(manager);
+	SETTLE(manager);
+	ck_assert_str_eq(fake->calls, "down private vti6\n");
+	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti6", "mine"), 0);
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: V3-2: vti6 was renamed by hand, "
+							  "it is no longer ours")));
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->child_up(manager, &t);
+	SETTLE(manager);
+	ck_assert_msg(!strstr(fake->calls, "mine"), "calls:\n%s", fake->calls);
+	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
+}
+END_TEST
+
+/*
  * G4: a left-over is kept down only in the namespace its connection's
  * settings keep it in.
  */
@@ -952,6 +979,7 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_shutdown_ends_grace);
 	tcase_add_test(tc, test_cleanup_stale);
 	tcase_add_test(tc, test_cleanup_adopts_down);
+	tcase_add_test(tc, test_adopted_renamed_by_hand);
 	tcase_add_test(tc, test_cleanup_other_netns);
 	suite_add_tcase(s, tc);
 	return s;

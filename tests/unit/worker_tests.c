@@ -303,6 +303,34 @@ START_TEST(test_foreign_link_takes_name)
 END_TEST
 
 /*
+ * vti5's alias taken off by hand, then the link set down and renamed: the
+ * rename's event carries no alias of ours, the link is still known by its
+ * identity and ifindex. It is no longer ours: never deleted nor changed
+ * (the review of 5250d1a: found by name or alias alone, the plugin deleted
+ * "mine" when the CHILD_SA went).
+ */
+START_TEST(test_renamed_without_alias)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
+
+	manager->child_up(manager, &a);
+	SETTLE(manager);
+	ck_assert(fake_backend_set_alias(fake, "private", "vti5", ""));
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
+							  "it is no longer ours")));
+	SETTLE(manager);
+	fake_backend_clear(fake);
+	manager->child_down(manager, "c", 1, 0);
+	SETTLE(manager);
+	ck_assert_msg(!strstr(fake->calls, "mine"), "calls:\n%s", fake->calls);
+	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+}
+END_TEST
+
+/*
  * §3-14: a set-down by hand goes with the link a resync finds renamed: the
  * one made anew, set down for endpoints another VTI has, comes up once
  * they are free.
@@ -672,6 +700,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_renamed_by_hand);
 	tcase_add_test(tc, test_renamed_unseen);
 	tcase_add_test(tc, test_foreign_link_takes_name);
+	tcase_add_test(tc, test_renamed_without_alias);
 	tcase_add_test(tc, test_renamed_unseen_held_down);
 	tcase_add_test(tc, test_moved_by_hand);
 	tcase_add_test(tc, test_resync_missing_interface);
