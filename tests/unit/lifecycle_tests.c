@@ -29,9 +29,6 @@
 #include <crypto/signers/signer.h>
 #include <daemon.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
 static fake_ike_cfg_t ike_cfg;
 static fake_child_cfg_t child_cfg;
 static fake_proposal_t proposal;
@@ -79,12 +76,6 @@ static void teardown_listener(void)
 }
 
 #define L (&listener->listener)
-
-/** the manager over the fake kernel alone */
-static void setup_plain(void)
-{
-	fixture_start(PRIVATE);
-}
 
 /* ---- 1. NAT-T appearing or going with MOBIKE: MTU not recomputed ------- */
 
@@ -733,7 +724,7 @@ Suite *lifecycle_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("NAT-T at the resync");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_resync_natt_mtu);
 	tcase_add_test(tc, test_second_child_up_not_declined);
 	suite_add_tcase(s, tc);
@@ -745,19 +736,19 @@ Suite *lifecycle_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("IKEv1 redundant CHILD_SAs");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_ikev1_silent_redundant_holds);
 	tcase_add_test(tc, test_unique_if_id_deleted_at_shutdown);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("creation errors");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_loop_test(tc, test_create_step_fails, 0, countof(fail_ops));
 	tcase_add_test(tc, test_rename_foreign_appears);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failed operations and the resync");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_revive_up_fails_not_retried);
 	tcase_add_test(tc, test_mtu_failure_not_retried);
 	tcase_add_test(tc, test_change_failure_not_retried);

@@ -32,6 +32,11 @@ void fixture_start(const char *settings_text)
 	test_log_clear();
 }
 
+void fixture_setup(void)
+{
+	fixture_start(PRIVATE);
+}
+
 void fixture_stop(void)
 {
 	if (manager)
@@ -167,6 +172,14 @@ source_t *source_create(void)
 		},
 		.lock = mutex_create(MUTEX_TYPE_DEFAULT),
 	);
+	return source;
+}
+
+source_t *source_attach(void)
+{
+	source_t *source = source_create();
+
+	manager->set_source(manager, &source->public);
 	return source;
 }
 

@@ -19,6 +19,34 @@
 #include <threading/semaphore.h>
 #include <threading/mutex.h>
 
+/**
+ * The settings most tests start with: interfaces moved into the namespace
+ * "private", with an address.
+ */
+#define PRIVATE "charon { plugins { vti { netns = private\n" \
+				"addresses = 2001:db8:ff::6/127 } } }"
+
+/**
+ * A CHILD_SA of V3-2 with mark 6 between 2001:db8:1::1 and 2001:db8:3::2,
+ * AES-GCM-16 (mtu 1426: a 1500 path minus 74 bytes over IPv6).
+ */
+#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
+							  "2001:db8:3::2")
+
+/**
+ * What V6() gets under PRIVATE: born in charon's namespace under the name
+ * charon is told to ignore, named in its own, found by its connection's
+ * name too.
+ */
+#define CREATED_VTI6 \
+	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
+	"move private strongswan-vti vti6\n" \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
+	"altname private vti6 V3-2\n"
+
+/** the trap id of the trap tests: charon's unique id of its CHILD_SA */
+#define TRAP 100
+
 /** the fake kernel of the running test */
 extern fake_backend_t *fake;
 
@@ -29,6 +57,11 @@ extern vti_manager_t *manager;
  * Create the fake kernel and a manager with these settings.
  */
 void fixture_start(const char *settings_text);
+
+/**
+ * fixture_start(PRIVATE), a setup for tcase_add_checked_fixture().
+ */
+void fixture_setup(void);
 
 /**
  * Destroy the manager (unless the test did) and the fake kernel.
@@ -110,6 +143,11 @@ typedef struct {
  * A source with no CHILD_SAs; the manager does not use it yet.
  */
 source_t *source_create(void);
+
+/**
+ * A source with no CHILD_SAs, set in the manager.
+ */
+source_t *source_attach(void);
 
 /**
  * Take the source from the manager and free it.

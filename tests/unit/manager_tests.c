@@ -20,25 +20,6 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-/* born in charon's namespace under the name charon is told to ignore,
- * named in its own, found by its connection's name too */
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
 START_TEST(test_up_down)
 {
 	vti_tunnel_t t = V6(1, 1);
@@ -896,7 +877,7 @@ Suite *manager_suite_create()
 
 	s = suite_create("manager");
 	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_up_down);
 	tcase_add_test(tc, test_ipv4_is_vti);
 	tcase_add_test(tc, test_no_netns);
@@ -920,7 +901,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("safety");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_foreign_interface_untouched);
 	tcase_add_test(tc, test_other_connections_interface);
 	tcase_add_test(tc, test_leftover_replaced);
@@ -933,7 +914,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("xfrm");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_xfrm_up_down);
 	tcase_add_test(tc, test_xfrm_both_families_share);
 	tcase_add_test(tc, test_xfrm_mark_and_if_id);
@@ -946,7 +927,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restarts");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_down_action_down);
 	tcase_add_test(tc, test_shutdown_removes);
 	tcase_add_test(tc, test_shutdown_ends_grace);

@@ -17,29 +17,12 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-/* as a CHILD_SA of these endpoints and keys gets it (manager_tests.c) */
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
-/** the trap id of the tests: charon's unique id of the trap's CHILD_SA */
-#define TRAP 100
-
 static source_t *source;
 
 static void setup(void)
 {
 	fixture_start(PRIVATE);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void teardown(void)

@@ -33,24 +33,13 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
 #define PRIVATE_DOWN "charon { plugins { vti { netns = private\n" \
 					 "down_action = down\n" \
 					 "addresses = 2001:db8:ff::6/127 } } }"
 
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 #define A6 "2001:db8:1::1"
 #define B6 "2001:db8:3::2"
 #define C6 "2001:db8:3::7"
-
-/* mtu 1426: a 1500 path minus 74 bytes of AES-GCM-16 over IPv6 */
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, A6, B6)
 
 /**
  * The kernel's state of a link, which must exist.
@@ -868,14 +857,14 @@ Suite *orders_suite_create()
 
 	s = suite_create("orders");
 	tc = tcase_create("rekey collisions");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_rekey_collision_won);
 	tcase_add_test(tc, test_rekey_collision_lost);
 	tcase_add_test(tc, test_rekey_delete_collision);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reused interfaces");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_unique_marks_make_before_break);
 	tcase_add_test(tc, test_unique_marks_break_before_make);
 	tcase_add_test(tc, test_unique_marks_break_before_make_invalid);
@@ -888,13 +877,13 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("races");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_expire_races_child_up);
 	tcase_add_test(tc, test_expire_races_child_up_down);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mtu");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_mobike_keeps_mtu);
 	tcase_add_test(tc, test_mobike_new_path_mtu);
 	tcase_add_test(tc, test_shared_mtu_nat_second);
@@ -902,7 +891,7 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel errors");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_lookup_error);
 	tcase_add_test(tc, test_unique_marks_new_goes_first);
 	tcase_add_test(tc, test_same_ike_other_marks);

@@ -23,14 +23,6 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 /** the same CHILD_SA with AES-CBC/HMAC-SHA2-256: more ESP overhead */
 static vti_tunnel_t cbc(vti_tunnel_t t)
 {
@@ -433,7 +425,7 @@ Suite *races_suite_create()
 
 	s = suite_create("races");
 	tc = tcase_create("resync races the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_resync_releases_new_child);
 	tcase_add_test(tc, test_resync_rekey_in_window);
 	tcase_add_test(tc, test_resync_revives_dead_child);
@@ -441,7 +433,7 @@ Suite *races_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("worker races the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_mtu_change_during_apply_lost);
 	tcase_add_test(tc, test_deleted_during_own_op);
 	tcase_add_test(tc, test_deleted_during_set_down);
@@ -449,7 +441,7 @@ Suite *races_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shutdown");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_shutdown_during_create);
 	tcase_add_test(tc, test_shutdown_during_resync);
 	tcase_add_test(tc, test_shutdown_leaves_set_down);

@@ -21,35 +21,18 @@
 				   "addresses = 2001:db8:ff::6/127\n connections { V3-2 {\n" \
 				   "down_action = down } } } } }"
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
-/** charon's unique id of the trap's CHILD_SA */
-#define TRAP 100
-
 static source_t *source;
 
 static void setup_trap(void)
 {
 	fixture_start(PRIVATE);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void setup_start(void)
 {
 	fixture_start(START_DOWN);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void teardown(void)

@@ -25,9 +25,6 @@
 #include <sa/task.h>
 #include <daemon.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
 /**
  * A CHILD_SA with the SPIs charon pairs a rekeyed CHILD_SA with its
  * replacement by (child_rekey.c:294-296 set_rekey_spi()).

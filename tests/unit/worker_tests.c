@@ -23,14 +23,6 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 START_TEST(test_bus_never_waits)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
@@ -654,7 +646,7 @@ Suite *worker_suite_create()
 
 	s = suite_create("worker");
 	tc = tcase_create("off the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_bus_never_waits);
 	tcase_add_test(tc, test_cancelled_costs_nothing);
 	tcase_add_test(tc, test_down_up_keeps_it);
@@ -662,7 +654,7 @@ Suite *worker_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("self-healing");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
 	tcase_add_test(tc, test_set_down_no_grace);
