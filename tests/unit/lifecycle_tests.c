@@ -192,8 +192,7 @@ START_TEST(test_unique_if_id_deleted_at_shutdown)
 					"down_action = down } } }");
 	t.if_id_in = t.if_id_out = 7;
 	t.if_id_unique = TRUE;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
 	manager->destroy(manager);
 	manager = NULL;
@@ -214,8 +213,7 @@ START_TEST(test_second_child_up_not_declined)
 
 	test_log_level = 2;
 	manager->child_up(manager, &t);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	source->tunnels[source->count++] = t;
 	manager->set_source(manager, &source->public);
 	manager->resync(manager);
@@ -243,8 +241,7 @@ START_TEST(test_resync_natt_mtu)
 	source_t *source = source_create();
 	vti_tunnel_t t = peer_tunnel(1, 1, 6, 5);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	t.natt = TRUE;
 	source->tunnels[source->count++] = t;
@@ -363,8 +360,7 @@ START_TEST(test_ikev1_silent_redundant_holds)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	a.child_id = 2;
 	manager->child_rekey(manager, 1, &a);
 	a.child_id = 3;
@@ -374,8 +370,7 @@ START_TEST(test_ikev1_silent_redundant_holds)
 	manager->child_rekey(manager, 2, &a);
 	SETTLE(manager);
 	/* the IKE_SA goes down: child_updown(FALSE) for 4 only */
-	manager->child_down(manager, "c", 4, 0);
-	SETTLE(manager);
+	DOWN("c", 4);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is still there after the IKE_SA and its only live "
 				  "CHILD_SA {4} went down (held by {3}, retired silently by "
@@ -406,8 +401,7 @@ START_TEST(test_create_step_fails)
 
 	fake->fail_op = fail_ops[_i];
 	fake->fail_errno = EEXIST;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	n = fake_backend_links(fake, links, 8);
 	ck_assert_msg(n == 0, "%d links after %s failed, first %s/%s; log:\n%s",
 				  n, fail_ops[_i], links[0].netns, links[0].name, test_log);
@@ -446,8 +440,7 @@ START_TEST(test_rename_foreign_appears)
 
 	fake_backend_pause(fake, "move private strongswan-vti", foreign_vti6,
 					   NULL);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	n = fake_backend_links(fake, links, 8);
 	ck_assert_msg(n == 1, "%d links; log:\n%s", n, test_log);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
@@ -481,16 +474,13 @@ START_TEST(test_revive_up_fails_not_retried)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\n"
 					"addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake->fail_op = "up private vti6";
 	fake->fail_errno = ENOBUFS;
 	a.child_id = 2;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	source->tunnels[source->count++] = a;
 	manager->set_source(manager, &source->public);
@@ -516,8 +506,7 @@ START_TEST(test_mtu_failure_not_retried)
 	vti_tunnel_t a = peer_tunnel(1, 1, 6, 5), b;
 	uint32_t want;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	b = a;
 	b.child_id = 2;
@@ -556,8 +545,7 @@ START_TEST(test_change_failure_not_retried)
 	uint8_t local[16], remote[16];
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	b = peer_tunnel(1, 1, 6, 7);
 	memcpy(local, b.local, 16);
 	memcpy(remote, b.remote, 16);
@@ -593,8 +581,7 @@ START_TEST(test_endpoints_taken_set_down)
 	fake_link_t link;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
 	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
 	SETTLE(manager);
@@ -603,8 +590,7 @@ START_TEST(test_endpoints_taken_set_down)
 				  "CHILD_SA moved onto vti6's; log:\n%s", test_log);
 	ck_assert(strstr(test_log, "vti: c: vti5 set down: the kernel refuses "
 					 "its new endpoints"));
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	DOWN("d", 2);
 	ck_assert(!fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(link.up && !memcmp(link.params.remote, b.remote, 16),
@@ -628,10 +614,8 @@ START_TEST(test_kept_down_deleted_frees)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"connections { d { down_action = down } } } } }");
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	UP(&b);
+	DOWN("d", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) &&
 				  !link.up, "log:\n%s", test_log);
 	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
@@ -664,16 +648,12 @@ START_TEST(test_declined_clash_retried)
 	fake_link_t link;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&b);
+	DOWN("c", 1);
+	UP(&again);
 	ck_assert(strstr(test_log, "already used by connection d"));
 	ck_assert(!fake_backend_link(fake, "private", "vti5", &link));
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	DOWN("d", 2);
 	source->tunnels[source->count++] = again;
 	manager->set_source(manager, &source->public);
 	manager->resync(manager);
@@ -698,11 +678,9 @@ START_TEST(test_declined_name_and_endpoints)
 								"2001:db8:3::1");
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &split);
-	SETTLE(manager);
+	UP(&split);
 	ck_assert_msg(strstr(test_log, "vti: c: vti6 vti6 (local 2001:db8:1::1 "
 						 "remote 2001:db8:3::1, keys 6/6) wants the endpoints "
 						 "of vti5 and the name of vti6"), "log: %s", test_log);

@@ -68,10 +68,8 @@ START_TEST(test_unique_if_id_kept_down_forever)
 	{
 		/* IKE_SA i, CHILD_SA i, %unique if_id i (charon's counter) */
 		t = unique_xfrm(i, i, i);
-		manager->child_up(manager, &t);
-		SETTLE(manager);
-		manager->child_down(manager, "x", i, 0);
-		SETTLE(manager);
+		UP(&t);
+		DOWN("x", i);
 		if (i % 10 == 0)
 		{
 			manager->resync(manager);
@@ -264,8 +262,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	a = tunnel("a", 1, 1, 1, "2001:db8:1::1", "2001:db8:3::1");
 	b = tunnel("b", 2, 2, 2, "2001:db8:1::1", "2001:db8:3::2");
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_int_eq(occurrences(test_log, "is already used by connection"),
 					 1);
 	/* b's CHILD_SA is rekeyed: {3} replaces {2} */

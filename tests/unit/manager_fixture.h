@@ -74,6 +74,19 @@ void fixture_stop(void);
 void fixture_restart(const char *settings_text);
 
 /**
+ * CHILD_SA t comes up (manager->child_up()), the worker applies it
+ * (SETTLE(), an assertion).
+ */
+#define UP(t) ({ manager->child_up(manager, (t)); SETTLE(manager); })
+
+/**
+ * CHILD_SA child of conn goes down without grace, the worker applies it
+ * (SETTLE(), an assertion).
+ */
+#define DOWN(conn, child) ({ \
+	manager->child_down(manager, (conn), (child), 0); SETTLE(manager); })
+
+/**
  * A CHILD_SA of conn with mark, between two addresses, AES-GCM-16.
  */
 vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,

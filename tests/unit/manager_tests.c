@@ -24,8 +24,7 @@ START_TEST(test_up_down)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert(!fake_backend_exists(fake, "", "vti6", NULL));
@@ -35,8 +34,7 @@ START_TEST(test_up_down)
 			  "2001:db8:1::1 remote 2001:db8:3::2, keys 6/6) in namespace "
 			  "private, mtu 1426"));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -47,8 +45,7 @@ START_TEST(test_ipv4_is_vti)
 {
 	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti strongswan-vti ikey=5 okey=5 alias=strongswan-vti:v4\n"
 		"move private strongswan-vti vti5\n"
@@ -62,8 +59,7 @@ START_TEST(test_no_netns)
 	vti_tunnel_t t = V6(1, 1);
 
 	fixture_restart("charon { plugins { vti { mtu = 1500 } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0 up\n"
@@ -75,18 +71,15 @@ START_TEST(test_child_rekey)
 {
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	/* a rekey raises child_rekey only; the old SA goes without down event */
 	manager->child_rekey(manager, 1, &rekeyed);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -95,8 +88,7 @@ START_TEST(test_rekey_changes_algorithm)
 {
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128, &rekeyed.esp);
 	manager->child_rekey(manager, 1, &rekeyed);
@@ -111,8 +103,7 @@ START_TEST(test_ike_rekey_then_down)
 	vti_tunnel_t t = V6(1, 1);
 	uint8_t local[16], remote[16];
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->ike_rekey(manager, 1, 7);
 	SETTLE(manager);
 	fake_backend_clear(fake);
@@ -139,12 +130,9 @@ START_TEST(test_ike_update_only_its_children)
 	/* the kernel refuses two VTIs with the same endpoints: the second one
 	 * of the IKE_SA has remote "any" */
 	a2.remote_any = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_up(manager, &a2);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
+	UP(&a2);
 	manager->ike_rekey(manager, 1, 11);
 	SETTLE(manager);
 	manager->ike_rekey(manager, 2, 12);
@@ -160,8 +148,7 @@ START_TEST(test_ike_update_only_its_children)
 	a2.ike_id = 11;
 	manager->child_rekey(manager, 3, &a2);
 	SETTLE(manager);
-	manager->child_down(manager, "a", 1, 0);
-	SETTLE(manager);
+	DOWN("a", 1);
 	fake_backend_clear(fake);
 	local[3] = 10;
 	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
@@ -180,8 +167,7 @@ START_TEST(test_ike_update_other_family)
 	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &l));
@@ -195,19 +181,15 @@ START_TEST(test_make_before_break)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	/* the new IKE_SA's children come up before the old ones go down */
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(vti_manager_count(manager), 1);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -216,13 +198,10 @@ START_TEST(test_break_before_make)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&old);
+	DOWN("V3-2", 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -231,8 +210,7 @@ START_TEST(test_break_before_make_reauth_initiator)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	/* our IKE_SA reauthenticates: its children go down first */
 	manager->child_down(manager, "V3-2", 1, 30);
@@ -240,14 +218,12 @@ START_TEST(test_break_before_make_reauth_initiator)
 	vti_manager_expire_graces(manager, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, "");
 	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -256,8 +232,7 @@ START_TEST(test_reauth_never_returns)
 {
 	vti_tunnel_t old = V6(1, 1);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
@@ -276,17 +251,13 @@ START_TEST(test_ike_down_several_children)
 	vti_tunnel_t a = V6(1, 1), b = tunnel("V3-2", 2, 1, 7, "2001:db8:1::1",
 										  "2001:db8:3::3");
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
 	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -298,20 +269,16 @@ START_TEST(test_roadwarriors_share)
 	vti_tunnel_t b = tunnel("rw", 2, 2, 9, "192.0.2.1", "203.0.113.6");
 
 	a.remote_any = b.remote_any = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_int_eq(fake->last_params.remote[0], 0);
 	ck_assert_int_eq(fake->last_params.remote[3], 0);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
-	manager->child_down(manager, "rw", 1, 0);
-	SETTLE(manager);
+	DOWN("rw", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti9\n");
 }
 END_TEST
@@ -321,10 +288,8 @@ START_TEST(test_unique_marks)
 	vti_tunnel_t a = tunnel("u", 1, 1, 1, "192.0.2.1", "192.0.2.2");
 	vti_tunnel_t b = tunnel("u", 2, 2, 2, "192.0.2.1", "192.0.2.3");
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
 	ck_assert(fake_backend_exists(fake, "private", "vti1", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "vti2", NULL));
 }
@@ -339,28 +304,21 @@ START_TEST(test_same_name_other_peer)
 	/* the peer is back from another address while its old IKE_SA still
 	 * waits for DPD: the new IKE_SA's endpoints are the ones that carry
 	 * traffic, the interface follows them in place */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.3 mtu=1446\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "x", 2, 0);
-	SETTLE(manager);
+	DOWN("x", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti4\n");
 	/* the new one going first gives the interface back to the old one */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &c);
-	SETTLE(manager);
+	UP(&a);
+	UP(&c);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 3, 0);
-	SETTLE(manager);
+	DOWN("x", 3);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.2 mtu=1446\n");
 	ck_assert_int_eq(vti_manager_count(manager), 1);
@@ -373,14 +331,12 @@ START_TEST(test_foreign_interface_untouched)
 	bool up;
 
 	fake_backend_add(fake, "private", "vti6", "", TRUE);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
 					 "private and is not ours (no alias), leaving it alone"));
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_str_eq(fake->calls, "");
@@ -395,8 +351,7 @@ START_TEST(test_other_connections_interface)
 	/* in charon's namespace the name is never used: only where it goes */
 	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", 0);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "other", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "is not ours (strongswan-vti:other)"));
 }
@@ -413,8 +368,7 @@ START_TEST(test_one_lookup_per_creation)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert_int_eq(fake->lookups, 1);
 }
@@ -425,8 +379,7 @@ START_TEST(test_temp_leftover_charon)
 	vti_tunnel_t t = V6(1, 1);
 
 	fake_backend_add(fake, "", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "other", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "vti: V3-2: removing strongswan-vti left over "
 					 "in namespace of charon"));
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
@@ -440,8 +393,7 @@ START_TEST(test_temp_leftover_private)
 	bool up = FALSE;
 
 	fake_backend_add(fake, "private", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "x", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	/* in nobody's way: the kernel names ours at once, nothing looked up */
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert_int_eq(fake->lookups, 1);
@@ -459,8 +411,7 @@ START_TEST(test_temp_name_foreign)
 	vti_tunnel_t t = V6(1, 1);
 
 	fake_backend_add(fake, "", VTI_TEMP_NAME, "", TRUE);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "vti: V3-2: interface strongswan-vti exists in "
 					 "namespace of charon and is not ours (no alias)"));
 	ck_assert(fake_backend_exists(fake, "", VTI_TEMP_NAME, NULL));
@@ -474,8 +425,7 @@ START_TEST(test_leftover_replaced)
 
 	/* ours, same connection, but not in the table: a crash left it */
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n" CREATED_VTI6);
 }
 END_TEST
@@ -486,8 +436,7 @@ START_TEST(test_failure_leaves_nothing)
 
 	fake->fail_op = "configure";
 	fake->fail_errno = EINVAL;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move private strongswan-vti vti6\n"
@@ -501,8 +450,7 @@ START_TEST(test_failure_leaves_nothing)
 	/* and the next SA tries again */
 	fake_backend_clear(fake);
 	t.child_id = 2;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -513,8 +461,7 @@ START_TEST(test_move_failure)
 
 	fake->fail_op = "move";
 	fake->fail_errno = ENOENT;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move private strongswan-vti vti6\n"
@@ -530,16 +477,13 @@ START_TEST(test_down_action_down)
 
 	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_str_eq(fake->calls, "configure private vti6 mtu=1426 addrs=1 "
 					 "disable_xfrm=0\nup private vti6\n");
 	ck_assert(fake->last_settings.keep_addrs);
@@ -556,8 +500,7 @@ START_TEST(test_shutdown_removes)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	manager->destroy(manager);
 	manager = NULL;
@@ -572,8 +515,7 @@ START_TEST(test_shutdown_ends_grace)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	fake_backend_clear(fake);
@@ -611,8 +553,7 @@ START_TEST(test_cleanup_adopts_down)
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
 	/* the next matching SA reuses it: same interface, new keys */
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 		"local=2001:db8:1::1 remote=2001:db8:3::2 mtu=1426\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
@@ -641,10 +582,8 @@ START_TEST(test_not_enabled)
 
 	fixture_restart("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&t);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -654,8 +593,7 @@ START_TEST(test_reload)
 	vti_tunnel_t t = V6(1, 1), u = V6(2, 2);
 	settings_t *settings;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	settings = settings_create_string(
 			"charon { plugins { vti { connections { V3-2 { enable = no } } } } }");
 	manager->reload(manager, vti_config_create(settings, "charon"));
@@ -664,11 +602,9 @@ START_TEST(test_reload)
 	fake_backend_clear(fake);
 	/* existing interfaces stay; new SAs follow the new settings */
 	u.mark_in = u.mark_out = 8;
-	manager->child_up(manager, &u);
-	SETTLE(manager);
+	UP(&u);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -679,8 +615,7 @@ START_TEST(test_bad_name)
 							"192.0.2.2");
 
 	fixture_restart("charon { plugins { vti { name = vti-%conn } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "vti: a-long-connection-name: name template "
 					 "'vti-%conn' gives no valid interface name"));
@@ -694,13 +629,11 @@ START_TEST(test_path_mtu_natt)
 
 	fake->path_mtu = 1400;
 	t.natt = TRUE;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(fake->last_settings.mtu, 1338);
 	/* a path too small for IPv6's minimum: the tunnel still gets 1280 */
 	fake->path_mtu = 1280;
-	manager->child_up(manager, &v6);
-	SETTLE(manager);
+	UP(&v6);
 	ck_assert_int_eq(fake->last_settings.mtu, 1280);
 }
 END_TEST
@@ -730,12 +663,10 @@ START_TEST(test_xfrm_up_down)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
 								 "2001:db8::2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -747,20 +678,16 @@ START_TEST(test_xfrm_both_families_share)
 	vti_tunnel_t v4 = xfrm_tunnel("x", 2, 2, 42, 42, "192.0.2.1",
 								  "192.0.2.2");
 
-	manager->child_up(manager, &v6);
-	SETTLE(manager);
+	UP(&v6);
 	fake_backend_clear(fake);
 	/* one XFRM interface carries IPv4 and IPv6, whatever the endpoints */
-	manager->child_up(manager, &v4);
-	SETTLE(manager);
+	UP(&v4);
 	ck_assert_str_eq(fake->calls, "");
 	/* the MTU is the smallest its CHILD_SAs need: IPv6's leaves */
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "mtu private xfrm42 1446\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 2, 0);
-	SETTLE(manager);
+	DOWN("x", 2);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -771,8 +698,7 @@ START_TEST(test_xfrm_mark_and_if_id)
 								 "2001:db8::2");
 
 	t.mark_in = t.mark_out = 6;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	ck_assert(strstr(test_log, "vti: x: CHILD_SA {1} has marks and if_ids, "
 					 "it gets an XFRM interface"));
@@ -786,8 +712,7 @@ START_TEST(test_xfrm_kind_vti)
 
 	fixture_restart("charon { plugins { vti { connections { x { kind = vti } } } } }");
 	t.mark_in = t.mark_out = 6;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strpfx(fake->calls, "create vti6 vti6 ikey=6 okey=6"));
 }
 END_TEST
@@ -797,8 +722,7 @@ START_TEST(test_xfrm_kind_without_if_id)
 	vti_tunnel_t t = V6(1, 1);
 
 	fixture_restart("charon { plugins { vti { kind = xfrm } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "has no if_ids, kind = xfrm wants them"));
 }
@@ -809,14 +733,12 @@ START_TEST(test_xfrm_unique_dir)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 7, 8, "192.0.2.1", "192.0.2.2");
 
 	/* %unique-dir: distinct in and out ids, an interface each */
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm7", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm8", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm7\n"
 					 "remove private xfrm8\n");
 }
@@ -826,8 +748,7 @@ START_TEST(test_xfrm_if_id_zero_unused)
 {
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 0, 5, "192.0.2.1", "192.0.2.2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm5", NULL));
 	ck_assert(!fake_backend_exists(fake, "private", "xfrm0", NULL));
@@ -841,16 +762,13 @@ START_TEST(test_xfrm_reauth_unique)
 
 	/* make-before-break reauth allocates new %unique if_ids: the new
 	 * interface comes up before the old one goes */
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert(strpfx(fake->calls, "create xfrm strongswan-vti if_id=2"));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm1", NULL));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm1\n");
 	ck_assert(fake_backend_exists(fake, "private", "xfrm2", NULL));
 }
@@ -861,8 +779,7 @@ START_TEST(test_xfrm_endpoints_ignored)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "192.0.2.1", "192.0.2.2");
 	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
 	SETTLE(manager);

@@ -99,20 +99,16 @@ START_TEST(test_trap_shared_by_child)
 	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	trap_set(source, TRAP, NULL, NULL, NULL);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -163,8 +159,7 @@ START_TEST(test_trap_mtu_corrected)
 	fake_backend_clear(fake);
 	ck_assert(vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_512_256,
 								   &t.esp));
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "mtu private vti6 1390\n");
 }
 END_TEST
@@ -203,8 +198,7 @@ START_TEST(test_on_demand_no)
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(logged("vti: V3-2: no interface before its first "
 							"CHILD_SA (on_demand = no)"), 1);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -230,14 +224,12 @@ START_TEST(test_on_demand_down)
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
 					 "CHILD_SA, down") == 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
@@ -299,15 +291,12 @@ START_TEST(test_start_creates_and_joins)
 	ck_assert(logged("vti: V3-2: loaded to start, vti6 stands ready for its "
 					 "first CHILD_SA") == 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
@@ -315,8 +304,7 @@ START_TEST(test_start_creates_and_joins)
 	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST

@@ -107,8 +107,7 @@ START_TEST(test_rekey_collision_won)
 	uint8_t local[16], remote[16];
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_rekey(manager, 1, &peers);
 	SETTLE(manager);
 	manager->child_rekey(manager, 1, &ours);
@@ -124,8 +123,7 @@ START_TEST(test_rekey_collision_won)
 	l = link_of("private", "vti6");
 	ck_assert(addr_is(&l.params, l.params.local, "2001:db8:1::9"));
 	/* the IKE_SA is terminated: its one CHILD_SA, 3, goes down */
-	manager->child_down(manager, "V3-2", 3, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 3);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti6", NULL),
 				  "vti6 still in the kernel after child_down(3); calls: %s",
 				  fake->calls);
@@ -142,16 +140,14 @@ START_TEST(test_rekey_collision_lost)
 	vti_tunnel_t t = V6(1, 1), peers = V6(2, 1);
 	fake_link_t before, after;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	before = link_of("private", "vti6");
 	manager->child_rekey(manager, 1, &peers);
 	SETTLE(manager);
 	after = link_of("private", "vti6");
 	ck_assert_int_eq(after.ifindex, before.ifindex);
 	ck_assert(after.up);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -165,10 +161,8 @@ START_TEST(test_rekey_delete_collision)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&t);
+	DOWN("V3-2", 1);
 	/* our redundant new CHILD_SA goes without an event */
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
@@ -212,16 +206,12 @@ START_TEST(test_unique_marks_new_goes_first)
 	int ifindex;
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ifindex = link_of("private", "u1").ifindex;
-	manager->child_up(manager, &new);
-	SETTLE(manager);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	UP(&new);
+	DOWN("u", 2);
 	assert_unique_vti6(ifindex, 1);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -237,21 +227,17 @@ START_TEST(test_same_ike_other_marks)
 	int ifindex;
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
+	UP(&first);
 	ifindex = link_of("private", "u1").ifindex;
 	fake_backend_clear(fake);
-	manager->child_up(manager, &second);
-	SETTLE(manager);
+	UP(&second);
 	ck_assert_str_eq(fake->calls, "");
 	assert_unique_vti6(ifindex, 1);
 	ck_assert(strstr(test_log, "vti: u: u1 already carries another CHILD_SA "
 					 "of the same IKE_SA with other keys or endpoints"));
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	assert_unique_vti6(ifindex, 1);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -268,17 +254,13 @@ START_TEST(test_unique_marks_make_before_break)
 	int ifindex;
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ifindex = link_of("private", "u1").ifindex;
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -294,19 +276,16 @@ START_TEST(test_unique_marks_break_before_make)
 	int ifindex;
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ifindex = link_of("private", "u1").ifindex;
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	assert_unique_vti6(ifindex, 2);
 	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -325,8 +304,7 @@ START_TEST(test_unique_marks_break_before_make_invalid)
 	settings_t *settings;
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ck_assert(link_of("private", "u1").ifindex);
 	settings = settings_create_string(UNIQUE_INVALID);
 	manager->reload(manager, vti_config_create(settings, "charon"));
@@ -336,8 +314,7 @@ START_TEST(test_unique_marks_break_before_make_invalid)
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
@@ -359,13 +336,11 @@ START_TEST(test_unique_marks_break_before_make_moved)
 	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, C6);
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert(link_of("private", "u5").up);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "u1", NULL),
 				  "u1 still kept; calls: %s", fake->calls);
@@ -388,16 +363,13 @@ START_TEST(test_grace_other_lineage)
 	fixture_restart(UNIQUE);
 	old.lineage = back.lineage = 1;
 	other.lineage = 2;
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
-	manager->child_up(manager, &other);
-	SETTLE(manager);
+	UP(&other);
 	ck_assert(link_of("private", "u5").up);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &back);
-	SETTLE(manager);
+	UP(&back);
 	ck_assert(strstr(test_log, "vti: u: u1 carries on with the "
 					 "reauthenticated CHILD_SA {3}"));
 	ck_assert(!strstr(fake->calls, "remove"));
@@ -414,8 +386,7 @@ START_TEST(test_grace_ends_alone)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"resync = 0\n connections { u { name = u%id } } } } }");
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ck_assert(link_of("private", "u1").up);
 	manager->child_down(manager, "u", 1, 1);
 	SETTLE(manager);
@@ -443,15 +414,12 @@ START_TEST(test_kept_new_endpoints)
 	int ifindex;
 
 	fixture_restart(KEPT);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
+	UP(&first);
 	ifindex = link_of("private", "dvti").ifindex;
-	manager->child_down(manager, "d6", 1, 0);
-	SETTLE(manager);
+	DOWN("d6", 1);
 	l = link_of("private", "dvti");
 	ck_assert(!l.up);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_msg(!strstr(test_log, "already used by connection"),
 				  "log: %s", test_log);
 	l = link_of("private", "dvti");
@@ -476,12 +444,9 @@ START_TEST(test_kept_kind_changes)
 	fake_link_t l;
 
 	fixture_restart(KEPT);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
-	manager->child_down(manager, "d6", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&first);
+	DOWN("d6", 1);
+	UP(&again);
 	ck_assert_msg(!strstr(test_log, "already used by connection"),
 				  "log: %s", test_log);
 	l = link_of("private", "dvti");
@@ -514,8 +479,7 @@ START_TEST(test_adopted_change_fails)
 	SETTLE(manager);
 	fake->fail_op = "change";
 	fake->fail_errno = EINVAL;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "fake: Invalid argument"));
 	l = link_of("private", "vti6");
 	remade = l.up;
@@ -525,12 +489,10 @@ START_TEST(test_adopted_change_fails)
 		ck_assert_int_eq(l.params.ikey, 6);
 		ck_assert_int_eq(l.params.okey, 6);
 	}
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert(!link_of("private", "vti6").up);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_msg(remade || strstr(fake->calls, "change private vti6 "),
 				  "no change for the link the failed change left; calls: %s",
 				  fake->calls);
@@ -558,8 +520,7 @@ static void *racer_run(void *data)
 {
 	racer_t *racer = data;
 
-	manager->child_up(manager, &racer->tunnel);
-	SETTLE(manager);
+	UP(&racer->tunnel);
 	__atomic_store_n(&racer->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -612,8 +573,7 @@ START_TEST(test_expire_races_child_up)
 	racer_t racer = { .tunnel = V6(2, 2) };
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	race_expire("remove", &racer);
@@ -621,8 +581,7 @@ START_TEST(test_expire_races_child_up)
 	ck_assert_msg(l.up, "calls: %s", fake->calls);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -638,16 +597,14 @@ START_TEST(test_expire_races_child_up_down)
 	fake_link_t l;
 
 	fixture_restart(PRIVATE_DOWN);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	race_expire("down", &racer);
 	l = link_of("private", "vti6");
 	ck_assert_msg(l.up, "vti6 down after child_up(2); calls: %s",
 				  fake->calls);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	l = link_of("private", "vti6");
 	ck_assert(!l.up);
 }
@@ -663,8 +620,7 @@ START_TEST(test_mobike_keeps_mtu)
 	uint8_t local[16], remote[16];
 	fake_link_t before, after;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	before = link_of("private", "vti6");
 	ck_assert_int_eq(before.mtu, 1426);
 	fake_backend_clear(fake);
@@ -693,8 +649,7 @@ START_TEST(test_mobike_new_path_mtu)
 	uint8_t local[16], remote[16];
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake->path_mtu = 1400;
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
@@ -732,19 +687,16 @@ START_TEST(test_shared_mtu_nat_second)
 
 	roadwarriors(&plain, &nat);
 	ck_assert(mtu_of(&nat) < mtu_of(&plain));
-	manager->child_up(manager, &plain);
-	SETTLE(manager);
+	UP(&plain);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
-	manager->child_up(manager, &nat);
-	SETTLE(manager);
+	UP(&nat);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
 	manager->child_rekey(manager, 1, &rekeyed);
 	SETTLE(manager);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
 }
 END_TEST
@@ -757,16 +709,13 @@ START_TEST(test_shared_mtu_nat_first)
 	vti_tunnel_t plain, nat, rekeyed, third;
 
 	roadwarriors(&plain, &nat);
-	manager->child_up(manager, &nat);
-	SETTLE(manager);
-	manager->child_up(manager, &plain);
-	SETTLE(manager);
+	UP(&nat);
+	UP(&plain);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	/* a third peer: of the two MTUs known, the smaller still wins */
 	third = tunnel("rw", 4, 3, 9, "192.0.2.1", "203.0.113.7");
 	third.remote_any = TRUE;
-	manager->child_up(manager, &third);
-	SETTLE(manager);
+	UP(&third);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
@@ -775,8 +724,7 @@ START_TEST(test_shared_mtu_nat_first)
 	ck_assert_msg(link_of("private", "vti9").mtu == mtu_of(&nat),
 				  "mtu %u after the non-NAT rekey, wanted %u; calls: %s",
 				  link_of("private", "vti9").mtu, mtu_of(&nat), fake->calls);
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
 }
 END_TEST
@@ -790,8 +738,7 @@ START_TEST(test_lookup_error)
 
 	fake->fail_op = "lookup";
 	fake->fail_errno = EACCES;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_msg(!strstr(fake->calls, "create"), "calls: %s", fake->calls);
 	ck_assert_msg(strstr(test_log, "fake: Permission denied"), "log: %s",
 				  test_log);
@@ -809,15 +756,13 @@ START_TEST(test_remove_already_gone)
 	vti_tunnel_t t = V6(1, 1);
 	vti_err_t err;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	/* gone without an event, so that the worker does not make it again */
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link_of("private", "vti6").ifindex,
 										  &err), 0);
 	test_log_clear();
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert(strstr(fake->calls, "remove private"));
 	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
@@ -840,8 +785,7 @@ START_TEST(test_leftover_already_gone)
 
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
 	fake_backend_pause(fake, "remove", vanish, NULL);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
 	l = link_of("private", "vti6");
 	ck_assert(l.up);

@@ -51,8 +51,7 @@ START_TEST(test_resync_releases_new_child)
 	source_t *source = source_create();
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 2, 6, 6);
 	source->meanwhile = up_meanwhile;
@@ -86,8 +85,7 @@ START_TEST(test_resync_rekey_in_window)
 	source_t *source = source_create();
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 1, 5, 5);
 	source->meanwhile = rekey_meanwhile;
@@ -95,8 +93,7 @@ START_TEST(test_resync_rekey_in_window)
 	manager->resync(manager);
 	SETTLE(manager);
 	/* the rekeyed 1 is deleted silently; then 2 goes down */
-	manager->child_down(manager, "c", 2, 0);
-	SETTLE(manager);
+	DOWN("c", 2);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is still there after its only CHILD_SA {2} went "
 				  "down (the resync gave it back to the rekeyed {1}); log:\n%s",
@@ -121,8 +118,7 @@ START_TEST(test_resync_revives_dead_child)
 	source_t *source = source_create();
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	source->meanwhile = down_meanwhile;
 	manager->set_source(manager, &source->public);
@@ -152,8 +148,7 @@ START_TEST(test_resync_ike_rekey_in_window)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), moved = peer_tunnel(1, 7, 5, 9);
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	source->meanwhile = ike_rekey_meanwhile;
 	manager->set_source(manager, &source->public);
@@ -189,8 +184,7 @@ START_TEST(test_mtu_change_during_apply_lost)
 	blocker_t *blocker;
 
 	/* the reference: the same rekey once the interface is made */
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	manager->child_rekey(manager, 3, &b2);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &calm));
@@ -234,8 +228,7 @@ START_TEST(test_deleted_during_own_op)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	vti_tunnel_t a2 = cbc(peer_tunnel(2, 1, 5, 5));
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	deleted_by_hand = FALSE;
 	fake_backend_pause(fake, "mtu private vti5", delete_by_hand, NULL);
 	manager->child_rekey(manager, 1, &a2);
@@ -262,17 +255,14 @@ START_TEST(test_deleted_during_set_down)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* after the set-down, before the worker reads its events: it watches
 	 * the namespace of the link it left next */
 	fake_backend_pause(fake, "watch private", delete_by_hand, NULL);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
 	/* the table forgot it, once: a new CHILD_SA makes it again */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 }
 END_TEST
@@ -292,8 +282,7 @@ START_TEST(test_resync_with_queue_false_alarm)
 	vti_tunnel_t a2 = peer_tunnel(2, 1, 5, 5);
 	blocker_t *blocker;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	blocker = block_at("create vti6");
 	manager->child_up(manager, &b);
 	blocker->paused->wait(blocker->paused);
@@ -377,8 +366,7 @@ START_TEST(test_shutdown_during_resync)
 	source_t *source = source_create();
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	source->meanwhile = stop_meanwhile;
 	stop_seen = FALSE;
@@ -405,8 +393,7 @@ START_TEST(test_shutdown_leaves_set_down)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
 							  "leaving it down") != NULL));

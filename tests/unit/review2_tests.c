@@ -73,8 +73,7 @@ START_TEST(test_netns_deleted_while_held)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"netns_create = yes } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 
 	fake_backend_netns_del_held(fake, "private");
@@ -108,8 +107,7 @@ START_TEST(test_keep_addrs_below_ipv6_mtu)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\nmtu = 1200\n"
 					"addresses = 198.51.100.6/31 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 with down_action = down and mtu 1200; "
 				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
 }
@@ -131,8 +129,7 @@ START_TEST(test_keep_addrs_ipv6_disabled)
 					"down_action = down\n"
 					"addresses = 198.51.100.6/31 } } }");
 	fake->no_ipv6 = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 with down_action = down on a host "
 				  "without IPv6; calls:\n%s\nlog:\n%s", fake->calls, test_log);
 }
@@ -154,8 +151,7 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"addresses = 2001:db8:ff::6/127 } } }");
 	fake->path_mtu = 1300;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 for an IPv4 tunnel on a 1300 path "
 				  "with an IPv6 address; calls:\n%s\nlog:\n%s", fake->calls,
 				  test_log);
@@ -174,8 +170,7 @@ START_TEST(test_auto_mtu_ipv6_tunnel_floor)
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
 	fake->path_mtu = 1300;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &l) &&
 				  l.mtu == 1280, "vti5 (vti6) on a 1300 path: mtu %u, "
 				  "expected the IPv6 floor 1280; calls:\n%s", l.mtu,
@@ -200,8 +195,7 @@ START_TEST(test_mtu_by_hand_below_ipv6_min)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_watched(fake, "private"));
 	ck_assert(fake_backend_set_mtu(fake, "private", "vti5", 1200));
@@ -228,8 +222,7 @@ START_TEST(test_deleted_up_link_events)
 	vti_tunnel_t a = V4(1, 1);
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_watched(fake, "private"));
 	fake_backend_clear(fake);
@@ -253,8 +246,7 @@ START_TEST(test_moved_up_link_events)
 	vti_tunnel_t a = V4(1, 1);
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(fake_backend_pending(fake) == 0));

@@ -47,8 +47,7 @@ static void teardown(void)
  */
 static void charon_stops(uint32_t child_id)
 {
-	manager->child_down(manager, "V3-2", child_id, 0);
-	SETTLE(manager);
+	DOWN("V3-2", child_id);
 	manager->set_source(manager, NULL);
 	manager->destroy(manager);
 	manager = NULL;
@@ -76,8 +75,7 @@ START_TEST(test_start_stop_control)
 
 	start_v6(VTI_START_ID);
 	traps_settle(source);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	charon_stops(1);
 	ck_assert(!strstr(fake->calls, "remove"));
@@ -106,15 +104,12 @@ START_TEST(test_start_replaced_kept_at_stop)
 
 	start_v6(VTI_START_ID);
 	traps_settle(source);
-	manager->child_up(manager, &t1);
-	SETTLE(manager);
+	UP(&t1);
 	start_v6(VTI_START_ID + 1);
 	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
 	traps_settle(source);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &t2);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
+	UP(&t2);
 	fake_backend_clear(fake);
 	charon_stops(2);
 	ck_assert(!strstr(fake->calls, "remove"));

@@ -102,15 +102,12 @@ START_TEST(test_reload_name_kept_xfrm)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ASSERT_ONE_XFRM_UP(42);
 	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "name = tun%id } } }");
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	DOWN("x", 1);
+	UP(&b);
 	manager->resync(manager);
 	SETTLE(manager);
 	ASSERT_ONE_XFRM_UP(42);
@@ -126,14 +123,11 @@ START_TEST(test_reload_netns_kept_xfrm)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	reload("charon { plugins { vti { netns = other\n"
 		   "down_action = down } } }");
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	DOWN("x", 1);
+	UP(&b);
 	manager->resync(manager);
 	SETTLE(manager);
 	ASSERT_ONE_XFRM_UP(42);
@@ -150,13 +144,10 @@ START_TEST(test_reload_name_reauth_xfrm)
 {
 	vti_tunnel_t a = xfrm_tunnel(1, 1, 42), b = xfrm_tunnel(2, 2, 42);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	reload("charon { plugins { vti { netns = private\nname = tun%id } } }");
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	UP(&b);
+	DOWN("x", 1);
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -187,8 +178,7 @@ START_TEST(test_adopted_kept_xfrm_other_name)
 	SETTLE(manager);
 	ck_assert(strstr(test_log, "found xfrm42 in namespace private, left by "
 					 "an earlier run (down_action = down)"));
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	manager->resync(manager);
 	SETTLE(manager);
 	ASSERT_ONE_XFRM_UP(42);
@@ -225,16 +215,13 @@ START_TEST(test_reload_address_removed_kept)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\naddresses = 10.1.0.1/30 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(has_addr(&link, "10.1.0.1"));
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "addresses = 10.2.0.1/30 } } }");
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
@@ -256,10 +243,8 @@ START_TEST(test_reload_down_action_delete_kept)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 	reload("charon { plugins { vti { netns = private } } }");
 	manager->resync(manager);
@@ -280,11 +265,9 @@ START_TEST(test_reload_down_action_delete_held)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	reload("charon { plugins { vti { netns = private } } }");
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 kept down though down_action is delete now; calls: "
 				  "%s", fake->calls);
@@ -300,12 +283,10 @@ START_TEST(test_reload_down_action_down_held)
 	bool up = TRUE;
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	reload("charon { plugins { vti { netns = private\n"
 		   "down_action = down } } }");
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && !up,
 				  "vti5 not kept down though down_action is down now; "
 				  "calls: %s", fake->calls);
@@ -325,8 +306,7 @@ START_TEST(test_netns_deleted_create)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"netns_create = yes } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && up);
 	fake_backend_netns_del(fake, "private");
 	manager->resync(manager);

@@ -63,8 +63,7 @@ START_TEST(test_down_up_keeps_it)
 	blocker_t *blocker;
 	fake_link_t before, after;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
 	fake_backend_clear(fake);
 	blocker = block_at("lookup");
@@ -85,16 +84,14 @@ START_TEST(test_deleted_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_watched(fake, "private"));
 	ck_assert(fake_backend_del(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", NULL)));
 	SETTLE(manager);
 	ck_assert(strstr(test_log, "vti: c: vti5 was deleted in namespace "
 					 "private by hand, making it again"));
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -104,8 +101,7 @@ START_TEST(test_set_down_by_hand)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), rekeyed = peer_tunnel(2, 1, 5, 5);
 	bool up = TRUE;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
 							  "leaving it down")));
@@ -127,8 +123,7 @@ START_TEST(test_set_down_no_grace)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
 							  "leaving it down")));
@@ -145,8 +140,7 @@ START_TEST(test_deleted_is_no_set_down)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), other = peer_tunnel(2, 2, 6, 6);
 	blocker_t *blocker;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* a link deleted goes down first: both events come in one batch */
 	blocker = block_at("create");
 	manager->child_up(manager, &other);
@@ -166,8 +160,7 @@ START_TEST(test_deleted_apart_is_no_set_down)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* the kernel's two events 20 ms apart, as seen in the guest */
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	usleep(20000);
@@ -183,8 +176,7 @@ START_TEST(test_set_up_again_configures)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
 	SETTLE(manager);
@@ -201,8 +193,7 @@ START_TEST(test_renamed_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
@@ -215,8 +206,7 @@ START_TEST(test_renamed_by_hand)
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(!strstr(fake->calls, "remove"));
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
 }
@@ -248,8 +238,7 @@ START_TEST(test_renamed_unseen)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	set_down_rename_unseen(&link);
 	manager->resync(manager);
 	SETTLE(manager);
@@ -260,8 +249,7 @@ START_TEST(test_renamed_unseen)
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
 }
 END_TEST
@@ -305,8 +293,7 @@ START_TEST(test_renamed_unseen_held_down)
 	fake_link_t link;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* renamed, then deleted, with no event: only resyncs see it */
 	set_down_rename_unseen(&link);
 	manager->resync(manager);
@@ -316,13 +303,11 @@ START_TEST(test_renamed_unseen_held_down)
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
-	manager->child_down(manager, "c", 2, 0);
-	SETTLE(manager);
+	DOWN("c", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
 				  link.up, "vti5 made after the rename stays down; log:\n%s",
 				  test_log);
@@ -334,8 +319,7 @@ START_TEST(test_moved_by_hand)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link, again;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was moved out of its "
@@ -347,8 +331,7 @@ START_TEST(test_moved_by_hand)
 	ck_assert_int_ne(again.ifindex, link.ifindex);
 	ck_assert(again.up);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(strstr(fake->calls, "remove private vti5"));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -392,8 +375,7 @@ START_TEST(test_resync_repairs_identity)
 	fake_link_t link, after;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	params = link.params;
 	params.ikey = params.okey = 9;
@@ -417,8 +399,7 @@ START_TEST(test_resync_repairs_kernel)
 	vti_err_t err;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	/* changed behind our back, no event: the next resync sets it right */
 	ck_assert_int_eq(fake->backend.set_mtu(&fake->backend, "private",
@@ -451,8 +432,7 @@ START_TEST(test_resync_restores_addresses)
 	fake_link_t before, after;
 
 	fixture_restart(ADDRESSES);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
 	ck_assert(fake_link_has_addr(&before, "10.1.0.1/30"));
 	ck_assert(fake_link_has_addr(&before, "2001:db8:ff::6/127"));
@@ -492,8 +472,7 @@ START_TEST(test_resync_addresses_per_link)
 
 	fixture_restart(ADDRESSES);
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	/* the same addresses on both: each link's own count */
 	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
 	ck_assert(fake_backend_del_addr(fake, "private", "vti6",
@@ -535,8 +514,7 @@ START_TEST(test_held_down_mtu_follows)
 	fake_link_t link;
 
 	t.if_id_in = t.if_id_out = 42;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
 	ck_assert_int_eq(link.mtu, 1426);
 	ck_assert(fake_backend_set_up(fake, "private", "xfrm42", FALSE));
@@ -558,8 +536,7 @@ START_TEST(test_resync_held_down_addresses)
 	fake_link_t link;
 
 	fixture_restart(ADDRESSES);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* set down by hand: the kernel drops its IPv6 addresses */
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
@@ -592,15 +569,13 @@ START_TEST(test_resync_lists_namespace_once)
 	vti_tunnel_t c = peer_tunnel(3, 3, 7, 7);
 	int before, one, three;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	before = fake_backend_lists(fake);
 	manager->resync(manager);
 	SETTLE(manager);
 	one = fake_backend_lists(fake) - before;
 	manager->child_up(manager, &b);
-	manager->child_up(manager, &c);
-	SETTLE(manager);
+	UP(&c);
 	before = fake_backend_lists(fake);
 	manager->resync(manager);
 	SETTLE(manager);
@@ -616,8 +591,7 @@ START_TEST(test_events_lost)
 	fake_link_t link;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
