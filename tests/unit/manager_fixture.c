@@ -107,6 +107,15 @@ void blocker_free(blocker_t *blocker)
 	free(blocker);
 }
 
+blocker_t *up_blocked_at(const char *op, const vti_tunnel_t *t)
+{
+	blocker_t *blocker = block_at(op);
+
+	manager->child_up(manager, t);
+	blocker->paused->wait(blocker->paused);
+	return blocker;
+}
+
 void unblock(blocker_t *blocker)
 {
 	blocker->resume->post(blocker->resume);

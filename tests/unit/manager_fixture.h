@@ -122,6 +122,12 @@ typedef struct {
 blocker_t *block_at(const char *op);
 
 /**
+ * CHILD_SA t comes up; returns with the worker blocked in the next fake
+ * kernel call starting with op (block_at()).
+ */
+blocker_t *up_blocked_at(const char *op, const vti_tunnel_t *t);
+
+/**
  * Let the worker go on, wait until it is idle, free the blocker.
  */
 void unblock(blocker_t *blocker);

@@ -31,6 +31,23 @@ static vti_tunnel_t cbc(vti_tunnel_t t)
 	return t;
 }
 
+/**
+ * CHILD_SA a comes up, then a resync reads it from charon, meanwhile runs
+ * between that reading and its applying; the source, for source_done().
+ */
+static source_t *resync_racing(vti_tunnel_t *a, void (*meanwhile)(void*))
+{
+	source_t *source = source_create();
+
+	UP(a);
+	source->tunnels[source->count++] = *a;
+	source->meanwhile = meanwhile;
+	manager->set_source(manager, &source->public);
+	manager->resync(manager);
+	SETTLE(manager);
+	return source;
+}
+
 /* ---- 1. reconcile() applies a view of charon older than the bus ------- */
 
 static vti_tunnel_t racing;
@@ -48,16 +65,11 @@ static void up_meanwhile(void *data)
  */
 START_TEST(test_resync_releases_new_child)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	UP(&a);
-	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 2, 6, 6);
-	source->meanwhile = up_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, up_meanwhile);
 	/* charon has CHILD_SA 2 installed; the bus told us so */
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL),
 				  "vti6 of the installed CHILD_SA {2} is missing after a "
@@ -82,16 +94,11 @@ static void rekey_meanwhile(void *data)
  */
 START_TEST(test_resync_rekey_in_window)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	UP(&a);
-	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 1, 5, 5);
-	source->meanwhile = rekey_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, rekey_meanwhile);
 	/* the rekeyed 1 is deleted silently; then 2 goes down */
 	DOWN("c", 2);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -115,15 +122,10 @@ static void down_meanwhile(void *data)
  */
 START_TEST(test_resync_revives_dead_child)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	UP(&a);
-	source->tunnels[source->count++] = a;
-	source->meanwhile = down_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, down_meanwhile);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is up after its only CHILD_SA {1} went down during "
 				  "a resync; log:\n%s", test_log);
@@ -144,16 +146,11 @@ static void ike_rekey_meanwhile(void *data)
  */
 START_TEST(test_resync_ike_rekey_in_window)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), moved = peer_tunnel(1, 7, 5, 9);
 	fake_link_t link;
 
-	UP(&a);
-	source->tunnels[source->count++] = a;
-	source->meanwhile = ike_rekey_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, ike_rekey_meanwhile);
 	/* MOBIKE on the new IKE_SA: the peer is now 2001:db8:3::9 */
 	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote, FALSE);
 	SETTLE(manager);
@@ -189,13 +186,9 @@ START_TEST(test_mtu_change_during_apply_lost)
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &calm));
 
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create vti6", &a);
 	manager->child_rekey(manager, 1, &a2);
-	blocker->resume->post(blocker->resume);
-	SETTLE(manager);
-	blocker_free(blocker);
+	unblock(blocker);
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &racy));
@@ -283,15 +276,11 @@ START_TEST(test_resync_with_queue_false_alarm)
 	blocker_t *blocker;
 
 	UP(&a);
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &b);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create vti6", &b);
 	/* vti5 queued (a rekey), a resync due, behind vti6's creation */
 	manager->child_rekey(manager, 1, &a2);
 	manager->resync(manager);
-	blocker->resume->post(blocker->resume);
-	SETTLE(manager);
-	blocker_free(blocker);
+	unblock(blocker);
 	ck_assert_msg(!strstr(test_log, "is ours but its name is taken"),
 				  "a resync with vti5 queued logged:\n%s", test_log);
 }
@@ -320,9 +309,7 @@ START_TEST(test_shutdown_during_create)
 
 	int wakeups;
 
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create vti6", &a);
 	wakeups = fake_backend_wakeups(fake);
 	ck_assert(!pthread_create(&thread, NULL, destroy_manager, NULL));
 	/* release_all() ran (it wakes the worker, with the table locked, for

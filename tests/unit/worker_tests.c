@@ -26,10 +26,8 @@
 START_TEST(test_bus_never_waits)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
-	blocker_t *blocker = block_at("create vti6");
+	blocker_t *blocker = up_blocked_at("create vti6", &a);
 
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
 	/* the worker is inside the kernel: events still return at once */
 	manager->child_up(manager, &b);
 	manager->child_down(manager, "c", 2, 0);
@@ -43,10 +41,8 @@ END_TEST
 START_TEST(test_cancelled_costs_nothing)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 7, 7);
-	blocker_t *blocker = block_at("create vti6");
+	blocker_t *blocker = up_blocked_at("create vti6", &a);
 
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
 	/* an up and a down before the worker gets to them: nothing */
 	manager->child_up(manager, &b);
 	manager->child_down(manager, "c", 2, 0);
@@ -66,9 +62,7 @@ START_TEST(test_down_up_keeps_it)
 	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
 	fake_backend_clear(fake);
-	blocker = block_at("lookup");
-	manager->child_up(manager, &other);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("lookup", &other);
 	/* down and up again of vti5 while the worker is busy elsewhere */
 	manager->child_down(manager, "c", 1, 0);
 	manager->child_up(manager, &again);
@@ -142,9 +136,7 @@ START_TEST(test_deleted_is_no_set_down)
 
 	UP(&a);
 	/* a link deleted goes down first: both events come in one batch */
-	blocker = block_at("create");
-	manager->child_up(manager, &other);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create", &other);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(fake_backend_del(fake, "private", "vti5"));
 	unblock(blocker);
