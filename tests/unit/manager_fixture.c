@@ -233,6 +233,12 @@ void trap_set(source_t *source, uint32_t id, const char *conn,
 /**
  * Number of readings of source's traps begun.
  */
+void trap_unload(source_t *source, uint32_t id)
+{
+	trap_set(source, id, NULL, NULL, NULL);
+	traps_settle(source);
+}
+
 static u_int readings(source_t *source)
 {
 	u_int n;

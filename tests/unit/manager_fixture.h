@@ -26,6 +26,11 @@
 #define PRIVATE "charon { plugins { vti { netns = private\n" \
 				"addresses = 2001:db8:ff::6/127 } } }"
 
+/** PRIVATE with down_action = down */
+#define PRIVATE_DOWN "charon { plugins { vti { netns = private\n" \
+					 "down_action = down\n" \
+					 "addresses = 2001:db8:ff::6/127 } } }"
+
 /**
  * A CHILD_SA of V3-2 with mark 6 between 2001:db8:1::1 and 2001:db8:3::2,
  * AES-GCM-16 (mtu 1426: a 1500 path minus 74 bytes over IPv6).
@@ -179,6 +184,11 @@ void source_done(source_t *source);
  */
 void trap_set(source_t *source, uint32_t id, const char *conn,
 			  const vti_tunnel_t *trap, const char *refused);
+
+/**
+ * Remove the trap of that id; the worker has read it (traps_settle()).
+ */
+void trap_unload(source_t *source, uint32_t id);
 
 /**
  * Wait until the worker has begun one more reading of the traps of source

@@ -475,8 +475,7 @@ START_TEST(test_down_action_down)
 	vti_tunnel_t t = V6(1, 1), again = V6(2, 2);
 	bool up;
 
-	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
-		  " addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE_DOWN);
 	UP(&t);
 	fake_backend_clear(fake);
 	DOWN("V3-2", 1);
@@ -544,8 +543,7 @@ START_TEST(test_cleanup_adopts_down)
 	vti_tunnel_t t = V6(1, 1);
 	bool up;
 
-	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
-		  " addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
 	manager->resync(manager);
 	SETTLE(manager);

@@ -42,13 +42,14 @@ static void restart(const char *settings)
 }
 
 /**
- * Install the trap of V3-2.
+ * Install the trap of V3-2; the worker has read it (traps_settle()).
  */
 static void trap_v6(uint32_t id)
 {
 	vti_tunnel_t t = V6(0, 0);
 
 	trap_set(source, id, "V3-2", &t, NULL);
+	traps_settle(source);
 }
 
 /**
@@ -75,7 +76,6 @@ static int logged(const char *text)
 START_TEST(test_trap_creates)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
 					 "CHILD_SA") == 1);
@@ -96,7 +96,6 @@ START_TEST(test_trap_shared_by_child)
 	bool up;
 
 	trap_v6(TRAP);
-	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	fake_backend_clear(fake);
 	UP(&t);
@@ -104,8 +103,7 @@ START_TEST(test_trap_shared_by_child)
 	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
 	UP(&t);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	DOWN("V3-2", 1);
@@ -120,10 +118,8 @@ END_TEST
 START_TEST(test_trap_unload_removes)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -136,11 +132,9 @@ END_TEST
 START_TEST(test_trap_reinstalled)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
 	trap_v6(TRAP + 1);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 }
@@ -155,7 +149,6 @@ START_TEST(test_trap_mtu_corrected)
 	vti_tunnel_t t = V6(1, 1);
 
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	ck_assert(vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_512_256,
 								   &t.esp));
@@ -194,7 +187,6 @@ START_TEST(test_on_demand_no)
 			"on_demand = no } } } } }");
 	trap_v6(TRAP);
 	traps_settle(source);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(logged("vti: V3-2: no interface before its first "
 							"CHILD_SA (on_demand = no)"), 1);
@@ -215,7 +207,6 @@ START_TEST(test_on_demand_down)
 	restart("charon { plugins { vti { netns = private\n"
 			"addresses = 2001:db8:ff::6/127\n on_demand = down } } }");
 	trap_v6(TRAP);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"move private strongswan-vti vti6\n"
@@ -232,8 +223,7 @@ START_TEST(test_on_demand_down)
 	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -244,7 +234,6 @@ END_TEST
 START_TEST(test_trap_shutdown_removes)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	manager->set_source(manager, NULL);
 	manager->destroy(manager);
@@ -301,8 +290,7 @@ START_TEST(test_start_creates_and_joins)
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
 	fake_backend_clear(fake);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, VTI_START_ID);
 	ck_assert_str_eq(fake->calls, "");
 	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
@@ -330,8 +318,7 @@ START_TEST(test_start_unload)
 {
 	start_v6("");
 	fake_backend_clear(fake);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, VTI_START_ID);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }

@@ -33,10 +33,6 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE_DOWN "charon { plugins { vti { netns = private\n" \
-					 "down_action = down\n" \
-					 "addresses = 2001:db8:ff::6/127 } } }"
-
 #define A6 "2001:db8:1::1"
 #define B6 "2001:db8:3::2"
 #define C6 "2001:db8:3::7"

@@ -106,8 +106,7 @@ START_TEST(test_start_replaced_kept_at_stop)
 	traps_settle(source);
 	UP(&t1);
 	start_v6(VTI_START_ID + 1);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, VTI_START_ID);
 	DOWN("V3-2", 1);
 	UP(&t2);
 	fake_backend_clear(fake);
@@ -245,8 +244,7 @@ START_TEST(test_trap_declined_name_freed)
 	traps_settle(source);
 	ck_assert(strstr(test_log, "vti: V3-9: vti6 in namespace private is "
 					 "already used by connection V3-2"));
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	manager->resync(manager);
 	SETTLE(manager);
