@@ -82,6 +82,13 @@ vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
 	return tunnel("c", child, ike, mark, "2001:db8:1::1", remote);
 }
 
+void vti5_set_down_by_hand(void)
+{
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
+							  "leaving it down")));
+}
+
 static void block(blocker_t *blocker)
 {
 	blocker->paused->post(blocker->paused);

@@ -39,14 +39,26 @@
 							  "2001:db8:3::2")
 
 /**
- * What V6() gets under PRIVATE: born in charon's namespace under the name
- * charon is told to ignore, named in its own, found by its connection's
- * name too.
+ * How V6()'s vti6 starts under PRIVATE: born in charon's namespace under
+ * the name charon is told to ignore, moved into "private".
  */
-#define CREATED_VTI6 \
+#define MOVED_VTI6 \
 	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
+	"move private strongswan-vti vti6\n"
+
+/**
+ * What V6() gets under PRIVATE: MOVED_VTI6, configured and up, named in
+ * its own namespace, found by its connection's name too.
+ */
+#define CREATED_VTI6 MOVED_VTI6 \
 	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
+	"altname private vti6 V3-2\n"
+
+/**
+ * The same, left down (on_demand = down, before a CHILD_SA).
+ */
+#define CREATED_VTI6_DOWN MOVED_VTI6 \
+	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n" \
 	"altname private vti6 V3-2\n"
 
 /** the trap id of the trap tests: charon's unique id of its CHILD_SA */
@@ -111,6 +123,12 @@ vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
 	int _i; \
 	for (_i = 0; _i < 200 && !(cond); _i++) { usleep(10000); } \
 	(cond); })
+
+/**
+ * An operator sets vti5 (peer_tunnel() mark 5) down; the worker logged it
+ * (2 s at most).
+ */
+void vti5_set_down_by_hand(void);
 
 /**
  * The worker blocked inside a kernel operation: it posts paused, then

@@ -438,8 +438,7 @@ START_TEST(test_failure_leaves_nothing)
 	fake->fail_errno = EINVAL;
 	UP(&t);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
+		MOVED_VTI6
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n"
 		"remove private vti6\n");
 	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
@@ -463,8 +462,7 @@ START_TEST(test_move_failure)
 	fake->fail_errno = ENOENT;
 	UP(&t);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
+		MOVED_VTI6
 		"remove - strongswan-vti\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }

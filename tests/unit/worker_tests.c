@@ -96,9 +96,7 @@ START_TEST(test_set_down_by_hand)
 	bool up = TRUE;
 
 	UP(&a);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
-							  "leaving it down")));
+	vti5_set_down_by_hand();
 	/* not fought: a rekey leaves it down */
 	manager->child_rekey(manager, 1, &rekeyed);
 	SETTLE(manager);
@@ -118,9 +116,7 @@ START_TEST(test_set_down_no_grace)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
 	UP(&a);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
-							  "leaving it down")));
+	vti5_set_down_by_hand();
 	manager->child_down(manager, "c", 1, 30);
 	SETTLE(manager);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -169,8 +165,7 @@ START_TEST(test_set_up_again_configures)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
 	UP(&a);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* the kernel dropped its IPv6 addresses while it was down */
@@ -212,8 +207,7 @@ END_TEST
  */
 static void set_down_rename_unseen(fake_link_t *link)
 {
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", link));
 	ck_assert_int_eq(fake_backend_rename_unseen(fake, "private", "vti5",
@@ -530,8 +524,7 @@ START_TEST(test_resync_held_down_addresses)
 	fixture_restart(ADDRESSES);
 	UP(&a);
 	/* set down by hand: the kernel drops its IPv6 addresses */
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(!fake_link_has_addr(&link, "2001:db8:ff::6/127"));
