@@ -27,11 +27,6 @@ static void setup(void)
 	fixture_start("charon { plugins { vti { netns = private } } }");
 }
 
-static void teardown(void)
-{
-	fixture_stop();
-}
-
 /**
  * A CHILD_SA of conn "x" with %unique if_ids resolved to if_id, the peer at
  * 2001:db8::2.
@@ -517,7 +512,7 @@ Suite *longrun_suite_create(void)
 	TCase *tc;
 
 	tc = tcase_create("months of events");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_unique_if_id_kept_down_forever);
 	tcase_add_test(tc, test_declined_rekeyed_grow_without_resync);

@@ -19,15 +19,9 @@
 #include "fake_backend.h"
 #include "manager_fixture.h"
 
-
 static void setup(void)
 {
 	fixture_start("");
-}
-
-static void teardown(void)
-{
-	fixture_stop();
 }
 
 /** an IPv4 CHILD_SA of connection "c" with mark 5: vti5 */
@@ -148,8 +142,7 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 {
 	vti_tunnel_t a = V4(1, 1);
 
-	fixture_restart("charon { plugins { vti { netns = private\n"
-					"addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE);
 	fake->path_mtu = 1300;
 	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 for an IPv4 tunnel on a 1300 path "
@@ -193,8 +186,7 @@ START_TEST(test_mtu_by_hand_below_ipv6_min)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
 	fake_link_t l;
 
-	fixture_restart("charon { plugins { vti { netns = private\n"
-					"addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE);
 	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_watched(fake, "private"));
@@ -266,7 +258,7 @@ Suite *review2_suite_create()
 	s = suite_create("review2");
 
 	tc = tcase_create("review2 orders");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_up_link_events);
 	tcase_add_test(tc, test_moved_up_link_events);
 	tcase_add_test(tc, test_auto_mtu_below_ipv6_min);

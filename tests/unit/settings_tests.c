@@ -33,11 +33,6 @@ static void setup(void)
 	fixture_start("charon { plugins { vti { netns = private } } }");
 }
 
-static void teardown(void)
-{
-	fixture_stop();
-}
-
 static void reload(const char *text)
 {
 	settings_t *settings = settings_create_string((char*)text);
@@ -407,7 +402,7 @@ Suite *settings_suite_create(void)
 	Suite *s = suite_create("settings");
 	TCase *tc = tcase_create("reload and namespaces");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_reload_name_kept_xfrm);
 	tcase_add_test(tc, test_reload_netns_kept_xfrm);
 	tcase_add_test(tc, test_reload_name_reauth_xfrm);
