@@ -49,15 +49,15 @@ static double timed(vti_traps_t *traps, vti_source_t *source)
 }
 
 /**
- * N from argv[1], READINGS from argv[2] (100 if not given); 0 after the
- * usage is printed.
+ * N from argv[1], READINGS from argv[2] (100 if not given); exits with the
+ * usage if there is no N.
  */
 static int bench_args(int argc, char *argv[], int *readings)
 {
 	if (argc < 2 || atoi(argv[1]) <= 0)
 	{
 		fprintf(stderr, "usage: %s N [READINGS]\n", argv[0]);
-		return 0;
+		exit(2);
 	}
 	*readings = argc > 2 ? atoi(argv[2]) : 100;
 	return atoi(argv[1]);

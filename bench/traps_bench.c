@@ -60,9 +60,7 @@ static enumerator_t *create_traps(bench_source_t *this, hashtable_t *known)
 									 (void*)list_free, list);
 }
 
-/**
- * Trap 1 goes.
- */
+/** trap 1 goes */
 static void one_gone(bench_source_t *source)
 {
 	source->gone = 1;
@@ -76,10 +74,6 @@ int main(int argc, char *argv[])
 	int readings, status;
 
 	source.n = bench_args(argc, argv, &readings);
-	if (!source.n)
-	{
-		return 2;
-	}
 	library_init(NULL, "traps_bench");
 	status = bench_run(&source.public, source.n, readings, (void*)one_gone,
 					   &source, "traps", "trap", "gone");
