@@ -54,6 +54,15 @@ void fixture_restart(const char *settings_text)
 	fixture_start(settings_text);
 }
 
+void fixture_reload(const char *settings_text)
+{
+	settings_t *settings = settings_create_string((char*)settings_text);
+
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	SETTLE(manager);
+}
+
 vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
 					uint32_t mark, const char *local, const char *remote)
 {

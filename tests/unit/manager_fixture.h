@@ -76,6 +76,12 @@ extern vti_manager_t *manager;
 void fixture_start(const char *settings_text);
 
 /**
+ * The manager reloads these settings (manager->reload()), the worker
+ * applies them (SETTLE()).
+ */
+void fixture_reload(const char *settings_text);
+
+/**
  * fixture_start(PRIVATE), a setup for tcase_add_checked_fixture().
  */
 void fixture_setup(void);

@@ -587,14 +587,10 @@ END_TEST
 START_TEST(test_reload)
 {
 	vti_tunnel_t t = V6(1, 1), u = V6(2, 2);
-	settings_t *settings;
 
 	UP(&t);
-	settings = settings_create_string(
-			"charon { plugins { vti { connections { V3-2 { enable = no } } } } }");
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	SETTLE(manager);
-	settings->destroy(settings);
+	fixture_reload("charon { plugins { vti { connections { V3-2 { "
+				   "enable = no } } } } }");
 	fake_backend_clear(fake);
 	/* existing interfaces stay; new SAs follow the new settings */
 	u.mark_in = u.mark_out = 8;

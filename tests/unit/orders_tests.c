@@ -192,18 +192,27 @@ static void assert_unique_vti6(int ifindex, uint32_t mark)
 	ck_assert_int_eq(l.mtu, 1426);
 }
 
+/**
+ * Under UNIQUE, u's CHILD_SA 1 (mark 1, A6 to B6) comes up: the ifindex of
+ * its u1.
+ */
+static int unique_first_up(void)
+{
+	vti_tunnel_t first = tunnel("u", 1, 1, 1, A6, B6);
+
+	fixture_restart(UNIQUE);
+	UP(&first);
+	return link_of("private", "u1").ifindex;
+}
+
 /*
  * d. The new CHILD_SA going first gives the interface back to the old one.
  */
 START_TEST(test_unique_marks_new_goes_first)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	UP(&old);
-	ifindex = link_of("private", "u1").ifindex;
 	UP(&new);
 	DOWN("u", 2);
 	assert_unique_vti6(ifindex, 1);
@@ -218,13 +227,9 @@ END_TEST
  */
 START_TEST(test_same_ike_other_marks)
 {
-	vti_tunnel_t first = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t second = tunnel("u", 2, 1, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	UP(&first);
-	ifindex = link_of("private", "u1").ifindex;
 	fake_backend_clear(fake);
 	UP(&second);
 	ck_assert_str_eq(fake->calls, "");
@@ -245,13 +250,9 @@ END_TEST
  */
 START_TEST(test_unique_marks_make_before_break)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	UP(&old);
-	ifindex = link_of("private", "u1").ifindex;
 	UP(&new);
 	assert_unique_vti6(ifindex, 2);
 	DOWN("u", 1);
@@ -267,13 +268,9 @@ END_TEST
  */
 START_TEST(test_unique_marks_break_before_make)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	UP(&old);
-	ifindex = link_of("private", "u1").ifindex;
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
 	UP(&new);
@@ -295,17 +292,10 @@ END_TEST
  */
 START_TEST(test_unique_marks_break_before_make_invalid)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, B6);
-	settings_t *settings;
 
-	fixture_restart(UNIQUE);
-	UP(&old);
-	ck_assert(link_of("private", "u1").ifindex);
-	settings = settings_create_string(UNIQUE_INVALID);
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
+	ck_assert(unique_first_up());
+	fixture_reload(UNIQUE_INVALID);
 	ck_assert(link_of("private", "u1").ifindex);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);

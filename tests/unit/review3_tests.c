@@ -201,7 +201,6 @@ END_TEST
 START_TEST(test_trap_on_demand_enabled_by_reload)
 {
 	vti_tunnel_t t = V6(0, 0);
-	settings_t *settings;
 
 	manager->set_source(manager, NULL);
 	fixture_restart("charon { plugins { vti { netns = private\n"
@@ -211,10 +210,7 @@ START_TEST(test_trap_on_demand_enabled_by_reload)
 	trap_set(source, TRAP, "V3-2", &t, NULL);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
-	settings = settings_create_string(PRIVATE);
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
+	fixture_reload(PRIVATE);
 	traps_settle(source);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);

@@ -33,15 +33,6 @@ static void setup(void)
 	fixture_start("charon { plugins { vti { netns = private } } }");
 }
 
-static void reload(const char *text)
-{
-	settings_t *settings = settings_create_string((char*)text);
-
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
-}
-
 static vti_tunnel_t xfrm_tunnel(uint32_t child, uint32_t ike, uint32_t if_id)
 {
 	vti_tunnel_t t = tunnel("x", child, ike, 0, "2001:db8::1", "2001:db8::2");
@@ -99,7 +90,7 @@ START_TEST(test_reload_name_kept_xfrm)
 					"down_action = down } } }");
 	UP(&a);
 	ASSERT_ONE_XFRM_UP(42);
-	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
+	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "name = tun%id } } }");
 	DOWN("x", 1);
 	UP(&b);
@@ -119,7 +110,7 @@ START_TEST(test_reload_netns_kept_xfrm)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
 	UP(&a);
-	reload("charon { plugins { vti { netns = other\n"
+	fixture_reload("charon { plugins { vti { netns = other\n"
 		   "down_action = down } } }");
 	DOWN("x", 1);
 	UP(&b);
@@ -140,7 +131,7 @@ START_TEST(test_reload_name_reauth_xfrm)
 	vti_tunnel_t a = xfrm_tunnel(1, 1, 42), b = xfrm_tunnel(2, 2, 42);
 
 	UP(&a);
-	reload("charon { plugins { vti { netns = private\nname = tun%id } } }");
+	fixture_reload("charon { plugins { vti { netns = private\nname = tun%id } } }");
 	UP(&b);
 	DOWN("x", 1);
 	ASSERT_ONE_XFRM_UP(42);
@@ -214,7 +205,7 @@ START_TEST(test_reload_address_removed_kept)
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(has_addr(&link, "10.1.0.1"));
 	DOWN("c", 1);
-	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
+	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "addresses = 10.2.0.1/30 } } }");
 	UP(&b);
 	manager->resync(manager);
@@ -241,7 +232,7 @@ START_TEST(test_reload_down_action_delete_kept)
 	UP(&a);
 	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
-	reload("charon { plugins { vti { netns = private } } }");
+	fixture_reload("charon { plugins { vti { netns = private } } }");
 	manager->resync(manager);
 	SETTLE(manager);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -261,7 +252,7 @@ START_TEST(test_reload_down_action_delete_held)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
 	UP(&a);
-	reload("charon { plugins { vti { netns = private } } }");
+	fixture_reload("charon { plugins { vti { netns = private } } }");
 	DOWN("c", 1);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 kept down though down_action is delete now; calls: "
@@ -279,7 +270,7 @@ START_TEST(test_reload_down_action_down_held)
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
 	UP(&a);
-	reload("charon { plugins { vti { netns = private\n"
+	fixture_reload("charon { plugins { vti { netns = private\n"
 		   "down_action = down } } }");
 	DOWN("c", 1);
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && !up,
