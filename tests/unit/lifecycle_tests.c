@@ -216,8 +216,7 @@ START_TEST(test_second_child_up_not_declined)
 	UP(&t);
 	source->tunnels[source->count++] = t;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(strstr(test_log, "1 interfaces, 0 declined"),
 				  "log:\n%s", test_log);
 	source_done(source);
@@ -246,8 +245,7 @@ START_TEST(test_resync_natt_mtu)
 	t.natt = TRUE;
 	source->tunnels[source->count++] = t;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(mtu_of("private", "vti6") == 1418, "vti6 has mtu %u after "
 				  "a resync that read its CHILD_SA with NAT-T, expected 1418; "
 				  "log:\n%s", mtu_of("private", "vti6"), test_log);
@@ -367,8 +365,7 @@ START_TEST(test_ikev1_silent_redundant_holds)
 	manager->child_rekey(manager, 1, &a);
 	/* 3 set CHILD_REKEYED silently as redundant; 2 rekeyed to 4 */
 	a.child_id = 4;
-	manager->child_rekey(manager, 2, &a);
-	SETTLE(manager);
+	REKEY(2, &a);
 	/* the IKE_SA goes down: child_updown(FALSE) for 4 only */
 	DOWN("c", 4);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -407,8 +404,7 @@ START_TEST(test_create_step_fails)
 				  n, fail_ops[_i], links[0].netns, links[0].name, test_log);
 	source->tunnels[source->count++] = a;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", &up) && up,
 				  "no vti6 up after a resync following a failed %s; log:\n%s",
 				  fail_ops[_i], test_log);
@@ -446,8 +442,7 @@ START_TEST(test_rename_foreign_appears)
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(link.up && !link.has_params && !*link.alias);
 	/* a resync: the foreign link stays untouched */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(link.up && !link.has_params && !*link.alias);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
@@ -484,8 +479,7 @@ START_TEST(test_revive_up_fails_not_retried)
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	source->tunnels[source->count++] = a;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", &up) && up,
 				  "vti6 is still down after a resync, its CHILD_SA {2} "
 				  "installed (setting it up failed once); log:\n%s", test_log);
@@ -516,13 +510,11 @@ START_TEST(test_mtu_failure_not_retried)
 	ck_assert(want != 1426);
 	fake->fail_op = "mtu private vti6";
 	fake->fail_errno = ENOBUFS;
-	manager->child_rekey(manager, 1, &b);
-	SETTLE(manager);
+	REKEY(1, &b);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	source->tunnels[source->count++] = b;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(mtu_of("private", "vti6") == want, "vti6 has mtu %u after "
 				  "a resync, its CHILD_SA needs %u (setting it failed once); "
 				  "log:\n%s", mtu_of("private", "vti6"), want, test_log);
@@ -555,8 +547,7 @@ START_TEST(test_change_failure_not_retried)
 	SETTLE(manager);
 	source->tunnels[source->count++] = b;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert_msg(!memcmp(link.params.remote, remote, 16), "vti6 keeps the "
 				  "old remote after a resync, its IKE_SA moved to "
@@ -656,8 +647,7 @@ START_TEST(test_declined_clash_retried)
 	DOWN("d", 2);
 	source->tunnels[source->count++] = again;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
 				  link.up && !memcmp(link.params.remote, again.remote, 16),
 				  "CHILD_SA {3} has no interface after the VTI that had its "

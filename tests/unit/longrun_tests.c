@@ -67,8 +67,7 @@ START_TEST(test_unique_if_id_kept_down_forever)
 		DOWN("x", i);
 		if (i % 10 == 0)
 		{
-			manager->resync(manager);
-			SETTLE(manager);
+			RESYNC();
 		}
 	}
 	ck_assert_msg(vti_manager_count(manager) <= 1 && fake_backend_count(fake) <= 1,
@@ -271,8 +270,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	test_log_clear();
 	for (i = 0; i < 5; i++)
 	{
-		manager->resync(manager);
-		SETTLE(manager);
+		RESYNC();
 	}
 	n = occurrences(test_log, "is already used by connection");
 	source_done(source);
@@ -302,8 +300,7 @@ START_TEST(test_reload_resync_interval_ignored)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"resync = 3600 } } }");
 	/* the worker has run (its timer set from 3600): a resync done */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	lists = fake_backend_lists(fake);
 	ck_assert(lists > 0);
 	settings = settings_create_string("charon { plugins { vti { "
@@ -354,8 +351,7 @@ static int soak_sizes(int *live, int *retired, int *ikes, int *ifaces,
 
 	test_log_clear();
 	test_log_level = 2;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	line = strstr(test_log, "vti: resync: charon has ");
 	ck_assert_msg(line, "no sizes line; log:\n%s", test_log);
 	ck_assert(sscanf(line, "vti: resync: charon has %d CHILD_SAs for "

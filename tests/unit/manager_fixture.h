@@ -110,6 +110,19 @@ void fixture_restart(const char *settings_text);
 	manager->child_down(manager, (conn), (child), 0); SETTLE(manager); })
 
 /**
+ * CHILD_SA old is rekeyed to t (manager->child_rekey()), the worker
+ * applies it (SETTLE(), an assertion).
+ */
+#define REKEY(old, t) ({ \
+	manager->child_rekey(manager, (old), (t)); SETTLE(manager); })
+
+/**
+ * A resync (manager->resync()), the worker has applied it (SETTLE(), an
+ * assertion).
+ */
+#define RESYNC() ({ manager->resync(manager); SETTLE(manager); })
+
+/**
  * A CHILD_SA of conn with mark, between two addresses, AES-GCM-16.
  */
 vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,

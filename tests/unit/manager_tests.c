@@ -74,8 +74,7 @@ START_TEST(test_child_rekey)
 	UP(&t);
 	fake_backend_clear(fake);
 	/* a rekey raises child_rekey only; the old SA goes without down event */
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "");
 	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
@@ -91,8 +90,7 @@ START_TEST(test_rekey_changes_algorithm)
 	UP(&t);
 	fake_backend_clear(fake);
 	vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128, &rekeyed.esp);
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "mtu private vti6 1406\n");
 	ck_assert(strstr(test_log, "mtu of vti6 changed from 1426 to 1406"));
 }
@@ -146,8 +144,7 @@ START_TEST(test_ike_update_only_its_children)
 	/* the children keep their new IKE_SA through their own rekeys */
 	a2.child_id = 4;
 	a2.ike_id = 11;
-	manager->child_rekey(manager, 3, &a2);
-	SETTLE(manager);
+	REKEY(3, &a2);
 	DOWN("a", 1);
 	fake_backend_clear(fake);
 	local[3] = 10;
@@ -399,8 +396,7 @@ START_TEST(test_temp_leftover_private)
 	ck_assert_int_eq(fake->lookups, 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	/* the next resync adopts the left-over and removes it (J1) */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(!fake_backend_exists(fake, "private", VTI_TEMP_NAME, NULL));
 	ck_assert_int_eq(fake_backend_count(fake), 1);
 }
@@ -527,8 +523,7 @@ START_TEST(test_cleanup_stale)
 	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", 0);
 	fake_backend_add(fake, "private", "vti2", VTI_ALIAS_PREFIX "b", TRUE);
 	fake_backend_add(fake, "private", "eth0", "", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "remove - vti1\nremove private vti2\n");
 	ck_assert(fake_backend_exists(fake, "private", "eth0", NULL));
 	ck_assert(strstr(test_log, "vti: b: deleted vti2 from namespace private "
@@ -543,8 +538,7 @@ START_TEST(test_cleanup_adopts_down)
 
 	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
@@ -566,8 +560,7 @@ START_TEST(test_cleanup_other_netns)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 		  " down_action = down\n connections { o { netns = other } } } } }");
 	fake_backend_add(fake, "other", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "remove other vti6\n");
 }
 END_TEST

@@ -104,10 +104,8 @@ START_TEST(test_rekey_collision_won)
 	fake_link_t l;
 
 	UP(&t);
-	manager->child_rekey(manager, 1, &peers);
-	SETTLE(manager);
-	manager->child_rekey(manager, 1, &ours);
-	SETTLE(manager);
+	REKEY(1, &peers);
+	REKEY(1, &ours);
 	/* the peer deletes its redundant CHILD_SA 2: no event */
 	fake_backend_clear(fake);
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
@@ -138,8 +136,7 @@ START_TEST(test_rekey_collision_lost)
 
 	UP(&t);
 	before = link_of("private", "vti6");
-	manager->child_rekey(manager, 1, &peers);
-	SETTLE(manager);
+	REKEY(1, &peers);
 	after = link_of("private", "vti6");
 	ck_assert_int_eq(after.ifindex, before.ifindex);
 	ck_assert(after.up);
@@ -461,8 +458,7 @@ START_TEST(test_adopted_change_fails)
 
 	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	fake->fail_op = "change";
 	fake->fail_errno = EINVAL;
 	UP(&t);
@@ -679,8 +675,7 @@ START_TEST(test_shared_mtu_nat_second)
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	DOWN("rw", 2);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
@@ -705,8 +700,7 @@ START_TEST(test_shared_mtu_nat_first)
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_msg(link_of("private", "vti9").mtu == mtu_of(&nat),
 				  "mtu %u after the non-NAT rekey, wanted %u; calls: %s",
 				  link_of("private", "vti9").mtu, mtu_of(&nat), fake->calls);

@@ -43,8 +43,7 @@ static source_t *resync_racing(vti_tunnel_t *a, void (*meanwhile)(void*))
 	source->tunnels[source->count++] = *a;
 	source->meanwhile = meanwhile;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	return source;
 }
 
@@ -182,15 +181,13 @@ START_TEST(test_mtu_change_during_apply_lost)
 
 	/* the reference: the same rekey once the interface is made */
 	UP(&b);
-	manager->child_rekey(manager, 3, &b2);
-	SETTLE(manager);
+	REKEY(3, &b2);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &calm));
 
 	blocker = up_blocked_at("create vti6", &a);
 	manager->child_rekey(manager, 1, &a2);
 	unblock(blocker);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &racy));
 	ck_assert_msg(racy.mtu == calm.mtu, "vti5 has mtu %u after a rekey to "
 				  "AES-CBC/SHA256 during its creation, the same rekey later "
@@ -224,8 +221,7 @@ START_TEST(test_deleted_during_own_op)
 	UP(&a);
 	deleted_by_hand = FALSE;
 	fake_backend_pause(fake, "mtu private vti5", delete_by_hand, NULL);
-	manager->child_rekey(manager, 1, &a2);
-	SETTLE(manager);
+	REKEY(1, &a2);
 	ck_assert_msg(deleted_by_hand, "vti5 was not deleted during the MTU "
 				  "change: nothing was tested; calls:\n%s", fake->calls);
 	/* the worker reads the deletion after its follow-up window */

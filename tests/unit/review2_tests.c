@@ -71,10 +71,8 @@ START_TEST(test_netns_deleted_while_held)
 	ck_assert(vti5_up());
 
 	fake_backend_netns_del_held(fake, "private");
-	manager->resync(manager);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
+	RESYNC();
 	ck_assert_msg(vti5_up(), "vti5 not made again in the new namespace "
 				  "private while the old one lives on; calls:\n%s\nlog:\n%s",
 				  fake->calls, test_log);

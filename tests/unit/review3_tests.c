@@ -242,8 +242,7 @@ START_TEST(test_trap_declined_name_freed)
 					 "already used by connection V3-2"));
 	trap_unload(source, TRAP);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 1);

@@ -387,8 +387,7 @@ START_TEST(test_rekey_failed_by_initiator_resync)
 	SETTLE(manager);
 	ck_assert(vti6_up());
 
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(vti6_up(), "a resync took vti6 from the rekeyed CHILD_SA "
 				  "{5} whose replacement {7} is gone; log:\n%s", test_log);
 	free_ike(&ike);

@@ -94,8 +94,7 @@ START_TEST(test_reload_name_kept_xfrm)
 		   "name = tun%id } } }");
 	DOWN("x", 1);
 	UP(&b);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -114,8 +113,7 @@ START_TEST(test_reload_netns_kept_xfrm)
 		   "down_action = down } } }");
 	DOWN("x", 1);
 	UP(&b);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -160,13 +158,11 @@ START_TEST(test_adopted_kept_xfrm_other_name)
 	ifindex = fake->backend.move(&fake->backend, ifindex, "xfrm42",
 								 "private", &err);
 	ck_assert_int_gt(ifindex, 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "found xfrm42 in namespace private, left by "
 					 "an earlier run (down_action = down)"));
 	UP(&a);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -208,8 +204,7 @@ START_TEST(test_reload_address_removed_kept)
 	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "addresses = 10.2.0.1/30 } } }");
 	UP(&b);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(link.up);
 	ck_assert(has_addr(&link, "10.2.0.1"));
@@ -233,8 +228,7 @@ START_TEST(test_reload_down_action_delete_kept)
 	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 	fixture_reload("charon { plugins { vti { netns = private } } }");
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 kept down though down_action is delete now");
 }
@@ -295,10 +289,8 @@ START_TEST(test_netns_deleted_create)
 	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && up);
 	fake_backend_netns_del(fake, "private");
-	manager->resync(manager);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && up,
 				  "vti5 not made again after its namespace was deleted "
 				  "(netns_create = yes); calls: %s", fake->calls);

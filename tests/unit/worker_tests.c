@@ -98,8 +98,7 @@ START_TEST(test_set_down_by_hand)
 	UP(&a);
 	vti5_set_down_by_hand();
 	/* not fought: a rekey leaves it down */
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && !up);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set up again by "
@@ -188,8 +187,7 @@ START_TEST(test_renamed_by_hand)
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* it keeps our alias: no resync takes it for a left-over (it did) */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
@@ -226,12 +224,10 @@ START_TEST(test_renamed_unseen)
 
 	UP(&a);
 	set_down_rename_unseen(&link);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 is renamed in namespace private"));
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
@@ -282,12 +278,10 @@ START_TEST(test_renamed_unseen_held_down)
 	UP(&a);
 	/* renamed, then deleted, with no event: only resyncs see it */
 	set_down_rename_unseen(&link);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
 	UP(&b);
 	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
@@ -331,8 +325,7 @@ START_TEST(test_resync_missing_interface)
 	manager->set_source(manager, &source->public);
 	test_log_level = 2;
 	/* the bus never told of CHILD_SA 1 */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 	ck_assert(strstr(test_log, "vti: c: resync: CHILD_SA {1} had no "
 					 "interface"));
@@ -341,8 +334,7 @@ START_TEST(test_resync_missing_interface)
 					 "1 interfaces, 0 declined"));
 	/* and it went without an event */
 	source->count = 0;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
 	ck_assert(strstr(test_log, "vti: resync: CHILD_SA {1} is gone"));
 	source_done(source);
@@ -367,8 +359,7 @@ START_TEST(test_resync_repairs_identity)
 	params.ikey = params.okey = 9;
 	ck_assert_int_eq(fake->backend.change(&fake->backend, "private",
 							link.ifindex, &params, link.mtu, &err), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 was changed behind our back"));
 	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
 	ck_assert_int_eq(after.ifindex, link.ifindex);
@@ -394,8 +385,7 @@ START_TEST(test_resync_repairs_kernel)
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
 	fake_backend_add(fake, "private", "vti9", VTI_ALIAS_PREFIX "c", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_int_eq(link.mtu, 1426);
 	ck_assert(strstr(test_log, "vti: c: vti5 has mtu 1300 (set behind our "
@@ -426,8 +416,7 @@ START_TEST(test_resync_restores_addresses)
 	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
 	ck_assert(fake_backend_add_addr(fake, "private", "vti5", "192.0.2.9/24"));
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
 	ck_assert(fake_link_has_addr(&after, "10.1.0.1/30"));
 	ck_assert(fake_link_has_addr(&after, "2001:db8:ff::6/127"));
@@ -444,8 +433,7 @@ START_TEST(test_resync_restores_addresses)
 	ck_assert(fake_link_has_addr(&after, "192.0.2.9/24"));
 	test_log_clear();
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 }
@@ -466,14 +454,12 @@ START_TEST(test_resync_addresses_per_link)
 	/* a dump the kernel refuses: not compared this time */
 	fake->fail_op = "addrs private";
 	fake->fail_errno = ENOBUFS;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(strstr(test_log, "vti: listing the addresses of namespace "
 						 "private failed, not comparing them: fake: "),
 				  "log: %s", test_log);
 	ck_assert(!strstr(test_log, "lacks"));
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 lacks 10.1.0.1/30 (removed "
 					 "behind our back)"));
 	ck_assert(strstr(test_log, "vti: c: vti6 lacks 2001:db8:ff::6/127 "
@@ -530,8 +516,7 @@ START_TEST(test_resync_held_down_addresses)
 	ck_assert(!fake_link_has_addr(&link, "2001:db8:ff::6/127"));
 	/* and held down: not repaired */
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 	/* set up again, it is configured again */
@@ -541,8 +526,7 @@ START_TEST(test_resync_held_down_addresses)
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(fake_link_has_addr(&link, "2001:db8:ff::6/127"));
 	test_log_clear();
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 }
 END_TEST
@@ -556,14 +540,12 @@ START_TEST(test_resync_lists_namespace_once)
 
 	UP(&a);
 	before = fake_backend_lists(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	one = fake_backend_lists(fake) - before;
 	manager->child_up(manager, &b);
 	UP(&c);
 	before = fake_backend_lists(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	three = fake_backend_lists(fake) - before;
 	ck_assert_int_ge(one, 1);
 	ck_assert_int_eq(three, one);
