@@ -543,8 +543,7 @@ START_TEST(test_change_failure_not_retried)
 	memcpy(remote, b.remote, 16);
 	fake->fail_op = "change private vti6";
 	fake->fail_errno = ENOBUFS;
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	source->tunnels[source->count++] = b;
 	manager->set_source(manager, &source->public);
 	RESYNC();
@@ -574,8 +573,7 @@ START_TEST(test_endpoints_taken_set_down)
 	manager->child_up(manager, &a);
 	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(!link.up, "vti5 is up with its old endpoints after its "
 				  "CHILD_SA moved onto vti6's; log:\n%s", test_log);
@@ -609,8 +607,7 @@ START_TEST(test_kept_down_deleted_frees)
 	DOWN("d", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) &&
 				  !link.up, "log:\n%s", test_log);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
 	ck_assert(fake_backend_del(fake, "private", "vti6"));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti6 was deleted in namespace "

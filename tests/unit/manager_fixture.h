@@ -117,6 +117,13 @@ void fixture_restart(const char *settings_text);
 	manager->child_rekey(manager, (old), (t)); SETTLE(manager); })
 
 /**
+ * manager->ike_update() (IKE_SA, family, local, remote, encap), the worker
+ * applies it (SETTLE(), an assertion).
+ */
+#define IKE_UPDATE(...) ({ \
+	manager->ike_update(manager, __VA_ARGS__); SETTLE(manager); })
+
+/**
  * A resync (manager->resync()), the worker has applied it (SETTLE(), an
  * assertion).
  */

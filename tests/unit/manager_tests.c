@@ -108,11 +108,9 @@ START_TEST(test_ike_rekey_then_down)
 	/* the children follow the new IKE_SA: its updates reach them */
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, "2001:db8:3::2", remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->ike_update(manager, 7, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(7, AF_INET6, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 					 "local=2001:db8:1::9 remote=2001:db8:3::2 mtu=1426\n");
 }
@@ -136,8 +134,7 @@ START_TEST(test_ike_update_only_its_children)
 	manager->ike_rekey(manager, 2, 12);
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(11, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls,
 		"change private vti4 ikey=4 local=192.0.2.9 remote=192.0.2.2 mtu=1446\n"
 		"change private vti6 ikey=6 local=192.0.2.9 remote=0.0.0.0 mtu=1446\n");
@@ -148,8 +145,7 @@ START_TEST(test_ike_update_only_its_children)
 	DOWN("a", 1);
 	fake_backend_clear(fake);
 	local[3] = 10;
-	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(11, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls,
 		"change private vti6 ikey=6 local=192.0.2.10 remote=0.0.0.0 mtu=1446\n");
 }
@@ -165,8 +161,7 @@ START_TEST(test_ike_update_other_family)
 	fake_link_t l;
 
 	UP(&t);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &l));
 	ck_assert_msg(l.params.kind == VTI_KIND_VTI, "vti6 is a %s; calls: %s",
 				  vti_kind_name(l.params.kind), fake->calls);
@@ -766,8 +761,7 @@ START_TEST(test_xfrm_endpoints_ignored)
 
 	UP(&t);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST

@@ -110,8 +110,7 @@ START_TEST(test_rekey_collision_won)
 	fake_backend_clear(fake);
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	ck_assert_msg(strstr(fake->calls, "change private vti6 "),
 				  "no change after ike_update: %s", fake->calls);
 	l = link_of("private", "vti6");
@@ -608,8 +607,7 @@ START_TEST(test_mobike_keeps_mtu)
 	fake_backend_clear(fake);
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	after = link_of("private", "vti6");
 	ck_assert_msg(after.mtu == 1426, "mtu %u after MOBIKE; calls: %s",
 				  after.mtu, fake->calls);
@@ -635,8 +633,7 @@ START_TEST(test_mobike_new_path_mtu)
 	fake->path_mtu = 1400;
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	l = link_of("private", "vti6");
 	ck_assert_msg(l.mtu == 1326, "mtu %u on a 1400 path; calls: %s", l.mtu,
 				  fake->calls);

@@ -151,8 +151,7 @@ START_TEST(test_resync_ike_rekey_in_window)
 
 	source = resync_racing(&a, ike_rekey_meanwhile);
 	/* MOBIKE on the new IKE_SA: the peer is now 2001:db8:3::9 */
-	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(7, AF_INET6, moved.local, moved.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(!memcmp(link.params.remote, moved.remote, 16),
 				  "vti5 kept its old remote after a MOBIKE update of the "

@@ -284,8 +284,7 @@ START_TEST(test_renamed_unseen_held_down)
 	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
 	UP(&b);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
 	DOWN("c", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
@@ -492,8 +491,7 @@ START_TEST(test_held_down_mtu_follows)
 	ck_assert(fake_backend_set_up(fake, "private", "xfrm42", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "xfrm42 was set down by hand")));
 	SETTLE(manager);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
 	ck_assert(!link.up);
 	ck_assert_msg(link.mtu == 1446, "xfrm42, set down by hand, has mtu %u "
