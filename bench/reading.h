@@ -48,4 +48,51 @@ static double timed(vti_traps_t *traps, vti_source_t *source)
 	return now() - t0;
 }
 
+/**
+ * N from argv[1], READINGS from argv[2] (100 if not given); exits with the
+ * usage if there is no N.
+ */
+static int bench_args(int argc, char *argv[], int *readings)
+{
+	if (argc < 2 || atoi(argv[1]) <= 0)
+	{
+		fprintf(stderr, "usage: %s N [READINGS]\n", argv[0]);
+		exit(2);
+	}
+	*readings = argc > 2 ? atoi(argv[2]) : 100;
+	return atoi(argv[1]);
+}
+
+/**
+ * Reads source (n entries) once (all new), readings times more
+ * (nothing changed), then once after change(data); prints the figures as
+ * "WHAT N: ... per PER), one CHANGED ...". Returns main()'s exit status: 0
+ * if the n were told up and one down.
+ */
+static int bench_run(vti_source_t *source, int n, int readings,
+					 void (*change)(void *data), void *data, const char *what,
+					 const char *per, const char *changed)
+{
+	vti_traps_t *traps = vti_traps_create();
+	double first, steady = 0, worst = 0, t, last;
+	int i;
+
+	first = timed(traps, source);
+	for (i = 0; i < readings; i++)
+	{
+		t = timed(traps, source);
+		steady += t;
+		worst = max(worst, t);
+	}
+	change(data);
+	last = timed(traps, source);
+	printf("%s %d: first reading %.1f us (%u told up), steady %.1f us per "
+		   "reading (mean of %d, max %.1f us, %.3f us per %s), one %s %.1f "
+		   "us (%u told down)\n", what, n, first * 1e6, told_up,
+		   steady / readings * 1e6, readings, worst * 1e6,
+		   steady / readings * 1e6 / n, per, changed, last * 1e6, told_down);
+	traps->destroy(traps);
+	return told_up == (u_int)n && told_down == 1 ? 0 : 1;
+}
+
 #endif /** BENCH_READING_H_ */

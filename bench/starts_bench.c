@@ -91,6 +91,15 @@ static peer_cfg_t *config(int i)
 	return peer_cfg;
 }
 
+/** the first connection is unloaded */
+static void one_unloaded(bench_backend_t *backend)
+{
+	peer_cfg_t *gone;
+
+	backend->configs->remove_first(backend->configs, (void**)&gone);
+	gone->destroy(gone);
+}
+
 int main(int argc, char *argv[])
 {
 	bench_backend_t backend = {
@@ -101,18 +110,9 @@ int main(int argc, char *argv[])
 	bench_source_t source = {
 		.public = { .create_trap_enumerator = (void*)create_traps },
 	};
-	vti_traps_t *traps;
-	peer_cfg_t *gone;
-	double first, steady = 0, worst = 0, t, unload;
-	int i, n, readings;
+	int i, n, readings, status;
 
-	if (argc < 2 || atoi(argv[1]) <= 0)
-	{
-		fprintf(stderr, "usage: %s N [READINGS]\n", argv[0]);
-		return 2;
-	}
-	n = atoi(argv[1]);
-	readings = argc > 2 ? atoi(argv[2]) : 100;
+	n = bench_args(argc, argv, &readings);
 	library_init(NULL, "starts_bench");
 	libcharon_init();
 	backend.configs = linked_list_create();
@@ -123,23 +123,8 @@ int main(int argc, char *argv[])
 	}
 	charon->backends->add_backend(charon->backends, &backend.public);
 	source.trapsrc = vti_trapsrc_create();
-	traps = vti_traps_create();
-	first = timed(traps, &source.public);
-	for (i = 0; i < readings; i++)
-	{
-		t = timed(traps, &source.public);
-		steady += t;
-		worst = max(worst, t);
-	}
-	backend.configs->remove_first(backend.configs, (void**)&gone);
-	gone->destroy(gone);
-	unload = timed(traps, &source.public);
-	printf("start configs %d: first reading %.1f us (%u told up), steady "
-		   "%.1f us per reading (mean of %d, max %.1f us, %.3f us per "
-		   "config), one unloaded %.1f us (%u told down)\n", n, first * 1e6,
-		   told_up, steady / readings * 1e6, readings, worst * 1e6,
-		   steady / readings * 1e6 / n, unload * 1e6, told_down);
-	traps->destroy(traps);
+	status = bench_run(&source.public, n, readings, (void*)one_unloaded,
+					   &backend, "start configs", "config", "unloaded");
 	source.trapsrc->destroy(source.trapsrc);
 	charon->backends->remove_backend(charon->backends, &backend.public);
 	backend.configs->destroy_offset(backend.configs,
@@ -147,5 +132,5 @@ int main(int argc, char *argv[])
 	backend.lock->destroy(backend.lock);
 	libcharon_deinit();
 	library_deinit();
-	return told_up == (u_int)n && told_down == 1 ? 0 : 1;
+	return status;
 }

@@ -60,39 +60,23 @@ static enumerator_t *create_traps(bench_source_t *this, hashtable_t *known)
 									 (void*)list_free, list);
 }
 
+/** trap 1 goes */
+static void one_gone(bench_source_t *source)
+{
+	source->gone = 1;
+}
+
 int main(int argc, char *argv[])
 {
 	bench_source_t source = {
 		.public = { .create_trap_enumerator = (void*)create_traps },
 	};
-	vti_traps_t *traps;
-	double first, steady = 0, worst = 0, t, gone;
-	int i, readings;
+	int readings, status;
 
-	if (argc < 2 || atoi(argv[1]) <= 0)
-	{
-		fprintf(stderr, "usage: %s N [READINGS]\n", argv[0]);
-		return 2;
-	}
+	source.n = bench_args(argc, argv, &readings);
 	library_init(NULL, "traps_bench");
-	source.n = atoi(argv[1]);
-	readings = argc > 2 ? atoi(argv[2]) : 100;
-	traps = vti_traps_create();
-	first = timed(traps, &source.public);
-	for (i = 0; i < readings; i++)
-	{
-		t = timed(traps, &source.public);
-		steady += t;
-		worst = max(worst, t);
-	}
-	source.gone = 1;
-	gone = timed(traps, &source.public);
-	printf("traps %d: first reading %.1f us (%u told up), steady %.1f us "
-		   "per reading (mean of %d, max %.1f us, %.3f us per trap), one "
-		   "gone %.1f us (%u told down)\n", source.n, first * 1e6, told_up,
-		   steady / readings * 1e6, readings, worst * 1e6,
-		   steady / readings * 1e6 / source.n, gone * 1e6, told_down);
-	traps->destroy(traps);
+	status = bench_run(&source.public, source.n, readings, (void*)one_gone,
+					   &source, "traps", "trap", "gone");
 	library_deinit();
-	return told_up == (u_int)source.n && told_down == 1 ? 0 : 1;
+	return status;
 }

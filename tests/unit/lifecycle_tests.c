@@ -29,9 +29,6 @@
 #include <crypto/signers/signer.h>
 #include <daemon.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
 static fake_ike_cfg_t ike_cfg;
 static fake_child_cfg_t child_cfg;
 static fake_proposal_t proposal;
@@ -79,12 +76,6 @@ static void teardown_listener(void)
 }
 
 #define L (&listener->listener)
-
-/** the manager over the fake kernel alone */
-static void setup_plain(void)
-{
-	fixture_start(PRIVATE);
-}
 
 /* ---- 1. NAT-T appearing or going with MOBIKE: MTU not recomputed ------- */
 
@@ -201,8 +192,7 @@ START_TEST(test_unique_if_id_deleted_at_shutdown)
 					"down_action = down } } }");
 	t.if_id_in = t.if_id_out = 7;
 	t.if_id_unique = TRUE;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
 	manager->destroy(manager);
 	manager = NULL;
@@ -223,12 +213,10 @@ START_TEST(test_second_child_up_not_declined)
 
 	test_log_level = 2;
 	manager->child_up(manager, &t);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	source->tunnels[source->count++] = t;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(strstr(test_log, "1 interfaces, 0 declined"),
 				  "log:\n%s", test_log);
 	source_done(source);
@@ -252,14 +240,12 @@ START_TEST(test_resync_natt_mtu)
 	source_t *source = source_create();
 	vti_tunnel_t t = peer_tunnel(1, 1, 6, 5);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	t.natt = TRUE;
 	source->tunnels[source->count++] = t;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(mtu_of("private", "vti6") == 1418, "vti6 has mtu %u after "
 				  "a resync that read its CHILD_SA with NAT-T, expected 1418; "
 				  "log:\n%s", mtu_of("private", "vti6"), test_log);
@@ -372,19 +358,16 @@ START_TEST(test_ikev1_silent_redundant_holds)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	a.child_id = 2;
 	manager->child_rekey(manager, 1, &a);
 	a.child_id = 3;
 	manager->child_rekey(manager, 1, &a);
 	/* 3 set CHILD_REKEYED silently as redundant; 2 rekeyed to 4 */
 	a.child_id = 4;
-	manager->child_rekey(manager, 2, &a);
-	SETTLE(manager);
+	REKEY(2, &a);
 	/* the IKE_SA goes down: child_updown(FALSE) for 4 only */
-	manager->child_down(manager, "c", 4, 0);
-	SETTLE(manager);
+	DOWN("c", 4);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is still there after the IKE_SA and its only live "
 				  "CHILD_SA {4} went down (held by {3}, retired silently by "
@@ -415,15 +398,13 @@ START_TEST(test_create_step_fails)
 
 	fake->fail_op = fail_ops[_i];
 	fake->fail_errno = EEXIST;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	n = fake_backend_links(fake, links, 8);
 	ck_assert_msg(n == 0, "%d links after %s failed, first %s/%s; log:\n%s",
 				  n, fail_ops[_i], links[0].netns, links[0].name, test_log);
 	source->tunnels[source->count++] = a;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", &up) && up,
 				  "no vti6 up after a resync following a failed %s; log:\n%s",
 				  fail_ops[_i], test_log);
@@ -455,15 +436,13 @@ START_TEST(test_rename_foreign_appears)
 
 	fake_backend_pause(fake, "move private strongswan-vti", foreign_vti6,
 					   NULL);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	n = fake_backend_links(fake, links, 8);
 	ck_assert_msg(n == 1, "%d links; log:\n%s", n, test_log);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(link.up && !link.has_params && !*link.alias);
 	/* a resync: the foreign link stays untouched */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(link.up && !link.has_params && !*link.alias);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
@@ -490,21 +469,17 @@ START_TEST(test_revive_up_fails_not_retried)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\n"
 					"addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake->fail_op = "up private vti6";
 	fake->fail_errno = ENOBUFS;
 	a.child_id = 2;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	source->tunnels[source->count++] = a;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", &up) && up,
 				  "vti6 is still down after a resync, its CHILD_SA {2} "
 				  "installed (setting it up failed once); log:\n%s", test_log);
@@ -525,8 +500,7 @@ START_TEST(test_mtu_failure_not_retried)
 	vti_tunnel_t a = peer_tunnel(1, 1, 6, 5), b;
 	uint32_t want;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	b = a;
 	b.child_id = 2;
@@ -536,13 +510,11 @@ START_TEST(test_mtu_failure_not_retried)
 	ck_assert(want != 1426);
 	fake->fail_op = "mtu private vti6";
 	fake->fail_errno = ENOBUFS;
-	manager->child_rekey(manager, 1, &b);
-	SETTLE(manager);
+	REKEY(1, &b);
 	ck_assert_int_eq(mtu_of("private", "vti6"), 1426);
 	source->tunnels[source->count++] = b;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(mtu_of("private", "vti6") == want, "vti6 has mtu %u after "
 				  "a resync, its CHILD_SA needs %u (setting it failed once); "
 				  "log:\n%s", mtu_of("private", "vti6"), want, test_log);
@@ -565,19 +537,16 @@ START_TEST(test_change_failure_not_retried)
 	uint8_t local[16], remote[16];
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	b = peer_tunnel(1, 1, 6, 7);
 	memcpy(local, b.local, 16);
 	memcpy(remote, b.remote, 16);
 	fake->fail_op = "change private vti6";
 	fake->fail_errno = ENOBUFS;
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	source->tunnels[source->count++] = b;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert_msg(!memcmp(link.params.remote, remote, 16), "vti6 keeps the "
 				  "old remote after a resync, its IKE_SA moved to "
@@ -602,18 +571,15 @@ START_TEST(test_endpoints_taken_set_down)
 	fake_link_t link;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(!link.up, "vti5 is up with its old endpoints after its "
 				  "CHILD_SA moved onto vti6's; log:\n%s", test_log);
 	ck_assert(strstr(test_log, "vti: c: vti5 set down: the kernel refuses "
 					 "its new endpoints"));
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	DOWN("d", 2);
 	ck_assert(!fake_backend_link(fake, "private", "vti6", &link));
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(link.up && !memcmp(link.params.remote, b.remote, 16),
@@ -637,14 +603,11 @@ START_TEST(test_kept_down_deleted_frees)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"connections { d { down_action = down } } } } }");
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	UP(&b);
+	DOWN("d", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) &&
 				  !link.up, "log:\n%s", test_log);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
 	ck_assert(fake_backend_del(fake, "private", "vti6"));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti6 was deleted in namespace "
@@ -673,20 +636,15 @@ START_TEST(test_declined_clash_retried)
 	fake_link_t link;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&b);
+	DOWN("c", 1);
+	UP(&again);
 	ck_assert(strstr(test_log, "already used by connection d"));
 	ck_assert(!fake_backend_link(fake, "private", "vti5", &link));
-	manager->child_down(manager, "d", 2, 0);
-	SETTLE(manager);
+	DOWN("d", 2);
 	source->tunnels[source->count++] = again;
 	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
 				  link.up && !memcmp(link.params.remote, again.remote, 16),
 				  "CHILD_SA {3} has no interface after the VTI that had its "
@@ -707,11 +665,9 @@ START_TEST(test_declined_name_and_endpoints)
 								"2001:db8:3::1");
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &split);
-	SETTLE(manager);
+	UP(&split);
 	ck_assert_msg(strstr(test_log, "vti: c: vti6 vti6 (local 2001:db8:1::1 "
 						 "remote 2001:db8:3::1, keys 6/6) wants the endpoints "
 						 "of vti5 and the name of vti6"), "log: %s", test_log);
@@ -733,7 +689,7 @@ Suite *lifecycle_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("NAT-T at the resync");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_resync_natt_mtu);
 	tcase_add_test(tc, test_second_child_up_not_declined);
 	suite_add_tcase(s, tc);
@@ -745,19 +701,19 @@ Suite *lifecycle_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("IKEv1 redundant CHILD_SAs");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_ikev1_silent_redundant_holds);
 	tcase_add_test(tc, test_unique_if_id_deleted_at_shutdown);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("creation errors");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_loop_test(tc, test_create_step_fails, 0, countof(fail_ops));
 	tcase_add_test(tc, test_rename_foreign_appears);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failed operations and the resync");
-	tcase_add_checked_fixture(tc, setup_plain, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_revive_up_fails_not_retried);
 	tcase_add_test(tc, test_mtu_failure_not_retried);
 	tcase_add_test(tc, test_change_failure_not_retried);

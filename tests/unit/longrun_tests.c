@@ -27,11 +27,6 @@ static void setup(void)
 	fixture_start("charon { plugins { vti { netns = private } } }");
 }
 
-static void teardown(void)
-{
-	fixture_stop();
-}
-
 /**
  * A CHILD_SA of conn "x" with %unique if_ids resolved to if_id, the peer at
  * 2001:db8::2.
@@ -68,14 +63,11 @@ START_TEST(test_unique_if_id_kept_down_forever)
 	{
 		/* IKE_SA i, CHILD_SA i, %unique if_id i (charon's counter) */
 		t = unique_xfrm(i, i, i);
-		manager->child_up(manager, &t);
-		SETTLE(manager);
-		manager->child_down(manager, "x", i, 0);
-		SETTLE(manager);
+		UP(&t);
+		DOWN("x", i);
 		if (i % 10 == 0)
 		{
-			manager->resync(manager);
-			SETTLE(manager);
+			RESYNC();
 		}
 	}
 	ck_assert_msg(vti_manager_count(manager) <= 1 && fake_backend_count(fake) <= 1,
@@ -264,8 +256,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	a = tunnel("a", 1, 1, 1, "2001:db8:1::1", "2001:db8:3::1");
 	b = tunnel("b", 2, 2, 2, "2001:db8:1::1", "2001:db8:3::2");
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_int_eq(occurrences(test_log, "is already used by connection"),
 					 1);
 	/* b's CHILD_SA is rekeyed: {3} replaces {2} */
@@ -279,8 +270,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	test_log_clear();
 	for (i = 0; i < 5; i++)
 	{
-		manager->resync(manager);
-		SETTLE(manager);
+		RESYNC();
 	}
 	n = occurrences(test_log, "is already used by connection");
 	source_done(source);
@@ -310,8 +300,7 @@ START_TEST(test_reload_resync_interval_ignored)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"resync = 3600 } } }");
 	/* the worker has run (its timer set from 3600): a resync done */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	lists = fake_backend_lists(fake);
 	ck_assert(lists > 0);
 	settings = settings_create_string("charon { plugins { vti { "
@@ -362,8 +351,7 @@ static int soak_sizes(int *live, int *retired, int *ikes, int *ifaces,
 
 	test_log_clear();
 	test_log_level = 2;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	line = strstr(test_log, "vti: resync: charon has ");
 	ck_assert_msg(line, "no sizes line; log:\n%s", test_log);
 	ck_assert(sscanf(line, "vti: resync: charon has %d CHILD_SAs for "
@@ -520,7 +508,7 @@ Suite *longrun_suite_create(void)
 	TCase *tc;
 
 	tc = tcase_create("months of events");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_unique_if_id_kept_down_forever);
 	tcase_add_test(tc, test_declined_rekeyed_grow_without_resync);

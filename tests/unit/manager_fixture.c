@@ -32,6 +32,11 @@ void fixture_start(const char *settings_text)
 	test_log_clear();
 }
 
+void fixture_setup(void)
+{
+	fixture_start(PRIVATE);
+}
+
 void fixture_stop(void)
 {
 	if (manager)
@@ -47,6 +52,15 @@ void fixture_restart(const char *settings_text)
 {
 	fixture_stop();
 	fixture_start(settings_text);
+}
+
+void fixture_reload(const char *settings_text)
+{
+	settings_t *settings = settings_create_string((char*)settings_text);
+
+	manager->reload(manager, vti_config_create(settings, "charon"));
+	settings->destroy(settings);
+	SETTLE(manager);
 }
 
 vti_tunnel_t tunnel(const char *conn, uint32_t child, uint32_t ike,
@@ -77,6 +91,13 @@ vti_tunnel_t peer_tunnel(uint32_t child, uint32_t ike, uint32_t mark,
 	return tunnel("c", child, ike, mark, "2001:db8:1::1", remote);
 }
 
+void vti5_set_down_by_hand(void)
+{
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
+							  "leaving it down")));
+}
+
 static void block(blocker_t *blocker)
 {
 	blocker->paused->post(blocker->paused);
@@ -100,6 +121,15 @@ void blocker_free(blocker_t *blocker)
 	blocker->paused->destroy(blocker->paused);
 	blocker->resume->destroy(blocker->resume);
 	free(blocker);
+}
+
+blocker_t *up_blocked_at(const char *op, const vti_tunnel_t *t)
+{
+	blocker_t *blocker = block_at(op);
+
+	manager->child_up(manager, t);
+	blocker->paused->wait(blocker->paused);
+	return blocker;
 }
 
 void unblock(blocker_t *blocker)
@@ -170,6 +200,14 @@ source_t *source_create(void)
 	return source;
 }
 
+source_t *source_attach(void)
+{
+	source_t *source = source_create();
+
+	manager->set_source(manager, &source->public);
+	return source;
+}
+
 void source_done(source_t *source)
 {
 	if (manager)
@@ -211,6 +249,12 @@ void trap_set(source_t *source, uint32_t id, const char *conn,
 /**
  * Number of readings of source's traps begun.
  */
+void trap_unload(source_t *source, uint32_t id)
+{
+	trap_set(source, id, NULL, NULL, NULL);
+	traps_settle(source);
+}
+
 static u_int readings(source_t *source)
 {
 	u_int n;

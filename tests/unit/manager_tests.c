@@ -20,31 +20,11 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-/* born in charon's namespace under the name charon is told to ignore,
- * named in its own, found by its connection's name too */
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
 START_TEST(test_up_down)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert(!fake_backend_exists(fake, "", "vti6", NULL));
@@ -54,8 +34,7 @@ START_TEST(test_up_down)
 			  "2001:db8:1::1 remote 2001:db8:3::2, keys 6/6) in namespace "
 			  "private, mtu 1426"));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -66,8 +45,7 @@ START_TEST(test_ipv4_is_vti)
 {
 	vti_tunnel_t t = tunnel("v4", 1, 1, 5, "192.0.2.1", "192.0.2.2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti strongswan-vti ikey=5 okey=5 alias=strongswan-vti:v4\n"
 		"move private strongswan-vti vti5\n"
@@ -81,8 +59,7 @@ START_TEST(test_no_netns)
 	vti_tunnel_t t = V6(1, 1);
 
 	fixture_restart("charon { plugins { vti { mtu = 1500 } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"create vti6 vti6 ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
 		"configure - vti6 mtu=1500 addrs=0 disable_xfrm=0 up\n"
@@ -94,18 +71,14 @@ START_TEST(test_child_rekey)
 {
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	/* a rekey raises child_rekey only; the old SA goes without down event */
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -114,12 +87,10 @@ START_TEST(test_rekey_changes_algorithm)
 {
 	vti_tunnel_t t = V6(1, 1), rekeyed = V6(2, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128, &rekeyed.esp);
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_str_eq(fake->calls, "mtu private vti6 1406\n");
 	ck_assert(strstr(test_log, "mtu of vti6 changed from 1426 to 1406"));
 }
@@ -130,19 +101,16 @@ START_TEST(test_ike_rekey_then_down)
 	vti_tunnel_t t = V6(1, 1);
 	uint8_t local[16], remote[16];
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->ike_rekey(manager, 1, 7);
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* the children follow the new IKE_SA: its updates reach them */
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, "2001:db8:3::2", remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "");
-	manager->ike_update(manager, 7, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(7, AF_INET6, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 					 "local=2001:db8:1::9 remote=2001:db8:3::2 mtu=1426\n");
 }
@@ -158,33 +126,26 @@ START_TEST(test_ike_update_only_its_children)
 	/* the kernel refuses two VTIs with the same endpoints: the second one
 	 * of the IKE_SA has remote "any" */
 	a2.remote_any = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_up(manager, &a2);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
+	UP(&a2);
 	manager->ike_rekey(manager, 1, 11);
 	SETTLE(manager);
 	manager->ike_rekey(manager, 2, 12);
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(11, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls,
 		"change private vti4 ikey=4 local=192.0.2.9 remote=192.0.2.2 mtu=1446\n"
 		"change private vti6 ikey=6 local=192.0.2.9 remote=0.0.0.0 mtu=1446\n");
 	/* the children keep their new IKE_SA through their own rekeys */
 	a2.child_id = 4;
 	a2.ike_id = 11;
-	manager->child_rekey(manager, 3, &a2);
-	SETTLE(manager);
-	manager->child_down(manager, "a", 1, 0);
-	SETTLE(manager);
+	REKEY(3, &a2);
+	DOWN("a", 1);
 	fake_backend_clear(fake);
 	local[3] = 10;
-	manager->ike_update(manager, 11, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(11, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls,
 		"change private vti6 ikey=6 local=192.0.2.10 remote=0.0.0.0 mtu=1446\n");
 }
@@ -199,10 +160,8 @@ START_TEST(test_ike_update_other_family)
 	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	UP(&t);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &l));
 	ck_assert_msg(l.params.kind == VTI_KIND_VTI, "vti6 is a %s; calls: %s",
 				  vti_kind_name(l.params.kind), fake->calls);
@@ -214,19 +173,15 @@ START_TEST(test_make_before_break)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	/* the new IKE_SA's children come up before the old ones go down */
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(vti_manager_count(manager), 1);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -235,13 +190,10 @@ START_TEST(test_break_before_make)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&old);
+	DOWN("V3-2", 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -250,8 +202,7 @@ START_TEST(test_break_before_make_reauth_initiator)
 {
 	vti_tunnel_t old = V6(1, 1), new = V6(2, 2);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	/* our IKE_SA reauthenticates: its children go down first */
 	manager->child_down(manager, "V3-2", 1, 30);
@@ -259,14 +210,12 @@ START_TEST(test_break_before_make_reauth_initiator)
 	vti_manager_expire_graces(manager, FALSE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_str_eq(fake->calls, "");
 	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -275,8 +224,7 @@ START_TEST(test_reauth_never_returns)
 {
 	vti_tunnel_t old = V6(1, 1);
 
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
@@ -295,17 +243,13 @@ START_TEST(test_ike_down_several_children)
 	vti_tunnel_t a = V6(1, 1), b = tunnel("V3-2", 2, 1, 7, "2001:db8:1::1",
 										  "2001:db8:3::3");
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
 	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
 	/* the bus raises child_updown(FALSE) for each child of a dying IKE_SA */
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
+	DOWN("V3-2", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti6\nremove private vti7\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -317,20 +261,16 @@ START_TEST(test_roadwarriors_share)
 	vti_tunnel_t b = tunnel("rw", 2, 2, 9, "192.0.2.1", "203.0.113.6");
 
 	a.remote_any = b.remote_any = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_int_eq(fake->last_params.remote[0], 0);
 	ck_assert_int_eq(fake->last_params.remote[3], 0);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	fake_backend_clear(fake);
 	/* one client leaving never cuts the other */
-	manager->child_down(manager, "rw", 1, 0);
-	SETTLE(manager);
+	DOWN("rw", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti9\n");
 }
 END_TEST
@@ -340,10 +280,8 @@ START_TEST(test_unique_marks)
 	vti_tunnel_t a = tunnel("u", 1, 1, 1, "192.0.2.1", "192.0.2.2");
 	vti_tunnel_t b = tunnel("u", 2, 2, 2, "192.0.2.1", "192.0.2.3");
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
 	ck_assert(fake_backend_exists(fake, "private", "vti1", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "vti2", NULL));
 }
@@ -358,28 +296,21 @@ START_TEST(test_same_name_other_peer)
 	/* the peer is back from another address while its old IKE_SA still
 	 * waits for DPD: the new IKE_SA's endpoints are the ones that carry
 	 * traffic, the interface follows them in place */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.3 mtu=1446\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "x", 2, 0);
-	SETTLE(manager);
+	DOWN("x", 2);
 	ck_assert_str_eq(fake->calls, "remove private vti4\n");
 	/* the new one going first gives the interface back to the old one */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_up(manager, &c);
-	SETTLE(manager);
+	UP(&a);
+	UP(&c);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 3, 0);
-	SETTLE(manager);
+	DOWN("x", 3);
 	ck_assert_str_eq(fake->calls, "change private vti4 ikey=4 "
 					 "local=192.0.2.1 remote=192.0.2.2 mtu=1446\n");
 	ck_assert_int_eq(vti_manager_count(manager), 1);
@@ -392,14 +323,12 @@ START_TEST(test_foreign_interface_untouched)
 	bool up;
 
 	fake_backend_add(fake, "private", "vti6", "", TRUE);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	ck_assert(strstr(test_log, "vti: V3-2: interface vti6 exists in namespace "
 					 "private and is not ours (no alias), leaving it alone"));
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_str_eq(fake->calls, "");
@@ -414,8 +343,7 @@ START_TEST(test_other_connections_interface)
 	/* in charon's namespace the name is never used: only where it goes */
 	fake_backend_add(fake, "", "vti6", VTI_ALIAS_PREFIX "other", 0);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "other", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "is not ours (strongswan-vti:other)"));
 }
@@ -432,8 +360,7 @@ START_TEST(test_one_lookup_per_creation)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert_int_eq(fake->lookups, 1);
 }
@@ -444,8 +371,7 @@ START_TEST(test_temp_leftover_charon)
 	vti_tunnel_t t = V6(1, 1);
 
 	fake_backend_add(fake, "", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "other", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "vti: V3-2: removing strongswan-vti left over "
 					 "in namespace of charon"));
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
@@ -459,15 +385,13 @@ START_TEST(test_temp_leftover_private)
 	bool up = FALSE;
 
 	fake_backend_add(fake, "private", VTI_TEMP_NAME, VTI_ALIAS_PREFIX "x", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	/* in nobody's way: the kernel names ours at once, nothing looked up */
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert_int_eq(fake->lookups, 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && up);
 	/* the next resync adopts the left-over and removes it (J1) */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(!fake_backend_exists(fake, "private", VTI_TEMP_NAME, NULL));
 	ck_assert_int_eq(fake_backend_count(fake), 1);
 }
@@ -478,8 +402,7 @@ START_TEST(test_temp_name_foreign)
 	vti_tunnel_t t = V6(1, 1);
 
 	fake_backend_add(fake, "", VTI_TEMP_NAME, "", TRUE);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "vti: V3-2: interface strongswan-vti exists in "
 					 "namespace of charon and is not ours (no alias)"));
 	ck_assert(fake_backend_exists(fake, "", VTI_TEMP_NAME, NULL));
@@ -493,8 +416,7 @@ START_TEST(test_leftover_replaced)
 
 	/* ours, same connection, but not in the table: a crash left it */
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", 0);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n" CREATED_VTI6);
 }
 END_TEST
@@ -505,11 +427,9 @@ START_TEST(test_failure_leaves_nothing)
 
 	fake->fail_op = "configure";
 	fake->fail_errno = EINVAL;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
+		MOVED_VTI6
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n"
 		"remove private vti6\n");
 	ck_assert(strstr(test_log, "vti: V3-2: configuring vti6 failed: fake: "
@@ -520,8 +440,7 @@ START_TEST(test_failure_leaves_nothing)
 	/* and the next SA tries again */
 	fake_backend_clear(fake);
 	t.child_id = 2;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -532,11 +451,9 @@ START_TEST(test_move_failure)
 
 	fake->fail_op = "move";
 	fake->fail_errno = ENOENT;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
+		MOVED_VTI6
 		"remove - strongswan-vti\n");
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
@@ -547,18 +464,14 @@ START_TEST(test_down_action_down)
 	vti_tunnel_t t = V6(1, 1), again = V6(2, 2);
 	bool up;
 
-	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
-		  " addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	fixture_restart(PRIVATE_DOWN);
+	UP(&t);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_str_eq(fake->calls, "configure private vti6 mtu=1426 addrs=1 "
 					 "disable_xfrm=0\nup private vti6\n");
 	ck_assert(fake->last_settings.keep_addrs);
@@ -575,8 +488,7 @@ START_TEST(test_shutdown_removes)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	manager->destroy(manager);
 	manager = NULL;
@@ -591,8 +503,7 @@ START_TEST(test_shutdown_ends_grace)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	fake_backend_clear(fake);
@@ -607,8 +518,7 @@ START_TEST(test_cleanup_stale)
 	fake_backend_add(fake, "", "vti1", VTI_ALIAS_PREFIX "a", 0);
 	fake_backend_add(fake, "private", "vti2", VTI_ALIAS_PREFIX "b", TRUE);
 	fake_backend_add(fake, "private", "eth0", "", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "remove - vti1\nremove private vti2\n");
 	ck_assert(fake_backend_exists(fake, "private", "eth0", NULL));
 	ck_assert(strstr(test_log, "vti: b: deleted vti2 from namespace private "
@@ -621,17 +531,14 @@ START_TEST(test_cleanup_adopts_down)
 	vti_tunnel_t t = V6(1, 1);
 	bool up;
 
-	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
-		  " addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up) && !up);
 	fake_backend_clear(fake);
 	/* the next matching SA reuses it: same interface, new keys */
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "change private vti6 ikey=6 "
 		"local=2001:db8:1::1 remote=2001:db8:3::2 mtu=1426\n"
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
@@ -675,8 +582,7 @@ START_TEST(test_cleanup_other_netns)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 		  " down_action = down\n connections { o { netns = other } } } } }");
 	fake_backend_add(fake, "other", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "remove other vti6\n");
 }
 END_TEST
@@ -687,10 +593,8 @@ START_TEST(test_not_enabled)
 
 	fixture_restart("charon { plugins { vti { auto = no\n"
 		  " connections { other { } } } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&t);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -698,23 +602,16 @@ END_TEST
 START_TEST(test_reload)
 {
 	vti_tunnel_t t = V6(1, 1), u = V6(2, 2);
-	settings_t *settings;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	settings = settings_create_string(
-			"charon { plugins { vti { connections { V3-2 { enable = no } } } } }");
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	SETTLE(manager);
-	settings->destroy(settings);
+	UP(&t);
+	fixture_reload("charon { plugins { vti { connections { V3-2 { "
+				   "enable = no } } } } }");
 	fake_backend_clear(fake);
 	/* existing interfaces stay; new SAs follow the new settings */
 	u.mark_in = u.mark_out = 8;
-	manager->child_up(manager, &u);
-	SETTLE(manager);
+	UP(&u);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -725,8 +622,7 @@ START_TEST(test_bad_name)
 							"192.0.2.2");
 
 	fixture_restart("charon { plugins { vti { name = vti-%conn } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "vti: a-long-connection-name: name template "
 					 "'vti-%conn' gives no valid interface name"));
@@ -740,13 +636,11 @@ START_TEST(test_path_mtu_natt)
 
 	fake->path_mtu = 1400;
 	t.natt = TRUE;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(fake->last_settings.mtu, 1338);
 	/* a path too small for IPv6's minimum: the tunnel still gets 1280 */
 	fake->path_mtu = 1280;
-	manager->child_up(manager, &v6);
-	SETTLE(manager);
+	UP(&v6);
 	ck_assert_int_eq(fake->last_settings.mtu, 1280);
 }
 END_TEST
@@ -776,12 +670,10 @@ START_TEST(test_xfrm_up_down)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
 								 "2001:db8::2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -793,20 +685,16 @@ START_TEST(test_xfrm_both_families_share)
 	vti_tunnel_t v4 = xfrm_tunnel("x", 2, 2, 42, 42, "192.0.2.1",
 								  "192.0.2.2");
 
-	manager->child_up(manager, &v6);
-	SETTLE(manager);
+	UP(&v6);
 	fake_backend_clear(fake);
 	/* one XFRM interface carries IPv4 and IPv6, whatever the endpoints */
-	manager->child_up(manager, &v4);
-	SETTLE(manager);
+	UP(&v4);
 	ck_assert_str_eq(fake->calls, "");
 	/* the MTU is the smallest its CHILD_SAs need: IPv6's leaves */
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "mtu private xfrm42 1446\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 2, 0);
-	SETTLE(manager);
+	DOWN("x", 2);
 	ck_assert_str_eq(fake->calls, "remove private xfrm42\n");
 }
 END_TEST
@@ -817,8 +705,7 @@ START_TEST(test_xfrm_mark_and_if_id)
 								 "2001:db8::2");
 
 	t.mark_in = t.mark_out = 6;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_XFRM42);
 	ck_assert(strstr(test_log, "vti: x: CHILD_SA {1} has marks and if_ids, "
 					 "it gets an XFRM interface"));
@@ -832,8 +719,7 @@ START_TEST(test_xfrm_kind_vti)
 
 	fixture_restart("charon { plugins { vti { connections { x { kind = vti } } } } }");
 	t.mark_in = t.mark_out = 6;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strpfx(fake->calls, "create vti6 vti6 ikey=6 okey=6"));
 }
 END_TEST
@@ -843,8 +729,7 @@ START_TEST(test_xfrm_kind_without_if_id)
 	vti_tunnel_t t = V6(1, 1);
 
 	fixture_restart("charon { plugins { vti { kind = xfrm } } }");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(strstr(test_log, "has no if_ids, kind = xfrm wants them"));
 }
@@ -855,14 +740,12 @@ START_TEST(test_xfrm_unique_dir)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 7, 8, "192.0.2.1", "192.0.2.2");
 
 	/* %unique-dir: distinct in and out ids, an interface each */
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm7", NULL));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm8", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 2);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm7\n"
 					 "remove private xfrm8\n");
 }
@@ -872,8 +755,7 @@ START_TEST(test_xfrm_if_id_zero_unused)
 {
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 0, 5, "192.0.2.1", "192.0.2.2");
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert(fake_backend_exists(fake, "private", "xfrm5", NULL));
 	ck_assert(!fake_backend_exists(fake, "private", "xfrm0", NULL));
@@ -887,16 +769,13 @@ START_TEST(test_xfrm_reauth_unique)
 
 	/* make-before-break reauth allocates new %unique if_ids: the new
 	 * interface comes up before the old one goes */
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert(strpfx(fake->calls, "create xfrm strongswan-vti if_id=2"));
 	ck_assert(fake_backend_exists(fake, "private", "xfrm1", NULL));
 	fake_backend_clear(fake);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	DOWN("x", 1);
 	ck_assert_str_eq(fake->calls, "remove private xfrm1\n");
 	ck_assert(fake_backend_exists(fake, "private", "xfrm2", NULL));
 }
@@ -907,11 +786,9 @@ START_TEST(test_xfrm_endpoints_ignored)
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "192.0.2.1", "192.0.2.2");
 	uint8_t local[16] = { 192, 0, 2, 9 }, remote[16] = { 192, 0, 2, 2 };
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert_str_eq(fake->calls, "");
 }
 END_TEST
@@ -923,7 +800,7 @@ Suite *manager_suite_create()
 
 	s = suite_create("manager");
 	tc = tcase_create("lifecycle");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_up_down);
 	tcase_add_test(tc, test_ipv4_is_vti);
 	tcase_add_test(tc, test_no_netns);
@@ -947,7 +824,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("safety");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_foreign_interface_untouched);
 	tcase_add_test(tc, test_other_connections_interface);
 	tcase_add_test(tc, test_leftover_replaced);
@@ -960,7 +837,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("xfrm");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_xfrm_up_down);
 	tcase_add_test(tc, test_xfrm_both_families_share);
 	tcase_add_test(tc, test_xfrm_mark_and_if_id);
@@ -973,7 +850,7 @@ Suite *manager_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("restarts");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_down_action_down);
 	tcase_add_test(tc, test_shutdown_removes);
 	tcase_add_test(tc, test_shutdown_ends_grace);

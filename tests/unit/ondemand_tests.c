@@ -17,29 +17,12 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-/* as a CHILD_SA of these endpoints and keys gets it (manager_tests.c) */
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
-/** the trap id of the tests: charon's unique id of the trap's CHILD_SA */
-#define TRAP 100
-
 static source_t *source;
 
 static void setup(void)
 {
 	fixture_start(PRIVATE);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void teardown(void)
@@ -59,13 +42,14 @@ static void restart(const char *settings)
 }
 
 /**
- * Install the trap of V3-2.
+ * Install the trap of V3-2; the worker has read it (traps_settle()).
  */
 static void trap_v6(uint32_t id)
 {
 	vti_tunnel_t t = V6(0, 0);
 
 	trap_set(source, id, "V3-2", &t, NULL);
+	traps_settle(source);
 }
 
 /**
@@ -92,7 +76,6 @@ static int logged(const char *text)
 START_TEST(test_trap_creates)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
 					 "CHILD_SA") == 1);
@@ -113,23 +96,17 @@ START_TEST(test_trap_shared_by_child)
 	bool up;
 
 	trap_v6(TRAP);
-	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	UP(&t);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", &up));
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -141,10 +118,8 @@ END_TEST
 START_TEST(test_trap_unload_removes)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -157,11 +132,9 @@ END_TEST
 START_TEST(test_trap_reinstalled)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	trap_set(source, TRAP, NULL, NULL, NULL);
 	trap_v6(TRAP + 1);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 }
@@ -176,12 +149,10 @@ START_TEST(test_trap_mtu_corrected)
 	vti_tunnel_t t = V6(1, 1);
 
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	ck_assert(vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_512_256,
 								   &t.esp));
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "mtu private vti6 1390\n");
 }
 END_TEST
@@ -216,12 +187,10 @@ START_TEST(test_on_demand_no)
 			"on_demand = no } } } } }");
 	trap_v6(TRAP);
 	traps_settle(source);
-	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_int_eq(logged("vti: V3-2: no interface before its first "
 							"CHILD_SA (on_demand = no)"), 1);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
 }
 END_TEST
@@ -238,27 +207,19 @@ START_TEST(test_on_demand_down)
 	restart("charon { plugins { vti { netns = private\n"
 			"addresses = 2001:db8:ff::6/127\n on_demand = down } } }");
 	trap_v6(TRAP);
-	traps_settle(source);
-	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
-		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
-		"altname private vti6 V3-2\n");
+	ck_assert_str_eq(fake->calls, CREATED_VTI6_DOWN);
 	ck_assert(logged("vti: V3-2: trapped, vti6 stands ready for its first "
 					 "CHILD_SA, down") == 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
 	fake_backend_clear(fake);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -269,7 +230,6 @@ END_TEST
 START_TEST(test_trap_shutdown_removes)
 {
 	trap_v6(TRAP);
-	traps_settle(source);
 	fake_backend_clear(fake);
 	manager->set_source(manager, NULL);
 	manager->destroy(manager);
@@ -316,24 +276,19 @@ START_TEST(test_start_creates_and_joins)
 	ck_assert(logged("vti: V3-2: loaded to start, vti6 stands ready for its "
 					 "first CHILD_SA") == 1);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_str_eq(fake->calls,
 		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
 		"up private vti6\n");
 	fake_backend_clear(fake);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, VTI_START_ID);
 	ck_assert_str_eq(fake->calls, "");
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 }
 END_TEST
@@ -344,11 +299,7 @@ END_TEST
 START_TEST(test_start_on_demand_down)
 {
 	start_v6("\non_demand = down");
-	ck_assert_str_eq(fake->calls,
-		"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n"
-		"move private strongswan-vti vti6\n"
-		"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0\n"
-		"altname private vti6 V3-2\n");
+	ck_assert_str_eq(fake->calls, CREATED_VTI6_DOWN);
 }
 END_TEST
 
@@ -359,8 +310,7 @@ START_TEST(test_start_unload)
 {
 	start_v6("");
 	fake_backend_clear(fake);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, VTI_START_ID);
 	ck_assert_str_eq(fake->calls, "remove private vti6\n");
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }

@@ -33,24 +33,9 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-#define PRIVATE_DOWN "charon { plugins { vti { netns = private\n" \
-					 "down_action = down\n" \
-					 "addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 #define A6 "2001:db8:1::1"
 #define B6 "2001:db8:3::2"
 #define C6 "2001:db8:3::7"
-
-/* mtu 1426: a 1500 path minus 74 bytes of AES-GCM-16 over IPv6 */
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, A6, B6)
 
 /**
  * The kernel's state of a link, which must exist.
@@ -118,25 +103,20 @@ START_TEST(test_rekey_collision_won)
 	uint8_t local[16], remote[16];
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->child_rekey(manager, 1, &peers);
-	SETTLE(manager);
-	manager->child_rekey(manager, 1, &ours);
-	SETTLE(manager);
+	UP(&t);
+	REKEY(1, &peers);
+	REKEY(1, &ours);
 	/* the peer deletes its redundant CHILD_SA 2: no event */
 	fake_backend_clear(fake);
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	ck_assert_msg(strstr(fake->calls, "change private vti6 "),
 				  "no change after ike_update: %s", fake->calls);
 	l = link_of("private", "vti6");
 	ck_assert(addr_is(&l.params, l.params.local, "2001:db8:1::9"));
 	/* the IKE_SA is terminated: its one CHILD_SA, 3, goes down */
-	manager->child_down(manager, "V3-2", 3, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 3);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti6", NULL),
 				  "vti6 still in the kernel after child_down(3); calls: %s",
 				  fake->calls);
@@ -153,16 +133,13 @@ START_TEST(test_rekey_collision_lost)
 	vti_tunnel_t t = V6(1, 1), peers = V6(2, 1);
 	fake_link_t before, after;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	before = link_of("private", "vti6");
-	manager->child_rekey(manager, 1, &peers);
-	SETTLE(manager);
+	REKEY(1, &peers);
 	after = link_of("private", "vti6");
 	ck_assert_int_eq(after.ifindex, before.ifindex);
 	ck_assert(after.up);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
@@ -176,10 +153,8 @@ START_TEST(test_rekey_delete_collision)
 {
 	vti_tunnel_t t = V6(1, 1);
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	UP(&t);
+	DOWN("V3-2", 1);
 	/* our redundant new CHILD_SA goes without an event */
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
@@ -213,26 +188,31 @@ static void assert_unique_vti6(int ifindex, uint32_t mark)
 	ck_assert_int_eq(l.mtu, 1426);
 }
 
+/**
+ * Under UNIQUE, u's CHILD_SA 1 (mark 1, A6 to B6) comes up: the ifindex of
+ * its u1.
+ */
+static int unique_first_up(void)
+{
+	vti_tunnel_t first = tunnel("u", 1, 1, 1, A6, B6);
+
+	fixture_restart(UNIQUE);
+	UP(&first);
+	return link_of("private", "u1").ifindex;
+}
+
 /*
  * d. The new CHILD_SA going first gives the interface back to the old one.
  */
 START_TEST(test_unique_marks_new_goes_first)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	ifindex = link_of("private", "u1").ifindex;
-	manager->child_up(manager, &new);
-	SETTLE(manager);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	UP(&new);
+	DOWN("u", 2);
 	assert_unique_vti6(ifindex, 1);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -243,26 +223,18 @@ END_TEST
  */
 START_TEST(test_same_ike_other_marks)
 {
-	vti_tunnel_t first = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t second = tunnel("u", 2, 1, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
-	ifindex = link_of("private", "u1").ifindex;
 	fake_backend_clear(fake);
-	manager->child_up(manager, &second);
-	SETTLE(manager);
+	UP(&second);
 	ck_assert_str_eq(fake->calls, "");
 	assert_unique_vti6(ifindex, 1);
 	ck_assert(strstr(test_log, "vti: u: u1 already carries another CHILD_SA "
 					 "of the same IKE_SA with other keys or endpoints"));
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	assert_unique_vti6(ifindex, 1);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -274,22 +246,14 @@ END_TEST
  */
 START_TEST(test_unique_marks_make_before_break)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	ifindex = link_of("private", "u1").ifindex;
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 1, 0);
-	SETTLE(manager);
+	DOWN("u", 1);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -300,24 +264,17 @@ END_TEST
  */
 START_TEST(test_unique_marks_break_before_make)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 2, A6, B6);
-	int ifindex;
+	int ifindex = unique_first_up();
 
-	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	ifindex = link_of("private", "u1").ifindex;
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	assert_unique_vti6(ifindex, 2);
 	vti_manager_expire_graces(manager, TRUE);
 	SETTLE(manager);
 	assert_unique_vti6(ifindex, 2);
-	manager->child_down(manager, "u", 2, 0);
-	SETTLE(manager);
+	DOWN("u", 2);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -331,24 +288,15 @@ END_TEST
  */
 START_TEST(test_unique_marks_break_before_make_invalid)
 {
-	vti_tunnel_t old = tunnel("u", 1, 1, 1, A6, B6);
 	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, B6);
-	settings_t *settings;
 
-	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
-	ck_assert(link_of("private", "u1").ifindex);
-	settings = settings_create_string(UNIQUE_INVALID);
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
+	ck_assert(unique_first_up());
+	fixture_reload(UNIQUE_INVALID);
 	ck_assert(link_of("private", "u1").ifindex);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 	ck_assert(strstr(test_log, "vti: u: the reauthenticated CHILD_SA {2} "
@@ -370,13 +318,11 @@ START_TEST(test_unique_marks_break_before_make_moved)
 	vti_tunnel_t new = tunnel("u", 2, 2, 5, A6, C6);
 
 	fixture_restart(UNIQUE);
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &new);
-	SETTLE(manager);
+	UP(&new);
 	ck_assert(link_of("private", "u5").up);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "u1", NULL),
 				  "u1 still kept; calls: %s", fake->calls);
@@ -399,16 +345,13 @@ START_TEST(test_grace_other_lineage)
 	fixture_restart(UNIQUE);
 	old.lineage = back.lineage = 1;
 	other.lineage = 2;
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	manager->child_down(manager, "u", 1, 30);
 	SETTLE(manager);
-	manager->child_up(manager, &other);
-	SETTLE(manager);
+	UP(&other);
 	ck_assert(link_of("private", "u5").up);
 	ck_assert(link_of("private", "u1").up);
-	manager->child_up(manager, &back);
-	SETTLE(manager);
+	UP(&back);
 	ck_assert(strstr(test_log, "vti: u: u1 carries on with the "
 					 "reauthenticated CHILD_SA {3}"));
 	ck_assert(!strstr(fake->calls, "remove"));
@@ -425,8 +368,7 @@ START_TEST(test_grace_ends_alone)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"resync = 0\n connections { u { name = u%id } } } } }");
-	manager->child_up(manager, &old);
-	SETTLE(manager);
+	UP(&old);
 	ck_assert(link_of("private", "u1").up);
 	manager->child_down(manager, "u", 1, 1);
 	SETTLE(manager);
@@ -454,15 +396,12 @@ START_TEST(test_kept_new_endpoints)
 	int ifindex;
 
 	fixture_restart(KEPT);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
+	UP(&first);
 	ifindex = link_of("private", "dvti").ifindex;
-	manager->child_down(manager, "d6", 1, 0);
-	SETTLE(manager);
+	DOWN("d6", 1);
 	l = link_of("private", "dvti");
 	ck_assert(!l.up);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_msg(!strstr(test_log, "already used by connection"),
 				  "log: %s", test_log);
 	l = link_of("private", "dvti");
@@ -487,12 +426,9 @@ START_TEST(test_kept_kind_changes)
 	fake_link_t l;
 
 	fixture_restart(KEPT);
-	manager->child_up(manager, &first);
-	SETTLE(manager);
-	manager->child_down(manager, "d6", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&first);
+	DOWN("d6", 1);
+	UP(&again);
 	ck_assert_msg(!strstr(test_log, "already used by connection"),
 				  "log: %s", test_log);
 	l = link_of("private", "dvti");
@@ -521,12 +457,10 @@ START_TEST(test_adopted_change_fails)
 
 	fixture_restart(PRIVATE_DOWN);
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	fake->fail_op = "change";
 	fake->fail_errno = EINVAL;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(strstr(test_log, "fake: Invalid argument"));
 	l = link_of("private", "vti6");
 	remade = l.up;
@@ -536,12 +470,10 @@ START_TEST(test_adopted_change_fails)
 		ck_assert_int_eq(l.params.ikey, 6);
 		ck_assert_int_eq(l.params.okey, 6);
 	}
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert(!link_of("private", "vti6").up);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &again);
-	SETTLE(manager);
+	UP(&again);
 	ck_assert_msg(remade || strstr(fake->calls, "change private vti6 "),
 				  "no change for the link the failed change left; calls: %s",
 				  fake->calls);
@@ -569,8 +501,7 @@ static void *racer_run(void *data)
 {
 	racer_t *racer = data;
 
-	manager->child_up(manager, &racer->tunnel);
-	SETTLE(manager);
+	UP(&racer->tunnel);
 	__atomic_store_n(&racer->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
@@ -623,8 +554,7 @@ START_TEST(test_expire_races_child_up)
 	racer_t racer = { .tunnel = V6(2, 2) };
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	race_expire("remove", &racer);
@@ -632,8 +562,7 @@ START_TEST(test_expire_races_child_up)
 	ck_assert_msg(l.up, "calls: %s", fake->calls);
 	ck_assert_int_eq(vti_manager_count(manager), 1);
 	ck_assert_int_eq(fake_backend_count(fake), 1);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	ck_assert(!fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -649,16 +578,14 @@ START_TEST(test_expire_races_child_up_down)
 	fake_link_t l;
 
 	fixture_restart(PRIVATE_DOWN);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	manager->child_down(manager, "V3-2", 1, 30);
 	SETTLE(manager);
 	race_expire("down", &racer);
 	l = link_of("private", "vti6");
 	ck_assert_msg(l.up, "vti6 down after child_up(2); calls: %s",
 				  fake->calls);
-	manager->child_down(manager, "V3-2", 2, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 2);
 	l = link_of("private", "vti6");
 	ck_assert(!l.up);
 }
@@ -674,15 +601,13 @@ START_TEST(test_mobike_keeps_mtu)
 	uint8_t local[16], remote[16];
 	fake_link_t before, after;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	before = link_of("private", "vti6");
 	ck_assert_int_eq(before.mtu, 1426);
 	fake_backend_clear(fake);
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	after = link_of("private", "vti6");
 	ck_assert_msg(after.mtu == 1426, "mtu %u after MOBIKE; calls: %s",
 				  after.mtu, fake->calls);
@@ -704,13 +629,11 @@ START_TEST(test_mobike_new_path_mtu)
 	uint8_t local[16], remote[16];
 	fake_link_t l;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake->path_mtu = 1400;
 	inet_pton(AF_INET6, "2001:db8:1::9", local);
 	inet_pton(AF_INET6, B6, remote);
-	manager->ike_update(manager, 1, AF_INET6, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET6, local, remote, FALSE);
 	l = link_of("private", "vti6");
 	ck_assert_msg(l.mtu == 1326, "mtu %u on a 1400 path; calls: %s", l.mtu,
 				  fake->calls);
@@ -743,19 +666,15 @@ START_TEST(test_shared_mtu_nat_second)
 
 	roadwarriors(&plain, &nat);
 	ck_assert(mtu_of(&nat) < mtu_of(&plain));
-	manager->child_up(manager, &plain);
-	SETTLE(manager);
+	UP(&plain);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
-	manager->child_up(manager, &nat);
-	SETTLE(manager);
+	UP(&nat);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
 }
 END_TEST
@@ -768,26 +687,21 @@ START_TEST(test_shared_mtu_nat_first)
 	vti_tunnel_t plain, nat, rekeyed, third;
 
 	roadwarriors(&plain, &nat);
-	manager->child_up(manager, &nat);
-	SETTLE(manager);
-	manager->child_up(manager, &plain);
-	SETTLE(manager);
+	UP(&nat);
+	UP(&plain);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	/* a third peer: of the two MTUs known, the smaller still wins */
 	third = tunnel("rw", 4, 3, 9, "192.0.2.1", "203.0.113.7");
 	third.remote_any = TRUE;
-	manager->child_up(manager, &third);
-	SETTLE(manager);
+	UP(&third);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&nat));
 	rekeyed = plain;
 	rekeyed.child_id = 3;
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert_msg(link_of("private", "vti9").mtu == mtu_of(&nat),
 				  "mtu %u after the non-NAT rekey, wanted %u; calls: %s",
 				  link_of("private", "vti9").mtu, mtu_of(&nat), fake->calls);
-	manager->child_down(manager, "rw", 2, 0);
-	SETTLE(manager);
+	DOWN("rw", 2);
 	ck_assert_int_eq(link_of("private", "vti9").mtu, mtu_of(&plain));
 }
 END_TEST
@@ -801,8 +715,7 @@ START_TEST(test_lookup_error)
 
 	fake->fail_op = "lookup";
 	fake->fail_errno = EACCES;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_msg(!strstr(fake->calls, "create"), "calls: %s", fake->calls);
 	ck_assert_msg(strstr(test_log, "fake: Permission denied"), "log: %s",
 				  test_log);
@@ -820,15 +733,13 @@ START_TEST(test_remove_already_gone)
 	vti_tunnel_t t = V6(1, 1);
 	vti_err_t err;
 
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	/* gone without an event, so that the worker does not make it again */
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link_of("private", "vti6").ifindex,
 										  &err), 0);
 	test_log_clear();
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
+	DOWN("V3-2", 1);
 	ck_assert(strstr(fake->calls, "remove private"));
 	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
@@ -851,8 +762,7 @@ START_TEST(test_leftover_already_gone)
 
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", FALSE);
 	fake_backend_pause(fake, "remove", vanish, NULL);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_msg(!strstr(test_log, "failed"), "log: %s", test_log);
 	l = link_of("private", "vti6");
 	ck_assert(l.up);
@@ -868,14 +778,14 @@ Suite *orders_suite_create()
 
 	s = suite_create("orders");
 	tc = tcase_create("rekey collisions");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_rekey_collision_won);
 	tcase_add_test(tc, test_rekey_collision_lost);
 	tcase_add_test(tc, test_rekey_delete_collision);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reused interfaces");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_unique_marks_make_before_break);
 	tcase_add_test(tc, test_unique_marks_break_before_make);
 	tcase_add_test(tc, test_unique_marks_break_before_make_invalid);
@@ -888,13 +798,13 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("races");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_expire_races_child_up);
 	tcase_add_test(tc, test_expire_races_child_up_down);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mtu");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_mobike_keeps_mtu);
 	tcase_add_test(tc, test_mobike_new_path_mtu);
 	tcase_add_test(tc, test_shared_mtu_nat_second);
@@ -902,7 +812,7 @@ Suite *orders_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("kernel errors");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_lookup_error);
 	tcase_add_test(tc, test_unique_marks_new_goes_first);
 	tcase_add_test(tc, test_same_ike_other_marks);

@@ -23,20 +23,28 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 /** the same CHILD_SA with AES-CBC/HMAC-SHA2-256: more ESP overhead */
 static vti_tunnel_t cbc(vti_tunnel_t t)
 {
 	t.esp_known = vti_mtu_esp_overhead(ENCR_AES_CBC, AUTH_HMAC_SHA2_256_128,
 									   &t.esp);
 	return t;
+}
+
+/**
+ * CHILD_SA a comes up, then a resync reads it from charon, meanwhile runs
+ * between that reading and its applying; the source, for source_done().
+ */
+static source_t *resync_racing(vti_tunnel_t *a, void (*meanwhile)(void*))
+{
+	source_t *source = source_create();
+
+	UP(a);
+	source->tunnels[source->count++] = *a;
+	source->meanwhile = meanwhile;
+	manager->set_source(manager, &source->public);
+	RESYNC();
+	return source;
 }
 
 /* ---- 1. reconcile() applies a view of charon older than the bus ------- */
@@ -56,17 +64,11 @@ static void up_meanwhile(void *data)
  */
 START_TEST(test_resync_releases_new_child)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 2, 6, 6);
-	source->meanwhile = up_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, up_meanwhile);
 	/* charon has CHILD_SA 2 installed; the bus told us so */
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL),
 				  "vti6 of the installed CHILD_SA {2} is missing after a "
@@ -91,20 +93,13 @@ static void rekey_meanwhile(void *data)
  */
 START_TEST(test_resync_rekey_in_window)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	source->tunnels[source->count++] = a;
 	racing = peer_tunnel(2, 1, 5, 5);
-	source->meanwhile = rekey_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, rekey_meanwhile);
 	/* the rekeyed 1 is deleted silently; then 2 goes down */
-	manager->child_down(manager, "c", 2, 0);
-	SETTLE(manager);
+	DOWN("c", 2);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is still there after its only CHILD_SA {2} went "
 				  "down (the resync gave it back to the rekeyed {1}); log:\n%s",
@@ -126,16 +121,10 @@ static void down_meanwhile(void *data)
  */
 START_TEST(test_resync_revives_dead_child)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	source->tunnels[source->count++] = a;
-	source->meanwhile = down_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, down_meanwhile);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 is up after its only CHILD_SA {1} went down during "
 				  "a resync; log:\n%s", test_log);
@@ -156,20 +145,13 @@ static void ike_rekey_meanwhile(void *data)
  */
 START_TEST(test_resync_ike_rekey_in_window)
 {
-	source_t *source = source_create();
+	source_t *source;
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), moved = peer_tunnel(1, 7, 5, 9);
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	source->tunnels[source->count++] = a;
-	source->meanwhile = ike_rekey_meanwhile;
-	manager->set_source(manager, &source->public);
-	manager->resync(manager);
-	SETTLE(manager);
+	source = resync_racing(&a, ike_rekey_meanwhile);
 	/* MOBIKE on the new IKE_SA: the peer is now 2001:db8:3::9 */
-	manager->ike_update(manager, 7, AF_INET6, moved.local, moved.remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(7, AF_INET6, moved.local, moved.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_msg(!memcmp(link.params.remote, moved.remote, 16),
 				  "vti5 kept its old remote after a MOBIKE update of the "
@@ -197,21 +179,14 @@ START_TEST(test_mtu_change_during_apply_lost)
 	blocker_t *blocker;
 
 	/* the reference: the same rekey once the interface is made */
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_rekey(manager, 3, &b2);
-	SETTLE(manager);
+	UP(&b);
+	REKEY(3, &b2);
 	ck_assert(fake_backend_link(fake, "private", "vti6", &calm));
 
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create vti6", &a);
 	manager->child_rekey(manager, 1, &a2);
-	blocker->resume->post(blocker->resume);
-	SETTLE(manager);
-	blocker_free(blocker);
-	manager->resync(manager);
-	SETTLE(manager);
+	unblock(blocker);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &racy));
 	ck_assert_msg(racy.mtu == calm.mtu, "vti5 has mtu %u after a rekey to "
 				  "AES-CBC/SHA256 during its creation, the same rekey later "
@@ -242,12 +217,10 @@ START_TEST(test_deleted_during_own_op)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	vti_tunnel_t a2 = cbc(peer_tunnel(2, 1, 5, 5));
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	deleted_by_hand = FALSE;
 	fake_backend_pause(fake, "mtu private vti5", delete_by_hand, NULL);
-	manager->child_rekey(manager, 1, &a2);
-	SETTLE(manager);
+	REKEY(1, &a2);
 	ck_assert_msg(deleted_by_hand, "vti5 was not deleted during the MTU "
 				  "change: nothing was tested; calls:\n%s", fake->calls);
 	/* the worker reads the deletion after its follow-up window */
@@ -270,17 +243,14 @@ START_TEST(test_deleted_during_set_down)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* after the set-down, before the worker reads its events: it watches
 	 * the namespace of the link it left next */
 	fake_backend_pause(fake, "watch private", delete_by_hand, NULL);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
 	/* the table forgot it, once: a new CHILD_SA makes it again */
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 }
 END_TEST
@@ -300,17 +270,12 @@ START_TEST(test_resync_with_queue_false_alarm)
 	vti_tunnel_t a2 = peer_tunnel(2, 1, 5, 5);
 	blocker_t *blocker;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &b);
-	blocker->paused->wait(blocker->paused);
+	UP(&a);
+	blocker = up_blocked_at("create vti6", &b);
 	/* vti5 queued (a rekey), a resync due, behind vti6's creation */
 	manager->child_rekey(manager, 1, &a2);
 	manager->resync(manager);
-	blocker->resume->post(blocker->resume);
-	SETTLE(manager);
-	blocker_free(blocker);
+	unblock(blocker);
 	ck_assert_msg(!strstr(test_log, "is ours but its name is taken"),
 				  "a resync with vti5 queued logged:\n%s", test_log);
 }
@@ -339,9 +304,7 @@ START_TEST(test_shutdown_during_create)
 
 	int wakeups;
 
-	blocker = block_at("create vti6");
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create vti6", &a);
 	wakeups = fake_backend_wakeups(fake);
 	ck_assert(!pthread_create(&thread, NULL, destroy_manager, NULL));
 	/* release_all() ran (it wakes the worker, with the table locked, for
@@ -385,8 +348,7 @@ START_TEST(test_shutdown_during_resync)
 	source_t *source = source_create();
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	source->tunnels[source->count++] = a;
 	source->meanwhile = stop_meanwhile;
 	stop_seen = FALSE;
@@ -413,11 +375,8 @@ START_TEST(test_shutdown_leaves_set_down)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
-							  "leaving it down") != NULL));
+	UP(&a);
+	vti5_set_down_by_hand();
 	manager->destroy(manager);
 	manager = NULL;
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -433,7 +392,7 @@ Suite *races_suite_create()
 
 	s = suite_create("races");
 	tc = tcase_create("resync races the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_resync_releases_new_child);
 	tcase_add_test(tc, test_resync_rekey_in_window);
 	tcase_add_test(tc, test_resync_revives_dead_child);
@@ -441,7 +400,7 @@ Suite *races_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("worker races the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_mtu_change_during_apply_lost);
 	tcase_add_test(tc, test_deleted_during_own_op);
 	tcase_add_test(tc, test_deleted_during_set_down);
@@ -449,7 +408,7 @@ Suite *races_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shutdown");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_shutdown_during_create);
 	tcase_add_test(tc, test_shutdown_during_resync);
 	tcase_add_test(tc, test_shutdown_leaves_set_down);

@@ -19,15 +19,9 @@
 #include "fake_backend.h"
 #include "manager_fixture.h"
 
-
 static void setup(void)
 {
 	fixture_start("");
-}
-
-static void teardown(void)
-{
-	fixture_stop();
 }
 
 /** an IPv4 CHILD_SA of connection "c" with mark 5: vti5 */
@@ -73,15 +67,12 @@ START_TEST(test_netns_deleted_while_held)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"netns_create = yes } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 
 	fake_backend_netns_del_held(fake, "private");
-	manager->resync(manager);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
+	RESYNC();
 	ck_assert_msg(vti5_up(), "vti5 not made again in the new namespace "
 				  "private while the old one lives on; calls:\n%s\nlog:\n%s",
 				  fake->calls, test_log);
@@ -108,8 +99,7 @@ START_TEST(test_keep_addrs_below_ipv6_mtu)
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\nmtu = 1200\n"
 					"addresses = 198.51.100.6/31 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 with down_action = down and mtu 1200; "
 				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
 }
@@ -131,8 +121,7 @@ START_TEST(test_keep_addrs_ipv6_disabled)
 					"down_action = down\n"
 					"addresses = 198.51.100.6/31 } } }");
 	fake->no_ipv6 = TRUE;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 with down_action = down on a host "
 				  "without IPv6; calls:\n%s\nlog:\n%s", fake->calls, test_log);
 }
@@ -151,11 +140,9 @@ START_TEST(test_auto_mtu_below_ipv6_min)
 {
 	vti_tunnel_t a = V4(1, 1);
 
-	fixture_restart("charon { plugins { vti { netns = private\n"
-					"addresses = 2001:db8:ff::6/127 } } }");
+	fixture_restart(PRIVATE);
 	fake->path_mtu = 1300;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(vti5_up(), "no vti5 for an IPv4 tunnel on a 1300 path "
 				  "with an IPv6 address; calls:\n%s\nlog:\n%s", fake->calls,
 				  test_log);
@@ -174,8 +161,7 @@ START_TEST(test_auto_mtu_ipv6_tunnel_floor)
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
 	fake->path_mtu = 1300;
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &l) &&
 				  l.mtu == 1280, "vti5 (vti6) on a 1300 path: mtu %u, "
 				  "expected the IPv6 floor 1280; calls:\n%s", l.mtu,
@@ -198,10 +184,8 @@ START_TEST(test_mtu_by_hand_below_ipv6_min)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
 	fake_link_t l;
 
-	fixture_restart("charon { plugins { vti { netns = private\n"
-					"addresses = 2001:db8:ff::6/127 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	fixture_restart(PRIVATE);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_watched(fake, "private"));
 	ck_assert(fake_backend_set_mtu(fake, "private", "vti5", 1200));
@@ -228,8 +212,7 @@ START_TEST(test_deleted_up_link_events)
 	vti_tunnel_t a = V4(1, 1);
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_watched(fake, "private"));
 	fake_backend_clear(fake);
@@ -253,8 +236,7 @@ START_TEST(test_moved_up_link_events)
 	vti_tunnel_t a = V4(1, 1);
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(vti5_up());
 	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(fake_backend_pending(fake) == 0));
@@ -274,7 +256,7 @@ Suite *review2_suite_create()
 	s = suite_create("review2");
 
 	tc = tcase_create("review2 orders");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_up_link_events);
 	tcase_add_test(tc, test_moved_up_link_events);
 	tcase_add_test(tc, test_auto_mtu_below_ipv6_min);

@@ -21,35 +21,18 @@
 				   "addresses = 2001:db8:ff::6/127\n connections { V3-2 {\n" \
 				   "down_action = down } } } } }"
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-#define V6(child, ike) tunnel("V3-2", child, ike, 6, "2001:db8:1::1", \
-							  "2001:db8:3::2")
-
-#define CREATED_VTI6 \
-	"create vti6 strongswan-vti ikey=6 okey=6 alias=strongswan-vti:V3-2\n" \
-	"move private strongswan-vti vti6\n" \
-	"configure private vti6 mtu=1426 addrs=1 disable_xfrm=0 up\n" \
-	"altname private vti6 V3-2\n"
-
-/** charon's unique id of the trap's CHILD_SA */
-#define TRAP 100
-
 static source_t *source;
 
 static void setup_trap(void)
 {
 	fixture_start(PRIVATE);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void setup_start(void)
 {
 	fixture_start(START_DOWN);
-	source = source_create();
-	manager->set_source(manager, &source->public);
+	source = source_attach();
 }
 
 static void teardown(void)
@@ -64,8 +47,7 @@ static void teardown(void)
  */
 static void charon_stops(uint32_t child_id)
 {
-	manager->child_down(manager, "V3-2", child_id, 0);
-	SETTLE(manager);
+	DOWN("V3-2", child_id);
 	manager->set_source(manager, NULL);
 	manager->destroy(manager);
 	manager = NULL;
@@ -93,8 +75,7 @@ START_TEST(test_start_stop_control)
 
 	start_v6(VTI_START_ID);
 	traps_settle(source);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	fake_backend_clear(fake);
 	charon_stops(1);
 	ck_assert(!strstr(fake->calls, "remove"));
@@ -123,15 +104,11 @@ START_TEST(test_start_replaced_kept_at_stop)
 
 	start_v6(VTI_START_ID);
 	traps_settle(source);
-	manager->child_up(manager, &t1);
-	SETTLE(manager);
+	UP(&t1);
 	start_v6(VTI_START_ID + 1);
-	trap_set(source, VTI_START_ID, NULL, NULL, NULL);
-	traps_settle(source);
-	manager->child_down(manager, "V3-2", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &t2);
-	SETTLE(manager);
+	trap_unload(source, VTI_START_ID);
+	DOWN("V3-2", 1);
+	UP(&t2);
 	fake_backend_clear(fake);
 	charon_stops(2);
 	ck_assert(!strstr(fake->calls, "remove"));
@@ -224,7 +201,6 @@ END_TEST
 START_TEST(test_trap_on_demand_enabled_by_reload)
 {
 	vti_tunnel_t t = V6(0, 0);
-	settings_t *settings;
 
 	manager->set_source(manager, NULL);
 	fixture_restart("charon { plugins { vti { netns = private\n"
@@ -234,10 +210,7 @@ START_TEST(test_trap_on_demand_enabled_by_reload)
 	trap_set(source, TRAP, "V3-2", &t, NULL);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, "");
-	settings = settings_create_string(PRIVATE);
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
+	fixture_reload(PRIVATE);
 	traps_settle(source);
 	traps_settle(source);
 	ck_assert_str_eq(fake->calls, CREATED_VTI6);
@@ -267,11 +240,9 @@ START_TEST(test_trap_declined_name_freed)
 	traps_settle(source);
 	ck_assert(strstr(test_log, "vti: V3-9: vti6 in namespace private is "
 					 "already used by connection V3-2"));
-	trap_set(source, TRAP, NULL, NULL, NULL);
-	traps_settle(source);
+	trap_unload(source, TRAP);
 	ck_assert_int_eq(vti_manager_count(manager), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	traps_settle(source);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 	ck_assert_int_eq(vti_manager_count(manager), 1);

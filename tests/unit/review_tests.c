@@ -25,9 +25,6 @@
 #include <sa/task.h>
 #include <daemon.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
 /**
  * A CHILD_SA with the SPIs charon pairs a rekeyed CHILD_SA with its
  * replacement by (child_rekey.c:294-296 set_rekey_spi()).
@@ -201,6 +198,26 @@ static bool vti6_up(void)
 }
 
 /**
+ * CHILD_SA c of IKE_SA i comes up (child_updown): vti6 is up.
+ */
+static void child_up(review_ike_t *i, review_child_t *c)
+{
+	add_child(i, c);
+	ck_assert(L->child_updown(L, &i->fake.public, &c->fake.public, TRUE));
+	SETTLE(manager);
+	ck_assert(vti6_up());
+}
+
+/**
+ * vti6 is gone, within 2 s; why it should be, if not.
+ */
+static void assert_vti6_gone(const char *why)
+{
+	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6", NULL)),
+				  "%s; log:\n%s", why, test_log);
+}
+
+/**
  * charon's IKE_SA manager as a resync reads it (vti_listener.c
  * create_tunnel_enumerator()): the IKE_SAs a test gives it.
  */
@@ -304,10 +321,7 @@ START_TEST(test_rekey_failed_by_initiator)
 	init_child(&c5, 5, 6);
 	init_child(&c7, 7, 6);
 	init_child(&c9, 9, 6);
-	add_child(&ike, &c5);
-	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike, &c5);
 
 	/* build_r(): 7 installed, 5 CHILD_REKEYED, paired with 7 */
 	add_child(&ike, &c7);
@@ -341,9 +355,7 @@ START_TEST(test_rekey_failed_by_initiator)
 	c9.fake.state = CHILD_DELETED;
 	ck_assert(L->child_updown(L, &ike.fake.public, &c9.fake.public, FALSE));
 	SETTLE(manager);
-	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
-												NULL)),
-				  "vti6 outlives CHILD_SA {9}; log:\n%s", test_log);
+	assert_vti6_gone("vti6 outlives CHILD_SA {9}");
 	free_ike(&ike);
 }
 END_TEST
@@ -375,8 +387,7 @@ START_TEST(test_rekey_failed_by_initiator_resync)
 	SETTLE(manager);
 	ck_assert(vti6_up());
 
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(vti6_up(), "a resync took vti6 from the rekeyed CHILD_SA "
 				  "{5} whose replacement {7} is gone; log:\n%s", test_log);
 	free_ike(&ike);
@@ -407,21 +418,16 @@ START_TEST(test_bbm_peer_delete_reauth_queued)
 
 	init_ike(&ike, 3);
 	init_child(&c5, 5, 6);
-	add_child(&ike, &c5);
-	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike, &c5);
 
 	/* reauth() queued, not active; the peer's DELETE */
 	ike.fake.conditions = COND_REAUTHENTICATING;
 	ike.fake.state = IKE_DELETING;
 	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, FALSE));
 	SETTLE(manager);
-	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
-												NULL)),
-				  "vti6 is kept for a reauthentication charon abandoned (the "
-				  "peer deleted the IKE_SA while the ike_reauth task was "
-				  "queued); log:\n%s", test_log);
+	assert_vti6_gone("vti6 is kept for a reauthentication charon abandoned "
+					 "(the peer deleted the IKE_SA while the ike_reauth task "
+					 "was queued)");
 	ck_assert_msg(!strstr(test_log, "keeping vti6 up"), "log:\n%s", test_log);
 	free_ike(&ike);
 }
@@ -454,10 +460,7 @@ START_TEST(test_bbm_after_reload_to_mbb)
 	init_ike(&ike2, 7);
 	init_child(&c5, 5, 6);
 	init_child(&c9, 9, 6);
-	add_child(&ike, &c5);
-	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike, &c5);
 
 	lib->settings->set_bool(lib->settings, "%s.make_before_break", TRUE,
 							lib->ns);
@@ -471,10 +474,7 @@ START_TEST(test_bbm_after_reload_to_mbb)
 				  "reloaded settings say make_before_break = yes; log:\n%s",
 				  test_log);
 
-	add_child(&ike2, &c9);
-	ck_assert(L->child_updown(L, &ike2.fake.public, &c9.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike2, &c9);
 	free_ike(&ike);
 	free_ike(&ike2);
 }
@@ -512,9 +512,7 @@ START_TEST(test_rekeyed_then_ike_down)
 	ike.fake.state = IKE_DELETING;
 	ck_assert(L->child_updown(L, &ike.fake.public, &c7.fake.public, FALSE));
 	SETTLE(manager);
-	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
-												NULL)),
-				  "vti6 outlives its IKE_SA; log:\n%s", test_log);
+	assert_vti6_gone("vti6 outlives its IKE_SA");
 	free_ike(&ike);
 }
 END_TEST
@@ -537,24 +535,15 @@ START_TEST(test_dpd_timeout_during_rekey)
 	init_ike(&ike2, 7);
 	init_child(&c5, 5, 6);
 	init_child(&c9, 9, 6);
-	add_child(&ike, &c5);
-	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike, &c5);
 
 	c5.fake.state = CHILD_REKEYING;
 	ck_assert(L->child_updown(L, &ike.fake.public, &c5.fake.public, FALSE));
 	SETTLE(manager);
-	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti6",
-												NULL)),
-				  "vti6 kept after the peer was declared dead; log:\n%s",
-				  test_log);
+	assert_vti6_gone("vti6 kept after the peer was declared dead");
 	ck_assert(!strstr(test_log, "keeping vti6 up"));
 
-	add_child(&ike2, &c9);
-	ck_assert(L->child_updown(L, &ike2.fake.public, &c9.fake.public, TRUE));
-	SETTLE(manager);
-	ck_assert(vti6_up());
+	child_up(&ike2, &c9);
 	free_ike(&ike);
 	free_ike(&ike2);
 }

@@ -33,20 +33,6 @@ static void setup(void)
 	fixture_start("charon { plugins { vti { netns = private } } }");
 }
 
-static void teardown(void)
-{
-	fixture_stop();
-}
-
-static void reload(const char *text)
-{
-	settings_t *settings = settings_create_string((char*)text);
-
-	manager->reload(manager, vti_config_create(settings, "charon"));
-	settings->destroy(settings);
-	SETTLE(manager);
-}
-
 static vti_tunnel_t xfrm_tunnel(uint32_t child, uint32_t ike, uint32_t if_id)
 {
 	vti_tunnel_t t = tunnel("x", child, ike, 0, "2001:db8::1", "2001:db8::2");
@@ -102,17 +88,13 @@ START_TEST(test_reload_name_kept_xfrm)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ASSERT_ONE_XFRM_UP(42);
-	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
+	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "name = tun%id } } }");
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	DOWN("x", 1);
+	UP(&b);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -126,16 +108,12 @@ START_TEST(test_reload_netns_kept_xfrm)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	reload("charon { plugins { vti { netns = other\n"
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = other\n"
 		   "down_action = down } } }");
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	DOWN("x", 1);
+	UP(&b);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -150,13 +128,10 @@ START_TEST(test_reload_name_reauth_xfrm)
 {
 	vti_tunnel_t a = xfrm_tunnel(1, 1, 42), b = xfrm_tunnel(2, 2, 42);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	reload("charon { plugins { vti { netns = private\nname = tun%id } } }");
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->child_down(manager, "x", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = private\nname = tun%id } } }");
+	UP(&b);
+	DOWN("x", 1);
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -183,14 +158,11 @@ START_TEST(test_adopted_kept_xfrm_other_name)
 	ifindex = fake->backend.move(&fake->backend, ifindex, "xfrm42",
 								 "private", &err);
 	ck_assert_int_gt(ifindex, 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "found xfrm42 in namespace private, left by "
 					 "an earlier run (down_action = down)"));
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	UP(&a);
+	RESYNC();
 	ASSERT_ONE_XFRM_UP(42);
 }
 END_TEST
@@ -225,18 +197,14 @@ START_TEST(test_reload_address_removed_kept)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down\naddresses = 10.1.0.1/30 } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(has_addr(&link, "10.1.0.1"));
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
-	reload("charon { plugins { vti { netns = private\ndown_action = down\n"
+	DOWN("c", 1);
+	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
 		   "addresses = 10.2.0.1/30 } } }");
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	UP(&b);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(link.up);
 	ck_assert(has_addr(&link, "10.2.0.1"));
@@ -256,14 +224,11 @@ START_TEST(test_reload_down_action_delete_kept)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
-	reload("charon { plugins { vti { netns = private } } }");
-	manager->resync(manager);
-	SETTLE(manager);
+	fixture_reload("charon { plugins { vti { netns = private } } }");
+	RESYNC();
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 kept down though down_action is delete now");
 }
@@ -280,11 +245,9 @@ START_TEST(test_reload_down_action_delete_held)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"down_action = down } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	reload("charon { plugins { vti { netns = private } } }");
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = private } } }");
+	DOWN("c", 1);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
 				  "vti5 kept down though down_action is delete now; calls: "
 				  "%s", fake->calls);
@@ -300,12 +263,10 @@ START_TEST(test_reload_down_action_down_held)
 	bool up = TRUE;
 
 	fixture_restart("charon { plugins { vti { netns = private } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	reload("charon { plugins { vti { netns = private\n"
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = private\n"
 		   "down_action = down } } }");
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && !up,
 				  "vti5 not kept down though down_action is down now; "
 				  "calls: %s", fake->calls);
@@ -325,14 +286,11 @@ START_TEST(test_netns_deleted_create)
 
 	fixture_restart("charon { plugins { vti { netns = private\n"
 					"netns_create = yes } } }");
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && up);
 	fake_backend_netns_del(fake, "private");
-	manager->resync(manager);
-	SETTLE(manager);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && up,
 				  "vti5 not made again after its namespace was deleted "
 				  "(netns_create = yes); calls: %s", fake->calls);
@@ -427,7 +385,7 @@ Suite *settings_suite_create(void)
 	Suite *s = suite_create("settings");
 	TCase *tc = tcase_create("reload and namespaces");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fixture_stop);
 	tcase_add_test(tc, test_reload_name_kept_xfrm);
 	tcase_add_test(tc, test_reload_netns_kept_xfrm);
 	tcase_add_test(tc, test_reload_name_reauth_xfrm);

@@ -23,21 +23,11 @@
 #include <crypto/crypters/crypter.h>
 #include <crypto/signers/signer.h>
 
-#define PRIVATE "charon { plugins { vti { netns = private\n" \
-				"addresses = 2001:db8:ff::6/127 } } }"
-
-static void setup(void)
-{
-	fixture_start(PRIVATE);
-}
-
 START_TEST(test_bus_never_waits)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
-	blocker_t *blocker = block_at("create vti6");
+	blocker_t *blocker = up_blocked_at("create vti6", &a);
 
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
 	/* the worker is inside the kernel: events still return at once */
 	manager->child_up(manager, &b);
 	manager->child_down(manager, "c", 2, 0);
@@ -51,10 +41,8 @@ END_TEST
 START_TEST(test_cancelled_costs_nothing)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 7, 7);
-	blocker_t *blocker = block_at("create vti6");
+	blocker_t *blocker = up_blocked_at("create vti6", &a);
 
-	manager->child_up(manager, &a);
-	blocker->paused->wait(blocker->paused);
 	/* an up and a down before the worker gets to them: nothing */
 	manager->child_up(manager, &b);
 	manager->child_down(manager, "c", 2, 0);
@@ -71,13 +59,10 @@ START_TEST(test_down_up_keeps_it)
 	blocker_t *blocker;
 	fake_link_t before, after;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
 	fake_backend_clear(fake);
-	blocker = block_at("lookup");
-	manager->child_up(manager, &other);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("lookup", &other);
 	/* down and up again of vti5 while the worker is busy elsewhere */
 	manager->child_down(manager, "c", 1, 0);
 	manager->child_up(manager, &again);
@@ -93,16 +78,14 @@ START_TEST(test_deleted_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_watched(fake, "private"));
 	ck_assert(fake_backend_del(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", NULL)));
 	SETTLE(manager);
 	ck_assert(strstr(test_log, "vti: c: vti5 was deleted in namespace "
 					 "private by hand, making it again"));
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_int_eq(fake_backend_count(fake), 0);
 }
 END_TEST
@@ -112,14 +95,10 @@ START_TEST(test_set_down_by_hand)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), rekeyed = peer_tunnel(2, 1, 5, 5);
 	bool up = TRUE;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
-							  "leaving it down")));
+	UP(&a);
+	vti5_set_down_by_hand();
 	/* not fought: a rekey leaves it down */
-	manager->child_rekey(manager, 1, &rekeyed);
-	SETTLE(manager);
+	REKEY(1, &rekeyed);
 	ck_assert(fake_backend_exists(fake, "private", "vti5", &up) && !up);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set up again by "
@@ -135,11 +114,8 @@ START_TEST(test_set_down_no_grace)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand, "
-							  "leaving it down")));
+	UP(&a);
+	vti5_set_down_by_hand();
 	manager->child_down(manager, "c", 1, 30);
 	SETTLE(manager);
 	ck_assert_msg(!fake_backend_exists(fake, "private", "vti5", NULL),
@@ -153,12 +129,9 @@ START_TEST(test_deleted_is_no_set_down)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), other = peer_tunnel(2, 2, 6, 6);
 	blocker_t *blocker;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* a link deleted goes down first: both events come in one batch */
-	blocker = block_at("create");
-	manager->child_up(manager, &other);
-	blocker->paused->wait(blocker->paused);
+	blocker = up_blocked_at("create", &other);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert(fake_backend_del(fake, "private", "vti5"));
 	unblock(blocker);
@@ -174,8 +147,7 @@ START_TEST(test_deleted_apart_is_no_set_down)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* the kernel's two events 20 ms apart, as seen in the guest */
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	usleep(20000);
@@ -191,10 +163,8 @@ START_TEST(test_set_up_again_configures)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	UP(&a);
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* the kernel dropped its IPv6 addresses while it was down */
@@ -209,8 +179,7 @@ START_TEST(test_renamed_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
 	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
@@ -218,13 +187,11 @@ START_TEST(test_renamed_by_hand)
 	SETTLE(manager);
 	fake_backend_clear(fake);
 	/* it keeps our alias: no resync takes it for a left-over (it did) */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(!strstr(fake->calls, "remove"));
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
 }
@@ -238,8 +205,7 @@ END_TEST
  */
 static void set_down_rename_unseen(fake_link_t *link)
 {
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", link));
 	ck_assert_int_eq(fake_backend_rename_unseen(fake, "private", "vti5",
@@ -256,20 +222,16 @@ START_TEST(test_renamed_unseen)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	set_down_rename_unseen(&link);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 is renamed in namespace private"));
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
 				  "the link renamed by hand was deleted by the next resync; "
 				  "log:\n%s", test_log);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
 }
 END_TEST
@@ -341,24 +303,18 @@ START_TEST(test_renamed_unseen_held_down)
 	fake_link_t link;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* renamed, then deleted, with no event: only resyncs see it */
 	set_down_rename_unseen(&link);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
-	manager->ike_update(manager, 1, AF_INET6, b.local, b.remote, FALSE);
-	SETTLE(manager);
+	UP(&b);
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
-	manager->child_down(manager, "c", 2, 0);
-	SETTLE(manager);
+	DOWN("c", 2);
 	ck_assert_msg(fake_backend_link(fake, "private", "vti5", &link) &&
 				  link.up, "vti5 made after the rename stays down; log:\n%s",
 				  test_log);
@@ -370,8 +326,7 @@ START_TEST(test_moved_by_hand)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	fake_link_t link, again;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(fake_backend_move_away(fake, "private", "vti5"));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was moved out of its "
@@ -383,8 +338,7 @@ START_TEST(test_moved_by_hand)
 	ck_assert_int_ne(again.ifindex, link.ifindex);
 	ck_assert(again.up);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert(strstr(fake->calls, "remove private vti5"));
 	ck_assert_int_eq(vti_manager_count(manager), 0);
 }
@@ -398,8 +352,7 @@ START_TEST(test_resync_missing_interface)
 	manager->set_source(manager, &source->public);
 	test_log_level = 2;
 	/* the bus never told of CHILD_SA 1 */
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_exists(fake, "private", "vti5", NULL));
 	ck_assert(strstr(test_log, "vti: c: resync: CHILD_SA {1} had no "
 					 "interface"));
@@ -408,8 +361,7 @@ START_TEST(test_resync_missing_interface)
 					 "1 interfaces, 0 declined"));
 	/* and it went without an event */
 	source->count = 0;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(!fake_backend_exists(fake, "private", "vti5", NULL));
 	ck_assert(strstr(test_log, "vti: resync: CHILD_SA {1} is gone"));
 	source_done(source);
@@ -428,15 +380,13 @@ START_TEST(test_resync_repairs_identity)
 	fake_link_t link, after;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	params = link.params;
 	params.ikey = params.okey = 9;
 	ck_assert_int_eq(fake->backend.change(&fake->backend, "private",
 							link.ifindex, &params, link.mtu, &err), 0);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 was changed behind our back"));
 	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
 	ck_assert_int_eq(after.ifindex, link.ifindex);
@@ -453,8 +403,7 @@ START_TEST(test_resync_repairs_kernel)
 	vti_err_t err;
 
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	/* changed behind our back, no event: the next resync sets it right */
 	ck_assert_int_eq(fake->backend.set_mtu(&fake->backend, "private",
@@ -463,8 +412,7 @@ START_TEST(test_resync_repairs_kernel)
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
 	fake_backend_add(fake, "private", "vti9", VTI_ALIAS_PREFIX "c", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_int_eq(link.mtu, 1426);
 	ck_assert(strstr(test_log, "vti: c: vti5 has mtu 1300 (set behind our "
@@ -487,8 +435,7 @@ START_TEST(test_resync_restores_addresses)
 	fake_link_t before, after;
 
 	fixture_restart(ADDRESSES);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &before));
 	ck_assert(fake_link_has_addr(&before, "10.1.0.1/30"));
 	ck_assert(fake_link_has_addr(&before, "2001:db8:ff::6/127"));
@@ -496,8 +443,7 @@ START_TEST(test_resync_restores_addresses)
 	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
 	ck_assert(fake_backend_add_addr(fake, "private", "vti5", "192.0.2.9/24"));
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
 	ck_assert(fake_link_has_addr(&after, "10.1.0.1/30"));
 	ck_assert(fake_link_has_addr(&after, "2001:db8:ff::6/127"));
@@ -514,8 +460,7 @@ START_TEST(test_resync_restores_addresses)
 	ck_assert(fake_link_has_addr(&after, "192.0.2.9/24"));
 	test_log_clear();
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 }
@@ -528,8 +473,7 @@ START_TEST(test_resync_addresses_per_link)
 
 	fixture_restart(ADDRESSES);
 	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&b);
 	/* the same addresses on both: each link's own count */
 	ck_assert(fake_backend_del_addr(fake, "private", "vti5", "10.1.0.1/30"));
 	ck_assert(fake_backend_del_addr(fake, "private", "vti6",
@@ -537,14 +481,12 @@ START_TEST(test_resync_addresses_per_link)
 	/* a dump the kernel refuses: not compared this time */
 	fake->fail_op = "addrs private";
 	fake->fail_errno = ENOBUFS;
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(strstr(test_log, "vti: listing the addresses of namespace "
 						 "private failed, not comparing them: fake: "),
 				  "log: %s", test_log);
 	ck_assert(!strstr(test_log, "lacks"));
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 lacks 10.1.0.1/30 (removed "
 					 "behind our back)"));
 	ck_assert(strstr(test_log, "vti: c: vti6 lacks 2001:db8:ff::6/127 "
@@ -571,15 +513,13 @@ START_TEST(test_held_down_mtu_follows)
 	fake_link_t link;
 
 	t.if_id_in = t.if_id_out = 42;
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
 	ck_assert_int_eq(link.mtu, 1426);
 	ck_assert(fake_backend_set_up(fake, "private", "xfrm42", FALSE));
 	ck_assert(WAIT_FOR(strstr(test_log, "xfrm42 was set down by hand")));
 	SETTLE(manager);
-	manager->ike_update(manager, 1, AF_INET, local, remote, FALSE);
-	SETTLE(manager);
+	IKE_UPDATE(1, AF_INET, local, remote, FALSE);
 	ck_assert(fake_backend_link(fake, "private", "xfrm42", &link));
 	ck_assert(!link.up);
 	ck_assert_msg(link.mtu == 1446, "xfrm42, set down by hand, has mtu %u "
@@ -594,18 +534,15 @@ START_TEST(test_resync_held_down_addresses)
 	fake_link_t link;
 
 	fixture_restart(ADDRESSES);
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	/* set down by hand: the kernel drops its IPv6 addresses */
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(!fake_link_has_addr(&link, "2001:db8:ff::6/127"));
 	/* and held down: not repaired */
 	fake_backend_clear(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "");
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 	/* set up again, it is configured again */
@@ -615,8 +552,7 @@ START_TEST(test_resync_held_down_addresses)
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(fake_link_has_addr(&link, "2001:db8:ff::6/127"));
 	test_log_clear();
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_msg(!strstr(test_log, "lacks"), "log: %s", test_log);
 }
 END_TEST
@@ -628,18 +564,14 @@ START_TEST(test_resync_lists_namespace_once)
 	vti_tunnel_t c = peer_tunnel(3, 3, 7, 7);
 	int before, one, three;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	before = fake_backend_lists(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	one = fake_backend_lists(fake) - before;
 	manager->child_up(manager, &b);
-	manager->child_up(manager, &c);
-	SETTLE(manager);
+	UP(&c);
 	before = fake_backend_lists(fake);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	three = fake_backend_lists(fake) - before;
 	ck_assert_int_ge(one, 1);
 	ck_assert_int_eq(three, one);
@@ -652,8 +584,7 @@ START_TEST(test_events_lost)
 	fake_link_t link;
 	vti_err_t err;
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert_int_eq(fake->backend.remove(&fake->backend, "private",
 										  link.ifindex, &err), 0);
@@ -682,7 +613,7 @@ Suite *worker_suite_create()
 
 	s = suite_create("worker");
 	tc = tcase_create("off the bus");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_bus_never_waits);
 	tcase_add_test(tc, test_cancelled_costs_nothing);
 	tcase_add_test(tc, test_down_up_keeps_it);
@@ -690,7 +621,7 @@ Suite *worker_suite_create()
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("self-healing");
-	tcase_add_checked_fixture(tc, setup, fixture_stop);
+	tcase_add_checked_fixture(tc, fixture_setup, fixture_stop);
 	tcase_add_test(tc, test_deleted_by_hand);
 	tcase_add_test(tc, test_set_down_by_hand);
 	tcase_add_test(tc, test_set_down_no_grace);
