@@ -120,6 +120,44 @@ check "$SCENARIO: the log says why, once" \
 check "$SCENARIO: no interface" link_absent priv1 vti6
 scenario_end
 
+# --- a remote no local address reaches yet: refused, logged once; made ---
+# --- once a route comes (a refused trap is described again every 2 s)  ---
+scenario "ondemand-route-later"
+site_add 1
+site_charon 1 "$(vti_conf 1)" || fail "$SCENARIO: charon of site 1 starts"
+psk_conf "$(site_v6 1)" 2001:db8:9::2 "local_ts = ::/0
+				remote_ts = ::/0
+				$TRAP" | sed 's/^\(\t*local_addrs = \).*/\1%any/' |
+	site_swanctl 1
+check "$SCENARIO: the log says why" \
+	wait_ms 2000 no_early_logged 1 "no local address reaches its remote_addrs"
+check "$SCENARIO: no interface meanwhile" link_absent priv1 vti6
+ip -n pub1 route add 2001:db8:9::/64 via "$(site_v6 2)"
+check "$SCENARIO: vti6 up within 4 s of the route" \
+	wait_ms 4000 link_is_up priv1 vti6
+check "$SCENARIO: toward the remote, from the address the route gives" \
+	link_endpoints_are priv1 vti6 2001:db8:9::2 "$(site_v6 1)"
+check "$SCENARIO: the reason was logged once while it held" \
+	no_early_logged 1 "no local address reaches its remote_addrs"
+scenario_end
+
+# --- on_demand = no, then up by --reload-settings: the declined trap ---
+# --- is offered again                                               ---
+scenario "ondemand-enabled-by-reload"
+two_sites 6 "on_demand = no" "$TRAP"
+check "$SCENARIO: the log says why" wait_ms 2000 logged \
+	"$(site_dir 1)/charon.log" \
+	"vti: net: no interface before its first CHILD_SA (on_demand = no)"
+check "$SCENARIO: no interface meanwhile" link_absent priv1 vti6
+sed -i 's/on_demand = no$/on_demand = up/' "$(site_dir 1)/strongswan.conf"
+check "$SCENARIO: strongswan.conf now says on_demand = up" \
+	grep -q "on_demand = up$" "$(site_dir 1)/strongswan.conf"
+swanctl_in "$(site_dir 1)" --reload-settings > /dev/null 2>&1
+check "$SCENARIO: vti6 up within 2 s of the reload" \
+	wait_ms 2000 link_is_up priv1 vti6
+check "$SCENARIO: no CHILD_SA yet" no_child 1
+scenario_end
+
 # --- start_action = start, down_action = down: the interface from the ---
 # --- load, toward a peer that does not answer yet                     ---
 scenario "ondemand-start"
