@@ -187,4 +187,32 @@ void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface);
  */
 void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed);
 
+/**
+ * The entry of a link renamed by hand, NULL if none; with the lock held.
+ *
+ * @param netns		its namespace
+ * @param ifindex	its ifindex there
+ */
+vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
+								   int ifindex);
+
+/**
+ * Remember a link renamed by hand: it keeps our alias, resyncs must leave
+ * it alone. With the lock held.
+ *
+ * @param netns		its namespace
+ * @param ifindex	its ifindex there
+ * @return			its entry
+ */
+vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
+								 int ifindex);
+
+/**
+ * Forget the renamed links of netns a resync did not see (gone), and
+ * clear the seen mark of the others. With the lock held.
+ *
+ * @param netns		the namespace the resync dumped
+ */
+void vti_table_forget_unseen(vti_table_t *table, const char *netns);
+
 #endif /** VTI_TABLE_H_ @}*/

@@ -115,71 +115,6 @@ static vti_iface_t *find_link(vti_table_t *table, const char *netns,
 	return found;
 }
 
-/**
- * The entry of a link renamed by hand, NULL if none; with the lock held.
- */
-static vti_link_ref_t *disowned(vti_table_t *table, const char *netns,
-								int ifindex)
-{
-	vti_link_ref_t *ref;
-	int i;
-
-	for (i = 0; i < array_count(table->disowned); i++)
-	{
-		array_get(table->disowned, i, &ref);
-		if (ref->ifindex == ifindex && streq(ref->netns, netns))
-		{
-			return ref;
-		}
-	}
-	return NULL;
-}
-
-/**
- * A link renamed by hand keeps our alias: resyncs must leave it alone.
- *
- * @return			its entry
- */
-static vti_link_ref_t *disown(vti_table_t *table, const char *netns,
-							  int ifindex)
-{
-	vti_link_ref_t *ref = disowned(table, netns, ifindex);
-
-	if (!ref)
-	{
-		INIT(ref,
-			.ifindex = ifindex,
-		);
-		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
-		array_insert(table->disowned, ARRAY_TAIL, ref);
-	}
-	return ref;
-}
-
-/**
- * Forget the renamed links of netns a resync did not see (gone).
- */
-static void forget_unseen(vti_table_t *table, const char *netns)
-{
-	vti_link_ref_t *ref;
-	int i;
-
-	for (i = array_count(table->disowned) - 1; i >= 0; i--)
-	{
-		array_get(table->disowned, i, &ref);
-		if (streq(ref->netns, netns))
-		{
-			if (!ref->seen)
-			{
-				array_remove(table->disowned, i, NULL);
-				free(ref);
-				continue;
-			}
-			ref->seen = FALSE;
-		}
-	}
-}
-
 /*
  * Described in header
  */
@@ -212,7 +147,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 		}
 		if (!event->deleted)
 		{
-			disown(table, event->netns, event->link.ifindex);
+			vti_table_disown(table, event->netns, event->link.ifindex);
 		}
 		if (array_count(iface->claims))
 		{
@@ -402,7 +337,7 @@ static void compare_known(vti_table_t *table, const char *netns,
 			if (link)
 			{
 				/* it keeps our alias: this resync and the next leave it */
-				disown(table, netns, link->ifindex)->seen = TRUE;
+				vti_table_disown(table, netns, link->ifindex)->seen = TRUE;
 			}
 			iface->ifindex = 0;
 			iface->up = iface->held_down = FALSE;
@@ -504,7 +439,7 @@ static void namespace_gone(vti_table_t *table, const char *netns)
 		vti_table_dirty(table, iface, "");
 	}
 	enumerator->destroy(enumerator);
-	forget_unseen(table, netns);
+	vti_table_forget_unseen(table, netns);
 }
 
 /**
@@ -523,7 +458,7 @@ static void adopt_unknown(vti_table_t *table, const char *netns,
 	while (enumerator->enumerate(enumerator, &key, &link))
 	{
 		links->remove_at(links, enumerator);
-		ref = disowned(table, netns, link->ifindex);
+		ref = vti_table_disowned(table, netns, link->ifindex);
 		if (ref)
 		{
 			ref->seen = TRUE;
@@ -569,7 +504,7 @@ static void resync_namespace(vti_table_t *table, vti_backend_t *backend,
 		table->mutex->lock(table->mutex);
 		compare_known(table, netns, links, addrs);
 		adopt_unknown(table, netns, links);
-		forget_unseen(table, netns);
+		vti_table_forget_unseen(table, netns);
 		table->mutex->unlock(table->mutex);
 		array_destroy(addrs);
 	}

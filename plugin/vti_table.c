@@ -299,3 +299,65 @@ void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed)
 	enumerator->destroy(enumerator);
 }
 
+/*
+ * Described in header
+ */
+vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
+								   int ifindex)
+{
+	vti_link_ref_t *ref;
+	int i;
+
+	for (i = 0; i < array_count(table->disowned); i++)
+	{
+		array_get(table->disowned, i, &ref);
+		if (ref->ifindex == ifindex && streq(ref->netns, netns))
+		{
+			return ref;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Described in header
+ */
+vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
+								 int ifindex)
+{
+	vti_link_ref_t *ref = vti_table_disowned(table, netns, ifindex);
+
+	if (!ref)
+	{
+		INIT(ref,
+			.ifindex = ifindex,
+		);
+		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
+		array_insert(table->disowned, ARRAY_TAIL, ref);
+	}
+	return ref;
+}
+
+/*
+ * Described in header
+ */
+void vti_table_forget_unseen(vti_table_t *table, const char *netns)
+{
+	vti_link_ref_t *ref;
+	int i;
+
+	for (i = array_count(table->disowned) - 1; i >= 0; i--)
+	{
+		array_get(table->disowned, i, &ref);
+		if (streq(ref->netns, netns))
+		{
+			if (!ref->seen)
+			{
+				array_remove(table->disowned, i, NULL);
+				free(ref);
+				continue;
+			}
+			ref->seen = FALSE;
+		}
+	}
+}
