@@ -129,39 +129,6 @@ struct vti_conn_cfg_t {
 bool vti_value_bool(const char *str, bool *out);
 
 /**
- * Parse a kind: auto, vti or xfrm, in any case.
- *
- * @param str		the value
- * @param kind		receives the kind
- * @param why		receives why not
- * @return			FALSE if refused
- */
-bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
-					const char **why);
-
-/**
- * Parse a down action: delete or down, in any case.
- *
- * @param str		the value
- * @param action	receives the action
- * @param why		receives why not
- * @return			FALSE if refused
- */
-bool vti_value_down_action(const char *str, vti_down_action_t *action,
-						   const char **why);
-
-/**
- * Parse an on_demand value: up, down or no, in any case.
- *
- * @param str		the value
- * @param on_demand	receives the value
- * @param why		receives why not
- * @return			FALSE if refused
- */
-bool vti_value_on_demand(const char *str, vti_on_demand_t *on_demand,
-						 const char **why);
-
-/**
  * Parse an MTU: "auto" in any case (0) or a number from VTI_MTU_MIN to
  * VTI_MTU_MAX.
  *

@@ -274,13 +274,17 @@ static void parse_entry(private_vti_config_t *this, settings_t *settings,
 		bad_inherited(this, entry, "name", entry->cfg.name, why);
 	}
 	VALUE("mtu", KEY_MTU, vti_value_mtu(value, &entry->cfg.mtu, &why));
-	VALUE("kind", KEY_KIND, vti_value_kind(value, &entry->cfg.kind, &why));
+	why = "expected auto, vti or xfrm";
+	VALUE("kind", KEY_KIND,
+		  enum_from_name(vti_kind_setting_names, value, &entry->cfg.kind));
 	VALUE("addresses", KEY_ADDRESSES,
 		  vti_value_addresses(value, &entry->cfg, &why));
-	VALUE("down_action", KEY_DOWN_ACTION,
-		  vti_value_down_action(value, &entry->cfg.down_action, &why));
-	VALUE("on_demand", KEY_ON_DEMAND,
-		  vti_value_on_demand(value, &entry->cfg.on_demand, &why));
+	why = "expected delete or down";
+	VALUE("down_action", KEY_DOWN_ACTION, enum_from_name(vti_down_action_names,
+		  value, &entry->cfg.down_action));
+	why = "expected up, down or no";
+	VALUE("on_demand", KEY_ON_DEMAND, enum_from_name(vti_on_demand_names,
+		  value, &entry->cfg.on_demand));
 	if (entry->conn)
 	{
 		why = "expected yes or no";

@@ -39,48 +39,6 @@ bool vti_value_bool(const char *str, bool *out)
 /*
  * Described in header
  */
-bool vti_value_kind(const char *str, vti_kind_setting_t *kind,
-					const char **why)
-{
-	if (!enum_from_name(vti_kind_setting_names, str, kind))
-	{
-		*why = "expected auto, vti or xfrm";
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/*
- * Described in header
- */
-bool vti_value_down_action(const char *str, vti_down_action_t *action,
-						   const char **why)
-{
-	if (!enum_from_name(vti_down_action_names, str, action))
-	{
-		*why = "expected delete or down";
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/*
- * Described in header
- */
-bool vti_value_on_demand(const char *str, vti_on_demand_t *on_demand,
-						 const char **why)
-{
-	if (!enum_from_name(vti_on_demand_names, str, on_demand))
-	{
-		*why = "expected up, down or no";
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/*
- * Described in header
- */
 bool vti_value_mtu(const char *str, uint32_t *mtu, const char **why)
 {
 	char *end;
