@@ -558,16 +558,14 @@ START_TEST(test_adopted_renamed_by_hand)
 	fixture_restart("charon { plugins { vti { netns = private\n down_action = down\n"
 		  " addresses = 2001:db8:ff::6/127 } } }");
 	fake_backend_add(fake, "private", "vti6", VTI_ALIAS_PREFIX "V3-2", TRUE);
-	manager->resync(manager);
-	SETTLE(manager);
+	RESYNC();
 	ck_assert_str_eq(fake->calls, "down private vti6\n");
 	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti6", "mine"), 0);
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: V3-2: vti6 was renamed by hand, "
 							  "it is no longer ours")));
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->child_up(manager, &t);
-	SETTLE(manager);
+	UP(&t);
 	ck_assert_msg(!strstr(fake->calls, "mine"), "calls:\n%s", fake->calls);
 	ck_assert(fake_backend_exists(fake, "private", "vti6", NULL));
 }

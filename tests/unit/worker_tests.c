@@ -247,9 +247,8 @@ START_TEST(test_foreign_link_takes_name)
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
 	fake_link_t link;
 
-	manager->child_up(manager, &a);
-	manager->child_up(manager, &b);
-	SETTLE(manager);
+	UP(&a);
+	UP(&b);
 	set_down_rename_unseen(&link);
 	fake_backend_clear(fake);
 	test_log_clear();
@@ -275,18 +274,15 @@ START_TEST(test_renamed_without_alias)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 
-	manager->child_up(manager, &a);
-	SETTLE(manager);
+	UP(&a);
 	ck_assert(fake_backend_set_alias(fake, "private", "vti5", ""));
-	ck_assert(fake_backend_set_up(fake, "private", "vti5", FALSE));
-	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was set down by hand")));
+	vti5_set_down_by_hand();
 	ck_assert_int_eq(fake_backend_rename(fake, "private", "vti5", "mine"), 0);
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5 was renamed by hand, "
 							  "it is no longer ours")));
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	manager->child_down(manager, "c", 1, 0);
-	SETTLE(manager);
+	DOWN("c", 1);
 	ck_assert_msg(!strstr(fake->calls, "mine"), "calls:\n%s", fake->calls);
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
 }
