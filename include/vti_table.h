@@ -170,6 +170,16 @@ void vti_table_init(vti_table_t *table, vti_config_t *config,
 void vti_table_clear(vti_table_t *table);
 
 /**
+ * The interface of the table named name in netns (its key), NULL if none;
+ * with the lock held.
+ *
+ * @param netns		its namespace, "" for charon's
+ * @param name		its name there
+ */
+vti_iface_t *vti_table_named(vti_table_t *table, const char *netns,
+							 const char *name);
+
+/**
  * Forget an interface nothing holds, queues or links to any more (and
  * destroy it); with the table's lock held.
  *

@@ -102,14 +102,9 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 							   const vti_conn_cfg_t *cfg, const vti_want_t *want)
 {
 	vti_iface_t *named, *iface;
-	char key[sizeof(iface->key)], desc[256];
+	char desc[256];
 
-	named = NULL;
-	if (snprintf(key, sizeof(key), "%s/%s", cfg->netns,
-				 want->name) < (int)sizeof(key))
-	{
-		named = table->ifaces->get(table->ifaces, key);
-	}
+	named = vti_table_named(table, cfg->netns, want->name);
 	iface = find_same_tunnel(table, &want->params) ?: named;
 	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
 	if (!iface)

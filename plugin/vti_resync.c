@@ -83,13 +83,11 @@ static bool is_link(vti_iface_t *iface, const char *netns, int ifindex)
 static vti_iface_t *find_link(vti_table_t *table, const char *netns,
 							  const vti_link_info_t *link)
 {
-	char key[sizeof(((vti_iface_t*)0)->key)];
 	enumerator_t *enumerator;
 	vti_iface_t *iface, *found = NULL;
 	void *unused;
 
-	snprintf(key, sizeof(key), "%s/%s", netns, link->name);
-	iface = table->ifaces->get(table->ifaces, key);
+	iface = vti_table_named(table, netns, link->name);
 	if (is_link(iface, netns, link->ifindex))
 	{
 		return iface;

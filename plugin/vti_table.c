@@ -302,6 +302,21 @@ void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed)
 /*
  * Described in header
  */
+vti_iface_t *vti_table_named(vti_table_t *table, const char *netns,
+							 const char *name)
+{
+	char key[sizeof(((vti_iface_t*)0)->key)];
+
+	if (snprintf(key, sizeof(key), "%s/%s", netns, name) >= (int)sizeof(key))
+	{
+		return NULL;
+	}
+	return table->ifaces->get(table->ifaces, key);
+}
+
+/*
+ * Described in header
+ */
 vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
 								   int ifindex)
 {
