@@ -14,7 +14,7 @@ packages="build-essential autoconf automake libtool pkg-config libmnl-dev
 	libstrongswan-standard-plugins iproute2 tcpdump dpkg-dev binutils
 	qemu-system-x86 busybox-static kmod cpio iputils-ping bird2
 	clang libclang-rt-14-dev llvm libcpanel-json-xs-perl
-	charon-systemd strongswan-starter debhelper lintian"
+	charon-systemd strongswan-starter debhelper lintian gdb"
 missing=
 for p in $packages; do
 	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

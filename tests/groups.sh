@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Runs integration groups one after the other on a kernel that has VTI,
 # XFRM interfaces and ESP (the test-bed guest's, or this machine's): each
-# group with its own deadline (VTI_GROUP_TIMEOUT seconds, 900 by default)
+# group with its own deadline (VTI_GROUP_TIMEOUT seconds, 600 by default)
 # and its results in VTI_RESULTS/GROUP; after each, a FAIL line for every
 # namespace, link, XFRM state or policy and daemon it left behind (in the
 # guest these are then removed: the next group starts clean). For each
@@ -14,6 +14,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+. "$top/tests/lib/charon.sh"
 results=${VTI_RESULTS:-/tmp/vti-results}
 out=$(mktemp /tmp/vti-groups.XXXXXX)
 trap 'rm -f "$out" "$out".*' EXIT
@@ -59,7 +60,7 @@ package_debs() {
 	VTI_DEBS=$results/package.debs
 	VTI_DEB_CACHE=$VTI_DEBS/cache
 	export VTI_DEBS VTI_DEB_CACHE
-	pd_end=$(($(date +%s) + ${VTI_GROUP_TIMEOUT:-900}))
+	pd_end=$(($(date +%s) + ${VTI_GROUP_TIMEOUT:-600}))
 	while [ ! -f "$VTI_DEBS/ready" ] && [ "$(date +%s)" -lt $pd_end ]; do
 		sleep 1
 	done
@@ -71,11 +72,17 @@ package_debs() {
 run_group() {
 	mkdir -p "$results/$1"
 	[ "$1" = package ] && package_debs
-	VTI_RESULTS=$results/$1 timeout -k 10 "${VTI_GROUP_TIMEOUT:-900}" \
+	VTI_RESULTS=$results/$1 timeout -k 10 "${VTI_GROUP_TIMEOUT:-600}" \
 		"$top/tests/scenarios/$1.sh" < /dev/null
 	rg_status=$?
-	[ $rg_status -ne 124 ] && [ $rg_status -ne 137 ] ||
-		echo "FAIL: group $1 stopped at its deadline (${VTI_GROUP_TIMEOUT:-900} s)"
+	if [ $rg_status = 124 ] || [ $rg_status = 137 ]; then
+		echo "FAIL: group $1 stopped at its deadline (${VTI_GROUP_TIMEOUT:-600} s)"
+		# what the daemons it left were doing: why it hung
+		for rg_pid in $(pgrep -x charon); do
+			echo "----- the threads of charon $rg_pid"
+			process_stacks "$rg_pid"
+		done
+	fi
 	return $rg_status
 }
 

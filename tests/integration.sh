@@ -65,7 +65,7 @@ if [ "$mode" = vm ]; then
 	esac
 	# one guest for all groups: each group's deadline, and the boot
 	n=$(echo $groups | wc -w)
-	tests/vm/run.sh -t $((n * ${VTI_GROUP_TIMEOUT:-900} + 120)) -r "$results" \
+	tests/vm/run.sh -t $((n * ${VTI_GROUP_TIMEOUT:-600} + 120)) -r "$results" \
 		"$top/tests/groups.sh" $groups 2>&1 | tee "$out"
 	[ -z "$PREPARE" ] || sed 's/^/    | package, on the host: /' "$results/package.prepare.log"
 else

@@ -9,6 +9,10 @@
 # machine's /run/netns, so the plugin can open the private namespaces.
 
 CHARON=${CHARON:-/usr/lib/ipsec/charon}
+# seconds a swanctl command waits for charon's answer: a charon that hangs
+# fails the check that asked, and shows its threads, instead of stopping
+# the group at its deadline
+SWANCTL_DEADLINE=${SWANCTL_DEADLINE:-120}
 VTI_SRCDIR=${VTI_SRCDIR:-$(cd "$(dirname "$0")/../.." 2>/dev/null && pwd)}
 
 # charon_conf D [EXTRA]: write D/strongswan.conf; EXTRA is appended inside
@@ -96,17 +100,17 @@ charon_start() {
 		echo $! > "$D/charon.pid"
 		wait $!
 		echo $? > "$D/exit"' < /dev/null > /dev/null 2>&1 &
-	for _ in $(seq 1 100); do
-		if [ -S "$d/charon.vici" ] && swanctl_in "$d" --stats > /dev/null 2>&1; then
+	cs_end=$(($(date +%s) + 30))
+	while [ "$(date +%s)" -lt $cs_end ] && [ ! -f "$d/exit" ]; do
+		if [ -S "$d/charon.vici" ] &&
+			SWANCTL_DEADLINE=20 swanctl_in "$d" --stats > /dev/null 2>&1; then
 			return 0
-		fi
-		if [ -f "$d/exit" ]; then
-			break
 		fi
 		sleep 0.1
 	done
-	echo "charon in $d did not start" >&2
+	echo "charon in $d did not start within 30 s" >&2
 	cat "$d/charon.out" "$d/charon.log" >&2 2>/dev/null
+	charon_stacks "$d" >&2
 	pid=$(charon_pid "$d")
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
 	return 1
@@ -119,10 +123,45 @@ swanctl_in() {
 	shift 2
 	# swanctl's own plugin loader complains about plugins Debian does not
 	# ship; that noise is not ours
-	swanctl "$cmd" --uri "unix://$d/charon.vici" "$@" 2> "$d/swanctl.err"
+	timeout -k 5 "$SWANCTL_DEADLINE" \
+		swanctl "$cmd" --uri "unix://$d/charon.vici" "$@" 2> "$d/swanctl.err"
 	rc=$?
 	grep -v "^plugin '.*': failed to load" "$d/swanctl.err" >&2 || true
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		echo "swanctl $cmd: no answer from charon in $d within" \
+			"${SWANCTL_DEADLINE}s" >&2
+		charon_stacks "$d" >&2
+	fi
 	return $rc
+}
+
+# process_stacks PID: the threads' backtraces of process PID (gdb), or
+# where each thread waits in the kernel where gdb is missing
+process_stacks() {
+	if command -v gdb > /dev/null; then
+		gdb -p "$1" -batch -ex 'thread apply all bt' 2>&1 |
+			grep -E '^(Thread |#[0-9])'
+	else
+		for t in /proc/"$1"/task/*; do
+			echo "thread ${t##*/}: $(cat "$t/comm" "$t/wchan" 2>/dev/null | tr '\n' ' ')"
+		done
+	fi
+}
+
+# charon_stacks D: what the threads of D's charon are doing, into
+# D/charon.stacks.PID and shown, once per charon (then where it is): why a
+# charon did not answer
+charon_stacks() {
+	cst_pid=$(charon_pid "$1")
+	[ -n "$cst_pid" ] || return 0
+	if [ -f "$1/charon.stacks.$cst_pid" ]; then
+		echo "(the threads of charon $cst_pid: $1/charon.stacks.$cst_pid)"
+		return 0
+	fi
+	echo "----- the threads of charon $cst_pid in $1"
+	process_stacks "$cst_pid" | tee "$1/charon.stacks.$cst_pid"
+	echo "----- the end of its log"
+	tail -n 40 "$1/charon.log" 2>/dev/null
 }
 
 # charon_pid D

@@ -113,7 +113,7 @@ if [ -z "${VTI_IN_GUEST:-}" ]; then
 	fi
 	VTI_DEBS=$debs VTI_DEB_CACHE=$debs/cache
 	export VTI_DEBS VTI_DEB_CACHE
-	"$top/tests/vm/run.sh" -t "${VTI_GROUP_TIMEOUT:-900}" -r "$results" "$0"
+	"$top/tests/vm/run.sh" -t "${VTI_GROUP_TIMEOUT:-600}" -r "$results" "$0"
 	exit $?
 fi
 
