@@ -367,8 +367,12 @@ ike_run() {
 			$([ "$how" = ours_noresync ] && echo "resync = 0") } }"
 		;;
 	esac
+	# seconds since the epoch with milliseconds: the plugin's "CHILD_SA
+	# {N} up, wants NAME" and "NAME ready" lines time an interface
 	charon_conf "$w/init" "$CHARON_COMMON
-	filelog { vtilog { chd = $chd } }
+	filelog { vtilog { chd = $chd
+		time_format = %s
+		time_add_ms = yes } }
 	$hold_conf
 	$vti_conf"
 	VTI_PLUGIN= charon_conf "$w/resp" "$CHARON_COMMON
@@ -424,13 +428,14 @@ ike_run() {
 	case $how in
 	ours|ours_noresync)
 		# event to interface ready, by name, from the plugin's two lines
-		sed -n 's/.*CHILD_SA {[0-9]*} up at \([0-9]*\) us, wants \([^ ][^ ]*\).*/up \2 \1/p
-			s/.*vti: [^ ]*: \([^ ]*\) ready at \([0-9]*\) us.*/ready \1 \2/p' "$w/init/charon.log" |
+		# and their time stamps (wall clock, ms), in us
+		sed -n 's/^\([0-9]*\)\.\([0-9]*\) .*CHILD_SA {[0-9]*} up, wants \([^ ][^ ]*\).*/up \3 \1\2000/p
+			s/^\([0-9]*\)\.\([0-9]*\) .*vti: [^ ]*: \([^ ]*\) ready$/ready \3 \1\2000/p' "$w/init/charon.log" |
 			awk '$1 == "up" && !($2 in u) { u[$2] = $3 }
 				$1 == "ready" && !($2 in d) { d[$2] = $3 }
 				END { for (k in d) if (k in u) print d[k] - u[k], d[k] }' > "$w/e2r"
 		cut -d' ' -f1 "$w/e2r" > "$out/raw/e2r-$tag.txt"
-		last_if=$(awk -v t0="${t0_mono:-0}" '$2 > m { m = $2 } END { if (m) printf "%.2f", (m - t0) / 1e6; else print "nan" }' "$w/e2r")
+		last_if=$(awk -v t0="$t0" '$2 > m { m = $2 } END { if (m) printf "%.2f", (m - t0 / 1000) / 1e6; else print "nan" }' "$w/e2r")
 		# the worker's pace in the burst: first to last interface ready
 		worker=$(awk '{ if (!c++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 } END { if (c > 1) printf "%.0f", (hi - lo) / (c - 1); else print "nan" }' "$w/e2r")
 		;;

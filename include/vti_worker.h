@@ -47,11 +47,6 @@ struct vti_worker_t {
 };
 
 /**
- * Monotonic microseconds, for the level 3 log lines bench/ reads.
- */
-uint64_t vti_worker_now_us(void);
-
-/**
  * Start the worker.
  *
  * @param table		the table, not owned

@@ -59,7 +59,7 @@ struct private_vti_worker_t {
 	/** when the next periodic resync is due, 0 for none */
 	time_t next_resync;
 
-	/** when the traps are read next, vti_worker_now_us() */
+	/** when the traps are read next, now_us() */
 	uint64_t next_traps;
 
 	/** stop once the queue is empty, or at the deadline */
@@ -75,10 +75,10 @@ struct private_vti_worker_t {
 	bool job_gone;
 };
 
-/*
- * Described in header
+/**
+ * Monotonic microseconds, for the traps' timer.
  */
-uint64_t vti_worker_now_us(void)
+static uint64_t now_us(void)
 {
 	struct timespec ts;
 
@@ -176,9 +176,8 @@ static void apply_next(private_vti_worker_t *this)
 	}
 	if (ok && copy.ifindex && !before)
 	{
-		/* for bench/: the interface is ready, monotonic */
-		DBG3(DBG_CHD, "vti: %s: %s ready at %llu us", copy.conn, copy.name,
-			 (unsigned long long)vti_worker_now_us());
+		/* for bench/, by the log's time stamp */
+		DBG3(DBG_CHD, "vti: %s: %s ready", copy.conn, copy.name);
 	}
 	/* the kernel queued the events of our requests before it acked them */
 	events = wait_events(this, 0, &lost);
@@ -212,7 +211,7 @@ static void apply_next(private_vti_worker_t *this)
 static int wait_ms(private_vti_worker_t *this, time_t now)
 {
 	int next, resync, traps;
-	uint64_t us = vti_worker_now_us();
+	uint64_t us = now_us();
 
 	next = vti_table_expire_graces(this->table, now);
 	if (this->next_resync)
@@ -236,7 +235,7 @@ static int wait_ms(private_vti_worker_t *this, time_t now)
  */
 static bool run_traps(private_vti_worker_t *this)
 {
-	uint64_t now = vti_worker_now_us();
+	uint64_t now = now_us();
 
 	if (!this->table->traps || this->stopping || now < this->next_traps)
 	{
