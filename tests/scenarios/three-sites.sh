@@ -69,7 +69,8 @@ start_charon() {
 		vti {
 			netns = priv$n
 		}
-	}" && echo "include $top/swanctl.d/route-based.conf" >> "$d/strongswan.conf" &&
+	}
+	filelog { vtilog { time_add_ms = yes } }" && echo "include $top/swanctl.d/route-based.conf" >> "$d/strongswan.conf" &&
 		charon_start "$d" "pub$n"
 }
 
@@ -183,7 +184,7 @@ replies_over() {
 # the reply before it)
 outage() {
 	awk -v t0="$2" -v w="$3" '/bytes from/ {
-		ts = substr($1, 2, length($1) - 2)
+		ts = substr($1, 2, length($1) - 2) + 0
 		match($0, /icmp_seq=[0-9]+/)
 		seq = substr($0, RSTART + 9, RLENGTH - 9) + 0
 		if (n++ && seq > last + 1) {
@@ -198,6 +199,25 @@ outage() {
 	}
 	END { printf "%d %d %.2f %d %s\n", lost, run, run ? back - t0 : 0, aside,
 		gaps ? gaps : "none" }' "$1"
+}
+
+# dpd_lag G T0: the seconds from G's charon giving up on V3-1 (DPD) to the
+# plugin deleting G's interface to it, from G's log after T0 (seconds since
+# the epoch; the log's time stamps are the time of day, milliseconds
+# added), or "none" where either line is missing
+dpd_lag() {
+	awk -v from="$(date -d "@${2%.*}" +%H:%M:%S)" '
+		function secs(t, a) { split(t, a, ":"); return a[1] * 3600 + a[2] * 60 + a[3] }
+		secs($1) < secs(from) { next }
+		/<V3-1\|[0-9]+> giving up after/ { gave = secs($1) }
+		gave && / vti: V3-1: deleted / { lag = secs($1) - gave; exit }
+		END { if (lag != "") printf "%.2f\n", lag; else print "none" }' \
+		"$(gw_dir "$1")/charon.log"
+}
+
+# within LIMIT VALUE: VALUE is a number, at most LIMIT
+within() {
+	awk -v l="$1" -v v="$2" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v + 0 <= l + 0) }'
 }
 
 # via_v31: an address of site 1's IPv4 LAN whose flow to host 3 V1-2
@@ -407,11 +427,16 @@ ip -n priv12 route show "$(lan4 3 0)/28" | show
 # DPD: a request within dpd_delay (2 s) + 1 s (charon's timers count
 # whole seconds), given up after 1 + 1.4 + 1.96 + 2.74 s of
 # retransmissions (route-based.conf), 2 s for the peers' workers and this
-# polling: 12.1 s
-wait_for 20 v31_gone
+# polling: 12.1 s unloaded (docs/three-sites.md). Charon's timers are not
+# the plugin's: it answers for the time from charon giving up to the
+# interface deleted
+check "$SCENARIO: DPD: the peers remove their interfaces to V3-1" wait_for 20 v31_gone
 removed=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
-check "$SCENARIO: DPD: the peers remove their interfaces to V3-1 within 12.1 s (${removed}s)" \
-	awk "BEGIN { exit !($removed <= 12.1) }"
+for g in 1-1 1-2 2-1 2-2; do
+	lag=$(dpd_lag "$g" "$t0")
+	check "$SCENARIO: DPD: V$g deletes its interface to V3-1 within 2 s of charon giving up (${lag}s)" \
+		within 2 "$lag"
+done
 stop_pid "$pinger" INT 5
 # the failover's bound, 3 s (below), is its window: the losses past it,
 # or before it, are not the failover's
