@@ -84,8 +84,11 @@ struct vti_params_t {
  * An address with prefix length to configure on an interface.
  */
 struct vti_prefix_t {
-	int family;
+	/** AF_INET or AF_INET6, a byte: interfaces keep up to VTI_MAX_ADDRS */
+	uint8_t family;
+	/** the address, network order */
 	uint8_t addr[16];
+	/** prefix length */
 	uint8_t len;
 };
 

@@ -69,16 +69,13 @@ struct vti_target_t {
  * operation succeeded (or a resync saw the kernel).
  */
 struct vti_iface_t {
-	/** table key, "netns/name" */
-	char key[VTI_NETNS_MAX + IFNAMSIZ + 1];
-	/** namespace it lives in, "" for charon's */
-	char netns[VTI_NETNS_MAX];
+	/** namespace it lives in, "" for charon's: the table's copy
+	 * (vti_table_netns()), which outlives every entry */
+	const char *netns;
 	/** its name there */
 	char name[IFNAMSIZ];
 	/** connection owning it */
 	char *conn;
-	/** create the namespace if missing */
-	bool netns_create;
 	/** what happens when no CHILD_SA holds it */
 	vti_down_action_t down_action;
 	/** configured MTU, 0 for the smallest its claims need */
@@ -87,8 +84,8 @@ struct vti_iface_t {
 	vti_settings_t settings;
 	/** ifindex in its namespace, 0 while the kernel has no such link */
 	int ifindex;
-	/** whether kernel holds its identity (FALSE: adopted at start) */
-	bool known;
+	/** lineage of the CHILD_SA its grace waits for */
+	uint32_t pending_lineage;
 	/** kind, keys and endpoints the kernel has */
 	vti_params_t kernel;
 	/** whether it is up */
@@ -103,43 +100,47 @@ struct vti_iface_t {
 	/** the link has addresses the settings no longer list: made anew
 	 * when held again */
 	bool remake;
-	/** unheld, kept up until then for a reauthentication; 0 if not
-	 * (vti_table_grace_start(), vti_table_grace_end()) */
-	time_t pending_until;
-	/** lineage of the CHILD_SA its grace waits for */
-	uint32_t pending_lineage;
-	/** vti_claim_t* of the CHILD_SAs holding it */
-	array_t *claims;
+	/** create the namespace if missing */
+	bool netns_create;
+	/** whether kernel holds its identity (FALSE: adopted at start) */
+	bool known;
 	/** a CHILD_SA held it: a start config's want keeps it down */
 	bool sa_held;
 	/** waiting in the worker's queue */
 	bool queued;
+	/** whether it is in the index of tunnels */
+	bool indexed;
+	/** unheld, kept up until then for a reauthentication; 0 if not
+	 * (vti_table_grace_start(), vti_table_grace_end()) */
+	time_t pending_until;
+	/** vti_claim_t* of the CHILD_SAs holding it */
+	array_t *claims;
 	/** why it is released, if it is, for the log */
 	const char *why;
 	/** the kernel's identity it is indexed under (vti_iface_index()) */
 	vti_params_t indexed_as;
-	/** whether it is in the index of tunnels */
-	bool indexed;
 };
 
 /**
  * Create an entry for an interface the kernel does not have yet.
  *
  * @param conn		connection owning it
+ * @param netns		the table's copy of cfg's namespace, kept as is
  * @param cfg		its settings
  * @param name		interface name
  * @param kind		the kind it is made for
  * @return			entry, with no claim
  */
-vti_iface_t *vti_iface_create(const char *conn, const vti_conn_cfg_t *cfg,
-							  const char *name, vti_kind_t kind);
+vti_iface_t *vti_iface_create(const char *conn, const char *netns,
+							  const vti_conn_cfg_t *cfg, const char *name,
+							  vti_kind_t kind);
 
 /**
  * Create an entry for an interface of ours found in the kernel at start,
  * of unknown identity, down.
  *
  * @param conn		connection named by its alias
- * @param netns		namespace it is in
+ * @param netns		the table's copy of its namespace, kept as is
  * @param name		its name
  * @param ifindex	its ifindex
  */

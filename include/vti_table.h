@@ -45,7 +45,7 @@ struct vti_table_t {
 	/** protects all of the table, held by neither across kernel work */
 	mutex_t *mutex;
 
-	/** vti_iface_t by key */
+	/** vti_iface_t, each its own key: by namespace and name */
 	hashtable_t *ifaces;
 
 	/** the same, by the identity of their links (vti_iface_index()) */
@@ -98,6 +98,11 @@ struct vti_table_t {
 
 	/** the interfaces in a reauthentication grace, by connection */
 	hashtable_t *graces;
+
+	/** a copy of each namespace name an interface has had (char*, its
+	 * own key), kept until the table goes: entries and the worker's
+	 * copies of them point to them */
+	hashtable_t *netns_names;
 
 	/** the worker's kernel, for its wakeup() alone (any thread may call
 	 * it); NULL until the worker runs */
@@ -168,6 +173,15 @@ void vti_table_init(vti_table_t *table, vti_config_t *config,
  * Free what a table holds (its interfaces included), not the table.
  */
 void vti_table_clear(vti_table_t *table);
+
+/**
+ * The table's copy of a namespace name, made at its first use, for
+ * vti_iface_t.netns; with the lock held.
+ *
+ * @param netns		namespace, "" for charon's
+ * @return			copy, valid until vti_table_clear()
+ */
+const char *vti_table_netns(vti_table_t *table, const char *netns);
 
 /**
  * The interface of the table named name in netns (its key), NULL if none;

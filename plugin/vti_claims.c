@@ -109,9 +109,11 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 	vti_iface_describe(want->name, &want->params, desc, sizeof(desc));
 	if (!iface)
 	{
-		iface = vti_iface_create(tunnel->conn, cfg, want->name,
+		iface = vti_iface_create(tunnel->conn,
+								 vti_table_netns(table, cfg->netns), cfg,
+								 want->name,
 								 want->params.kind);
-		table->ifaces->put(table->ifaces, iface->key, iface);
+		table->ifaces->put(table->ifaces, iface, iface);
 		return iface;
 	}
 	if (named && named != iface)

@@ -256,19 +256,19 @@ static vti_iface_t *iface_new(const char *conn, const char *netns,
 		.conn = strdup(conn),
 		.claims = array_create(0, 0),
 	);
-	snprintf(this->netns, sizeof(this->netns), "%s", netns);
+	this->netns = netns;
 	snprintf(this->name, sizeof(this->name), "%s", name);
-	snprintf(this->key, sizeof(this->key), "%s/%s", netns, name);
 	return this;
 }
 
 /*
  * Described in header
  */
-vti_iface_t *vti_iface_create(const char *conn, const vti_conn_cfg_t *cfg,
-							  const char *name, vti_kind_t kind)
+vti_iface_t *vti_iface_create(const char *conn, const char *netns,
+							  const vti_conn_cfg_t *cfg, const char *name,
+							  vti_kind_t kind)
 {
-	vti_iface_t *this = iface_new(conn, cfg->netns, name);
+	vti_iface_t *this = iface_new(conn, netns, name);
 
 	vti_iface_use_cfg(this, cfg, kind);
 	return this;

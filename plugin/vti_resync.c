@@ -384,8 +384,9 @@ static void adopt(vti_table_t *table, const char *netns,
 	const char *conn = link->alias + strlen(VTI_ALIAS_PREFIX);
 	vti_iface_t *iface;
 
-	iface = vti_iface_adopt(conn, netns, link->name, link->ifindex);
-	if (table->ifaces->get(table->ifaces, iface->key))
+	iface = vti_iface_adopt(conn, vti_table_netns(table, netns), link->name,
+							link->ifindex);
+	if (table->ifaces->get(table->ifaces, iface))
 	{
 		DBG1(DBG_CHD, "vti: %s: %s in namespace %s is ours but its name is "
 			 "taken in the table, leaving it", conn, link->name,
@@ -401,7 +402,7 @@ static void adopt(vti_table_t *table, const char *netns,
 	iface->settings.mtu = link->mtu;
 	iface->known = link->known;
 	iface->kernel = link->params;
-	table->ifaces->put(table->ifaces, iface->key, iface);
+	table->ifaces->put(table->ifaces, iface, iface);
 	vti_iface_index(iface, table->tunnels);
 	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
 		 "run (down_action = %N)", conn, link->name,

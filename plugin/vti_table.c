@@ -45,6 +45,23 @@ static void grace_entry_destroy(grace_entry_t *entry)
 	free(entry);
 }
 
+/**
+ * Hash of an interface by its key, its namespace and name.
+ */
+static u_int iface_hash(const vti_iface_t *iface)
+{
+	return chunk_hash_inc(chunk_from_str((char*)iface->name),
+						  chunk_hash(chunk_from_str((char*)iface->netns)));
+}
+
+/**
+ * Whether two interfaces have the same key.
+ */
+static bool iface_equals(const vti_iface_t *a, const vti_iface_t *b)
+{
+	return streq(a->name, b->name) && streq(a->netns, b->netns);
+}
+
 /*
  * Described in header
  */
@@ -54,8 +71,8 @@ void vti_table_init(vti_table_t *table, vti_config_t *config,
 {
 	*table = (vti_table_t){
 		.mutex = mutex_create(MUTEX_TYPE_DEFAULT),
-		.ifaces = hashtable_create(hashtable_hash_str, hashtable_equals_str,
-								   32),
+		.ifaces = hashtable_create((hashtable_hash_t)iface_hash,
+								   (hashtable_equals_t)iface_equals, 32),
 		.tunnels = vti_iface_create_index(),
 		.config = config,
 		.disowned = array_create(0, 0),
@@ -65,6 +82,8 @@ void vti_table_init(vti_table_t *table, vti_config_t *config,
 		.dirty = linked_list_create(),
 		.graces = hashtable_create(hashtable_hash_str, hashtable_equals_str,
 								   8),
+		.netns_names = hashtable_create(hashtable_hash_str,
+										hashtable_equals_str, 4),
 	};
 }
 
@@ -80,6 +99,8 @@ void vti_table_clear(vti_table_t *table)
 									(void*)grace_entry_destroy);
 	table->config->destroy(table->config);
 	array_destroy_function(table->disowned, (void*)free, NULL);
+	table->netns_names->destroy_function(table->netns_names,
+										 (void*)free);
 	table->mutex->destroy(table->mutex);
 }
 
@@ -256,7 +277,7 @@ void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface)
 	if (!iface->queued && !iface->ifindex && !iface->pending_until &&
 		!array_count(iface->claims))
 	{
-		table->ifaces->remove(table->ifaces, iface->key);
+		table->ifaces->remove(table->ifaces, iface);
 		vti_iface_unindex(iface, table->tunnels);
 		table->failing -= iface->failed;
 		vti_iface_destroy(iface);
@@ -305,13 +326,31 @@ void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed)
 vti_iface_t *vti_table_named(vti_table_t *table, const char *netns,
 							 const char *name)
 {
-	char key[sizeof(((vti_iface_t*)0)->key)];
+	vti_iface_t probe = { .netns = netns };
 
-	if (snprintf(key, sizeof(key), "%s/%s", netns, name) >= (int)sizeof(key))
+	/* only the key's fields are read */
+	if (snprintf(probe.name, sizeof(probe.name), "%s", name) >=
+		(int)sizeof(probe.name))
 	{
 		return NULL;
 	}
-	return table->ifaces->get(table->ifaces, key);
+	return table->ifaces->get(table->ifaces, &probe);
+}
+
+/*
+ * Described in header
+ */
+const char *vti_table_netns(vti_table_t *table, const char *netns)
+{
+	char *copy;
+
+	copy = table->netns_names->get(table->netns_names, netns);
+	if (!copy)
+	{
+		copy = strdup(netns);
+		table->netns_names->put(table->netns_names, copy, copy);
+	}
+	return copy;
 }
 
 /*
