@@ -80,7 +80,7 @@ timeout --kill-after=5 "$timeout" qemu-system-x86_64 -accel $accel \
 	-smp "${VTI_VM_CPUS:-2}" -m "${VTI_VM_MEM:-2048}" \
 	-nodefaults -display none -no-reboot -serial "file:$results/console.log" \
 	-kernel "$kdir/boot/vmlinuz-$kver" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 quiet vti.kdir=$kdir vti.guest=$here/guest.sh" \
+	-append "console=ttyS0 panic=-1 quiet loglevel=5 softlockup_panic=1 softlockup_all_cpu_backtrace=1 vti.kdir=$kdir vti.guest=$here/guest.sh" \
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$results,mount_tag=results,security_model=none" \
 	> "$results/qemu.out" 2>&1 &
