@@ -339,7 +339,7 @@ CHARON_COMMON="dos_protection = no
 reasons() {
 	cat "$1/init/charon.log" "$1/resp/charon.log" 2>/dev/null |
 		grep -E 'giving up|failed|retransmit [0-9]+ of|error|refused|timed out|unable|vti: .*(fail|cannot|declin|name is taken)' |
-		sed 's/^[0-9:]* //; s/<[^>]*>//g; s/{[0-9]*}//g; s/[0-9a-f:.]*:[0-9a-f:.]*//g; s/[0-9][0-9]*/N/g' |
+		sed 's/^[0-9:.]* //; s/<[^>]*>//g; s/{[0-9]*}//g; s/[0-9a-f:.]*:[0-9a-f:.]*//g; s/[0-9][0-9]*/N/g' |
 		sort | uniq -c | sort -rn | head -n 3 | sed 's/^ *//' | tr '\n' '|'
 }
 

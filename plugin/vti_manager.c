@@ -109,11 +109,11 @@ METHOD(vti_manager_t, child_up, void,
 			snprintf(name, sizeof(name), "%s", holder->claims[0].iface->name);
 		}
 	}
-	this->table.mutex->unlock(this->table.mutex);
-	/* bench/ times the event to "NAME ready" (the worker's) by the log's
-	 * time stamps */
+	/* bench/ times it to the worker's "NAME ready" by the log's time
+	 * stamps; logged with the lock held, the worker's line comes after */
 	DBG3(DBG_CHD, "vti: %s: CHILD_SA {%u} up, wants %s", tunnel->conn,
 		 tunnel->child_id, name);
+	this->table.mutex->unlock(this->table.mutex);
 }
 
 METHOD(vti_manager_t, child_down, void,

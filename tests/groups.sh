@@ -75,6 +75,11 @@ run_group() {
 	VTI_RESULTS=$results/$1 timeout -k 10 "${VTI_GROUP_TIMEOUT:-600}" \
 		"$top/tests/scenarios/$1.sh" < /dev/null
 	rg_status=$?
+	# why a charon did not answer (tests/lib/charon.sh), whatever the
+	# scenario did with the output
+	for rg_file in "$results/$1"/charon-stacks.*.txt; do
+		[ -f "$rg_file" ] && cat "$rg_file"
+	done
 	if [ $rg_status = 124 ] || [ $rg_status = 137 ]; then
 		echo "FAIL: group $1 stopped at its deadline (${VTI_GROUP_TIMEOUT:-600} s)"
 		# what the daemons it left were doing: why it hung

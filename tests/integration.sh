@@ -51,6 +51,20 @@ trap 'stop_prepare; rm -f "$out"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# run_guest GROUP...: the groups in one guest (each group's deadline, and
+# the boot), its output shown and added to the run's
+run_guest() {
+	tests/vm/run.sh -t $(($# * ${VTI_GROUP_TIMEOUT:-600} + 120)) -r "$results" \
+		"$top/tests/groups.sh" "$@" 2>&1 | tee -a "$out"
+}
+
+# unfinished GROUP...: those of the groups without their "group G:" line
+unfinished() {
+	for g; do
+		grep -q "^group $g: " "$out" || printf '%s ' "$g"
+	done
+}
+
 if [ "$mode" = vm ]; then
 	# the package group builds its .debs on the host (it installs them
 	# in the guest, never here) while the groups before it run: into the
@@ -63,14 +77,31 @@ if [ "$mode" = vm ]; then
 			< /dev/null > "$results/package.prepare.log" 2>&1 &
 		PREPARE=$! ;;
 	esac
-	# one guest for all groups: each group's deadline, and the boot
-	n=$(echo $groups | wc -w)
-	tests/vm/run.sh -t $((n * ${VTI_GROUP_TIMEOUT:-600} + 120)) -r "$results" \
-		"$top/tests/groups.sh" $groups 2>&1 | tee "$out"
+	run_guest $groups
+	# Debian's 6.1 kernel has locked up in three-sites (docs/testing.md):
+	# the guest panics; the groups it did not finish run once more in a
+	# new guest, the lockup named among the skips
+	missing=$(unfinished $groups)
+	if [ -n "$missing" ] && grep -q 'soft lockup' "$results/console.log"; then
+		cp "$results/console.log" "$results/console.lockup.log"
+		# the cut group's checks are not counted: it runs again
+		sed -i "/^=== group ${missing%% *}\$/,\$ s/^\(PASS\|FAIL\|SKIP\): /cut short: /" "$out"
+		echo "SKIP: the guest's kernel locked up (soft lockup, $results/console.lockup.log) in group ${missing%% *}: ${missing% } run again in a new guest" |
+			tee -a "$out"
+		run_guest $missing
+	fi
 	[ -z "$PREPARE" ] || sed 's/^/    | package, on the host: /' "$results/package.prepare.log"
 else
 	VTI_RESULTS=$results "$top/tests/groups.sh" $groups 2>&1 | tee "$out"
 fi
+# a group without its line (the guest stopped, begun or not): a failure,
+# with the line scripts/test.sh counts
+for g in $(unfinished $groups); do
+	{
+		echo "FAIL: group $g: no result (the guest stopped before it ended)"
+		echo "group $g: 0 passed, 1 failed, 0 skipped in 0 s"
+	} | tee -a "$out"
+done
 passed=$(grep -c '^PASS: ' "$out")
 failed=$(grep -c '^FAIL: ' "$out")
 skipped=$(grep -c '^SKIP: ' "$out")
@@ -79,5 +110,4 @@ if [ "$skipped" -gt 0 ]; then
 else
 	echo "integration: $passed passed, $failed failed"
 fi
-# a guest that stopped short, or a group without its line: a failure
-[ "$failed" -eq 0 ] && [ "$(grep -c '^group [a-z0-9-]*: ' "$out")" -eq "$(echo $groups | wc -w)" ]
+[ "$failed" -eq 0 ]

@@ -135,11 +135,11 @@ swanctl_in() {
 	return $rc
 }
 
-# process_stacks PID: the threads' backtraces of process PID (gdb), or
-# where each thread waits in the kernel where gdb is missing
+# process_stacks PID: the threads' backtraces of process PID (gdb, given
+# 30 s), or where each thread waits in the kernel where gdb is missing
 process_stacks() {
 	if command -v gdb > /dev/null; then
-		gdb -p "$1" -batch -ex 'thread apply all bt' 2>&1 |
+		timeout -k 5 30 gdb -p "$1" -batch -ex 'thread apply all bt' 2>&1 |
 			grep -E '^(Thread |#[0-9])'
 	else
 		for t in /proc/"$1"/task/*; do
@@ -148,20 +148,24 @@ process_stacks() {
 	fi
 }
 
-# charon_stacks D: what the threads of D's charon are doing, into
-# D/charon.stacks.PID and shown, once per charon (then where it is): why a
-# charon did not answer
+# charon_stacks D: why D's charon did not answer: what its threads are
+# doing and the end of its log, once per charon, into
+# charon-stacks.PID.txt in the results (VTI_RESULTS, which tests/groups.sh
+# shows after the group: the caller's output may be discarded), or in D;
+# prints where
 charon_stacks() {
 	cst_pid=$(charon_pid "$1")
 	[ -n "$cst_pid" ] || return 0
-	if [ -f "$1/charon.stacks.$cst_pid" ]; then
-		echo "(the threads of charon $cst_pid: $1/charon.stacks.$cst_pid)"
-		return 0
+	cst_file=${VTI_RESULTS:-$1}/charon-stacks.$cst_pid.txt
+	if [ ! -f "$cst_file" ]; then
+		{
+			echo "----- the threads of charon $cst_pid in $1"
+			process_stacks "$cst_pid"
+			echo "----- the end of its log"
+			tail -n 40 "$1/charon.log" 2>/dev/null
+		} > "$cst_file"
 	fi
-	echo "----- the threads of charon $cst_pid in $1"
-	process_stacks "$cst_pid" | tee "$1/charon.stacks.$cst_pid"
-	echo "----- the end of its log"
-	tail -n 40 "$1/charon.log" 2>/dev/null
+	echo "the threads of charon $cst_pid: $cst_file"
 }
 
 # charon_pid D
