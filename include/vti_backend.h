@@ -84,7 +84,8 @@ struct vti_params_t {
  * An address with prefix length to configure on an interface.
  */
 struct vti_prefix_t {
-	/** AF_INET or AF_INET6, a byte: interfaces keep up to VTI_MAX_ADDRS */
+	/** AF_INET or AF_INET6, in a byte: each interface has room for
+	 * VTI_MAX_ADDRS of these */
 	uint8_t family;
 	/** the address, network order */
 	uint8_t addr[16];

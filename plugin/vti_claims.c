@@ -111,8 +111,7 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 	{
 		iface = vti_iface_create(tunnel->conn,
 								 vti_table_netns(table, cfg->netns), cfg,
-								 want->name,
-								 want->params.kind);
+								 want->name, want->params.kind);
 		table->ifaces->put(table->ifaces, iface, iface);
 		return iface;
 	}
