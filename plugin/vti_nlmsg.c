@@ -248,6 +248,13 @@ struct nlmsghdr *vti_nlmsg_addr(void *buf, uint32_t seq, int ifindex,
 	ifa->ifa_family = prefix->family;
 	ifa->ifa_prefixlen = prefix->len;
 	ifa->ifa_index = ifindex;
+	if (prefix->family == AF_INET6)
+	{
+		/* tentative until the link is up and the kernel's DAD work ran
+		 * (none is done on these point-to-point links): a routing
+		 * daemon binding to it when it sees the link up fails */
+		ifa->ifa_flags = IFA_F_NODAD;
+	}
 	mnl_attr_put(nlh, IFA_LOCAL, len, prefix->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, len, prefix->addr);
 	return nlh;

@@ -153,10 +153,10 @@ START_TEST(test_addr)
 	vti_prefix_t v6 = { .family = AF_INET6, .len = 127 };
 	vti_prefix_t v4 = { .family = AF_INET, .len = 31 };
 
-	/* ip addr add 2001:db8:ff::6/127 dev lo */
+	/* ip addr add 2001:db8:ff::6/127 dev lo nodad */
 	inet_pton(AF_INET6, "2001:db8:ff::6", v6.addr);
 	assert_bytes(vti_nlmsg_addr(buf, SEQ2, 1, &v6),
-		"40000000140005061ef30a6b000000000a7f0000010000001400020020010db800ff"
+		"40000000140005061ef30a6b000000000a7f0200010000001400020020010db800ff"
 		"000000000000000000061400010020010db800ff00000000000000000006");
 	/* ip addr add 198.51.100.6/31 dev lo */
 	inet_pton(AF_INET, "198.51.100.6", v4.addr);
