@@ -220,8 +220,39 @@ echo "== ours without IKE, N=$big, the default resync"
 ours "$big" 1 ours_default_resync - 180
 sleep 5
 
+# naming N: what naming in the move costs the kernel, ip -batch, create +
+# move per interface: born under its name (as the floor), born under the
+# temporary name and named in the move (as ours: charon ignores that name),
+# the same with the temporary name taken in the target (the kernel then
+# names it as it moves it, without dev_change_name())
+naming() {
+	n=$1
+	for how in as_born renamed renamed_name_taken; do
+		fresh_ns
+		[ $how = renamed_name_taken ] && ip -n bench-priv link add "$VTI_TEMP" \
+			type vti6 local 2001:db8::2 remote 2001:db8::3 key 999999
+		b=$(mktemp)
+		for i in $(seq 1 "$n"); do
+			if [ $how = as_born ]; then
+				printf 'link add vti%d type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set vti%d netns bench-priv\n' "$i" "$i" "$i" "$i"
+			else
+				printf 'link add %s type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set %s netns bench-priv name vti%d\n' "$VTI_TEMP" "$i" "$i" "$VTI_TEMP" "$i"
+			fi
+		done > "$b"
+		t0=$(now_ns)
+		ip -n bench-pub -batch "$b"
+		t1=$(now_ns)
+		row naming "${how}_per_if" "$n" 1 "$(per_if $((t1 - t0)) "$n")" us "create and move"
+		rm -f "$b"
+	done
+}
+VTI_TEMP=strongswan-vti
+
 echo "== system calls per interface (strace -c)"
 why
+
+echo "== naming in the move, ip -batch, N=200"
+naming 200
 
 echo "== the updown script alone, each call timed (what it holds the bus for)"
 for n in $SIZES; do
