@@ -97,16 +97,16 @@ median() { sort -g | awk '{ v[n++] = $1 } END { if (!n) print "nan"; else if (n 
 } > "$out/conditions.txt"
 sed 's/^/  /' "$out/conditions.txt"
 
-fresh_ns() {
-	ip netns del bench-pub 2>/dev/null
-	ip netns del bench-priv 2>/dev/null
-	ip netns del bench-peer 2>/dev/null
-	ip netns add bench-pub
-	ip netns add bench-priv
-	ip -n bench-pub link set lo up
-	ip -n bench-pub link add wan0 type dummy
-	ip -n bench-pub addr add 2001:db8::1/64 dev wan0 nodad
-	ip -n bench-pub link set wan0 up
+. "$top/bench/netns.sh"
+
+# floor_batches N CREATE CONFIGURE DELETE: the floor's ip -batch files:
+# create and move, configure and up, delete N vti6
+floor_batches() {
+	for i in $(seq 1 "$1"); do
+		printf 'link add vti%d type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set vti%d netns bench-priv\n' "$i" "$i" "$i" "$i" >> "$2"
+		printf 'link set vti%d mtu 1426\naddr add 2001:db8:ff::6/127 dev vti%d\nlink set vti%d up\n' "$i" "$i" "$i" >> "$3"
+		printf 'link del vti%d\n' "$i" >> "$4"
+	done
 }
 
 # floor N ROUND: the kernel's own cost, with ip -batch (one process a step)
@@ -114,11 +114,7 @@ floor() {
 	n=$1
 	fresh_ns
 	b=$(mktemp) c=$(mktemp) d=$(mktemp)
-	for i in $(seq 1 "$n"); do
-		printf 'link add vti%d type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set vti%d netns bench-priv\n' "$i" "$i" "$i" "$i" >> "$b"
-		printf 'link set vti%d mtu 1426\naddr add 2001:db8:ff::6/127 dev vti%d\nlink set vti%d up\n' "$i" "$i" "$i" >> "$c"
-		printf 'link del vti%d\n' "$i" >> "$d"
-	done
+	floor_batches "$n" "$b" "$c" "$d"
 	t0=$(now_ns)
 	ip -n bench-pub -batch "$b"
 	ip netns exec bench-priv sh -c 'for i in $(seq 1 '"$n"'); do echo 1 > /proc/sys/net/ipv4/conf/vti$i/disable_policy; done'
@@ -194,11 +190,7 @@ why() {
 		ip netns exec bench-pub "$top/bench/manager_bench" "$n" bench-priv 0 > /dev/null 2>&1
 	fresh_ns
 	b=$(mktemp) c=$(mktemp) d=$(mktemp)
-	for i in $(seq 1 "$n"); do
-		printf 'link add vti%d type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set vti%d netns bench-priv\n' "$i" "$i" "$i" "$i" >> "$b"
-		printf 'link set vti%d mtu 1426\naddr add 2001:db8:ff::6/127 dev vti%d\nlink set vti%d up\n' "$i" "$i" "$i" >> "$c"
-		printf 'link del vti%d\n' "$i" >> "$d"
-	done
+	floor_batches "$n" "$b" "$c" "$d"
 	strace -f -qq -c -o "$out/raw/strace-floor.txt" sh -c "ip -n bench-pub -batch $b
 		ip netns exec bench-priv sh -c 'for i in \$(seq 1 $n); do echo 1 > /proc/sys/net/ipv4/conf/vti\$i/disable_policy; done'
 		ip -n bench-priv -batch $c

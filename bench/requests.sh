@@ -16,16 +16,7 @@ out=${VTI_RESULTS:-/tmp/vti-requests}
 mkdir -p "$out"
 n=${VTI_BENCH_N:-100}
 
-fresh_ns() {
-	ip netns del bench-pub 2>/dev/null || true
-	ip netns del bench-priv 2>/dev/null || true
-	ip netns add bench-pub
-	ip netns add bench-priv
-	ip -n bench-pub link set lo up
-	ip -n bench-pub link add wan0 type dummy
-	ip -n bench-pub addr add 2001:db8::1/64 dev wan0 nodad
-	ip -n bench-pub link set wan0 up
-}
+. "$top/bench/netns.sh"
 
 # per_if COUNT: COUNT / n, two decimals
 per_if() {
