@@ -26,6 +26,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 VTI_SRCDIR=$top
 . "$top/tests/lib/charon.sh"
+# ip -batch keeps a descriptor open for each "link set ... netns" (iproute2
+# 6.1: "Too many open files" at the 1,019th move with the default 1,024)
+ulimit -n 65536 2>/dev/null || true
 out=${VTI_RESULTS:-/tmp/vti-bench}
 mkdir -p "$out/raw"
 csv="$out/bench.csv"
