@@ -219,18 +219,24 @@ outage() {
 }
 
 # removal_lag G T0 CAUSE [last]: the seconds from the first line of G's
-# log matching CAUSE (an awk pattern; with "last", the last one before the
-# deletion: the one that took the last holder) to the plugin deleting G's
-# interface to V3-1, from G's log after T0 (seconds since the epoch; the
-# log's time stamps are the time of day, milliseconds added: a run across
-# midnight fails it), or "none" where either line is missing
+# log matching CAUSE (an awk pattern; with "last", the last one: the one
+# that took the last holder) to the plugin deleting G's interface to V3-1,
+# from G's log after T0 (seconds since the epoch; the log's time stamps
+# are the time of day, milliseconds added: a run across midnight fails
+# it), or "none" where either is missing. Two threads' lines may land out
+# of order (charon stamps a line before it takes the log's lock): a cause
+# counts up to 1 s past the deletion, a lag below 0 is 0
 removal_lag() {
 	awk -v from="$(date -d "@${2%.*}" +%H:%M:%S)" -v last="${4:-}" "$SECS_AWK"'
 		secs($1) < secs(from) { next }
-		(last || cause == "") && '"$3"' { cause = secs($1) }
-		cause != "" && / vti: V3-1: deleted / { lag = secs($1) - cause; exit }
-		END { if (lag != "") printf "%.2f\n", lag; else print "none" }' \
-		"$(gw_dir "$1")/charon.log"
+		'"$3"' { cause[++n] = secs($1) }
+		del == "" && / vti: V3-1: deleted / { del = secs($1) }
+		END {
+			for (i = 1; i <= n && del != ""; i++)
+				if (cause[i] <= del + 1 && (c == "" || last)) c = cause[i]
+			if (c == "") { print "none"; exit }
+			printf "%.2f\n", (del > c ? del - c : 0)
+		}' "$(gw_dir "$1")/charon.log"
 }
 
 # log_count G T0 TEXT: the lines of G's log after T0 holding TEXT
