@@ -28,7 +28,8 @@ VTI_SRCDIR=$top
 . "$top/tests/lib/charon.sh"
 # ip -batch keeps a descriptor open for each "link set ... netns" (iproute2
 # 6.1: "Too many open files" at the 1,019th move with the default 1,024)
-ulimit -n 65536 2>/dev/null || true
+ulimit -n 65536 2>/dev/null ||
+	echo "warning: open files limited to $(ulimit -n): the floor stops at that many moves" >&2
 out=${VTI_RESULTS:-/tmp/vti-bench}
 mkdir -p "$out/raw"
 csv="$out/bench.csv"
@@ -219,26 +220,35 @@ sleep 5
 # move per interface: born under its name (as the floor), born under the
 # temporary name and named in the move (as ours: charon ignores that name),
 # the same with the temporary name taken in the target (the kernel then
-# names it as it moves it, without dev_change_name())
+# names it as it moves it: dev_change_name() finds it named and returns at
+# once, without its grace period). Each starts from empty namespaces: the
+# links of the one before are deleted, untimed, before fresh_ns
 naming() {
 	n=$1
 	for how in as_born renamed renamed_name_taken; do
 		fresh_ns
 		[ $how = renamed_name_taken ] && ip -n bench-priv link add "$VTI_TEMP" \
 			type vti6 local 2001:db8::2 remote 2001:db8::3 key 999999
-		b=$(mktemp)
-		for i in $(seq 1 "$n"); do
-			if [ $how = as_born ]; then
-				printf 'link add vti%d type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set vti%d netns bench-priv\n' "$i" "$i" "$i" "$i"
-			else
+		b=$(mktemp) d=$(mktemp)
+		if [ $how = as_born ]; then
+			floor_batches "$n" "$b" /dev/null "$d"
+		else
+			for i in $(seq 1 "$n"); do
 				printf 'link add %s type vti6 local 2001:db8::1 remote 2001:db8:1::%x key %d\nlink set %s netns bench-priv name vti%d\n' "$VTI_TEMP" "$i" "$i" "$VTI_TEMP" "$i"
-			fi
-		done > "$b"
+				printf 'link del vti%d\n' "$i" >> "$d"
+			done > "$b"
+		fi
 		t0=$(now_ns)
 		ip -n bench-pub -batch "$b"
 		t1=$(now_ns)
-		row naming "${how}_per_if" "$n" 1 "$(per_if $((t1 - t0)) "$n")" us "create and move"
-		rm -f "$b"
+		made=$(ip -n bench-priv -o link show | grep -c ': vti[0-9]*[@:]')
+		if [ "$made" = "$n" ]; then
+			row naming "${how}_per_if" "$n" 1 "$(per_if $((t1 - t0)) "$n")" us "create and move"
+		else
+			row naming "${how}_per_if" "$n" 1 nan us "$made of $n made"
+		fi
+		ip -n bench-priv -batch "$d" 2> /dev/null
+		rm -f "$b" "$d"
 	done
 }
 VTI_TEMP=strongswan-vti
