@@ -213,7 +213,8 @@ why() {
 	done
 }
 # the largest N once more with the plugin's default resync (60 s): a resync
-# in the run, as charon would have one, bounded to 180 s a phase (0.12 s an interface above 1,500)
+# in the run, as charon would have one, bounded to 180 s a phase (0.12 s
+# an interface above 1,500)
 big=$(echo $SIZES | tr ' ' '\n' | sort -n | tail -n 1)
 echo "== ours without IKE, N=$big, the default resync"
 ours "$big" 1 ours_default_resync - 180
