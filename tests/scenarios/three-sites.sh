@@ -218,17 +218,22 @@ outage() {
 	}' "$1"
 }
 
+# log_since G T0: the lines of G's log from T0 on (seconds since the
+# epoch; the log's time stamps are the time of day, milliseconds added: a
+# run across midnight loses them)
+log_since() {
+	awk -v from="$(date -d "@${2%.*}" +%H:%M:%S)" "$SECS_AWK"'
+		secs($1) >= secs(from)' "$(gw_dir "$1")/charon.log"
+}
+
 # removal_lag G T0 CAUSE [last]: the seconds from the first line of G's
-# log matching CAUSE (an awk pattern; with "last", the last one: the one
-# that took the last holder) to the plugin deleting G's interface to V3-1,
-# from G's log after T0 (seconds since the epoch; the log's time stamps
-# are the time of day, milliseconds added: a run across midnight fails
-# it), or "none" where either is missing. Two threads' lines may land out
-# of order (charon stamps a line before it takes the log's lock): a cause
-# counts up to 1 s past the deletion, a lag below 0 is 0
+# log since T0 matching CAUSE (an awk pattern; with "last", the last one:
+# the one that took the last holder) to the plugin deleting G's interface
+# to V3-1, or "none" where either is missing. Two threads' lines may land
+# out of order (charon stamps a line before it takes the log's lock): a
+# cause counts up to 1 s past the deletion, a lag below 0 is 0
 removal_lag() {
-	awk -v from="$(date -d "@${2%.*}" +%H:%M:%S)" -v last="${4:-}" "$SECS_AWK"'
-		secs($1) < secs(from) { next }
+	log_since "$1" "$2" | awk -v last="${4:-}" "$SECS_AWK"'
 		'"$3"' { cause[++n] = secs($1) }
 		del == "" && / vti: V3-1: deleted / { del = secs($1) }
 		END {
@@ -236,14 +241,7 @@ removal_lag() {
 				if (cause[i] <= del + 1 && (c == "" || last)) c = cause[i]
 			if (c == "") { print "none"; exit }
 			printf "%.2f\n", (del > c ? del - c : 0)
-		}' "$(gw_dir "$1")/charon.log"
-}
-
-# log_count G T0 TEXT: the lines of G's log after T0 holding TEXT
-log_count() {
-	awk -v from="$(date -d "@${2%.*}" +%H:%M:%S)" -v text="$3" "$SECS_AWK"'
-		secs($1) >= secs(from) && index($0, text) { n++ }
-		END { print n + 0 }' "$(gw_dir "$1")/charon.log"
+		}'
 }
 
 # DPD_GAVE_UP, CHILD_CLOSED: removal_lag's causes, charon giving up on
@@ -270,17 +268,19 @@ via_v31() {
 	return 1
 }
 
+# links_to_v31 G: how many interfaces to V3-1 gateway G has
+links_to_v31() { links_with_alias "priv$(ns_of "$1")" strongswan-vti:V3-1; }
+
 # v31_gone: none of V3-1's peers has an interface to it left
 v31_gone() {
 	for g in 1-1 1-2 2-1 2-2; do
-		[ "$(links_with_alias "priv$(ns_of "$g")" strongswan-vti:V3-1)" = 0 ] ||
-			return 1
+		[ "$(links_to_v31 "$g")" = 0 ] || return 1
 	done
 }
 
 # v11_has, v11_gone: V1-1 has its interface to V3-1, has none
-v11_has() { [ "$(links_with_alias priv11 strongswan-vti:V3-1)" = 1 ]; }
-v11_gone() { [ "$(links_with_alias priv11 strongswan-vti:V3-1)" = 0 ]; }
+v11_has() { [ "$(links_to_v31 1-1)" = 1 ]; }
+v11_gone() { [ "$(links_to_v31 1-1)" = 0 ]; }
 
 installed() {
 	swanctl_in "$(gw_dir "$1")" --list-sas 2>/dev/null | grep -c INSTALLED
@@ -509,7 +509,7 @@ ip -n priv11 -6 route show 2001:db8:a3::/64 | show
 # (under load, or where V3-1 stopped amid an exchange and sent none: DPD)
 check "$SCENARIO: V3-1's interface is gone on V1-1" wait_for 30 v11_gone
 lag=$(removal_lag 1-1 "$stop" "$CHILD_CLOSED" last)
-echo "    V1-1's charon received $(log_count 1-1 "$stop" 'received DELETE for IKE_SA V3-1') DELETE(s) from V3-1 after the stop"
+echo "    V1-1's charon received $(log_since 1-1 "$stop" | grep -cF 'received DELETE for IKE_SA V3-1') DELETE(s) from V3-1 after the stop"
 check "$SCENARIO: V1-1 deletes it within 2 s of its last CHILD_SA to V3-1 closing (${lag}s)" \
 	within 2 "$lag"
 sleep 5
