@@ -124,6 +124,22 @@ run_fuzz() {
 		>> "$1.out"
 }
 
+# distcheck_failures: which checks failed in the tarball's make check, from
+# the test logs a failed distcheck leaves in its build directory (make's
+# own output names only the test): each FAIL: or ERROR: line with the two
+# lines after it (what the check printed), or Check's :F: or :E: line, at
+# most 30 lines
+distcheck_failures() {
+	df_failed='^(FAIL|ERROR)|:[FE]:'
+	for df_log in strongswan-vti-*/_build/sub/tests/*/*.log; do
+		[ -f "$df_log" ] || continue
+		case $df_log in */test-suite.log) continue ;; esac
+		grep -qE "$df_failed" "$df_log" || continue
+		echo "--- ${df_log#*/_build/sub/}: its failed checks"
+		grep -E -A 2 "$df_failed" "$df_log"
+	done | head -n 30
+}
+
 # run_distcheck GROUP [all]: the tarball builds and passes make check
 # (GROUP.log); without all, the make check of the tarball leaves out the
 # valgrind and sanitizer runs, which the tree's make check ran beside the
@@ -137,6 +153,7 @@ run_distcheck() {
 		echo "PASS: make distcheck" >> "$rd_group.log"
 		rd_f=0
 	else
+		distcheck_failures >> "$rd_group.log"
 		echo "FAIL: make distcheck ($rd_group.log)" >> "$rd_group.log"
 		rd_f=1
 	fi

@@ -37,11 +37,7 @@ work=$(mktemp -d /tmp/vti-examples.XXXXXX)
 ns=vti-examples-$$
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-cleanup() {
-	ip netns del "$ns"
-	[ -n "${VTI_KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
+trap 'host_test_end "$ns" "$work"' EXIT
 
 # make_var NAME: a variable of the build's Makefile
 mk=$work/print.mk

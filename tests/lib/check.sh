@@ -5,13 +5,16 @@ VTI_PASSED=0
 VTI_FAILED=0
 VTI_SKIPPED=0
 
+# VTI_LAST: the last check's description (host_test_end names it)
 pass() {
 	VTI_PASSED=$((VTI_PASSED + 1))
+	VTI_LAST=$*
 	echo "PASS: $*"
 }
 
 fail() {
 	VTI_FAILED=$((VTI_FAILED + 1))
+	VTI_LAST=$*
 	echo "FAIL: $*"
 }
 
@@ -34,7 +37,9 @@ skip() {
 }
 
 # summary: "N passed, M failed", with ", K skipped" where K > 0
+# (VTI_SUMMARIZED: it ran)
 summary() {
+	VTI_SUMMARIZED=yes
 	if [ "$VTI_SKIPPED" -gt 0 ]; then
 		echo "$VTI_PASSED passed, $VTI_FAILED failed, $VTI_SKIPPED skipped"
 	else

@@ -12,8 +12,7 @@ work=$(mktemp -d /tmp/vti-load.XXXXXX)
 ns=vti-load-$$
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-trap 'ip netns del "$ns"; rm -rf "$work"' EXIT
-[ -n "${VTI_KEEP:-}" ] && trap 'ip netns del "$ns"' EXIT
+trap 'host_test_end "$ns" "$work"' EXIT
 
 plain="$work/plain"
 charon_conf "$plain"

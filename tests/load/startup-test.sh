@@ -16,7 +16,7 @@ work=$(mktemp -d /tmp/vti-startup.XXXXXX)
 ns=vti-startup-$$
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-trap 'ip netns del "$ns"; rm -rf "$work"' EXIT
+trap 'host_test_end "$ns" "$work"' EXIT
 
 # the settings of a namespace of the interfaces' own (never made here)
 NETNS_SETTING="vti { netns = vti-startup-none }"
