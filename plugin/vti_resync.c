@@ -9,6 +9,7 @@
  */
 
 #include "vti_resync.h"
+#include "vti_placeholder.h"
 #include "vti_addrs.h"
 
 #include <errno.h>
@@ -472,6 +473,38 @@ static void adopt_unknown(vti_table_t *table, const char *netns,
 }
 
 /**
+ * Take the placeholders out of links and delete them: the worker drops
+ * its own before a resync, so each is one a crash left.
+ */
+static void remove_placeholders(vti_backend_t *backend, const char *netns,
+								hashtable_t *links)
+{
+	enumerator_t *enumerator;
+	vti_link_info_t *link;
+	vti_err_t err = {};
+	void *key;
+
+	enumerator = links->create_enumerator(links);
+	while (enumerator->enumerate(enumerator, &key, &link))
+	{
+		if (!vti_placeholder_is(link))
+		{
+			continue;
+		}
+		links->remove_at(links, enumerator);
+		DBG1(DBG_CHD, "vti: removing the placeholder %s left in namespace %s",
+			 link->name, vti_iface_netns_str(netns));
+		if (backend->remove(backend, netns, link->ifindex, &err) < 0)
+		{
+			DBG1(DBG_KNL, "vti: deleting the placeholder %s failed: %s",
+				 link->name, err.msg);
+		}
+		free(link);
+	}
+	enumerator->destroy(enumerator);
+}
+
+/**
  * Compare one namespace's links and addresses with the table.
  */
 static void resync_namespace(vti_table_t *table, vti_backend_t *backend,
@@ -499,6 +532,7 @@ static void resync_namespace(vti_table_t *table, vti_backend_t *backend,
 	}
 	else
 	{
+		remove_placeholders(backend, netns, links);
 		addrs = vti_addrs_list(backend, netns);
 		table->mutex->lock(table->mutex);
 		compare_known(table, netns, links, addrs);

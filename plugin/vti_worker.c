@@ -12,6 +12,7 @@
  */
 
 #include "vti_worker.h"
+#include "vti_placeholder.h"
 #include "vti_resync.h"
 
 #include <errno.h>
@@ -73,6 +74,9 @@ struct private_vti_worker_t {
 
 	/** the job running the loop is destroyed (it ran or not) */
 	bool job_gone;
+
+	/** the placeholder a burst of creations moves past, this thread's */
+	vti_placeholder_t placeholder;
 };
 
 /**
@@ -152,6 +156,7 @@ static void apply_next(private_vti_worker_t *this)
 {
 	vti_iface_t *iface, copy;
 	linked_list_t *events;
+	const char *burst;
 	vti_job_t job;
 	int before;
 	bool ok, lost, freed;
@@ -161,8 +166,15 @@ static void apply_next(private_vti_worker_t *this)
 	vti_iface_snapshot(iface, &job);
 	copy = *iface;
 	before = iface->ifindex;
+	burst = vti_placeholder_wanted(&this->placeholder, this->table->dirty,
+								   iface);
 	this->busy = TRUE;
 	this->table->mutex->unlock(this->table->mutex);
+
+	if (burst)
+	{
+		vti_placeholder_hold(&this->placeholder, this->backend, burst);
+	}
 
 	if (job.target.held)
 	{
@@ -297,6 +309,18 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 }
 
 /**
+ * Delete the placeholder; with the lock held, released meanwhile.
+ */
+static void drop_placeholder(private_vti_worker_t *this)
+{
+	this->busy = TRUE;
+	this->table->mutex->unlock(this->table->mutex);
+	vti_placeholder_drop(&this->placeholder, this->backend);
+	this->table->mutex->lock(this->table->mutex);
+	this->busy = FALSE;
+}
+
+/**
  * Whether a periodic resync is due now, with the lock held.
  */
 static void resync_timer(private_vti_worker_t *this, time_t now)
@@ -340,6 +364,13 @@ static job_requeue_t run(private_vti_worker_t *this)
 			break;
 		}
 		resync_timer(this, now);
+		/* before a resync too, which deletes placeholders as left-overs */
+		if (this->placeholder.netns && (this->resync_due ||
+			!vti_placeholder_needed(&this->placeholder, this->table->dirty)))
+		{
+			drop_placeholder(this);
+			continue;
+		}
 		if (this->resync_due && !this->stopping)
 		{
 			run_resync(this);
@@ -376,6 +407,10 @@ static job_requeue_t run(private_vti_worker_t *this)
 		this->table->mutex->lock(this->table->mutex);
 		this->resync_due |= lost;
 		vti_resync_events(this->table, events, NULL, 0, 0);
+	}
+	if (this->placeholder.netns)
+	{
+		drop_placeholder(this);
 	}
 	this->idle->broadcast(this->idle);
 	this->table->mutex->unlock(this->table->mutex);

@@ -564,6 +564,7 @@ METHOD(vti_backend_t, move, int,
 	{
 		return fail(this, err, EEXIST);
 	}
+	this->public.renamed_after_move += !streq(l->name, name);
 	snprintf(l->name, sizeof(l->name), "%s", name);
 	unlock(this);
 	return moved;

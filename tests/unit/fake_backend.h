@@ -108,6 +108,10 @@ struct fake_backend_t {
 	/** lookups so far (they are not in calls) */
 	int lookups;
 
+	/** moves that renamed their link after it moved (do_setlink(): its
+	 * name was free in the target), where the kernel waits for RCU */
+	int renamed_after_move;
+
 	/** the kernel was booted with ipv6.disable=1: inet6_init() stops
 	 * before it registers any IPv6 sysctl (net/ipv6/af_inet6.c), there is
 	 * no /proc/sys/net/ipv6, configure() fails with -ENOENT when it must

@@ -176,6 +176,7 @@ int main(int argc, char *argv[])
 	srunner_add_suite(runner, review_suite_create());
 	srunner_add_suite(runner, review2_suite_create());
 	srunner_add_suite(runner, review3_suite_create());
+	srunner_add_suite(runner, placeholder_suite_create());
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

@@ -33,6 +33,7 @@ Suite *trapsrc_suite_create(void);
 Suite *review_suite_create(void);
 Suite *review2_suite_create(void);
 Suite *review3_suite_create(void);
+Suite *placeholder_suite_create(void);
 
 /**
  * What the code under test logged (up to test_log_level) since
