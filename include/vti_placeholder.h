@@ -51,7 +51,8 @@ struct vti_placeholder_t {
  * Where the worker should hold the placeholder while it applies next:
  * the namespace next moves into, where at least VTI_PLACEHOLDER_BURST - 1
  * more creations into it are queued, or the placeholder is already there;
- * with the table's lock held.
+ * none while the one held elsewhere is still needed. With the table's
+ * lock held.
  *
  * @param this		the worker's placeholder
  * @param dirty		the worker's queue, without next

@@ -60,6 +60,12 @@ const char *vti_placeholder_wanted(vti_placeholder_t *this,
 	{
 		return netns;
 	}
+	/* one at a time: bursts into two namespaces at once would otherwise
+	 * make and delete it at every turn */
+	if (this->netns && vti_placeholder_needed(this, dirty))
+	{
+		return NULL;
+	}
 	if (queued_into(dirty, netns, VTI_PLACEHOLDER_BURST - 1) <
 		VTI_PLACEHOLDER_BURST - 1)
 	{

@@ -579,6 +579,12 @@ bulk_conf 1 | site_swanctl 1
 check "$SCENARIO: $BULK_N interfaces up in priv1" wait_for 300 ours_up_is priv1 $BULK_N
 t1=$(date +%s)
 check "$SCENARIO: $BULK_N interfaces up in priv2" wait_for 60 ours_up_is priv2 $BULK_N
+# a burst: the worker moved them past a placeholder (vti_placeholder.h)
+check "$SCENARIO: the burst into priv1 had a placeholder (site 1's log)" \
+	logged "$(site_dir 1)/charon.log" \
+	"vti: a placeholder strongswan-vti in namespace priv1"
+check "$SCENARIO: no placeholder left in priv1 after the burst (it was there: the line above)" \
+	wait_for 10 link_absent priv1 strongswan-vti
 touch "$stop"
 check "$SCENARIO: the vici stats loop ran until told to stop" wait_pid "$vici_loop" 15
 check "$SCENARIO: the swanctl --stats loop ran until told to stop" wait_pid "$swanctl_loop" 15

@@ -147,6 +147,48 @@ START_TEST(test_foreign_name_kept)
 END_TEST
 
 /*
+ * Bursts into two namespaces at once, interleaved: the placeholder goes
+ * to the first the worker takes and stays there while it is needed; the
+ * other's links are renamed after their moves (without that rule, every
+ * turn made one and deleted the other).
+ */
+START_TEST(test_two_bursts_one_placeholder)
+{
+	vti_tunnel_t t[20];
+	blocker_t *blocker;
+	int i;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"addresses = 2001:db8:ff::6/127\n"
+					"connections { d { netns = other } } } } }");
+	for (i = 0; i < 10; i++)
+	{
+		t[2 * i] = peer_tunnel(2 * i + 1, 2 * i + 1, 5 + i, i + 2);
+		t[2 * i + 1] = tunnel("d", 2 * i + 2, 2 * i + 2, 20 + i,
+							  "2001:db8:1::1", "2001:db8:4::1");
+		t[2 * i + 1].remote[15] = i + 2;
+	}
+	blocker = up_blocked_at("create", &t[0]);
+	for (i = 1; i < 20; i++)
+	{
+		manager->child_up(manager, &t[i]);
+	}
+	unblock(blocker);
+	ck_assert_msg(burst_made(10), "calls:\n%s", fake->calls);
+	ck_assert(fake_backend_exists(fake, "other", "vti29", NULL));
+	/* d's burst came first after the queue filled (d20, then c6) */
+	ck_assert_int_eq(occurrences(fake->calls, "create xfrm strongswan-vti"), 1);
+	ck_assert_msg(occurrences(fake->calls, "move other strongswan-vti "
+							  "strongswan-vti\n") == 1, "calls:\n%s",
+				  fake->calls);
+	ck_assert_int_eq(occurrences(fake->calls, "remove other strongswan-vti\n"),
+					 1);
+	/* c's ten renamed, d's ten named in their moves */
+	ck_assert_int_eq(fake->renamed_after_move, 10);
+}
+END_TEST
+
+/*
  * A placeholder a crash left (its alias the prefix alone) is deleted by
  * the next resync, and says so; other links are not touched.
  */
@@ -172,6 +214,7 @@ Suite *placeholder_suite_create(void)
 	tcase_add_test(tc, test_small_burst_without);
 	tcase_add_test(tc, test_placeholder_refused);
 	tcase_add_test(tc, test_foreign_name_kept);
+	tcase_add_test(tc, test_two_bursts_one_placeholder);
 	tcase_add_test(tc, test_left_over_removed);
 	suite_add_tcase(s, tc);
 	return s;
