@@ -79,7 +79,7 @@ bool vti_placeholder_needed(vti_placeholder_t *this, linked_list_t *dirty);
  *
  * @param this		the worker's placeholder
  * @param backend	the kernel
- * @param netns		the namespace, not charon's
+ * @param netns		the namespace, not charon's; NULL: nothing to do
  */
 void vti_placeholder_hold(vti_placeholder_t *this, vti_backend_t *backend,
 						  const char *netns);

@@ -96,7 +96,7 @@ void vti_placeholder_hold(vti_placeholder_t *this, vti_backend_t *backend,
 	const char *step = "making";
 	int ifindex, moved;
 
-	if (this->netns && streq(this->netns, netns))
+	if (!netns || (this->netns && streq(this->netns, netns)))
 	{
 		return;
 	}

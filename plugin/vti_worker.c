@@ -150,6 +150,31 @@ static linked_list_t *wait_events(private_vti_worker_t *this, int timeout_ms,
 }
 
 /**
+ * Wait for events while idle, and for those that follow the first: a link
+ * deleted goes down first.
+ */
+static linked_list_t *wait_followed(private_vti_worker_t *this,
+									int timeout_ms, bool *lost)
+{
+	linked_list_t *events, *more;
+	void *event;
+	bool lost_more;
+
+	events = wait_events(this, timeout_ms, lost);
+	if (events->get_count(events))
+	{
+		more = wait_events(this, FOLLOW_UP_MS, &lost_more);
+		while (more->remove_first(more, &event) == SUCCESS)
+		{
+			events->insert_last(events, event);
+		}
+		more->destroy(more);
+		*lost |= lost_more;
+	}
+	return events;
+}
+
+/**
  * Apply the first queued interface; with the lock held, released meanwhile.
  */
 static void apply_next(private_vti_worker_t *this)
@@ -171,10 +196,7 @@ static void apply_next(private_vti_worker_t *this)
 	this->busy = TRUE;
 	this->table->mutex->unlock(this->table->mutex);
 
-	if (burst)
-	{
-		vti_placeholder_hold(&this->placeholder, this->backend, burst);
-	}
+	vti_placeholder_hold(&this->placeholder, this->backend, burst);
 
 	if (job.target.held)
 	{
@@ -309,15 +331,26 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 }
 
 /**
- * Delete the placeholder; with the lock held, released meanwhile.
+ * Delete the placeholder, if there is one, once no queued creation needs
+ * it, before a resync (which deletes any it finds as left over) or at
+ * once; with the lock held, released meanwhile.
+ *
+ * @param now		delete it even if needed (a stop)
+ * @return			TRUE if it was deleted
  */
-static void drop_placeholder(private_vti_worker_t *this)
+static bool drop_placeholder(private_vti_worker_t *this, bool now)
 {
+	if (!this->placeholder.netns || (!now && !this->resync_due &&
+		vti_placeholder_needed(&this->placeholder, this->table->dirty)))
+	{
+		return FALSE;
+	}
 	this->busy = TRUE;
 	this->table->mutex->unlock(this->table->mutex);
 	vti_placeholder_drop(&this->placeholder, this->backend);
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
+	return TRUE;
 }
 
 /**
@@ -349,11 +382,10 @@ static void resync_timer(private_vti_worker_t *this, time_t now)
  */
 static job_requeue_t run(private_vti_worker_t *this)
 {
-	linked_list_t *events, *more;
+	linked_list_t *events;
 	time_t now;
-	void *event;
 	int timeout;
-	bool lost, lost_more;
+	bool lost;
 
 	this->table->mutex->lock(this->table->mutex);
 	while (TRUE)
@@ -364,11 +396,8 @@ static job_requeue_t run(private_vti_worker_t *this)
 			break;
 		}
 		resync_timer(this, now);
-		/* before a resync too, which deletes placeholders as left-overs */
-		if (this->placeholder.netns && (this->resync_due ||
-			!vti_placeholder_needed(&this->placeholder, this->table->dirty)))
+		if (drop_placeholder(this, FALSE))
 		{
-			drop_placeholder(this);
 			continue;
 		}
 		if (this->resync_due && !this->stopping)
@@ -392,26 +421,12 @@ static job_requeue_t run(private_vti_worker_t *this)
 		}
 		this->idle->broadcast(this->idle);
 		this->table->mutex->unlock(this->table->mutex);
-		events = wait_events(this, timeout, &lost);
-		if (events->get_count(events))
-		{
-			/* a link deleted goes down first: see what follows */
-			more = wait_events(this, FOLLOW_UP_MS, &lost_more);
-			while (more->remove_first(more, &event) == SUCCESS)
-			{
-				events->insert_last(events, event);
-			}
-			more->destroy(more);
-			lost |= lost_more;
-		}
+		events = wait_followed(this, timeout, &lost);
 		this->table->mutex->lock(this->table->mutex);
 		this->resync_due |= lost;
 		vti_resync_events(this->table, events, NULL, 0, 0);
 	}
-	if (this->placeholder.netns)
-	{
-		drop_placeholder(this);
-	}
+	drop_placeholder(this, TRUE);
 	this->idle->broadcast(this->idle);
 	this->table->mutex->unlock(this->table->mutex);
 	return JOB_REQUEUE_NONE;
