@@ -80,9 +80,10 @@ bool vti_placeholder_needed(vti_placeholder_t *this, linked_list_t *dirty);
  * @param this		the worker's placeholder
  * @param backend	the kernel
  * @param netns		the namespace, not charon's; NULL: nothing to do
+ * @param create	create the namespace if missing (netns_create)
  */
 void vti_placeholder_hold(vti_placeholder_t *this, vti_backend_t *backend,
-						  const char *netns);
+						  const char *netns, bool create);
 
 /**
  * Delete the placeholder, if there is one.

@@ -55,6 +55,11 @@ static name_state_t clear_name(vti_iface_t *this, vti_backend_t *backend,
 			 this->conn, name, vti_iface_netns_str(netns), err.msg);
 		return NAME_TAKEN;
 	}
+	if (*netns && streq(found, VTI_ALIAS_PREFIX))
+	{
+		/* the worker's placeholder (vti_placeholder.h), in nobody's way */
+		return NAME_FREE;
+	}
 	if (!(any_ours ? strpfx(found, VTI_ALIAS_PREFIX) : streq(found, alias)))
 	{
 		DBG1(DBG_CHD, "vti: %s: interface %s exists in namespace %s and is "

@@ -86,7 +86,7 @@ bool vti_placeholder_needed(vti_placeholder_t *this, linked_list_t *dirty)
  * Described in header
  */
 void vti_placeholder_hold(vti_placeholder_t *this, vti_backend_t *backend,
-						  const char *netns)
+						  const char *netns, bool create)
 {
 	vti_params_t params = {
 		.kind = VTI_KIND_XFRM,
@@ -102,8 +102,13 @@ void vti_placeholder_hold(vti_placeholder_t *this, vti_backend_t *backend,
 	}
 	vti_placeholder_drop(this, backend);
 	this->netns = strdup(netns);
-	ifindex = backend->create(backend, VTI_TEMP_NAME, &params,
-							  VTI_ALIAS_PREFIX, &err);
+	/* as the creation would: made if missing, found anew if replaced */
+	ifindex = backend->netns_ensure(backend, netns, create, &err);
+	if (ifindex >= 0)
+	{
+		ifindex = backend->create(backend, VTI_TEMP_NAME, &params,
+								  VTI_ALIAS_PREFIX, &err);
+	}
 	if (ifindex >= 0)
 	{
 		step = "moving";

@@ -196,7 +196,8 @@ static void apply_next(private_vti_worker_t *this)
 	this->busy = TRUE;
 	this->table->mutex->unlock(this->table->mutex);
 
-	vti_placeholder_hold(&this->placeholder, this->backend, burst);
+	vti_placeholder_hold(&this->placeholder, this->backend, burst,
+						 copy.netns_create);
 
 	if (job.target.held)
 	{
@@ -332,15 +333,16 @@ static bool stop_now(private_vti_worker_t *this, time_t now)
 
 /**
  * Delete the placeholder, if there is one, once no queued creation needs
- * it, before a resync (which deletes any it finds as left over) or at
- * once; with the lock held, released meanwhile.
+ * it, before a resync (which deletes any it finds as left over; a stop
+ * runs none) or at once; with the lock held, released meanwhile.
  *
  * @param now		delete it even if needed (a stop)
  * @return			TRUE if it was deleted
  */
 static bool drop_placeholder(private_vti_worker_t *this, bool now)
 {
-	if (!this->placeholder.netns || (!now && !this->resync_due &&
+	if (!this->placeholder.netns || (!now &&
+		(!this->resync_due || this->stopping) &&
 		vti_placeholder_needed(&this->placeholder, this->table->dirty)))
 	{
 		return FALSE;
