@@ -31,7 +31,9 @@ host_test_end() {
 		echo "FAIL: clean-up: namespace $1 not deleted"
 		hte_status=1
 	fi
-	if [ -z "${VTI_KEEP:-}" ] && ! retried 5 dir_gone "$2"; then
+	if [ -n "${VTI_KEEP:-}" ]; then
+		echo "kept (VTI_KEEP): $2"
+	elif ! retried 5 dir_gone "$2"; then
 		echo "FAIL: clean-up: $2 not removed"
 		hte_status=1
 	fi
