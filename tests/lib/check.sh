@@ -48,6 +48,17 @@ summary() {
 	[ "$VTI_FAILED" -eq 0 ]
 }
 
+# wait_for SECONDS COMMAND...: poll COMMAND until it succeeds
+wait_for() {
+	end=$(( $(date +%s) + $1 ))
+	shift
+	while [ "$(date +%s)" -lt "$end" ]; do
+		"$@" > /dev/null 2>&1 && return 0
+		sleep 0.3
+	done
+	return 1
+}
+
 # text_has TEXT GREP_ARGS...: grep (its options and pattern, -e PATTERN
 # for one that starts with -) finds a line in TEXT
 text_has() (

@@ -27,13 +27,13 @@ host_test_end() {
 			"status $hte_status), after: ${VTI_LAST:-no check}"
 		[ "$hte_status" -ne 0 ] || hte_status=1
 	fi
-	if ! retried 5 netns_gone "$1"; then
+	if ! wait_for 5 netns_gone "$1"; then
 		echo "FAIL: clean-up: namespace $1 not deleted"
 		hte_status=1
 	fi
 	if [ -n "${VTI_KEEP:-}" ]; then
 		echo "kept (VTI_KEEP): $2"
-	elif ! retried 5 dir_gone "$2"; then
+	elif ! wait_for 5 dir_gone "$2"; then
 		echo "FAIL: clean-up: $2 not removed"
 		hte_status=1
 	fi
@@ -50,15 +50,4 @@ netns_gone() {
 dir_gone() {
 	rm -rf "$1" 2>/dev/null
 	[ ! -e "$1" ]
-}
-
-# retried SECONDS COMMAND...: COMMAND until it succeeds, every 0.2 s, for
-# at most SECONDS
-retried() {
-	rt_end=$(($(date +%s) + $1))
-	shift
-	until "$@"; do
-		[ "$(date +%s)" -lt "$rt_end" ] || return 1
-		sleep 0.2
-	done
 }

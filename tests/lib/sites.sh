@@ -88,17 +88,6 @@ no_sa() {
 	[ -z "$ns_sas" ]
 }
 
-# wait_for SECONDS COMMAND...: poll COMMAND until it succeeds
-wait_for() {
-	end=$(( $(date +%s) + $1 ))
-	shift
-	while [ "$(date +%s)" -lt "$end" ]; do
-		"$@" > /dev/null 2>&1 && return 0
-		sleep 0.3
-	done
-	return 1
-}
-
 # now_ms: monotonic enough for intervals, in milliseconds
 now_ms() {
 	echo $(( $(date +%s%N) / 1000000 ))

@@ -223,18 +223,6 @@ END_TEST
 
 /* ---- declined CHILD_SAs after a rekey --------------------------------- */
 
-static int occurrences(const char *text, const char *what)
-{
-	int n = 0;
-
-	while ((text = strstr(text, what)))
-	{
-		n++;
-		text += strlen(what);
-	}
-	return n;
-}
-
 /*
  * 4. A CHILD_SA declined an interface (here: its connection's name is taken
  * by another connection) is in declined by its id, "so that resyncs leave
@@ -257,7 +245,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	b = tunnel("b", 2, 2, 2, "2001:db8:1::1", "2001:db8:3::2");
 	manager->child_up(manager, &a);
 	UP(&b);
-	ck_assert_int_eq(occurrences(test_log, "is already used by connection"),
+	ck_assert_int_eq(test_count(test_log, "is already used by connection"),
 					 1);
 	/* b's CHILD_SA is rekeyed: {3} replaces {2} */
 	b.child_id = 3;
@@ -272,7 +260,7 @@ START_TEST(test_declined_rekeyed_relogged_each_resync)
 	{
 		RESYNC();
 	}
-	n = occurrences(test_log, "is already used by connection");
+	n = test_count(test_log, "is already used by connection");
 	source_done(source);
 	ck_assert_msg(n == 0, "5 resyncs after a rekey of a CHILD_SA declined "
 				  "an interface logged the clash %d more times at level 1:\n"

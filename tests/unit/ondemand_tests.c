@@ -57,15 +57,7 @@ static void trap_v6(uint32_t id)
  */
 static int logged(const char *text)
 {
-	const char *pos = test_log;
-	int n = 0;
-
-	while ((pos = strstr(pos, text)))
-	{
-		n++;
-		pos += strlen(text);
-	}
-	return n;
+	return test_count(test_log, text);
 }
 
 /*

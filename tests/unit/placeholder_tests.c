@@ -25,9 +25,11 @@
 /**
  * count CHILD_SAs of conn "c" come up at once: the first (mark 5) while
  * the worker is held in its first creation, the others (marks 6, ...)
- * queued behind it; all applied.
+ * queued behind it.
+ *
+ * @return			the blocker holding the worker in that creation
  */
-static void burst(int count)
+static blocker_t *burst_queued(int count)
 {
 	vti_tunnel_t t[16];
 	blocker_t *blocker;
@@ -43,7 +45,15 @@ static void burst(int count)
 	{
 		manager->child_up(manager, &t[i]);
 	}
-	unblock(blocker);
+	return blocker;
+}
+
+/**
+ * A burst of count (burst_queued()), all applied.
+ */
+static void burst(int count)
+{
+	unblock(burst_queued(count));
 }
 
 /**
@@ -67,21 +77,6 @@ static bool burst_made(int count)
 		   !fake_backend_exists(fake, "", VTI_TEMP_NAME, NULL);
 }
 
-/**
- * How many times text holds what.
- */
-static int occurrences(const char *text, const char *what)
-{
-	int n = 0;
-
-	while ((text = strstr(text, what)))
-	{
-		n++;
-		text += strlen(what);
-	}
-	return n;
-}
-
 /*
  * The first of ten is applied alone and renamed after its move; the nine
  * queued behind it are a burst: the placeholder is made once before the
@@ -92,8 +87,8 @@ START_TEST(test_burst_named_in_move)
 {
 	burst(10);
 	ck_assert_msg(burst_made(10), "calls:\n%s", fake->calls);
-	ck_assert_int_eq(occurrences(fake->calls, PLACEHOLDER_MADE), 1);
-	ck_assert_int_eq(occurrences(fake->calls, PLACEHOLDER_DELETED), 1);
+	ck_assert_int_eq(test_count(fake->calls, PLACEHOLDER_MADE), 1);
+	ck_assert_int_eq(test_count(fake->calls, PLACEHOLDER_DELETED), 1);
 	ck_assert_int_eq(fake->renamed_after_move, 1);
 	/* made after the first interface, deleted after the last */
 	ck_assert(strstr(fake->calls, "altname private vti5 c\n" PLACEHOLDER_MADE));
@@ -125,7 +120,7 @@ START_TEST(test_placeholder_refused)
 	fake->fail_errno = EOPNOTSUPP;
 	burst(10);
 	ck_assert(burst_made(10));
-	ck_assert_int_eq(occurrences(fake->calls, "create xfrm strongswan-vti"), 1);
+	ck_assert_int_eq(test_count(fake->calls, "create xfrm strongswan-vti"), 1);
 	ck_assert_int_eq(fake->renamed_after_move, 10);
 }
 END_TEST
@@ -141,7 +136,7 @@ START_TEST(test_foreign_name_kept)
 	burst(10);
 	ck_assert(fake_backend_exists(fake, "private", VTI_TEMP_NAME, NULL));
 	/* tried once for the burst, then theirs did its work */
-	ck_assert_int_eq(occurrences(fake->calls, "remove - strongswan-vti\n"), 1);
+	ck_assert_int_eq(test_count(fake->calls, "remove - strongswan-vti\n"), 1);
 	ck_assert(!strstr(fake->calls, PLACEHOLDER_DELETED));
 	ck_assert_int_eq(fake->renamed_after_move, 0);
 }
@@ -178,11 +173,11 @@ START_TEST(test_two_bursts_one_placeholder)
 	ck_assert_msg(burst_made(10), "calls:\n%s", fake->calls);
 	ck_assert(fake_backend_exists(fake, "other", "vti29", NULL));
 	/* d's burst came first after the queue filled (d20, then c6) */
-	ck_assert_int_eq(occurrences(fake->calls, "create xfrm strongswan-vti"), 1);
-	ck_assert_msg(occurrences(fake->calls, "move other strongswan-vti "
+	ck_assert_int_eq(test_count(fake->calls, "create xfrm strongswan-vti"), 1);
+	ck_assert_msg(test_count(fake->calls, "move other strongswan-vti "
 							  "strongswan-vti\n") == 1, "calls:\n%s",
 				  fake->calls);
-	ck_assert_int_eq(occurrences(fake->calls, "remove other strongswan-vti\n"),
+	ck_assert_int_eq(test_count(fake->calls, "remove other strongswan-vti\n"),
 					 1);
 	/* c's ten renamed, d's ten named in their moves */
 	ck_assert_int_eq(fake->renamed_after_move, 10);
@@ -196,19 +191,9 @@ END_TEST
  */
 START_TEST(test_resync_during_burst)
 {
-	vti_tunnel_t t[12];
 	blocker_t *first, *later;
-	int i;
 
-	for (i = 0; i < 12; i++)
-	{
-		t[i] = peer_tunnel(i + 1, i + 1, 5 + i, i + 2);
-	}
-	first = up_blocked_at("create", &t[0]);
-	for (i = 1; i < 12; i++)
-	{
-		manager->child_up(manager, &t[i]);
-	}
+	first = burst_queued(12);
 	later = block_at("create vti6 strongswan-vti ikey=8 ");
 	first->resume->post(first->resume);
 	later->paused->wait(later->paused);
@@ -221,8 +206,8 @@ START_TEST(test_resync_during_burst)
 	ck_assert(burst_made(12));
 	ck_assert_msg(!strstr(test_log, "removing the placeholder"), "log:\n%s",
 				  test_log);
-	ck_assert_int_eq(occurrences(fake->calls, PLACEHOLDER_MADE), 2);
-	ck_assert_int_eq(occurrences(fake->calls, PLACEHOLDER_DELETED), 2);
+	ck_assert_int_eq(test_count(fake->calls, PLACEHOLDER_MADE), 2);
+	ck_assert_int_eq(test_count(fake->calls, PLACEHOLDER_DELETED), 2);
 }
 END_TEST
 

@@ -79,6 +79,18 @@ static void check_log_lost(void)
 	}
 }
 
+int test_count(const char *text, const char *what)
+{
+	int n = 0;
+
+	while ((text = strstr(text, what)))
+	{
+		n++;
+		text += strlen(what);
+	}
+	return n;
+}
+
 void test_skip(const char *fmt, ...)
 {
 	char line[512];

@@ -50,6 +50,15 @@ extern level_t test_log_level;
 void test_log_clear(void);
 
 /**
+ * How many times text holds what (not overlapping).
+ *
+ * @param text		the text, as test_log or a fake's calls
+ * @param what		what to count
+ * @return			the count
+ */
+int test_count(const char *text, const char *what);
+
+/**
  * Record that the running test could not check what it should here, and
  * why: printed as "SKIP: reason" after the run, counted ("Skipped: K"),
  * never taken for a pass (Check itself knows no skip).
