@@ -57,6 +57,8 @@ struct vti_target_t {
 	/** held only by traps with on_demand = down, or by start configs'
 	 * wants after a CHILD_SA: the link exists, down */
 	bool down;
+	/** unheld and not kept: deleted, not set down (vti_iface_down_action()) */
+	bool delete;
 	/** identity the newest claim wants */
 	vti_params_t params;
 	/** MTU */
@@ -76,8 +78,11 @@ struct vti_iface_t {
 	char name[IFNAMSIZ];
 	/** connection owning it */
 	char *conn;
-	/** what happens when no CHILD_SA holds it */
-	vti_down_action_t down_action;
+	/** deleted when unheld, whatever the settings say: its last claims
+	 * come back no more (%unique if_ids, an unloaded start connection) or
+	 * it is a left-over under the temporary name; cleared when claimed
+	 * from no claim */
+	bool delete_unheld;
 	/** configured MTU, 0 for the smallest its claims need */
 	uint32_t mtu_cfg;
 	/** what configure() sets; settings.mtu is the kernel's MTU */
@@ -192,12 +197,27 @@ typedef struct {
 } vti_job_t;
 
 /**
- * The job of an interface from its claims, with the table's lock held;
- * the MTU of claims not resolved yet and the XFRM link come later.
+ * What an interface becomes once no CHILD_SA holds it (rules G1-G6, the
+ * one place deciding it): deleted if it must be (delete_unheld), else kept
+ * down iff the settings in force say down_action = down for its connection
+ * in its namespace.
  *
+ * @param config	the settings in force
+ * @return			VTI_DOWN_DELETE or VTI_DOWN_SET_DOWN
+ */
+vti_down_action_t vti_iface_down_action(vti_iface_t *this,
+										vti_config_t *config);
+
+/**
+ * The job of an interface from its claims and the settings in force, with
+ * the table's lock held; the MTU of claims not resolved yet and the XFRM
+ * link come later.
+ *
+ * @param config	the settings in force
  * @param job		receives the job, vti_iface_remember() frees it
  */
-void vti_iface_snapshot(vti_iface_t *this, vti_job_t *job);
+void vti_iface_snapshot(vti_iface_t *this, vti_config_t *config,
+						vti_job_t *job);
 
 /**
  * MTUs and XFRM link of a job from the routes to the peers, without the

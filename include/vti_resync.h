@@ -67,9 +67,9 @@ void vti_resync_kernel(vti_table_t *table, vti_backend_t *backend);
 /**
  * After the settings changed: interfaces kept down (down_action = down)
  * that they no longer keep (down_action = delete now, another namespace,
- * the connection disabled or gone) are deleted, and those held take the
- * down_action their last CHILD_SA going will follow; with the table's lock
- * held.
+ * the connection disabled or gone) are queued, to be deleted; those held
+ * follow the new settings when they are released (vti_iface_down_action()).
+ * With the table's lock held.
  *
  * @param table		the table, with the new settings
  */

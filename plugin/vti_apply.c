@@ -61,13 +61,13 @@ static bool kernel_down(vti_iface_t *this, vti_backend_t *backend)
  * What an interface no CHILD_SA holds becomes: deleted, or kept down.
  */
 static bool release(vti_iface_t *this, vti_backend_t *backend,
-					const char *why)
+					const vti_target_t *target, const char *why)
 {
 	if (!this->ifindex)
 	{
 		return TRUE;
 	}
-	if (this->down_action == VTI_DOWN_DELETE)
+	if (target->delete)
 	{
 		return kernel_remove(this, backend, why);
 	}
@@ -269,7 +269,7 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 
 	if (!target->held)
 	{
-		return target->keep || release(this, backend, why);
+		return target->keep || release(this, backend, target, why);
 	}
 	if (!kernel_unmake(this, backend, &target->params))
 	{

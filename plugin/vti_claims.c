@@ -167,7 +167,7 @@ static bool take(vti_table_t *table, vti_holder_t *holder,
 	};
 	if (!array_count(iface->claims))
 	{
-		iface->held_down = FALSE;
+		iface->held_down = iface->delete_unheld = FALSE;
 		if (iface->pending_until)
 		{
 			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "
@@ -271,7 +271,7 @@ bool vti_claims_delete_when_unheld(vti_holder_t *holder, vti_claim_t *claim)
 {
 	if (holder->tunnel.if_id_unique && claim->params.kind == VTI_KIND_XFRM)
 	{
-		claim->iface->down_action = VTI_DOWN_DELETE;
+		claim->iface->delete_unheld = TRUE;
 		return TRUE;
 	}
 	return FALSE;

@@ -234,14 +234,12 @@ void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 		this->remake = TRUE;
 	}
 	this->netns_create = cfg->netns_create;
-	this->down_action = cfg->down_action;
 	this->mtu_cfg = cfg->mtu;
 	this->settings.n_addrs = cfg->n_addrs;
 	memcpy(this->settings.addrs, cfg->addrs, sizeof(cfg->addrs));
 	/* disable_xfrm (the article sets it on its vti6) makes every VTI drop
 	 * the IPv4 it carries, measured: only XFRM interfaces get it */
 	this->settings.disable_xfrm = kind == VTI_KIND_XFRM;
-	this->settings.keep_addrs = cfg->down_action == VTI_DOWN_SET_DOWN;
 }
 
 /**
@@ -283,8 +281,6 @@ vti_iface_t *vti_iface_adopt(const char *conn, const char *netns,
 	vti_iface_t *this = iface_new(conn, netns, name);
 
 	this->ifindex = ifindex;
-	this->down_action = VTI_DOWN_SET_DOWN;
-	this->settings.keep_addrs = TRUE;
 	return this;
 }
 
@@ -371,16 +367,38 @@ bool vti_iface_has_ipv6(vti_iface_t *this)
 /*
  * Described in header
  */
-void vti_iface_snapshot(vti_iface_t *iface, vti_job_t *job)
+vti_down_action_t vti_iface_down_action(vti_iface_t *this,
+										vti_config_t *config)
+{
+	vti_conn_cfg_t cfg;
+
+	if (!this->delete_unheld && config->lookup(config, this->conn, &cfg) &&
+		cfg.down_action == VTI_DOWN_SET_DOWN && streq(cfg.netns, this->netns))
+	{
+		return VTI_DOWN_SET_DOWN;
+	}
+	return VTI_DOWN_DELETE;
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_snapshot(vti_iface_t *iface, vti_config_t *config,
+						vti_job_t *job)
 {
 	vti_claim_t *claim, *last;
+	bool delete;
 	int i;
 
 	last = vti_iface_newest(iface);
+	delete = vti_iface_down_action(iface, config) == VTI_DOWN_DELETE;
+	/* keep_addr_on_down, set when it is configured */
+	iface->settings.keep_addrs = !delete;
 	*job = (vti_job_t){
 		.target = {
 			.held = last != NULL,
 			.keep = !last && iface->pending_until,
+			.delete = delete,
 			.mtu = iface->mtu_cfg,
 		},
 	};

@@ -193,7 +193,7 @@ static void trap_down(private_vti_manager_t *this, const char *conn,
 		{
 			if (!vti_claims_other_want(holder->claims[i].iface, trap_id))
 			{
-				holder->claims[i].iface->down_action = VTI_DOWN_DELETE;
+				holder->claims[i].iface->delete_unheld = TRUE;
 			}
 		}
 		vti_claims_release(&this->table, this->traps, holder, 0,

@@ -365,17 +365,6 @@ static void compare_known(vti_table_t *table, const char *netns,
 }
 
 /**
- * Whether the settings keep an unused interface of conn in netns down.
- */
-static bool kept_down(vti_table_t *table, const char *conn, const char *netns)
-{
-	vti_conn_cfg_t cfg;
-
-	return table->config->lookup(table->config, conn, &cfg) &&
-		   cfg.down_action == VTI_DOWN_SET_DOWN && streq(cfg.netns, netns);
-}
-
-/**
  * Adopt a link of ours the table does not know, to be released: deleted,
  * or kept down if its connection wants that in this namespace.
  */
@@ -395,10 +384,7 @@ static void adopt(vti_table_t *table, const char *netns,
 		vti_iface_destroy(iface);
 		return;
 	}
-	if (streq(link->name, VTI_TEMP_NAME) || !kept_down(table, conn, netns))
-	{
-		iface->down_action = VTI_DOWN_DELETE;
-	}
+	iface->delete_unheld = streq(link->name, VTI_TEMP_NAME);
 	iface->up = link->up;
 	iface->settings.mtu = link->mtu;
 	iface->known = link->known;
@@ -408,7 +394,7 @@ static void adopt(vti_table_t *table, const char *netns,
 	DBG1(DBG_CHD, "vti: %s: found %s in namespace %s, left by an earlier "
 		 "run (down_action = %N)", conn, link->name,
 		 vti_iface_netns_str(netns), vti_down_action_names,
-		 iface->down_action);
+		 vti_iface_down_action(iface, table->config));
 	vti_table_dirty(table, iface, "left by an earlier run");
 }
 
@@ -568,23 +554,15 @@ void vti_resync_settings(vti_table_t *table)
 {
 	enumerator_t *enumerator;
 	vti_iface_t *iface;
-	bool keep;
 	void *key;
 
 	enumerator = table->ifaces->create_enumerator(table->ifaces);
 	while (enumerator->enumerate(enumerator, &key, &iface))
 	{
-		keep = kept_down(table, iface->conn, iface->netns);
-		if (array_count(iface->claims))
+		if (iface->ifindex && !iface->queued && !array_count(iface->claims) &&
+			!iface->pending_until && !iface->delete_unheld &&
+			vti_iface_down_action(iface, table->config) == VTI_DOWN_DELETE)
 		{
-			/* what its last CHILD_SA going does is today's setting */
-			iface->down_action = keep ? VTI_DOWN_SET_DOWN : VTI_DOWN_DELETE;
-			iface->settings.keep_addrs = keep;
-		}
-		else if (iface->ifindex && !iface->pending_until &&
-				 iface->down_action == VTI_DOWN_SET_DOWN && !keep)
-		{
-			iface->down_action = VTI_DOWN_DELETE;
 			vti_table_dirty(table, iface, "the settings no longer keep it");
 		}
 	}

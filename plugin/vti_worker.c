@@ -188,7 +188,7 @@ static void apply_next(private_vti_worker_t *this)
 
 	this->table->dirty->remove_first(this->table->dirty, (void**)&iface);
 	iface->queued = FALSE;
-	vti_iface_snapshot(iface, &job);
+	vti_iface_snapshot(iface, this->table->config, &job);
 	copy = *iface;
 	before = iface->ifindex;
 	burst = vti_placeholder_wanted(&this->placeholder, this->table->dirty,

@@ -44,13 +44,12 @@ static vti_tunnel_t unique_xfrm(uint32_t child, uint32_t ike, uint32_t if_id)
  * 1. down_action = down with if_id = %unique (one XFRM interface per
  * roadwarrior, strongSwan's usual way): every IKE_SA (a reconnect, a
  * reauthentication of either kind) gets a new if_id from charon's counter,
- * so a new xfrmN; when its CHILD_SA goes, xfrmN is set down and kept
- * (vti_iface.c:258-267 release(): down_action only, no look at if_id_unique) for a
- * CHILD_SA that can never come: charon never allocates that if_id again.
- * Resyncs keep it too (vti_resync.c:337 kept_down() only asks the settings). Over months:
- * one kernel link and one table entry per IKE_SA ever made.
- * vti_claims.c vti_claims_release() already knows this for the reauth grace
- * (grace 0 for a %unique XFRM interface), not for down_action.
+ * so a new xfrmN; when its CHILD_SA goes, xfrmN was set down and kept
+ * (the release asked down_action only, not if_id_unique) for a CHILD_SA
+ * that can never come: charon never allocates that if_id again, and
+ * resyncs kept it too. Over months: one kernel link and one table entry
+ * per IKE_SA ever made. Now the release marks it delete_unheld (rules.md
+ * F3, G3), which vti_iface_down_action() answers before the settings.
  */
 START_TEST(test_unique_if_id_kept_down_forever)
 {

@@ -274,6 +274,45 @@ START_TEST(test_reload_down_action_down_held)
 END_TEST
 
 /*
+ * A reload while the interface waits in a reauthentication grace: the
+ * reload leaves it (F7), and the down_action in force when the grace ends
+ * decides (G2), not the one of the settings it was made or last held
+ * under.
+ */
+START_TEST(test_reload_down_action_in_grace)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2), b = peer_tunnel(2, 2, 5, 2);
+	bool up = FALSE;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	UP(&a);
+	manager->child_down(manager, "c", 1, 1);
+	SETTLE(manager);
+	fixture_reload("charon { plugins { vti { netns = private } } }");
+	SETTLE(manager);
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti5", &up) && up,
+				  "the reload did not leave vti5 in its grace; calls: %s",
+				  fake->calls);
+	ck_assert_msg(WAIT_FOR(!fake_backend_exists(fake, "private", "vti5",
+												NULL)),
+				  "vti5 kept after its grace though down_action is delete "
+				  "now; calls: %s", fake->calls);
+
+	fixture_restart("charon { plugins { vti { netns = private } } }");
+	UP(&b);
+	manager->child_down(manager, "c", 2, 1);
+	SETTLE(manager);
+	fixture_reload("charon { plugins { vti { netns = private\n"
+				   "down_action = down } } }");
+	ck_assert_msg(WAIT_FOR(fake_backend_exists(fake, "private", "vti5", &up)
+						   && !up),
+				  "vti5 not kept down after its grace though down_action is "
+				  "down now; calls: %s", fake->calls);
+}
+END_TEST
+
+/*
  * (b) netns_create = yes, the namespace deleted by hand (ip netns del):
  * its interfaces go with it; resyncs cannot list it and compare nothing,
  * the table still has the interface up: neither the namespace nor the
@@ -394,6 +433,7 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_reload_down_action_delete_kept);
 	tcase_add_test(tc, test_reload_down_action_delete_held);
 	tcase_add_test(tc, test_reload_down_action_down_held);
+	tcase_add_test(tc, test_reload_down_action_in_grace);
 	tcase_add_test(tc, test_netns_deleted_create);
 	tcase_add_test(tc, test_netns_replaced_ops_go_to_ghost);
 	suite_add_tcase(s, tc);
