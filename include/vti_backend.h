@@ -21,6 +21,10 @@
 /** The alias that marks an interface as the plugin's: prefix + connection */
 #define VTI_ALIAS_PREFIX "strongswan-vti:"
 
+/** Put before our alias on a link renamed by hand: no run takes it for its
+ * own again */
+#define VTI_DISOWNED_PREFIX "was "
+
 /** The name an interface is born under in charon's namespace before it
  * moves into its own; charon.interfaces_ignore should list it */
 #define VTI_TEMP_NAME "strongswan-vti"
@@ -275,6 +279,15 @@ struct vti_backend_t {
 	 */
 	int (*add_altname)(vti_backend_t *this, const char *netns, int ifindex,
 					   const char *altname, vti_err_t *err);
+
+	/**
+	 * Set the alias of an interface (ip link set dev X alias ALIAS).
+	 *
+	 * @param alias		the alias, up to IFALIASZ - 1 bytes
+	 * @return			0, -ENODEV if the link is gone, -errno
+	 */
+	int (*set_alias)(vti_backend_t *this, const char *netns, int ifindex,
+					 const char *alias, vti_err_t *err);
 
 	/**
 	 * Report link events of netns from now on to wait_events().

@@ -35,6 +35,10 @@ struct vti_link_ref_t {
 	int ifindex;
 	/** seen by the resync running now */
 	bool seen;
+	/** the alias that tells every later run it is not ours */
+	char alias[IFALIASZ];
+	/** the worker gave it that alias (or tried) */
+	bool marked;
 };
 
 /**
@@ -222,14 +226,16 @@ vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
 
 /**
  * Remember a link renamed by hand: it keeps our alias, resyncs must leave
- * it alone. With the lock held.
+ * it alone, and the worker gives it another (VTI_DISOWNED_PREFIX before
+ * ours) so that charon started again does too. With the lock held.
  *
  * @param netns		its namespace
  * @param ifindex	its ifindex there
+ * @param alias		the alias it has, ours
  * @return			its entry
  */
 vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
-								 int ifindex);
+								 int ifindex, const char *alias);
 
 /**
  * Forget the renamed links of netns a resync did not see (gone), and

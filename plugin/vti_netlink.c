@@ -433,6 +433,17 @@ METHOD(vti_backend_t, add_altname, int,
 				   op, NULL, err);
 }
 
+METHOD(vti_backend_t, set_alias, int,
+	private_vti_netlink_t *this, const char *netns, int ifindex,
+	const char *alias, vti_err_t *err)
+{
+	char buf[VTI_NLMSG_BUF];
+
+	return request(this, netns, vti_nlmsg_alias(buf, next_seq(this), ifindex,
+												alias),
+				   "setting the alias", NULL, err);
+}
+
 METHOD(vti_backend_t, list, int,
 	private_vti_netlink_t *this, const char *netns, vti_found_cb_t cb,
 	void *data, vti_err_t *err)
@@ -574,6 +585,7 @@ vti_backend_t *vti_netlink_create()
 			.list = _list,
 			.list_addrs = _list_addrs,
 			.add_altname = _add_altname,
+			.set_alias = _set_alias,
 			.watch = _watch,
 			.wait_events = _wait_events,
 			.wakeup = _wakeup,

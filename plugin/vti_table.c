@@ -377,7 +377,7 @@ vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
  * Described in header
  */
 vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
-								 int ifindex)
+								 int ifindex, const char *alias)
 {
 	vti_link_ref_t *ref = vti_table_disowned(table, netns, ifindex);
 
@@ -387,6 +387,8 @@ vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
 			.ifindex = ifindex,
 		);
 		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
+		snprintf(ref->alias, sizeof(ref->alias), VTI_DISOWNED_PREFIX "%s",
+				 alias);
 		array_insert(table->disowned, ARRAY_TAIL, ref);
 	}
 	return ref;

@@ -356,6 +356,52 @@ static bool drop_placeholder(private_vti_worker_t *this, bool now)
 }
 
 /**
+ * Give the first link renamed by hand not marked yet the alias that tells
+ * every later run it is not ours (resyncs of this run know it already);
+ * with the lock held, released meanwhile.
+ *
+ * @return			TRUE if one was marked, or tried
+ */
+static bool mark_disowned(private_vti_worker_t *this)
+{
+	vti_link_ref_t *ref = NULL, copy;
+	vti_err_t err = {};
+	int i, rc;
+
+	for (i = 0; i < array_count(this->table->disowned) && !ref; i++)
+	{
+		array_get(this->table->disowned, i, &ref);
+		ref = ref->marked ? NULL : ref;
+	}
+	if (!ref)
+	{
+		return FALSE;
+	}
+	ref->marked = TRUE;
+	copy = *ref;
+	this->busy = TRUE;
+	this->table->mutex->unlock(this->table->mutex);
+	rc = this->backend->set_alias(this->backend, copy.netns, copy.ifindex,
+								  copy.alias, &err);
+	if (rc == 0)
+	{
+		DBG1(DBG_CHD, "vti: the link renamed by hand (ifindex %d in namespace "
+			 "%s) has the alias '%s' now: no later run takes it for its own",
+			 copy.ifindex, vti_iface_netns_str(copy.netns), copy.alias);
+	}
+	else if (rc != -ENODEV)
+	{
+		DBG1(DBG_KNL, "vti: setting the alias '%s' of the link renamed by "
+			 "hand (ifindex %d in namespace %s) failed: %s; charon started "
+			 "again would take it for one it left", copy.alias, copy.ifindex,
+			 vti_iface_netns_str(copy.netns), err.msg);
+	}
+	this->table->mutex->lock(this->table->mutex);
+	this->busy = FALSE;
+	return TRUE;
+}
+
+/**
  * Whether a periodic resync is due now, with the lock held.
  */
 static void resync_timer(private_vti_worker_t *this, time_t now)
@@ -398,7 +444,7 @@ static job_requeue_t run(private_vti_worker_t *this)
 			break;
 		}
 		resync_timer(this, now);
-		if (drop_placeholder(this, FALSE))
+		if (drop_placeholder(this, FALSE) || mark_disowned(this))
 		{
 			continue;
 		}

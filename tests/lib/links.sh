@@ -117,6 +117,16 @@ links_with_alias() (
 		END { print n + 0 }'
 )
 
+# link_alias_is NS DEV ALIAS: DEV exists in NS with the alias ALIAS (not
+# empty), exactly
+link_alias_is() (
+	[ -n "$3" ] || exit 1
+	all=$(ip -n "$1" -d link show dev "$2" 2>/dev/null) || exit 1
+	printf '%s\n' "$all" | awk -v want="$3" '
+		/^ *alias / { a = $0; sub(/^ *alias /, "", a); found = a == want }
+		END { exit !found }'
+)
+
 # link_tunnel NS DEV FIELD: a field of DEV's vti or vti6 details (ip -d:
 # "vti6 remote R local L ikey K okey K"): remote, local, ikey or okey, as
 # ip prints it (keys as dotted quads, 0.0.0.6); fails if DEV does not exist

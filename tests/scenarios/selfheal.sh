@@ -228,6 +228,29 @@ ip -n priv1 addr show dev vti6 | sed 's/^/    | /'
 check "$SCENARIO: ping across" ping_from priv1 "$peer" 3
 scenario_end
 
+# --- 2b. renamed by hand: no longer ours, also for charon started again ---
+fresh_scenario "selfheal-renamed"
+two_sites 6
+check "$SCENARIO: CHILD_SA installed" initiate
+i1=$(ifindex priv1 vti6)
+ip -n priv1 link set vti6 down
+ip -n priv1 link set vti6 name mine
+check "$SCENARIO: the log says vti6 is no longer ours" \
+	wait_for 5 logged "$LOG1" "vti: net: vti6 was renamed by hand, it is no longer ours"
+check "$SCENARIO: mine gets the alias 'was strongswan-vti:net'" \
+	wait_for 5 link_alias_is priv1 mine "was strongswan-vti:net"
+check "$SCENARIO: the log says so" logged "$LOG1" \
+	"has the alias 'was strongswan-vti:net' now: no later run takes it for its own"
+check "$SCENARIO: charon of site 1 stops" charon_stop "$(site_dir 1)"
+# what follows needs mine to exist when charon starts again
+check "$SCENARIO: mine outlives it (ifindex $i1)" link_has_ifindex priv1 mine "$i1"
+site_charon 1 "$(vti_conf 1)"
+check "$SCENARIO: the plugin of charon started again resynced (two resyncs logged)" \
+	worker_done 1
+check "$SCENARIO: it left mine (ifindex $i1)" link_has_ifindex priv1 mine "$i1"
+check "$SCENARIO: mine is no interface of ours" ours_is priv1 0
+scenario_end
+
 # --- 3a. the MTU changed by hand is set back ---
 fresh_scenario "selfheal-mtu"
 two_sites 6 "resync = 2"

@@ -910,6 +910,35 @@ METHOD(vti_backend_t, add_altname, int,
 	return 0;
 }
 
+METHOD(vti_backend_t, set_alias, int,
+	private_fake_t *this, const char *netns, int ifindex, const char *alias,
+	vti_err_t *err)
+{
+	int gone_ret;
+	fake_link_t *l;
+
+	lock(this);
+	if (ns_gone(this, netns, err, &gone_ret))
+	{
+		return gone_ret;
+	}
+	l = find(this, netns, ifindex, NULL);
+	if (call(this, FALSE, "alias %s %s %s", ns(netns), l ? l->name : "?",
+			 alias))
+	{
+		return failed(this, err);
+	}
+	l = find(this, netns, ifindex, NULL);
+	if (!l)
+	{
+		return fail(this, err, ENODEV);
+	}
+	snprintf(l->alias, sizeof(l->alias), "%s", alias);
+	queue_event(this, l, FALSE, FALSE);
+	unlock(this);
+	return 0;
+}
+
 METHOD(vti_backend_t, watch, int,
 	private_fake_t *this, const char *netns, vti_err_t *err)
 {
@@ -1051,6 +1080,7 @@ fake_backend_t *fake_backend_create()
 				.list = _list,
 				.list_addrs = _list_addrs,
 				.add_altname = _add_altname,
+				.set_alias = _set_alias,
 				.watch = _watch,
 				.wait_events = _wait_events,
 				.wakeup = _wakeup,

@@ -54,6 +54,17 @@ void fixture_restart(const char *settings_text)
 	fixture_start(settings_text);
 }
 
+void fixture_restart_charon(const char *settings_text)
+{
+	settings_t *settings = settings_create_string((char*)settings_text);
+
+	manager->destroy(manager);
+	manager = vti_manager_create(vti_config_create(settings, "charon"),
+								 &fake->backend);
+	settings->destroy(settings);
+	test_log_clear();
+}
+
 void fixture_reload(const char *settings_text)
 {
 	settings_t *settings = settings_create_string((char*)settings_text);

@@ -97,6 +97,13 @@ void fixture_stop(void);
 void fixture_restart(const char *settings_text);
 
 /**
+ * charon stopped and started again, the kernel's links kept: the manager
+ * made anew over the same fake backend (what the old one held it released
+ * as at a stop).
+ */
+void fixture_restart_charon(const char *settings_text);
+
+/**
  * CHILD_SA t comes up (manager->child_up()), the worker applies it
  * (SETTLE(), an assertion).
  */

@@ -764,6 +764,15 @@ static bool real_ops(void)
 	REQUIRE(listed[0].ifindex == 1 && streq(listed[0].name, "lo"));
 	REQUIRE(streq(listed[0].alias, VTI_ALIAS_PREFIX "lo"));
 	REQUIRE(!listed[0].up && listed[0].mtu == 65536 && !listed[0].known);
+	/* the alias of a link renamed by hand: no longer listed as ours */
+	REQUIRE(backend->set_alias(backend, "", 1, VTI_DISOWNED_PREFIX
+							   VTI_ALIAS_PREFIX "lo", &err) == 0);
+	REQUIRE(list_links(backend, "", &err) == 0);
+	REQUIRE(backend->set_alias(backend, "", 1, VTI_ALIAS_PREFIX "lo",
+							   &err) == 0);
+	REQUIRE(list_links(backend, "", &err) == 1);
+	REQUIRE(backend->set_alias(backend, "", 999, "x", &err) == -ENODEV);
+	REQUIRE(streq(err.msg, "setting the alias: No such device"));
 
 	REQUIRE(backend->set_mtu(backend, "", 1, 1400, &err) == 0);
 	REQUIRE(backend->set_state(backend, "", 1, TRUE, &err) == 0);

@@ -175,6 +175,25 @@ START_TEST(test_set_up_again_configures)
 }
 END_TEST
 
+/**
+ * The link renamed "mine" carries the alias that tells charon started
+ * again it is not ours (rules.md §3, 3): no resync of the next run deletes
+ * it as a left-over.
+ */
+static void survives_restart(void)
+{
+	fake_link_t link;
+
+	ck_assert(fake_backend_link(fake, "private", "mine", &link));
+	ck_assert_str_eq(link.alias, VTI_DISOWNED_PREFIX VTI_ALIAS_PREFIX "c");
+	ck_assert(strstr(test_log, "vti: the link renamed by hand (ifindex "));
+	fixture_restart_charon(PRIVATE);
+	RESYNC();
+	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
+				  "charon started again deleted the link renamed by hand; "
+				  "log:\n%s", test_log);
+}
+
 START_TEST(test_renamed_by_hand)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
@@ -194,6 +213,7 @@ START_TEST(test_renamed_by_hand)
 	DOWN("c", 1);
 	ck_assert(!strstr(fake->calls, "remove"));
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+	survives_restart();
 }
 END_TEST
 
@@ -233,6 +253,7 @@ START_TEST(test_renamed_unseen)
 				  "log:\n%s", test_log);
 	DOWN("c", 1);
 	ck_assert(fake_backend_exists(fake, "private", "mine", NULL));
+	survives_restart();
 }
 END_TEST
 
