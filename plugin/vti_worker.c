@@ -184,7 +184,7 @@ static void apply_next(private_vti_worker_t *this)
 	const char *burst;
 	vti_job_t job;
 	int before;
-	bool ok, lost, freed;
+	bool lost, freed;
 
 	this->table->dirty->remove_first(this->table->dirty, (void**)&iface);
 	iface->queued = FALSE;
@@ -198,18 +198,17 @@ static void apply_next(private_vti_worker_t *this)
 
 	vti_placeholder_hold(&this->placeholder, this->backend, burst,
 						 copy.netns_create);
-
 	if (job.target.held)
 	{
 		vti_iface_resolve(&job, this->backend);
 	}
-	ok = vti_iface_apply(&copy, this->backend, &job.target, copy.why);
-	copy.failed = !ok;
+	copy.failed = !vti_iface_apply(&copy, this->backend, &job.target,
+								   copy.why);
 	if (copy.ifindex)
 	{
 		watch(this, copy.netns);
 	}
-	if (ok && copy.ifindex && !before)
+	if (!copy.failed && copy.ifindex && !before)
 	{
 		/* for bench/, by the log's time stamp */
 		DBG3(DBG_CHD, "vti: %s: %s ready", copy.conn, copy.name);
