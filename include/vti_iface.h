@@ -80,8 +80,7 @@ struct vti_iface_t {
 	char *conn;
 	/** deleted when unheld, whatever the settings say: its last claims
 	 * come back no more (%unique if_ids, an unloaded start connection) or
-	 * it is a left-over under the temporary name; cleared when claimed
-	 * from no claim */
+	 * it is a left-over under the temporary name; cleared by a new claim */
 	bool delete_unheld;
 	/** configured MTU, 0 for the smallest its claims need */
 	uint32_t mtu_cfg;

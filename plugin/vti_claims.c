@@ -165,9 +165,12 @@ static bool take(vti_table_t *table, vti_holder_t *holder,
 		.tunnel = &holder->tunnel,
 		.seq = seq,
 	};
+	/* a new claim comes back to it: what is to go goes with the claims
+	 * released after it */
+	iface->delete_unheld = FALSE;
 	if (!array_count(iface->claims))
 	{
-		iface->held_down = iface->delete_unheld = FALSE;
+		iface->held_down = FALSE;
 		if (iface->pending_until)
 		{
 			DBG1(DBG_CHD, "vti: %s: %s carries on with the reauthenticated "

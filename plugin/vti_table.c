@@ -385,6 +385,8 @@ vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
 	{
 		INIT(ref,
 			.ifindex = ifindex,
+			/* one without our alias is no one's to mark */
+			.marked = !strpfx(alias, VTI_ALIAS_PREFIX),
 		);
 		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
 		snprintf(ref->alias, sizeof(ref->alias), VTI_DISOWNED_PREFIX "%s",

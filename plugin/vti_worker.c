@@ -438,12 +438,17 @@ static job_requeue_t run(private_vti_worker_t *this)
 	while (TRUE)
 	{
 		now = time_monotonic(NULL);
+		/* before a stop too: the next run must leave a renamed link */
+		if (mark_disowned(this))
+		{
+			continue;
+		}
 		if (stop_now(this, now))
 		{
 			break;
 		}
 		resync_timer(this, now);
-		if (drop_placeholder(this, FALSE) || mark_disowned(this))
+		if (drop_placeholder(this, FALSE))
 		{
 			continue;
 		}

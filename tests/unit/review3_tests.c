@@ -116,6 +116,31 @@ START_TEST(test_start_replaced_kept_at_stop)
 END_TEST
 
 /*
+ * The same connection unloaded while its CHILD_SA holds vti6 (marked to
+ * go with its last CHILD_SA: no CHILD_SA of an unloaded connection comes
+ * back), then loaded again, changed: the new want holds vti6 beside the
+ * CHILD_SA, and down_action = down keeps it at the stop as in the
+ * control. Before, the mark stayed (it was cleared only by a claim from
+ * none) and the stop deleted vti6.
+ */
+START_TEST(test_start_reloaded_while_held_kept_at_stop)
+{
+	vti_tunnel_t t1 = V6(1, 1);
+
+	start_v6(VTI_START_ID);
+	traps_settle(source);
+	UP(&t1);
+	trap_unload(source, VTI_START_ID);
+	traps_settle(source);
+	start_v6(VTI_START_ID + 1);
+	traps_settle(source);
+	fake_backend_clear(fake);
+	charon_stops(1);
+	ck_assert_msg(!strstr(fake->calls, "remove"), "calls:\n%s", fake->calls);
+}
+END_TEST
+
+/*
  * 2. A trap installed while no local address reaches the peer (at boot,
  *    before the network is up): charon installs it all the same, its
  *    local address %any (trap_manager.c install(): get_source_addr()
@@ -264,6 +289,7 @@ Suite *review3_suite_create()
 	tc = tcase_create("review3 start findings");
 	tcase_add_checked_fixture(tc, setup_start, teardown);
 	tcase_add_test(tc, test_start_replaced_kept_at_stop);
+	tcase_add_test(tc, test_start_reloaded_while_held_kept_at_stop);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("review3 trap findings");
