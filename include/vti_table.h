@@ -35,9 +35,11 @@ struct vti_link_ref_t {
 	int ifindex;
 	/** seen by the resync running now */
 	bool seen;
+	/** the name it was given */
+	char name[IFNAMSIZ];
 	/** the alias that tells every later run it is not ours */
 	char alias[IFALIASZ];
-	/** the worker gave it that alias (or tried) */
+	/** the worker gave it that alias (or tried), or its alias is not ours */
 	bool marked;
 };
 
@@ -225,17 +227,17 @@ vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
 								   int ifindex);
 
 /**
- * Remember a link renamed by hand: it keeps our alias, resyncs must leave
- * it alone, and the worker gives it another (VTI_DISOWNED_PREFIX before
- * ours) so that charon started again does too. With the lock held.
+ * Remember a link renamed by hand: resyncs must leave it alone though it
+ * keeps our alias, and the worker puts VTI_DISOWNED_PREFIX before that
+ * alias so that charon started again does too (a link without our alias
+ * is left as it is). With the lock held.
  *
  * @param netns		its namespace
- * @param ifindex	its ifindex there
- * @param alias		the alias it has, ours
+ * @param link		the link as the kernel shows it now
  * @return			its entry
  */
 vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
-								 int ifindex, const char *alias);
+								 const vti_link_info_t *link);
 
 /**
  * Forget the renamed links of netns a resync did not see (gone), and

@@ -146,8 +146,7 @@ vti_iface_t *vti_resync_event(vti_table_t *table,
 		}
 		if (!event->deleted)
 		{
-			vti_table_disown(table, event->netns, event->link.ifindex,
-							 event->link.alias);
+			vti_table_disown(table, event->netns, &event->link);
 		}
 		if (array_count(iface->claims))
 		{
@@ -337,8 +336,7 @@ static void compare_known(vti_table_t *table, const char *netns,
 			if (link)
 			{
 				/* it keeps our alias: this resync and the next leave it */
-				vti_table_disown(table, netns, link->ifindex,
-								 link->alias)->seen = TRUE;
+				vti_table_disown(table, netns, link)->seen = TRUE;
 			}
 			iface->ifindex = 0;
 			iface->up = iface->held_down = FALSE;

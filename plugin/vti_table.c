@@ -377,20 +377,23 @@ vti_link_ref_t *vti_table_disowned(vti_table_t *table, const char *netns,
  * Described in header
  */
 vti_link_ref_t *vti_table_disown(vti_table_t *table, const char *netns,
-								 int ifindex, const char *alias)
+								 const vti_link_info_t *link)
 {
-	vti_link_ref_t *ref = vti_table_disowned(table, netns, ifindex);
+	vti_link_ref_t *ref = vti_table_disowned(table, netns, link->ifindex);
 
 	if (!ref)
 	{
 		INIT(ref,
-			.ifindex = ifindex,
+			.ifindex = link->ifindex,
 			/* one without our alias is no one's to mark */
-			.marked = !strpfx(alias, VTI_ALIAS_PREFIX),
+			.marked = !strpfx(link->alias, VTI_ALIAS_PREFIX),
 		);
 		snprintf(ref->netns, sizeof(ref->netns), "%s", netns);
-		snprintf(ref->alias, sizeof(ref->alias), VTI_DISOWNED_PREFIX "%s",
-				 alias);
+		snprintf(ref->name, sizeof(ref->name), "%s", link->name);
+		/* truncated as the kernel would (IFALIASZ) */
+		snprintf(ref->alias, sizeof(ref->alias), VTI_DISOWNED_PREFIX "%.*s",
+				 (int)(sizeof(ref->alias) - strlen(VTI_DISOWNED_PREFIX) - 1),
+				 link->alias);
 		array_insert(table->disowned, ARRAY_TAIL, ref);
 	}
 	return ref;

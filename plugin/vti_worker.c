@@ -365,6 +365,7 @@ static bool mark_disowned(private_vti_worker_t *this)
 {
 	vti_link_ref_t *ref = NULL, copy;
 	vti_err_t err = {};
+	const char *conn;
 	int i, rc;
 
 	for (i = 0; i < array_count(this->table->disowned) && !ref; i++)
@@ -382,17 +383,18 @@ static bool mark_disowned(private_vti_worker_t *this)
 	this->table->mutex->unlock(this->table->mutex);
 	rc = this->backend->set_alias(this->backend, copy.netns, copy.ifindex,
 								  copy.alias, &err);
+	conn = copy.alias + strlen(VTI_DISOWNED_PREFIX VTI_ALIAS_PREFIX);
 	if (rc == 0)
 	{
-		DBG1(DBG_CHD, "vti: the link renamed by hand (ifindex %d in namespace "
-			 "%s) has the alias '%s' now: no later run takes it for its own",
-			 copy.ifindex, vti_iface_netns_str(copy.netns), copy.alias);
+		DBG1(DBG_CHD, "vti: %s: %s, renamed by hand in namespace %s, has the "
+			 "alias '%s' now: no later run takes it for its own", conn,
+			 copy.name, vti_iface_netns_str(copy.netns), copy.alias);
 	}
 	else if (rc != -ENODEV)
 	{
-		DBG1(DBG_KNL, "vti: setting the alias '%s' of the link renamed by "
-			 "hand (ifindex %d in namespace %s) failed: %s; charon started "
-			 "again would take it for one it left", copy.alias, copy.ifindex,
+		DBG1(DBG_KNL, "vti: %s: setting the alias '%s' of %s, renamed by hand "
+			 "in namespace %s, failed: %s; charon started again would take "
+			 "it for one it left", conn, copy.alias, copy.name,
 			 vti_iface_netns_str(copy.netns), err.msg);
 	}
 	this->table->mutex->lock(this->table->mutex);

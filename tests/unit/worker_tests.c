@@ -186,7 +186,8 @@ static void survives_restart(void)
 
 	ck_assert(fake_backend_link(fake, "private", "mine", &link));
 	ck_assert_str_eq(link.alias, VTI_DISOWNED_PREFIX VTI_ALIAS_PREFIX "c");
-	ck_assert(strstr(test_log, "vti: the link renamed by hand (ifindex "));
+	ck_assert(strstr(test_log, "vti: c: mine, renamed by hand in namespace "
+					 "private, has the alias 'was strongswan-vti:c' now"));
 	fixture_restart_charon(PRIVATE);
 	RESYNC();
 	ck_assert_msg(fake_backend_exists(fake, "private", "mine", NULL),
