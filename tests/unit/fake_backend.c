@@ -628,27 +628,55 @@ METHOD(vti_backend_t, configure, int,
 	return 0;
 }
 
-METHOD(vti_backend_t, set_mtu, int,
-	private_fake_t *this, const char *netns, int ifindex, uint32_t mtu,
-	vti_err_t *err)
+/**
+ * The link of an operation on ifindex in netns, with the lock held: the
+ * namespace must not be gone, the call "OP NS NAME[ ARG]" is recorded (and
+ * fails where fail_op says), and the link must be there after it (a pause
+ * may have deleted it).
+ *
+ * @param arg		what follows the name, NULL for nothing
+ * @param ret		set, with the lock released, where NULL is returned
+ * @return			the link, NULL if the operation ends here
+ */
+static fake_link_t *link_op(private_fake_t *this, const char *netns,
+							int ifindex, const char *op, const char *arg,
+							vti_err_t *err, int *ret)
 {
-	int gone_ret;
 	fake_link_t *l;
 
 	lock(this);
-	if (ns_gone(this, netns, err, &gone_ret))
+	if (ns_gone(this, netns, err, ret))
 	{
-		return gone_ret;
+		return NULL;
 	}
 	l = find(this, netns, ifindex, NULL);
-	if (call(this, FALSE, "mtu %s %s %u", ns(netns), l ? l->name : "?", mtu))
+	if (call(this, FALSE, "%s %s %s%s%s", op, ns(netns), l ? l->name : "?",
+			 arg ? " " : "", arg ?: ""))
 	{
-		return failed(this, err);
+		*ret = failed(this, err);
+		return NULL;
 	}
 	l = find(this, netns, ifindex, NULL);
 	if (!l)
 	{
-		return fail(this, err, ENODEV);
+		*ret = fail(this, err, ENODEV);
+	}
+	return l;
+}
+
+METHOD(vti_backend_t, set_mtu, int,
+	private_fake_t *this, const char *netns, int ifindex, uint32_t mtu,
+	vti_err_t *err)
+{
+	char value[16];
+	fake_link_t *l;
+	int ret;
+
+	snprintf(value, sizeof(value), "%u", mtu);
+	l = link_op(this, netns, ifindex, "mtu", value, err, &ret);
+	if (!l)
+	{
+		return ret;
 	}
 	set_link_mtu(l, mtu);
 	unlock(this);
@@ -659,24 +687,13 @@ METHOD(vti_backend_t, set_state, int,
 	private_fake_t *this, const char *netns, int ifindex, bool up,
 	vti_err_t *err)
 {
-	int gone_ret;
 	fake_link_t *l;
+	int ret;
 
-	lock(this);
-	if (ns_gone(this, netns, err, &gone_ret))
-	{
-		return gone_ret;
-	}
-	l = find(this, netns, ifindex, NULL);
-	if (call(this, FALSE, "%s %s %s", up ? "up" : "down", ns(netns),
-			 l ? l->name : "?"))
-	{
-		return failed(this, err);
-	}
-	l = find(this, netns, ifindex, NULL);
+	l = link_op(this, netns, ifindex, up ? "up" : "down", NULL, err, &ret);
 	if (!l)
 	{
-		return fail(this, err, ENODEV);
+		return ret;
 	}
 	set_link_up(l, up);
 	unlock(this);
@@ -914,24 +931,13 @@ METHOD(vti_backend_t, set_alias, int,
 	private_fake_t *this, const char *netns, int ifindex, const char *alias,
 	vti_err_t *err)
 {
-	int gone_ret;
 	fake_link_t *l;
+	int ret;
 
-	lock(this);
-	if (ns_gone(this, netns, err, &gone_ret))
-	{
-		return gone_ret;
-	}
-	l = find(this, netns, ifindex, NULL);
-	if (call(this, FALSE, "alias %s %s %s", ns(netns), l ? l->name : "?",
-			 alias))
-	{
-		return failed(this, err);
-	}
-	l = find(this, netns, ifindex, NULL);
+	l = link_op(this, netns, ifindex, "alias", alias, err, &ret);
 	if (!l)
 	{
-		return fail(this, err, ENODEV);
+		return ret;
 	}
 	snprintf(l->alias, sizeof(l->alias), "%s", alias);
 	queue_event(this, l, FALSE, FALSE);
