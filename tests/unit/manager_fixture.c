@@ -19,17 +19,24 @@
 fake_backend_t *fake;
 vti_manager_t *manager;
 
-void fixture_start(const char *settings_text)
+/**
+ * A manager with these settings over the fake backend, the log cleared.
+ */
+static void manager_start(const char *settings_text)
 {
-	settings_t *settings;
+	settings_t *settings = settings_create_string((char*)settings_text);
 
-	settings = settings_create_string((char*)settings_text);
-	fake = fake_backend_create();
-	test_threads();
 	manager = vti_manager_create(vti_config_create(settings, "charon"),
 								 &fake->backend);
 	settings->destroy(settings);
 	test_log_clear();
+}
+
+void fixture_start(const char *settings_text)
+{
+	fake = fake_backend_create();
+	test_threads();
+	manager_start(settings_text);
 }
 
 void fixture_setup(void)
@@ -56,13 +63,8 @@ void fixture_restart(const char *settings_text)
 
 void fixture_restart_charon(const char *settings_text)
 {
-	settings_t *settings = settings_create_string((char*)settings_text);
-
 	manager->destroy(manager);
-	manager = vti_manager_create(vti_config_create(settings, "charon"),
-								 &fake->backend);
-	settings->destroy(settings);
-	test_log_clear();
+	manager_start(settings_text);
 }
 
 void fixture_reload(const char *settings_text)
