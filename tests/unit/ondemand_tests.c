@@ -331,6 +331,8 @@ Suite *ondemand_suite_create(void)
 
 	tc = tcase_create("trap connections");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* readings every 500 ms: up to 2 s a test, check's default is 4 */
+	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_trap_creates);
 	tcase_add_test(tc, test_trap_shared_by_child);
 	tcase_add_test(tc, test_trap_unload_removes);
@@ -344,6 +346,7 @@ Suite *ondemand_suite_create(void)
 
 	tc = tcase_create("start connections");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_start_creates_and_joins);
 	tcase_add_test(tc, test_start_on_demand_down);
 	tcase_add_test(tc, test_start_unload);
