@@ -392,8 +392,10 @@ void vti_iface_snapshot(vti_iface_t *iface, vti_config_t *config,
 
 	last = vti_iface_newest(iface);
 	delete = vti_iface_down_action(iface, config) == VTI_DOWN_DELETE;
-	/* keep_addr_on_down, set when it is configured */
-	iface->settings.keep_addrs = !delete;
+	/* keep_addr_on_down, written when it is configured: a link given IPv6
+	 * addresses keeps them whatever the down_action, as a reload to down
+	 * while it is held keeps it down at its release */
+	iface->settings.keep_addrs = !delete || vti_iface_has_ipv6(iface);
 	*job = (vti_job_t){
 		.target = {
 			.held = last != NULL,

@@ -274,6 +274,30 @@ START_TEST(test_reload_down_action_down_held)
 END_TEST
 
 /*
+ * rules.md §3-20: made under down_action = delete with an IPv6 address,
+ * reloaded to down while held, then released: it is kept down, and keeps
+ * the address it was given (keep_addr_on_down was written when it was
+ * configured, not at the release).
+ */
+START_TEST(test_reload_down_action_down_held_keeps_ipv6)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2);
+	fake_link_t link;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"addresses = 2001:db8:ff::6/127 } } }");
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = private\n"
+				   "addresses = 2001:db8:ff::6/127\ndown_action = down } } }");
+	DOWN("c", 1);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
+	ck_assert_msg(fake_link_has_addr(&link, "2001:db8:ff::6/127"),
+				  "vti5, kept down, lost its IPv6 address; calls: %s",
+				  fake->calls);
+}
+END_TEST
+
+/*
  * A reload while the interface waits in a reauthentication grace: the
  * reload leaves it (F7), and the down_action in force when the grace ends
  * decides (G2), not the one of the settings it was made or last held
@@ -433,6 +457,7 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_reload_down_action_delete_kept);
 	tcase_add_test(tc, test_reload_down_action_delete_held);
 	tcase_add_test(tc, test_reload_down_action_down_held);
+	tcase_add_test(tc, test_reload_down_action_down_held_keeps_ipv6);
 	tcase_add_test(tc, test_reload_down_action_in_grace);
 	tcase_add_test(tc, test_netns_deleted_create);
 	tcase_add_test(tc, test_netns_replaced_ops_go_to_ghost);
