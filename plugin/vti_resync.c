@@ -36,8 +36,9 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 		DBG1(DBG_CHD, "vti: %s: %s was set up again %s", iface->conn,
 			 iface->name, how);
 		iface->held_down = FALSE;
-		/* the kernel dropped its IPv6 addresses while it was down: taken
-		 * as down, the worker configures it again */
+		/* its IPv6 addresses may have gone while it was down (a link
+		 * without keep_addr_on_down): taken as down, the worker
+		 * configures it again */
 		revive = TRUE;
 	}
 	iface->up = link->up && !revive;

@@ -414,6 +414,39 @@ START_TEST(test_resync_repairs_identity)
 }
 END_TEST
 
+/*
+ * rules.md §3-13: keys changed by hand on a link kept down (down_action =
+ * down) stay until a CHILD_SA takes it again, which sets them right in
+ * place: a resync leaves an unheld link's identity alone.
+ */
+START_TEST(test_kept_down_identity_set_right_when_held)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 5, 5);
+	vti_params_t params;
+	fake_link_t link, after;
+	vti_err_t err;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	UP(&a);
+	DOWN("c", 1);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && !link.up);
+	params = link.params;
+	params.ikey = params.okey = 9;
+	ck_assert_int_eq(fake->backend.change(&fake->backend, "private",
+							link.ifindex, &params, link.mtu, &err), 0);
+	RESYNC();
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert_int_eq(after.params.ikey, 9);
+	UP(&b);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert_int_eq(after.ifindex, link.ifindex);
+	ck_assert_int_eq(after.params.ikey, 5);
+	ck_assert_int_eq(after.params.okey, 5);
+	ck_assert(after.up);
+}
+END_TEST
+
 START_TEST(test_resync_repairs_kernel)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5), b = peer_tunnel(2, 2, 6, 6);
@@ -658,6 +691,7 @@ Suite *worker_suite_create()
 	tcase_add_test(tc, test_resync_missing_interface);
 	tcase_add_test(tc, test_resync_repairs_kernel);
 	tcase_add_test(tc, test_resync_repairs_identity);
+	tcase_add_test(tc, test_kept_down_identity_set_right_when_held);
 	tcase_add_test(tc, test_resync_restores_addresses);
 	tcase_add_test(tc, test_resync_addresses_per_link);
 	tcase_add_test(tc, test_resync_held_down_addresses);
