@@ -281,6 +281,8 @@ bool vti_params_equal(const vti_params_t *a, const vti_params_t *b);
  * Whether the kernel would refuse params as another tunnel beside this
  * one's link: VTIs are told apart by kind and endpoints only (keys do not
  * count), XFRM interfaces by if_id, whatever their names and namespaces.
+ * Without a link, beside the one it is to get while a CHILD_SA holds it
+ * (vti_iface_index_new()).
  *
  * @param params	identity of a tunnel
  */
@@ -296,12 +298,24 @@ hashtable_t *vti_iface_create_index(void);
 
 /**
  * Index an interface under the identity its link has now, or take it out
- * where it has no link of known identity; after every change of its
- * ifindex, known or kernel, with the table's lock held.
+ * where it has no link of known identity (one without a link stays while
+ * vti_iface_same_tunnel() holds); after every change of its ifindex, known
+ * or kernel, with the table's lock held.
  *
  * @param index		index of vti_iface_create_index()
  */
 void vti_iface_index(vti_iface_t *this, hashtable_t *index);
+
+/**
+ * Index a new interface, which has no link yet, under the identity its
+ * link is to have: a burst of CHILD_SAs wanting that tunnel under other
+ * names finds it as they would find its link. With the table's lock held.
+ *
+ * @param index		index of vti_iface_create_index()
+ * @param params	identity of the tunnel it is made for
+ */
+void vti_iface_index_new(vti_iface_t *this, hashtable_t *index,
+						 const vti_params_t *params);
 
 /**
  * Take an interface out of the index, before it is destroyed.

@@ -113,6 +113,7 @@ static vti_iface_t *find_iface(vti_table_t *table, const vti_tunnel_t *tunnel,
 								 vti_table_netns(table, cfg->netns), cfg,
 								 want->name, want->params.kind);
 		table->ifaces->put(table->ifaces, iface, iface);
+		vti_iface_index_new(iface, table->tunnels, &want->params);
 		return iface;
 	}
 	if (named && named != iface)

@@ -130,8 +130,14 @@ static bool tunnel_equals(const vti_params_t *a, const vti_params_t *b)
  */
 bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params)
 {
-	return this->ifindex && this->known &&
-		   tunnel_equals(&this->kernel, params);
+	if (this->ifindex)
+	{
+		return this->known && tunnel_equals(&this->kernel, params);
+	}
+	/* no link yet: the one it is to get has the identity it is indexed
+	 * under, while a CHILD_SA holds it */
+	return this->indexed && array_count(this->claims) &&
+		   tunnel_equals(&this->indexed_as, params);
 }
 
 /*
@@ -156,13 +162,30 @@ void vti_iface_unindex(vti_iface_t *this, hashtable_t *index)
 	this->indexed = FALSE;
 }
 
+/**
+ * Index an interface under identity, in place of any other.
+ */
+static void put_index(vti_iface_t *this, hashtable_t *index,
+					  const vti_params_t *identity)
+{
+	vti_iface_t *displaced;
+
+	this->indexed_as = *identity;
+	displaced = index->put(index, &this->indexed_as, this);
+	/* the kernel holds one link per identity: one of ours that had it
+	 * before is stale, and indexed again once it learns its own */
+	if (displaced && displaced != this)
+	{
+		displaced->indexed = FALSE;
+	}
+	this->indexed = TRUE;
+}
+
 /*
  * Described in header
  */
 void vti_iface_index(vti_iface_t *this, hashtable_t *index)
 {
-	vti_iface_t *displaced;
-
 	if (this->indexed && vti_iface_same_tunnel(this, &this->indexed_as) &&
 		index->get(index, &this->indexed_as) == this)
 	{
@@ -171,16 +194,17 @@ void vti_iface_index(vti_iface_t *this, hashtable_t *index)
 	vti_iface_unindex(this, index);
 	if (this->ifindex && this->known)
 	{
-		this->indexed_as = this->kernel;
-		displaced = index->put(index, &this->indexed_as, this);
-		/* the kernel holds one link per identity: one of ours that had it
-		 * before is stale, and indexed again once it learns its own */
-		if (displaced && displaced != this)
-		{
-			displaced->indexed = FALSE;
-		}
-		this->indexed = TRUE;
+		put_index(this, index, &this->kernel);
 	}
+}
+
+/*
+ * Described in header
+ */
+void vti_iface_index_new(vti_iface_t *this, hashtable_t *index,
+						 const vti_params_t *params)
+{
+	put_index(this, index, params);
 }
 
 /*

@@ -654,6 +654,61 @@ START_TEST(test_declined_clash_retried)
 END_TEST
 
 /*
+ * rules.md §3-11: two connections want VTIs with the same endpoints (other
+ * names) in one burst, the second before the first's link exists. As when
+ * the link exists (B3), the second is declined, and gets its interface
+ * once the first's is gone; not a creation the kernel refuses (EEXIST)
+ * at every resync.
+ */
+START_TEST(test_declined_clash_in_burst)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
+	blocker_t *blocker;
+	fake_link_t link;
+
+	blocker = up_blocked_at("create vti6 strongswan-vti ikey=5", &a);
+	manager->child_up(manager, &b);
+	unblock(blocker);
+	SETTLE(manager);
+	ck_assert_msg(strstr(test_log, "vti: d: vti5 in namespace private is "
+						 "already used by connection c"), "log:\n%s", test_log);
+	ck_assert_msg(!strstr(test_log, "creating"), "log:\n%s", test_log);
+	DOWN("c", 1);
+	source->tunnels[source->count++] = b;
+	manager->set_source(manager, &source->public);
+	RESYNC();
+	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) && link.up,
+				  "CHILD_SA {2} has no interface after the VTI that had its "
+				  "endpoints went; log:\n%s", test_log);
+	source_done(source);
+}
+END_TEST
+
+/*
+ * B9: an entry still without a link whose CHILD_SA went is no one's
+ * tunnel: another connection wanting it is not declined.
+ */
+START_TEST(test_clash_with_entry_unheld_in_burst)
+{
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
+	blocker_t *blocker;
+
+	blocker = up_blocked_at("create vti6 strongswan-vti ikey=5", &a);
+	manager->child_down(manager, "c", 1, 1);
+	manager->child_up(manager, &b);
+	unblock(blocker);
+	RESYNC();
+	ck_assert_msg(!strstr(test_log, "already used"), "log:\n%s", test_log);
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL) &&
+				  !fake_backend_exists(fake, "private", "vti5", NULL),
+				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
+}
+END_TEST
+
+/*
  * B2: a CHILD_SA whose endpoints are one interface's and whose name is
  * another's is declined an interface; neither link changes.
  */
@@ -719,6 +774,8 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_change_failure_not_retried);
 	tcase_add_test(tc, test_endpoints_taken_set_down);
 	tcase_add_test(tc, test_declined_clash_retried);
+	tcase_add_test(tc, test_declined_clash_in_burst);
+	tcase_add_test(tc, test_clash_with_entry_unheld_in_burst);
 	tcase_add_test(tc, test_declined_name_and_endpoints);
 	tcase_add_test(tc, test_kept_down_deleted_frees);
 	suite_add_tcase(s, tc);
