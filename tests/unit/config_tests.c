@@ -366,6 +366,35 @@ START_TEST(test_global_conn_template)
 }
 END_TEST
 
+/*
+ * A3: an invalid auto is taken as no (only listed connections get
+ * interfaces), an invalid resync as 60 s; each logged once, with its key.
+ */
+START_TEST(test_bad_auto_and_resync)
+{
+	vti_conn_cfg_t cfg;
+
+	parse("charon { plugins { vti {\n auto = maybe\n resync = soon\n"
+		  " connections { listed { } }\n} } }");
+	ck_assert_int_eq(config->errors(config), 2);
+	ck_assert(logged_once("invalid value 'maybe' for charon.plugins.vti.auto"));
+	ck_assert(logged_once("vti: invalid value 'soon' for "
+						  "charon.plugins.vti.resync"));
+	ck_assert(config->lookup(config, "listed", &cfg));
+	ck_assert(!config->lookup(config, "unlisted", &cfg));
+	ck_assert_int_eq(config->resync_interval(config), 60);
+	config->destroy(config);
+	config = NULL;
+	parse("charon { plugins { vti {\n resync = 86401\n} } }");
+	ck_assert_int_eq(config->resync_interval(config), 60);
+	config->destroy(config);
+	config = NULL;
+	parse("charon { plugins { vti {\n resync = 7\n} } }");
+	ck_assert_int_eq(config->errors(config), 0);
+	ck_assert_int_eq(config->resync_interval(config), 7);
+}
+END_TEST
+
 START_TEST(test_bad_global_value)
 {
 	vti_conn_cfg_t cfg;
@@ -625,6 +654,7 @@ Suite *config_suite_create()
 	tcase_add_loop_test(tc, test_odd_but_fine, 0, countof(odd_but_fine));
 	tcase_add_test(tc, test_global_conn_template);
 	tcase_add_test(tc, test_bad_global_value);
+	tcase_add_test(tc, test_bad_auto_and_resync);
 	tcase_add_loop_test(tc, test_mtu_ipv6_connection, 0, countof(ipv6_mtus));
 	tcase_add_test(tc, test_mtu_ipv6_global_mtu);
 	tcase_add_test(tc, test_mtu_ipv6_global_addresses);
