@@ -114,6 +114,9 @@ struct vti_iface_t {
 	bool queued;
 	/** whether it is in the index of tunnels */
 	bool indexed;
+	/** indexed as a new entry, under the identity it is made for, until
+	 * the worker's first apply of it (vti_iface_index_new()) */
+	bool indexed_new;
 	/** unheld, kept up until then for a reauthentication; 0 if not
 	 * (vti_table_grace_start(), vti_table_grace_end()) */
 	time_t pending_until;
@@ -121,7 +124,8 @@ struct vti_iface_t {
 	array_t *claims;
 	/** why it is released, if it is, for the log */
 	const char *why;
-	/** the kernel's identity it is indexed under (vti_iface_index()) */
+	/** the identity it is indexed under: its link's (vti_iface_index()), or
+	 * the one it is made for (indexed_new) */
 	vti_params_t indexed_as;
 };
 
@@ -281,8 +285,9 @@ bool vti_params_equal(const vti_params_t *a, const vti_params_t *b);
  * Whether the kernel would refuse params as another tunnel beside this
  * one's link: VTIs are told apart by kind and endpoints only (keys do not
  * count), XFRM interfaces by if_id, whatever their names and namespaces.
- * Without a link, beside the one it is to get while a CHILD_SA holds it
- * (vti_iface_index_new()).
+ * A new entry without a link counts for the identity it is made for, from
+ * its CHILD_SA's claim until the worker first applies it, while a CHILD_SA
+ * holds it (vti_iface_index_new()).
  *
  * @param params	identity of a tunnel
  */
@@ -298,9 +303,9 @@ hashtable_t *vti_iface_create_index(void);
 
 /**
  * Index an interface under the identity its link has now, or take it out
- * where it has no link of known identity (one without a link stays while
- * vti_iface_same_tunnel() holds); after every change of its ifindex, known
- * or kernel, with the table's lock held.
+ * where it has no link of known identity (a new entry stays until its
+ * first apply: vti_iface_index_new()); after every change of its ifindex,
+ * known, kernel or indexed_new, with the table's lock held.
  *
  * @param index		index of vti_iface_create_index()
  */
@@ -308,8 +313,10 @@ void vti_iface_index(vti_iface_t *this, hashtable_t *index);
 
 /**
  * Index a new interface, which has no link yet, under the identity its
- * link is to have: a burst of CHILD_SAs wanting that tunnel under other
- * names finds it as they would find its link. With the table's lock held.
+ * link is to have, until the worker first applies it (the caller then
+ * clears indexed_new and calls vti_iface_index()): a burst of CHILD_SAs
+ * wanting that tunnel under other names finds it as they would find its
+ * link. With the table's lock held.
  *
  * @param index		index of vti_iface_create_index()
  * @param params	identity of the tunnel it is made for

@@ -54,7 +54,9 @@ struct vti_table_t {
 	/** vti_iface_t, each its own key: by namespace and name */
 	hashtable_t *ifaces;
 
-	/** the same, by the identity of their links (vti_iface_index()) */
+	/** the same, by the identity of their links (vti_iface_index()), new
+	 * ones until their first apply by the identity they are made for
+	 * (vti_iface_index_new()) */
 	hashtable_t *tunnels;
 
 	/** settings */

@@ -134,9 +134,9 @@ bool vti_iface_same_tunnel(vti_iface_t *this, const vti_params_t *params)
 	{
 		return this->known && tunnel_equals(&this->kernel, params);
 	}
-	/* no link yet: the one it is to get has the identity it is indexed
+	/* a new entry: the link it is to get has the identity it is indexed
 	 * under, while a CHILD_SA holds it */
-	return this->indexed && array_count(this->claims) &&
+	return this->indexed && this->indexed_new && array_count(this->claims) &&
 		   tunnel_equals(&this->indexed_as, params);
 }
 
@@ -205,6 +205,7 @@ void vti_iface_index_new(vti_iface_t *this, hashtable_t *index,
 						 const vti_params_t *params)
 {
 	put_index(this, index, params);
+	this->indexed_new = TRUE;
 }
 
 /*

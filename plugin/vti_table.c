@@ -313,7 +313,7 @@ void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed)
 		{
 			DBG2(DBG_CHD, "vti: %s: trying %s again: %s of %s was %s",
 				 iface->conn, iface->name, freed->name, freed->conn,
-				 freed->ifindex ? "changed" : "deleted");
+				 freed->ifindex ? "changed" : "deleted (or not made)");
 			vti_table_dirty(table, iface, iface->why);
 		}
 	}

@@ -228,6 +228,10 @@ static void apply_next(private_vti_worker_t *this)
 		copy.failed ? this->table->failing++ : this->table->failing--;
 	}
 	vti_iface_commit(iface, &copy);
+	/* a new entry counts for its identity until now: without a link, it
+	 * frees it for the CHILD_SAs declined meanwhile */
+	freed |= iface->indexed_new && !iface->ifindex;
+	iface->indexed_new = FALSE;
 	vti_iface_index(iface, this->table->tunnels);
 	vti_iface_remember(iface, &job);
 	vti_resync_events(this->table, events, iface, before, copy.ifindex);

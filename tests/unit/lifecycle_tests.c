@@ -523,6 +523,28 @@ START_TEST(test_mtu_failure_not_retried)
 END_TEST
 
 /*
+ * H4: the change of a link's endpoints finds it gone (ENODEV, the link
+ * deleted with the event not read yet): it is made anew with them.
+ */
+START_TEST(test_change_finds_link_gone)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 6, 5), b = peer_tunnel(1, 1, 6, 7);
+	fake_link_t link;
+
+	UP(&a);
+	fake->fail_op = "change private vti6";
+	fake->fail_errno = ENODEV;
+	IKE_UPDATE(1, AF_INET6, b.local, b.remote, FALSE);
+	SETTLE(manager);
+	ck_assert_msg(strstr(test_log, "(it vanished)"), "log:\n%s", test_log);
+	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) &&
+				  link.up && !memcmp(link.params.remote, b.remote, 16),
+				  "vti6 not made anew with the new remote; log:\n%s",
+				  test_log);
+}
+END_TEST
+
+/*
  * MOBIKE moves the peer; changing the vti6's endpoints in place fails once
  * (kernel_change(), vti_iface.c: the table keeps the old params, which the
  * link has). The resync compares the link with the table's record of it
@@ -709,6 +731,33 @@ START_TEST(test_clash_with_entry_unheld_in_burst)
 END_TEST
 
 /*
+ * B9: a new entry whose link cannot be made (its name is someone else's)
+ * frees its tunnel: another connection wanting it gets its own interface,
+ * at once, or at the next resync where it was declined meanwhile.
+ */
+START_TEST(test_clash_with_entry_never_made)
+{
+	source_t *source = source_create();
+	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
+	blocker_t *blocker;
+
+	fake_backend_add(fake, "private", "vti5", "someone else's", TRUE);
+	blocker = up_blocked_at("lookup private vti5", &a);
+	manager->child_up(manager, &b);
+	unblock(blocker);
+	ck_assert(strstr(test_log, "already used by connection c"));
+	source->tunnels[source->count++] = a;
+	source->tunnels[source->count++] = b;
+	manager->set_source(manager, &source->public);
+	RESYNC();
+	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL),
+				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
+	source_done(source);
+}
+END_TEST
+
+/*
  * B2: a CHILD_SA whose endpoints are one interface's and whose name is
  * another's is declined an interface; neither link changes.
  */
@@ -772,10 +821,12 @@ Suite *lifecycle_suite_create()
 	tcase_add_test(tc, test_revive_up_fails_not_retried);
 	tcase_add_test(tc, test_mtu_failure_not_retried);
 	tcase_add_test(tc, test_change_failure_not_retried);
+	tcase_add_test(tc, test_change_finds_link_gone);
 	tcase_add_test(tc, test_endpoints_taken_set_down);
 	tcase_add_test(tc, test_declined_clash_retried);
 	tcase_add_test(tc, test_declined_clash_in_burst);
 	tcase_add_test(tc, test_clash_with_entry_unheld_in_burst);
+	tcase_add_test(tc, test_clash_with_entry_never_made);
 	tcase_add_test(tc, test_declined_name_and_endpoints);
 	tcase_add_test(tc, test_kept_down_deleted_frees);
 	suite_add_tcase(s, tc);
