@@ -210,6 +210,20 @@ vti_iface_t *vti_table_named(vti_table_t *table, const char *netns,
 void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface);
 
 /**
+ * Take back what the worker applied to a copy of an interface, with the
+ * lock held: the copy's kernel state, the count of failing interfaces and
+ * the index of tunnels (a new entry counts for its identity until here).
+ *
+ * @param iface		interface of the table
+ * @param copy		the copy the worker applied
+ * @param before	its ifindex before the apply
+ * @return			TRUE if that freed a link or an identity (call
+ *					vti_table_link_freed())
+ */
+bool vti_table_commit(vti_table_t *table, vti_iface_t *iface,
+					  vti_iface_t *copy, int before);
+
+/**
  * A link of ours was freed (deleted, or given other endpoints), with the
  * lock held: counted for declined CHILD_SAs, and the interfaces whose last
  * apply failed are queued again, as it may have had what the kernel

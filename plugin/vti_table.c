@@ -291,6 +291,30 @@ void vti_table_forget_unused(vti_table_t *table, vti_iface_t *iface)
 /*
  * Described in header
  */
+bool vti_table_commit(vti_table_t *table, vti_iface_t *iface,
+					  vti_iface_t *copy, int before)
+{
+	/* whether it went well or not: a removal that a failed creation
+	 * followed freed the endpoints as well */
+	bool freed = before && (copy->ifindex != before ||
+							!vti_params_equal(&iface->kernel, &copy->kernel));
+
+	if (copy->failed != iface->failed)
+	{
+		copy->failed ? table->failing++ : table->failing--;
+	}
+	vti_iface_commit(iface, copy);
+	/* a new entry counts for its identity until now: without a link, it
+	 * frees it for the CHILD_SAs declined meanwhile */
+	freed |= iface->indexed_new && !iface->ifindex;
+	iface->indexed_new = FALSE;
+	vti_iface_index(iface, table->tunnels);
+	return freed;
+}
+
+/*
+ * Described in header
+ */
 void vti_table_link_freed(vti_table_t *table, vti_iface_t *freed)
 {
 	enumerator_t *enumerator;

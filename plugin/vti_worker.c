@@ -219,20 +219,7 @@ static void apply_next(private_vti_worker_t *this)
 	this->table->mutex->lock(this->table->mutex);
 	this->busy = FALSE;
 	this->resync_due |= lost;
-	/* whether it went well or not: a removal that a failed creation
-	 * followed freed the endpoints as well */
-	freed = before && (copy.ifindex != before ||
-					   !vti_params_equal(&iface->kernel, &copy.kernel));
-	if (copy.failed != iface->failed)
-	{
-		copy.failed ? this->table->failing++ : this->table->failing--;
-	}
-	vti_iface_commit(iface, &copy);
-	/* a new entry counts for its identity until now: without a link, it
-	 * frees it for the CHILD_SAs declined meanwhile */
-	freed |= iface->indexed_new && !iface->ifindex;
-	iface->indexed_new = FALSE;
-	vti_iface_index(iface, this->table->tunnels);
+	freed = vti_table_commit(this->table, iface, &copy, before);
 	vti_iface_remember(iface, &job);
 	vti_resync_events(this->table, events, iface, before, copy.ifindex);
 	if (freed)
