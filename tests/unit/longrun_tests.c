@@ -117,13 +117,13 @@ static bool heap_judged(size_t before, size_t after)
 /*
  * 2. resync = 0, a marked CHILD_SA on a connection the plugin leaves alone
  * (enable = no, or auto = no and not listed): child_up() puts its id in
- * declined (vti_manager.c:162). A rekey moves nothing (child_rekey finds no
- * holder, :247), and charon deletes the rekeyed CHILD_SA without a
- * child_updown, so the down of the IKE_SA later removes the newest id
- * (:204), never the first: one declined entry per CHILD_SA that was ever
- * rekeyed, forever. Only reconcile_gone() (:383) removes them, and with
- * resync = 0 it never runs. Measured as heap growth (declined has no
- * counter but the resync log line, which a resync would clean first).
+ * declined. A rekey moved nothing (child_rekey() found no holder), and
+ * charon deletes the rekeyed CHILD_SA without a child_updown, so the down
+ * of the IKE_SA later removed the newest id, never the first: one declined
+ * entry per CHILD_SA ever rekeyed, which only reconcile_gone() removed, and
+ * with resync = 0 it never runs. Fixed: child_rekey() moves a declined id
+ * to the new one. Measured as heap growth (declined has no counter but the
+ * resync log line, which a resync would clean first).
  */
 START_TEST(test_declined_rekeyed_grow_without_resync)
 {
@@ -176,15 +176,15 @@ static void slow_delete(void *data)
 /*
  * 3. Charon's shutdown (daemon.c destroy()): ike_sa_manager->flush() fires
  * the down events, lib->processor->cancel() cancels our job, and only then
- * lib->plugins->unload() destroys the plugin. cancel (vti_worker.c:468-474)
- * gives the queue STOP_DEADLINE = 10 s, then stop_now() abandons the rest
- * ("stopping after 10s, X is left as it is", :376); then release_all()
- * (vti_manager.c:524) queues every interface again and the worker's destroy() (vti_worker.c:540)
- * sets a new deadline and runs the loop once more (:542): another 10 s.
- * So the longest shutdown is 2 x STOP_DEADLINE, and the "left as it is"
- * lines are untrue (they are then deleted). With a slow kernel (1 s per
- * deletion, 20 interfaces) charon's unload takes ~20 s where 10 s is the
- * stated bound.
+ * lib->plugins->unload() destroys the plugin. The worker's cancel() gives
+ * the queue STOP_DEADLINE = 10 s, then stop_now() abandons the rest
+ * ("stopping after 10s, X is left as it is"); then the manager's
+ * release_all() queued every interface again and the worker's destroy()
+ * set a new deadline and ran the loop once more: another 10 s, and the
+ * "left as it is" lines were untrue (they were then deleted). With a slow
+ * kernel (1 s per deletion, 20 interfaces) charon's unload took ~20 s
+ * where 10 s is the stated bound. Fixed: destroy() gives no new deadline
+ * once the stop gave up (abandoned).
  */
 START_TEST(test_shutdown_deadline_applies_twice)
 {
@@ -224,12 +224,12 @@ END_TEST
 
 /*
  * 4. A CHILD_SA declined an interface (here: its connection's name is taken
- * by another connection) is in declined by its id, "so that resyncs leave
- * them" (vti_manager.c:46). After its first rekey the new id is in neither
- * holders nor declined (child_rekey() finds no holder, :247), so every
- * resync decides again (reconcile_live(), :410-411) and, failing, logs the
- * clash at level 1 again, without putting the id into declined: one level 1
- * line per resync (60 s) per such CHILD_SA, for as long as it lives.
+ * by another connection) is in declined by its id, so that resyncs leave
+ * it. After its first rekey the new id was in neither holders nor
+ * declined (child_rekey() found no holder), so every resync decided again
+ * (reconcile_live()) and, failing, logged the clash at level 1 again: one
+ * level 1 line per resync (60 s) per such CHILD_SA, for as long as it
+ * lived. Fixed: child_rekey() moves a declined id to the new one (B7).
  */
 START_TEST(test_declined_rekeyed_relogged_each_resync)
 {
@@ -271,13 +271,13 @@ END_TEST
 
 /*
  * 5. swanctl --reload-settings lowering charon.plugins.vti.resync (3600 ->
- * 1): manager reload (vti_manager.c reload()) swaps the config but wakes
- * nobody, and resync_timer() (vti_worker.c:390-407) keeps next_resync, set
- * from the old interval, until it passes: the worker sleeps on (wait_ms(),
- * :334-337,
- * up to the old hour) and the first resync at the new pace comes up to an
- * hour later. Likewise from resync = 0 to 60: nothing until some event
- * wakes the worker.
+ * 1): the manager's reload() swapped the config but woke nobody, and the
+ * worker's resync timer kept next_resync, set from the old interval, until
+ * it passed: the worker slept on (wait_ms(), up to the old hour) and the
+ * first resync at the new pace came up to an hour later. Likewise from
+ * resync = 0 to 60: nothing until some event woke the worker. Fixed: a
+ * reload asks the worker for a resync at once; the next ones follow at
+ * the new interval.
  */
 START_TEST(test_reload_resync_interval_ignored)
 {
