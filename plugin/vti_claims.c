@@ -178,9 +178,10 @@ static bool take(vti_table_t *table, vti_holder_t *holder,
 				 "CHILD_SA {%u}", tunnel->conn, iface->name, tunnel->child_id);
 			vti_table_grace_end(table, iface);
 		}
-		else if (!iface->up)
+		else
 		{
-			/* kept down or adopted: made again with today's settings */
+			/* kept down (or set up by hand meanwhile), adopted, or being
+			 * released: made again with today's settings */
 			vti_iface_use_cfg(iface, cfg, want->params.kind);
 		}
 	}

@@ -41,6 +41,11 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 		 * configures it again */
 		revive = TRUE;
 	}
+	else if (!iface->up && link->up && !array_count(iface->claims))
+	{
+		DBG1(DBG_CHD, "vti: %s: %s, kept down, was set up %s: leaving it up "
+			 "until a CHILD_SA takes it", iface->conn, iface->name, how);
+	}
 	iface->up = link->up && !revive;
 	if (link->mtu != iface->settings.mtu)
 	{

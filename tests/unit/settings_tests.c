@@ -298,6 +298,36 @@ START_TEST(test_reload_down_action_down_held_keeps_ipv6)
 END_TEST
 
 /*
+ * rules.md §3-7: a link kept down (down_action = down) that an operator set
+ * up by hand is left up; the CHILD_SA that takes it again gets it with
+ * today's settings, as one kept down.
+ */
+START_TEST(test_kept_down_set_up_by_hand_todays_settings)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2), b = peer_tunnel(2, 2, 5, 2);
+	fake_link_t link;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down } } }");
+	UP(&a);
+	DOWN("c", 1);
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5, kept down, was set up "
+							  "by hand: leaving it up")));
+	SETTLE(manager);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
+	fixture_reload("charon { plugins { vti { netns = private\n"
+				   "down_action = down\nmtu = 1400 } } }");
+	UP(&b);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(link.up);
+	ck_assert_msg(link.mtu == 1400, "vti5, set up by hand while kept down, "
+				  "has mtu %u after the reload to 1400 and a new CHILD_SA; "
+				  "log:\n%s", link.mtu, test_log);
+}
+END_TEST
+
+/*
  * A reload while the interface waits in a reauthentication grace: the
  * reload leaves it (F7), and the down_action in force when the grace ends
  * decides (G2), not the one of the settings it was made or last held
@@ -458,6 +488,7 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_reload_down_action_delete_held);
 	tcase_add_test(tc, test_reload_down_action_down_held);
 	tcase_add_test(tc, test_reload_down_action_down_held_keeps_ipv6);
+	tcase_add_test(tc, test_kept_down_set_up_by_hand_todays_settings);
 	tcase_add_test(tc, test_reload_down_action_in_grace);
 	tcase_add_test(tc, test_netns_deleted_create);
 	tcase_add_test(tc, test_netns_replaced_ops_go_to_ghost);
