@@ -18,9 +18,10 @@
 typedef struct vti_manager_t vti_manager_t;
 
 /**
- * The table of interfaces the CHILD_SAs want and every decision to create,
- * keep or remove one. Its methods only record intent and return; a kernel
- * worker brings the kernel there.
+ * The table of interfaces the CHILD_SAs want, entered by charon's events.
+ * Its methods only record intent and return; a kernel worker brings the
+ * kernel there. The decisions are spread over claims, iface, resync and
+ * the worker: docs/rules.md lists each with where it is made.
  */
 struct vti_manager_t {
 

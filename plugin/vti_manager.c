@@ -4,8 +4,10 @@
  */
 
 /*
- * The table of interfaces: which CHILD_SAs hold which interface, and every
- * decision to create, keep, reconfigure or remove one.
+ * The table of interfaces: which CHILD_SAs hold which interface. It takes
+ * charon's events and resyncs; the rules they follow are in claims.c
+ * (which interface, grace), iface.c (what it should be), resync.c (the
+ * kernel compared) and the worker (docs/rules.md lists each).
  *
  * Each CHILD_SA is a holder with a claim on each interface it needs; an
  * interface is shared by the claims of its connection. The newest claim
