@@ -252,11 +252,12 @@ static bool same_addrs(const vti_settings_t *settings,
 void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 					   vti_kind_t kind)
 {
-	/* the addresses we put on a kept link, not those an adopted one has */
-	if (this->ifindex && this->settings.n_addrs &&
-		!same_addrs(&this->settings, cfg))
+	/* the addresses we put on a kept link, not those an adopted one has,
+	 * go with it; where we put none, today's are added */
+	if (this->ifindex && !same_addrs(&this->settings, cfg))
 	{
-		this->remake = TRUE;
+		this->remake |= this->settings.n_addrs > 0;
+		this->lacks_addrs |= !this->settings.n_addrs && cfg->n_addrs;
 	}
 	this->netns_create = cfg->netns_create;
 	this->mtu_cfg = cfg->mtu;

@@ -336,17 +336,16 @@ METHOD(vti_backend_t, configure, int,
 	char buf[2 * VTI_NLMSG_BUF], addr_ops[VTI_MAX_ADDRS][80];
 	const char *ops[1 + VTI_MAX_ADDRS];
 	size_t len;
-	int i, n, ret;
+	int i, n;
 
 	check_replaced(this, netns);
-	if (settings->keep_addrs)
+	/* the kernel drops IPv6 addresses of a link set down otherwise; where
+	 * /proc/sys is read-only (a container) the link works all the same */
+	if (settings->keep_addrs && keep_addrs(this, netns, name, err) < 0)
 	{
-		/* the kernel drops IPv6 addresses of a link set down otherwise */
-		ret = keep_addrs(this, netns, name, err);
-		if (ret < 0)
-		{
-			return ret;
-		}
+		DBG1(DBG_KNL, "vti: keeping the IPv6 addresses of %s while it is "
+			 "down (keep_addr_on_down) failed: %s; they go when it is set "
+			 "down, and come back when it is set up", name, err->msg);
 	}
 	/* one batch: disable_policy (and disable_xfrm) through IFLA_AF_SPEC/
 	 * IFLA_INET_CONF with the MTU, and the addresses (those the link has

@@ -37,14 +37,16 @@ bool vti_resync_compare(vti_iface_t *iface, const vti_link_info_t *link,
 			 iface->name, how);
 		iface->held_down = FALSE;
 		/* its IPv6 addresses may have gone while it was down (a link
-		 * without keep_addr_on_down): taken as down, the worker
-		 * configures it again */
-		revive = TRUE;
+		 * without keep_addr_on_down): a held one is taken as down and
+		 * configured again, an unheld one gets them from its next claim */
+		revive = array_count(iface->claims) > 0;
+		iface->lacks_addrs |= !revive && vti_iface_has_ipv6(iface);
 	}
-	else if (!iface->up && link->up && !array_count(iface->claims))
+	else if (!iface->up && link->up && !array_count(iface->claims) &&
+			 !iface->pending_until)
 	{
-		DBG1(DBG_CHD, "vti: %s: %s, kept down, was set up %s: leaving it up "
-			 "until a CHILD_SA takes it", iface->conn, iface->name, how);
+		DBG1(DBG_CHD, "vti: %s: %s, kept down, was set up %s: leaving it up",
+			 iface->conn, iface->name, how);
 	}
 	iface->up = link->up && !revive;
 	if (link->mtu != iface->settings.mtu)

@@ -733,6 +733,20 @@ START_TEST(test_xfrm_kind_without_if_id)
 }
 END_TEST
 
+/* A4: kind = vti and a CHILD_SA with if_ids but no marks: no interface */
+START_TEST(test_vti_kind_without_marks)
+{
+	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 42, 42, "2001:db8::1",
+								 "2001:db8::2");
+
+	fixture_restart("charon { plugins { vti { kind = vti } } }");
+	UP(&t);
+	ck_assert_str_eq(fake->calls, "");
+	ck_assert(strstr(test_log, "vti: x: CHILD_SA {1} has no marks, kind = vti "
+					 "wants them: no interface"));
+}
+END_TEST
+
 START_TEST(test_xfrm_unique_dir)
 {
 	vti_tunnel_t t = xfrm_tunnel("x", 1, 1, 7, 8, "192.0.2.1", "192.0.2.2");
@@ -841,6 +855,7 @@ Suite *manager_suite_create()
 	tcase_add_test(tc, test_xfrm_mark_and_if_id);
 	tcase_add_test(tc, test_xfrm_kind_vti);
 	tcase_add_test(tc, test_xfrm_kind_without_if_id);
+	tcase_add_test(tc, test_vti_kind_without_marks);
 	tcase_add_test(tc, test_xfrm_unique_dir);
 	tcase_add_test(tc, test_xfrm_if_id_zero_unused);
 	tcase_add_test(tc, test_xfrm_reauth_unique);

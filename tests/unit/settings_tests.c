@@ -313,17 +313,52 @@ START_TEST(test_kept_down_set_up_by_hand_todays_settings)
 	DOWN("c", 1);
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
 	ck_assert(WAIT_FOR(strstr(test_log, "vti: c: vti5, kept down, was set up "
-							  "by hand: leaving it up")));
+							  "by hand: leaving it up\n")));
 	SETTLE(manager);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
 	fixture_reload("charon { plugins { vti { netns = private\n"
-				   "down_action = down\nmtu = 1400 } } }");
+				   "down_action = down\nmtu = 1400\n"
+				   "addresses = 10.9.0.1/30 } } }");
 	UP(&b);
 	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
 	ck_assert(link.up);
 	ck_assert_msg(link.mtu == 1400, "vti5, set up by hand while kept down, "
 				  "has mtu %u after the reload to 1400 and a new CHILD_SA; "
 				  "log:\n%s", link.mtu, test_log);
+	ck_assert_msg(fake_link_has_addr(&link, "10.9.0.1/30"), "vti5 lacks the "
+				  "address the reload gave; log:\n%s", test_log);
+}
+END_TEST
+
+/*
+ * Set down by hand while held, released (kept down), then set up by hand:
+ * logged once, not again by the next resync as "kept down, was set up";
+ * the CHILD_SA that takes it again puts back the IPv6 address a link set
+ * down drops where keep_addr_on_down is not set (fake: by hand here).
+ */
+START_TEST(test_held_down_released_set_up_logged_once)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2), b = peer_tunnel(2, 2, 5, 2);
+	fake_link_t link;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down\naddresses = 2001:db8:ff::6/127 } } }");
+	UP(&a);
+	vti5_set_down_by_hand();
+	SETTLE(manager);
+	DOWN("c", 1);
+	ck_assert(fake_backend_del_addr(fake, "private", "vti5",
+									"2001:db8:ff::6/127"));
+	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
+	ck_assert(WAIT_FOR(strstr(test_log, "vti5 was set up again by hand")));
+	SETTLE(manager);
+	RESYNC();
+	ck_assert_msg(!strstr(test_log, "kept down, was set up"), "log:\n%s",
+				  test_log);
+	UP(&b);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link) && link.up);
+	ck_assert_msg(fake_link_has_addr(&link, "2001:db8:ff::6/127"),
+				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
 }
 END_TEST
 
@@ -489,6 +524,7 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_reload_down_action_down_held);
 	tcase_add_test(tc, test_reload_down_action_down_held_keeps_ipv6);
 	tcase_add_test(tc, test_kept_down_set_up_by_hand_todays_settings);
+	tcase_add_test(tc, test_held_down_released_set_up_logged_once);
 	tcase_add_test(tc, test_reload_down_action_in_grace);
 	tcase_add_test(tc, test_netns_deleted_create);
 	tcase_add_test(tc, test_netns_replaced_ops_go_to_ghost);

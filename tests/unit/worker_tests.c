@@ -167,7 +167,8 @@ START_TEST(test_set_up_again_configures)
 	vti5_set_down_by_hand();
 	SETTLE(manager);
 	fake_backend_clear(fake);
-	/* the kernel dropped its IPv6 addresses while it was down */
+	/* set up again, it is configured anew (its IPv6 addresses may have
+	 * gone while it was down) */
 	ck_assert(fake_backend_set_up(fake, "private", "vti5", TRUE));
 	ck_assert(WAIT_FOR(strstr(fake->calls, "configure private vti5")));
 	SETTLE(manager);
