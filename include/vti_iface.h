@@ -255,7 +255,9 @@ bool vti_iface_apply(vti_iface_t *this, vti_backend_t *backend,
 					 const vti_target_t *target, const char *why);
 
 /**
- * Take what the kernel has from a copy vti_iface_apply() worked on.
+ * Take what the kernel has from a copy vti_iface_apply() worked on; a
+ * remake or addresses a claim asked meanwhile (other addresses than the
+ * copy's) stay asked.
  *
  * @param copy		the copy
  */

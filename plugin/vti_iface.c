@@ -220,25 +220,22 @@ vti_iface_t *vti_iface_find_tunnel(hashtable_t *index,
 }
 
 /**
- * Whether the settings' addresses are those configured (field by field:
- * the structs have padding).
+ * Whether two lists of addresses are the same (field by field: the structs
+ * have padding).
  */
-static bool same_addrs(const vti_settings_t *settings,
-					   const vti_conn_cfg_t *cfg)
+static bool same_addrs(const vti_prefix_t *a, int n_a, const vti_prefix_t *b,
+					   int n_b)
 {
-	const vti_prefix_t *a, *b;
 	int i;
 
-	if (settings->n_addrs != cfg->n_addrs)
+	if (n_a != n_b)
 	{
 		return FALSE;
 	}
-	for (i = 0; i < cfg->n_addrs; i++)
+	for (i = 0; i < n_a; i++)
 	{
-		a = &settings->addrs[i];
-		b = &cfg->addrs[i];
-		if (a->family != b->family || a->len != b->len ||
-			!memeq(a->addr, b->addr, sizeof(a->addr)))
+		if (a[i].family != b[i].family || a[i].len != b[i].len ||
+			!memeq(a[i].addr, b[i].addr, sizeof(a[i].addr)))
 		{
 			return FALSE;
 		}
@@ -254,7 +251,9 @@ void vti_iface_use_cfg(vti_iface_t *this, const vti_conn_cfg_t *cfg,
 {
 	/* the addresses we put on a kept link, not those an adopted one has,
 	 * go with it; where we put none, today's are added */
-	if (this->ifindex && !same_addrs(&this->settings, cfg))
+	if (this->ifindex && !same_addrs(this->settings.addrs,
+									 this->settings.n_addrs, cfg->addrs,
+									 cfg->n_addrs))
 	{
 		this->remake |= this->settings.n_addrs > 0;
 		this->lacks_addrs |= !this->settings.n_addrs && cfg->n_addrs;
@@ -363,13 +362,18 @@ void vti_iface_unclaim(vti_iface_t *this, vti_claim_t *claim)
  */
 void vti_iface_commit(vti_iface_t *this, const vti_iface_t *copy)
 {
+	/* a claim meanwhile gave other addresses (vti_iface_use_cfg()): what
+	 * it asked of the link stays asked */
+	bool asked = !same_addrs(this->settings.addrs, this->settings.n_addrs,
+							 copy->settings.addrs, copy->settings.n_addrs);
+
 	this->ifindex = copy->ifindex;
 	this->known = copy->known;
 	this->kernel = copy->kernel;
 	this->up = copy->up;
-	this->lacks_addrs = copy->lacks_addrs;
+	this->lacks_addrs = copy->lacks_addrs || (asked && this->lacks_addrs);
 	this->failed = copy->failed;
-	this->remake = copy->remake;
+	this->remake = copy->remake || (asked && this->remake);
 	this->settings.mtu = copy->settings.mtu;
 }
 

@@ -274,6 +274,37 @@ START_TEST(test_reload_down_action_down_held)
 END_TEST
 
 /*
+ * D4 in a race: a reload changed the addresses; the interface is being
+ * set down at its release (down_action = down) when a new CHILD_SA takes
+ * it again. The claim asks for it to be made anew with today's addresses;
+ * the worker's commit of the set-down must not drop that request.
+ */
+START_TEST(test_reload_address_changed_claimed_while_released)
+{
+	vti_tunnel_t a = peer_tunnel(1, 1, 5, 2), b = peer_tunnel(2, 2, 5, 2);
+	blocker_t *blocker;
+	fake_link_t link;
+
+	fixture_restart("charon { plugins { vti { netns = private\n"
+					"down_action = down\naddresses = 10.1.0.1/30 } } }");
+	UP(&a);
+	fixture_reload("charon { plugins { vti { netns = private\ndown_action = down\n"
+				   "addresses = 10.2.0.1/30 } } }");
+	blocker = block_at("down private vti5");
+	manager->child_down(manager, "c", 1, 0);
+	blocker->paused->wait(blocker->paused);
+	manager->child_up(manager, &b);
+	unblock(blocker);
+	ck_assert(fake_backend_link(fake, "private", "vti5", &link));
+	ck_assert(link.up);
+	ck_assert(fake_link_has_addr(&link, "10.2.0.1/30"));
+	ck_assert_msg(!fake_link_has_addr(&link, "10.1.0.1/30"), "vti5 still has "
+				  "10.1.0.1, which the settings no longer list; log:\n%s",
+				  test_log);
+}
+END_TEST
+
+/*
  * rules.md §3-20: made under down_action = delete with an IPv6 address,
  * reloaded to down while held, then released: it is kept down, and keeps
  * the address it was given (keep_addr_on_down was written when it was
@@ -523,6 +554,7 @@ Suite *settings_suite_create(void)
 	tcase_add_test(tc, test_reload_down_action_delete_held);
 	tcase_add_test(tc, test_reload_down_action_down_held);
 	tcase_add_test(tc, test_reload_down_action_down_held_keeps_ipv6);
+	tcase_add_test(tc, test_reload_address_changed_claimed_while_released);
 	tcase_add_test(tc, test_kept_down_set_up_by_hand_todays_settings);
 	tcase_add_test(tc, test_held_down_released_set_up_logged_once);
 	tcase_add_test(tc, test_reload_down_action_in_grace);
