@@ -32,7 +32,8 @@ array_t *vti_addrs_list(vti_backend_t *backend, const char *netns);
  * are the operator's, left alone. A link down is not looked at: the
  * kernel drops IPv6 addresses while down unless keep_addr_on_down is set,
  * one set down by hand stays so, one set up again is configured anew
- * anyway. With the table's lock held.
+ * anyway (held: at once; unheld: by the claim that takes it). With the
+ * table's lock held.
  *
  * @param iface		the interface
  * @param addrs		its namespace's addresses (vti_addrs_list()), NULL if

@@ -50,6 +50,9 @@ struct private_vti_netlink_t {
 
 	/** link events */
 	vti_nlevents_t *events;
+
+	/** a keep_addr_on_down write was refused and logged at level 1 */
+	bool keep_refused;
 };
 
 /**
@@ -276,10 +279,13 @@ METHOD(vti_backend_t, move, int,
 
 /**
  * keep_addr_on_down of a link, through the IPV6_CONF directory opened in
- * its namespace with the socket: no setns().
+ * its namespace with the socket: no setns(). A failure is logged: the
+ * kernel then drops the link's IPv6 addresses when it is set down, and
+ * the link works all the same (where /proc/sys is read-only: a
+ * container), so it fails nothing.
  */
-static int keep_addrs(private_vti_netlink_t *this, const char *netns,
-					  const char *name, vti_err_t *err)
+static void keep_addrs(private_vti_netlink_t *this, const char *netns,
+					   const char *name, vti_err_t *err)
 {
 	char path[64];
 	int dir, ret;
@@ -295,9 +301,16 @@ static int keep_addrs(private_vti_netlink_t *this, const char *netns,
 		/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
 		 * address to keep, and none for the kernel to drop */
 		DBG2(DBG_KNL, "vti: %s has no IPv6 to keep: %s", name, err->msg);
-		return 0;
 	}
-	return ret;
+	else if (ret < 0)
+	{
+		dbg(DBG_KNL, this->keep_refused ? 2 : 1, "vti: keeping the IPv6 "
+			"addresses of %s in namespace %s while it is down "
+			"(keep_addr_on_down) failed: %s; they go when it is set down%s",
+			name, *netns ? netns : "of charon", err->msg, this->keep_refused ?
+			"" : " (further failures are logged at level 2)");
+		this->keep_refused = TRUE;
+	}
 }
 
 /**
@@ -339,13 +352,10 @@ METHOD(vti_backend_t, configure, int,
 	int i, n;
 
 	check_replaced(this, netns);
-	/* the kernel drops IPv6 addresses of a link set down otherwise; where
-	 * /proc/sys is read-only (a container) the link works all the same */
-	if (settings->keep_addrs && keep_addrs(this, netns, name, err) < 0)
+	/* the kernel drops IPv6 addresses of a link set down otherwise */
+	if (settings->keep_addrs)
 	{
-		DBG1(DBG_KNL, "vti: keeping the IPv6 addresses of %s while it is "
-			 "down (keep_addr_on_down) failed: %s; they go when it is set "
-			 "down, and come back when it is set up", name, err->msg);
+		keep_addrs(this, netns, name, err);
 	}
 	/* one batch: disable_policy (and disable_xfrm) through IFLA_AF_SPEC/
 	 * IFLA_INET_CONF with the MTU, and the addresses (those the link has

@@ -523,8 +523,9 @@ START_TEST(test_mtu_failure_not_retried)
 END_TEST
 
 /*
- * H4: the change of a link's endpoints finds it gone (ENODEV, the link
- * deleted with the event not read yet): it is made anew with them.
+ * H4: the change of a link's endpoints is refused with ENODEV, as for a
+ * link deleted whose event is not read yet (the fake keeps the link, which
+ * the plugin then deletes, "it vanished"): it is made anew with them.
  */
 START_TEST(test_change_finds_link_gone)
 {
@@ -732,8 +733,8 @@ END_TEST
 
 /*
  * B9: a new entry whose link cannot be made (its name is someone else's)
- * frees its tunnel: another connection wanting it gets its own interface,
- * at once, or at the next resync where it was declined meanwhile.
+ * frees its tunnel: another connection that wanted it in the same burst,
+ * declined meanwhile, gets its own interface at the next resync.
  */
 START_TEST(test_clash_with_entry_never_made)
 {

@@ -952,8 +952,8 @@ static bool real_keep_addrs_read_only(vti_backend_t *backend)
 	REQUIRE(r0 > 0 || !printf("%s\n", err.msg));
 	REQUIRE(backend->configure(backend, "ro", r0, "r0", &v6, FALSE, &err) == 0 ||
 			!printf("%s\n", err.msg));
-	REQUIRE(strstr(test_log, "keeping the IPv6 addresses of r0 while it is "
-				   "down (keep_addr_on_down) failed") ||
+	REQUIRE(strstr(test_log, "keeping the IPv6 addresses of r0 in namespace "
+				   "ro while it is down (keep_addr_on_down) failed") ||
 			!printf("log: %s\n", test_log));
 	REQUIRE(list_addrs(backend, "ro", &err) == 0);
 	REQUIRE(strstr(addrs_seen, " 2001:db8:ff::10/127 ") ||

@@ -288,7 +288,7 @@ Suite *review3_suite_create()
 
 	tc = tcase_create("review3 start findings");
 	tcase_add_checked_fixture(tc, setup_start, teardown);
-	/* readings every 500 ms: three settles take 3.5 s, over check's 4 */
+	/* readings every 500 ms: three settles take 3.5 s, near check's 4 */
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_start_replaced_kept_at_stop);
 	tcase_add_test(tc, test_start_reloaded_while_held_kept_at_stop);
