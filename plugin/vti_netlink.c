@@ -50,9 +50,6 @@ struct private_vti_netlink_t {
 
 	/** link events */
 	vti_nlevents_t *events;
-
-	/** a keep_addr_on_down write was refused and logged at level 1 */
-	bool keep_refused;
 };
 
 /**
@@ -278,38 +275,33 @@ METHOD(vti_backend_t, move, int,
 }
 
 /**
- * keep_addr_on_down of a link, through the IPV6_CONF directory opened in
- * its namespace with the socket: no setns(). A failure is logged: the
- * kernel then drops the link's IPv6 addresses when it is set down, and
- * the link works all the same (where /proc/sys is read-only: a
- * container), so it fails nothing.
+ * keep_addr_on_down of a link (else a set-down drops its IPv6 addresses),
+ * through IPV6_CONF opened in its namespace with the socket (no setns());
+ * a failure (/proc/sys read-only: a container) is logged, fails nothing.
  */
 static void keep_addrs(private_vti_netlink_t *this, const char *netns,
 					   const char *name, vti_err_t *err)
 {
 	char path[64];
-	int dir, ret;
+	int ret;
 
-	ret = dir = vti_nlsock_ipv6_conf(this->sock, netns, err);
-	if (dir >= 0)
+	ret = vti_nlsock_ipv6_conf(this->sock, netns, err);
+	if (ret >= 0)
 	{
 		snprintf(path, sizeof(path), "%s/keep_addr_on_down", name);
-		ret = vti_netns_write_at(dir, IPV6_CONF, path, "1", err);
+		ret = vti_netns_write_at(ret, IPV6_CONF, path, "1", err);
 	}
 	if (ret == -ENOENT)
 	{
-		/* no IPv6 on the link (an MTU below 1280, or IPv6 off): no IPv6
-		 * address to keep, and none for the kernel to drop */
+		/* no IPv6 on the link (an MTU below 1280, or IPv6 off): nothing
+		 * to keep, nothing for the kernel to drop */
 		DBG2(DBG_KNL, "vti: %s has no IPv6 to keep: %s", name, err->msg);
 	}
 	else if (ret < 0)
 	{
-		dbg(DBG_KNL, this->keep_refused ? 2 : 1, "vti: keeping the IPv6 "
-			"addresses of %s in namespace %s while it is down "
-			"(keep_addr_on_down) failed: %s; they go when it is set down%s",
-			name, *netns ? netns : "of charon", err->msg, this->keep_refused ?
-			"" : " (further failures are logged at level 2)");
-		this->keep_refused = TRUE;
+		DBG1(DBG_KNL, "vti: keeping the IPv6 addresses of %s in namespace %s "
+			 "while it is down (keep_addr_on_down) failed: %s; they go when "
+			 "it is set down", name, *netns ? netns : "of charon", err->msg);
 	}
 }
 
@@ -352,7 +344,6 @@ METHOD(vti_backend_t, configure, int,
 	int i, n;
 
 	check_replaced(this, netns);
-	/* the kernel drops IPv6 addresses of a link set down otherwise */
 	if (settings->keep_addrs)
 	{
 		keep_addrs(this, netns, name, err);
