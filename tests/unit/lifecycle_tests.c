@@ -676,6 +676,47 @@ START_TEST(test_declined_clash_retried)
 }
 END_TEST
 
+/* connections c and d, whose VTIs (marks 5 and 6) have one pair of
+ * endpoints: the kernel takes one of them */
+#define BURST_C tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1")
+#define BURST_D tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1")
+
+/**
+ * c's CHILD_SA, then d's while the worker is held at op for c's: one burst.
+ */
+static void burst_c_d(const char *op)
+{
+	vti_tunnel_t a = BURST_C, b = BURST_D;
+	blocker_t *blocker;
+
+	blocker = up_blocked_at(op, &a);
+	manager->child_up(manager, &b);
+	unblock(blocker);
+}
+
+/**
+ * Charon has d's CHILD_SA (and also, if not NULL): the resync gives d vti6,
+ * up. Frees source.
+ */
+static void assert_d_gets_vti6(source_t *source, const vti_tunnel_t *also)
+{
+	vti_tunnel_t b = BURST_D;
+	fake_link_t link;
+
+	if (also)
+	{
+		source->tunnels[source->count++] = *also;
+	}
+	source->tunnels[source->count++] = b;
+	manager->set_source(manager, &source->public);
+	RESYNC();
+	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) && link.up,
+				  "CHILD_SA {2} has no interface, up, though no link of ours "
+				  "has its endpoints; calls:\n%s\nlog:\n%s", fake->calls,
+				  test_log);
+	source_done(source);
+}
+
 /*
  * rules.md §3-11: two connections want VTIs with the same endpoints (other
  * names) in one burst, the second before the first's link exists. As when
@@ -686,26 +727,15 @@ END_TEST
 START_TEST(test_declined_clash_in_burst)
 {
 	source_t *source = source_create();
-	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
-	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
-	blocker_t *blocker;
-	fake_link_t link;
+	vti_tunnel_t a = BURST_C;
 
-	blocker = up_blocked_at("create vti6 strongswan-vti ikey=5", &a);
-	manager->child_up(manager, &b);
-	unblock(blocker);
+	burst_c_d("create vti6 strongswan-vti ikey=5");
 	SETTLE(manager);
 	ck_assert_msg(strstr(test_log, "vti: d: vti5 in namespace private is "
 						 "already used by connection c"), "log:\n%s", test_log);
 	ck_assert_msg(!strstr(test_log, "creating"), "log:\n%s", test_log);
-	DOWN("c", 1);
-	source->tunnels[source->count++] = b;
-	manager->set_source(manager, &source->public);
-	RESYNC();
-	ck_assert_msg(fake_backend_link(fake, "private", "vti6", &link) && link.up,
-				  "CHILD_SA {2} has no interface after the VTI that had its "
-				  "endpoints went; log:\n%s", test_log);
-	source_done(source);
+	DOWN("c", a.child_id);
+	assert_d_gets_vti6(source, NULL);
 }
 END_TEST
 
@@ -715,8 +745,7 @@ END_TEST
  */
 START_TEST(test_clash_with_entry_unheld_in_burst)
 {
-	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
-	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
+	vti_tunnel_t a = BURST_C, b = BURST_D;
 	blocker_t *blocker;
 
 	blocker = up_blocked_at("create vti6 strongswan-vti ikey=5", &a);
@@ -738,23 +767,12 @@ END_TEST
  */
 START_TEST(test_clash_with_entry_never_made)
 {
-	source_t *source = source_create();
-	vti_tunnel_t a = tunnel("c", 1, 1, 5, "2001:db8:1::1", "2001:db8:3::1");
-	vti_tunnel_t b = tunnel("d", 2, 2, 6, "2001:db8:1::1", "2001:db8:3::1");
-	blocker_t *blocker;
+	vti_tunnel_t a = BURST_C;
 
 	fake_backend_add(fake, "private", "vti5", "someone else's", TRUE);
-	blocker = up_blocked_at("lookup private vti5", &a);
-	manager->child_up(manager, &b);
-	unblock(blocker);
+	burst_c_d("lookup private vti5");
 	ck_assert(strstr(test_log, "already used by connection c"));
-	source->tunnels[source->count++] = a;
-	source->tunnels[source->count++] = b;
-	manager->set_source(manager, &source->public);
-	RESYNC();
-	ck_assert_msg(fake_backend_exists(fake, "private", "vti6", NULL),
-				  "calls:\n%s\nlog:\n%s", fake->calls, test_log);
-	source_done(source);
+	assert_d_gets_vti6(source_create(), &a);
 }
 END_TEST
 

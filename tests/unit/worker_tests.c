@@ -387,6 +387,20 @@ START_TEST(test_resync_missing_interface)
 }
 END_TEST
 
+/**
+ * vti5 is still the link of ifindex, up, with its keys 5/5 set back.
+ */
+static void assert_vti5_keys_back(int ifindex)
+{
+	fake_link_t after;
+
+	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
+	ck_assert_int_eq(after.ifindex, ifindex);
+	ck_assert_int_eq(after.params.ikey, 5);
+	ck_assert_int_eq(after.params.okey, 5);
+	ck_assert(after.up);
+}
+
 /*
  * Keys and endpoints changed behind our back (no event) are set back by
  * the next resync, same link (README, self-healing; rules.md §3, 13: no
@@ -396,7 +410,7 @@ START_TEST(test_resync_repairs_identity)
 {
 	vti_tunnel_t a = peer_tunnel(1, 1, 5, 5);
 	vti_params_t params;
-	fake_link_t link, after;
+	fake_link_t link;
 	vti_err_t err;
 
 	UP(&a);
@@ -407,11 +421,7 @@ START_TEST(test_resync_repairs_identity)
 							link.ifindex, &params, link.mtu, &err), 0);
 	RESYNC();
 	ck_assert(strstr(test_log, "vti: c: vti5 was changed behind our back"));
-	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
-	ck_assert_int_eq(after.ifindex, link.ifindex);
-	ck_assert_int_eq(after.params.ikey, 5);
-	ck_assert_int_eq(after.params.okey, 5);
-	ck_assert(after.up);
+	assert_vti5_keys_back(link.ifindex);
 }
 END_TEST
 
@@ -440,11 +450,7 @@ START_TEST(test_kept_down_identity_set_right_when_held)
 	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
 	ck_assert_int_eq(after.params.ikey, 9);
 	UP(&b);
-	ck_assert(fake_backend_link(fake, "private", "vti5", &after));
-	ck_assert_int_eq(after.ifindex, link.ifindex);
-	ck_assert_int_eq(after.params.ikey, 5);
-	ck_assert_int_eq(after.params.okey, 5);
-	ck_assert(after.up);
+	assert_vti5_keys_back(link.ifindex);
 }
 END_TEST
 
